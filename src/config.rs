@@ -1,0 +1,261 @@
+//! `twn.yaml`: site settings and the collections with their front-matter
+//! schemas.
+
+use crate::diagnostics::{Diagnostic, Position};
+use crate::source::read_source;
+use crate::suggest::closest;
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::path::Path;
+
+pub const CONFIG_FILE: &str = "twn.yaml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Link pattern to edit a page; `{path}` becomes the path below `content/`.
+    #[serde(default)]
+    pub edit_url: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Raw HTML in Markdown is escaped unless this is true.
+    #[serde(default)]
+    pub allow_html: bool,
+    #[serde(default)]
+    pub collections: IndexMap<String, Collection>,
+}
+
+fn default_language() -> String {
+    "nl".into()
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Collection {
+    /// Title of the collection's index page, e.g. "Werkplaatsen".
+    pub title: String,
+    /// Name of one page of the collection, e.g. "Werkplaats".
+    pub singular: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Field whose value sorts the index page (descending for dates).
+    #[serde(default)]
+    pub sort_by: Option<String>,
+    #[serde(default)]
+    pub fields: IndexMap<String, FieldSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    #[serde(rename = "type")]
+    pub kind: Spanned<FieldKind>,
+    #[serde(default)]
+    pub required: bool,
+    /// Label shown to readers, e.g. "Deelnemers".
+    #[serde(default)]
+    pub label: Option<String>,
+    /// For references: how the referenced page names this link back,
+    /// e.g. "Neemt deel aan" on an organisatie page.
+    #[serde(default)]
+    pub backlink_label: Option<String>,
+    /// For `choice`: the allowed values.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// For `reference`: the collection referred to.
+    #[serde(default)]
+    pub collection: Option<Spanned<String>>,
+    /// For `reference`: extra words allowed instead of a slug, e.g. `alle`.
+    #[serde(default)]
+    pub also: Vec<String>,
+    /// For `list`: the type of each item.
+    #[serde(default)]
+    pub of: Option<Box<FieldSpec>>,
+    /// For `object`: its own fields.
+    #[serde(default)]
+    pub fields: IndexMap<String, FieldSpec>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldKind {
+    Text,
+    Markdown,
+    Date,
+    Number,
+    Boolean,
+    Url,
+    Email,
+    Choice,
+    Reference,
+    List,
+    Object,
+}
+
+impl SiteConfig {
+    pub fn load(site_root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let file = read_source(&site_root.join(CONFIG_FILE), CONFIG_FILE).map_err(|d| {
+            vec![d.help("maak een twn.yaml in de map van de site, of begin met `twn init <map>`")]
+        })?;
+        let config: SiteConfig = serde_saphyr::from_str(&file.text).map_err(|error| {
+            use serde_saphyr::MessageFormatter;
+            let message = serde_saphyr::DefaultMessageFormatter.format_message(&error);
+            let position = error
+                .location()
+                .filter(|l| l.line() > 0)
+                .map_or(Position::new(1, 1), |l| {
+                    Position::new(l.line() as usize, l.column().max(1) as usize)
+                });
+            vec![
+                Diagnostic::error(CONFIG_FILE, format!("ongeldige instellingen: {message}"))
+                    .at(&file.text, position)
+                    .help("zie docs/redacteuren.md voor de opbouw van twn.yaml"),
+            ]
+        })?;
+        let problems = config.check(&file.text);
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Checks what serde cannot: that every field spec is complete and every
+    /// reference names a declared collection.
+    fn check(&self, text: &str) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        let names: Vec<&str> = self.collections.keys().map(String::as_str).collect();
+        for (name, collection) in &self.collections {
+            if name != &crate::slug::slugify(name) {
+                problems.push(Diagnostic::error(
+                    CONFIG_FILE,
+                    format!("collectienaam `{name}` is ook de mapnaam en moet uit kleine letters, cijfers en `-` bestaan"),
+                ));
+            }
+            for (field, spec) in &collection.fields {
+                spec.check(field, &names, text, &mut problems);
+            }
+        }
+        problems
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/`.
+    pub fn base_path(&self) -> String {
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, r)| r);
+        let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+        let trimmed = path.trim_matches('/');
+        if trimmed.is_empty() {
+            "/".into()
+        } else {
+            format!("/{trimmed}/")
+        }
+    }
+
+    /// `base_url` without a trailing slash, to prefix absolute paths.
+    pub fn origin_and_base(&self) -> String {
+        self.base_url.trim_end_matches('/').to_owned()
+    }
+}
+
+impl FieldSpec {
+    fn check(&self, name: &str, collections: &[&str], text: &str, problems: &mut Vec<Diagnostic>) {
+        let at = |spanned_line: u64, spanned_col: u64| {
+            Position::new(spanned_line.max(1) as usize, spanned_col.max(1) as usize)
+        };
+        let here = at(self.kind.referenced.line(), self.kind.referenced.column());
+        let mut problem = |message: String, help: &str| {
+            problems.push(
+                Diagnostic::error(CONFIG_FILE, message)
+                    .at(text, here)
+                    .help(help),
+            );
+        };
+        match self.kind.value {
+            FieldKind::Choice if self.values.is_empty() => problem(
+                format!("veld `{name}` is een keuze maar heeft geen `values`"),
+                "geef de toegestane waarden, bijvoorbeeld `values: [gepland, actief, afgerond]`",
+            ),
+            FieldKind::Reference => {
+                match &self.collection {
+                    None => problem(
+                        format!("veld `{name}` is een verwijzing maar noemt geen `collection`"),
+                        "zeg naar welke collectie het verwijst, bijvoorbeeld `collection: organisatie`",
+                    ),
+                    Some(target) if !collections.contains(&target.value.as_str()) => {
+                        let suggestion = closest(&target.value, collections.iter().copied())
+                            .map_or(String::new(), |s| format!("; bedoelt u `{s}`?"));
+                        problems.push(
+                        Diagnostic::error(
+                            CONFIG_FILE,
+                            format!("veld `{name}` verwijst naar onbekende collectie `{}`{suggestion}", target.value),
+                        )
+                        .at(text, at(target.referenced.line(), target.referenced.column()))
+                        .marker(target.value.chars().count()),
+                    );
+                    }
+                    Some(_) => {}
+                }
+            }
+            FieldKind::List => match &self.of {
+                None => problem(
+                    format!("veld `{name}` is een lijst maar zegt niet waarvan (`of`)"),
+                    "geef het type van de items, bijvoorbeeld `of: { type: text }`",
+                ),
+                Some(item) => item.check(name, collections, text, problems),
+            },
+            FieldKind::Object => {
+                for (field, spec) in &self.fields {
+                    spec.check(&format!("{name}.{field}"), collections, text, problems);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The referenced collection, for reference fields and lists of them.
+    pub fn referenced_collection(&self) -> Option<&str> {
+        match self.kind.value {
+            FieldKind::Reference => self.collection.as_ref().map(|c| c.value.as_str()),
+            FieldKind::List => self.of.as_ref().and_then(|o| o.referenced_collection()),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_keeps_a_sub_path() {
+        let mut config: SiteConfig =
+            serde_saphyr::from_str("title: W\nbase_url: https://example.org/wiki\n").unwrap();
+        assert_eq!(config.base_path(), "/wiki/");
+        config.base_url = "https://example.org".into();
+        assert_eq!(config.base_path(), "/");
+    }
+
+    #[test]
+    fn a_reference_to_an_unknown_collection_is_reported_with_a_suggestion() {
+        let text = "title: W\nbase_url: https://x.nl/\ncollections:\n  regio:\n    title: Regio's\n    singular: Regio\n    fields:\n      members:\n        type: reference\n        collection: organsatie\n  organisatie:\n    title: O\n    singular: O\n";
+        let config: SiteConfig = serde_saphyr::from_str(text).unwrap();
+        let problems = config.check(text);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].location(), "twn.yaml:10:21");
+        assert!(problems[0].message.contains("bedoelt u `organisatie`"));
+    }
+}

@@ -1,0 +1,248 @@
+//! Errors and warnings for editors: every one names file:line:column, shows
+//! the source line with a marker and says how to fix it. A build collects
+//! all of them before it stops, so one run reports every problem.
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A position in a source file, 1-based, columns counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    pub fn new(line: usize, column: usize) -> Self {
+        Self { line, column }
+    }
+
+    /// The position of byte `offset` in `text`.
+    pub fn of_offset(text: &str, offset: usize) -> Self {
+        let offset = offset.min(text.len());
+        let before = &text[..floor_char_boundary(text, offset)];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Self {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site root, with forward slashes.
+    pub file: String,
+    pub position: Option<Position>,
+    /// The source line at `position`, shown under the message.
+    pub source_line: Option<String>,
+    /// How many characters the marker under the source line spans.
+    pub marker_len: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            file: file.into(),
+            position: None,
+            source_line: None,
+            marker_len: 1,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(file, message)
+        }
+    }
+
+    /// Points the diagnostic at `position` in `source` (the whole file).
+    pub fn at(mut self, source: &str, position: Position) -> Self {
+        self.source_line = source
+            .lines()
+            .nth(position.line.saturating_sub(1))
+            .map(str::to_owned);
+        self.position = Some(position);
+        self
+    }
+
+    pub fn marker(mut self, len: usize) -> Self {
+        self.marker_len = len.max(1);
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:column`, or just the file when there is no position.
+    pub fn location(&self) -> String {
+        match self.position {
+            Some(p) => format!("{}:{}:{}", self.file, p.line, p.column),
+            None => self.file.clone(),
+        }
+    }
+
+    /// The diagnostic as shown on a terminal, with the source line and marker.
+    pub fn render(&self, renderer: &Renderer) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR.with_name("fout"),
+            Severity::Warning => Level::WARNING.with_name("waarschuwing"),
+        };
+        let title = level.primary_title(self.message.as_str());
+        let mut groups = Vec::new();
+        match (&self.source_line, self.position) {
+            (Some(line), Some(position)) => {
+                let start = line
+                    .char_indices()
+                    .nth(position.column - 1)
+                    .map_or(line.len(), |(i, _)| i);
+                let end = line[start..]
+                    .char_indices()
+                    .nth(self.marker_len)
+                    .map_or(line.len(), |(i, _)| start + i);
+                groups.push(
+                    title.element(
+                        Snippet::source(line.as_str())
+                            .line_start(position.line)
+                            .path(self.file.as_str())
+                            .annotation(AnnotationKind::Primary.span(start..end.max(start))),
+                    ),
+                );
+            }
+            _ => groups.push(title.element(annotate_snippets::Origin::path(self.location()))),
+        }
+        if let Some(help) = &self.help {
+            groups.push(Group::with_title(
+                Level::HELP
+                    .with_name("oplossing")
+                    .secondary_title(help.as_str()),
+            ));
+        }
+        renderer.render(&groups)
+    }
+}
+
+/// All diagnostics of one run.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// Sorted by file and position, errors before warnings at the same place.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut items: Vec<&Diagnostic> = self.items.iter().collect();
+        items.sort_by(|a, b| {
+            (&a.file, a.position, a.severity, &a.message)
+                .cmp(&(&b.file, b.position, b.severity, &b.message))
+        });
+        items
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+
+    /// Everything, as a terminal shows it, ending with a count.
+    pub fn report(&self, styled: bool) -> String {
+        let renderer = if styled {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut out = String::new();
+        for diagnostic in self.sorted() {
+            let _ = writeln!(out, "{}\n", diagnostic.render(&renderer));
+        }
+        let (errors, warnings) = (self.error_count(), self.warning_count());
+        if errors + warnings > 0 {
+            let _ = writeln!(
+                out,
+                "{} {}, {} {}",
+                errors,
+                if errors == 1 { "fout" } else { "fouten" },
+                warnings,
+                if warnings == 1 {
+                    "waarschuwing"
+                } else {
+                    "waarschuwingen"
+                }
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_become_one_based_character_positions() {
+        let text = "ab\ncö d\n";
+        assert_eq!(Position::of_offset(text, 0), Position::new(1, 1));
+        assert_eq!(Position::of_offset(text, 3), Position::new(2, 1));
+        // "ö" is two bytes but one column.
+        assert_eq!(Position::of_offset(text, 7), Position::new(2, 4));
+    }
+
+    #[test]
+    fn rendering_names_file_line_and_column_and_marks_the_source() {
+        let source = "---\ntitel: X\n---\n";
+        let d = Diagnostic::error("content/a.md", "onbekend veld")
+            .at(source, Position::new(2, 1))
+            .marker(5)
+            .help("bedoelt u `title`?");
+        let text = d.render(&Renderer::plain());
+        assert!(text.contains("content/a.md:2:1"), "{text}");
+        assert!(text.contains("titel: X"), "{text}");
+        assert!(text.contains("^^^^^"), "{text}");
+        assert!(text.contains("bedoelt u `title`?"), "{text}");
+    }
+}

@@ -1,0 +1,16 @@
+//! twn: a static site generator for regional water-chain wikis.
+//!
+//! Data flows one way: sources → parsed pages → resolved site (links,
+//! references) → rendered outputs → disk.
+
+// Diagnostics travel by value on the error path only, where size does not matter.
+#![allow(clippy::result_large_err)]
+
+pub mod config;
+pub mod diagnostics;
+pub mod frontmatter;
+pub mod schema;
+pub mod slug;
+pub mod source;
+pub mod suggest;
+pub mod yaml;

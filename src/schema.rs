@@ -1,0 +1,526 @@
+//! Validating a page's front matter against its collection's schema: typed
+//! values out, one diagnostic per problem, references kept for the resolver.
+
+use crate::config::{FieldKind, FieldSpec};
+use crate::diagnostics::{Diagnostic, Position};
+use crate::source::SourceFile;
+use crate::suggest::closest;
+use crate::yaml::{Node, Value};
+use indexmap::IndexMap;
+use jiff::civil::Date;
+
+/// Fields every page may have, whatever its collection.
+pub const COMMON_FIELDS: [&str; 5] = ["title", "updated", "aliases", "draft", "description"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    Text(String),
+    /// Markdown source; rendered together with the page.
+    Markdown(String),
+    Date(Date),
+    Number(f64),
+    Bool(bool),
+    Url(String),
+    Email(String),
+    Choice(String),
+    Reference(Reference),
+    List(Vec<FieldValue>),
+    Object(IndexMap<String, FieldValue>),
+}
+
+/// A front-matter reference to another page, checked once all pages are known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub collection: String,
+    /// What the editor wrote: a slug, or one of the field's `also` words.
+    pub target: String,
+    /// True for an `also` word such as `alle`, which names no page.
+    pub is_keyword: bool,
+    pub position: Position,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    pub title: String,
+    pub description: Option<String>,
+    pub updated: Option<Date>,
+    pub aliases: Vec<String>,
+    pub draft: bool,
+    /// The collection's own fields, in the order the schema declares them.
+    pub fields: IndexMap<String, FieldValue>,
+}
+
+struct Validator<'a> {
+    file: &'a SourceFile,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Validates `node` (the whole front matter) against `fields`.
+pub fn validate(
+    file: &SourceFile,
+    node: &Node,
+    fields: &IndexMap<String, FieldSpec>,
+) -> (FrontMatter, Vec<Diagnostic>) {
+    let mut v = Validator {
+        file,
+        diagnostics: Vec::new(),
+    };
+    let mut front_matter = FrontMatter::default();
+    let Value::Map(entries) = &node.value else {
+        let message = match node.value {
+            Value::Null => "de kopgegevens zijn leeg".to_owned(),
+            _ => format!(
+                "de kopgegevens moeten velden zijn (`naam: waarde`), maar dit is {}",
+                node.value.kind_name()
+            ),
+        };
+        v.error(
+            node.position,
+            1,
+            message,
+            "schrijf op elke regel een veld, bijvoorbeeld `title: Almelo`",
+        );
+        return (front_matter, v.diagnostics);
+    };
+    let known: Vec<&str> = COMMON_FIELDS
+        .iter()
+        .copied()
+        .chain(fields.keys().map(String::as_str))
+        .collect();
+    for (key, value) in entries {
+        let Some(name) = v.key_name(key) else {
+            continue;
+        };
+        match name {
+            "title" => front_matter.title = v.text(value).unwrap_or_default(),
+            "description" => front_matter.description = v.text(value),
+            "updated" => front_matter.updated = v.date(value),
+            "draft" => front_matter.draft = v.boolean(value).unwrap_or(false),
+            "aliases" => {
+                front_matter.aliases = v.list(value, |v, item| v.text(item)).unwrap_or_default();
+            }
+            _ => match fields.get(name) {
+                Some(spec) => {
+                    if let Some(typed) = v.value(value, spec) {
+                        front_matter.fields.insert(name.to_owned(), typed);
+                    }
+                }
+                None => v.unknown_field(key, name, &known),
+            },
+        }
+    }
+    let start = Position::new(1, 1);
+    if !entries
+        .iter()
+        .any(|(k, _)| k.value == Value::Str("title".into()))
+    {
+        v.error(
+            start,
+            3,
+            "verplicht veld `title` ontbreekt".into(),
+            "voeg de titel van de pagina toe, bijvoorbeeld `title: Almelo`",
+        );
+    } else if front_matter.title.trim().is_empty() {
+        let at = node.get("title").map_or(start, |n| n.position);
+        v.error(
+            at,
+            1,
+            "de titel is leeg".into(),
+            "geef de pagina een titel, bijvoorbeeld `title: Almelo`",
+        );
+    }
+    v.missing_required(start, fields, &front_matter.fields);
+    // Keep the schema's order, so pages list their fields the same way.
+    let mut ordered = IndexMap::new();
+    for name in fields.keys() {
+        if let Some(value) = front_matter.fields.swap_remove(name) {
+            ordered.insert(name.clone(), value);
+        }
+    }
+    front_matter.fields = ordered;
+    (front_matter, v.diagnostics)
+}
+
+impl Validator<'_> {
+    fn error(&mut self, at: Position, marker: usize, message: String, help: &str) {
+        self.diagnostics.push(
+            Diagnostic::error(&self.file.display_path, message)
+                .at(&self.file.text, at)
+                .marker(marker)
+                .help(help),
+        );
+    }
+
+    fn key_name<'n>(&mut self, key: &'n Node) -> Option<&'n str> {
+        match &key.value {
+            Value::Str(name) => Some(name),
+            other => {
+                self.error(
+                    key.position,
+                    1,
+                    format!(
+                        "een veldnaam moet tekst zijn, maar dit is {}",
+                        other.kind_name()
+                    ),
+                    "gebruik een naam uit de lijst van velden van deze collectie",
+                );
+                None
+            }
+        }
+    }
+
+    fn unknown_field(&mut self, key: &Node, name: &str, known: &[&str]) {
+        let suggestion = closest(name, known.iter().copied());
+        let message = match suggestion {
+            Some(s) => format!("`{name}`: onbekend veld; bedoelt u `{s}`?"),
+            None => format!("`{name}`: onbekend veld"),
+        };
+        self.diagnostics.push(
+            Diagnostic::warning(&self.file.display_path, message)
+                .at(&self.file.text, key.position)
+                .marker(name.chars().count())
+                .help(format!("bekende velden zijn: {}", known.join(", "))),
+        );
+    }
+
+    fn missing_required(
+        &mut self,
+        at: Position,
+        fields: &IndexMap<String, FieldSpec>,
+        present: &IndexMap<String, FieldValue>,
+    ) {
+        for (name, spec) in fields {
+            if spec.required && !present.contains_key(name) {
+                let example = example_value(spec);
+                self.error(
+                    at,
+                    3,
+                    format!("verplicht veld `{name}` ontbreekt"),
+                    &format!("voeg het veld toe, bijvoorbeeld `{name}: {example}`"),
+                );
+            }
+        }
+    }
+
+    fn value(&mut self, node: &Node, spec: &FieldSpec) -> Option<FieldValue> {
+        if node.value == Value::Null {
+            if spec.required {
+                self.error(
+                    node.position,
+                    1,
+                    "dit verplichte veld is leeg".into(),
+                    &format!("vul een waarde in, bijvoorbeeld `{}`", example_value(spec)),
+                );
+            }
+            return None;
+        }
+        Some(match spec.kind.value {
+            FieldKind::Text => FieldValue::Text(self.text(node)?),
+            FieldKind::Markdown => FieldValue::Markdown(self.text(node)?),
+            FieldKind::Date => FieldValue::Date(self.date(node)?),
+            FieldKind::Boolean => FieldValue::Bool(self.boolean(node)?),
+            FieldKind::Number => match node.value {
+                Value::Int(i) => FieldValue::Number(i as f64),
+                Value::Float(f) => FieldValue::Number(f),
+                _ => {
+                    return self.wrong_kind(
+                        node,
+                        "een getal",
+                        "schrijf alleen cijfers, bijvoorbeeld `3` of `2.5`",
+                    );
+                }
+            },
+            FieldKind::Url => {
+                let text = self.text(node)?;
+                if !(text.starts_with("https://") || text.starts_with("http://")) {
+                    self.error(node.position, text.chars().count(), format!("`{text}` is geen webadres"), "een webadres begint met `https://`, bijvoorbeeld `https://www.vechtstromen.nl`");
+                    return None;
+                }
+                FieldValue::Url(text)
+            }
+            FieldKind::Email => {
+                let text = self.text(node)?;
+                let valid = text.split_once('@').is_some_and(|(user, domain)| {
+                    !user.is_empty()
+                        && domain.contains('.')
+                        && !domain.starts_with('.')
+                        && !domain.ends_with('.')
+                        && !text.contains(char::is_whitespace)
+                });
+                if !valid {
+                    self.error(
+                        node.position,
+                        text.chars().count(),
+                        format!("`{text}` is geen e-mailadres"),
+                        "een e-mailadres ziet eruit als `info@twentswaternet.nl`",
+                    );
+                    return None;
+                }
+                FieldValue::Email(text)
+            }
+            FieldKind::Choice => {
+                let text = self.text(node)?;
+                if !spec.values.contains(&text) {
+                    let suggestion = closest(&text, spec.values.iter().map(String::as_str))
+                        .map_or(String::new(), |s| format!("; bedoelt u `{s}`?"));
+                    self.error(
+                        node.position,
+                        text.chars().count(),
+                        format!("`{text}` is geen toegestane waarde{suggestion}"),
+                        &format!("kies één van: {}", spec.values.join(", ")),
+                    );
+                    return None;
+                }
+                FieldValue::Choice(text)
+            }
+            FieldKind::Reference => {
+                let target = self.text(node)?;
+                let collection = spec
+                    .collection
+                    .as_ref()
+                    .map_or_else(String::new, |c| c.value.clone());
+                FieldValue::Reference(Reference {
+                    is_keyword: spec.also.contains(&target),
+                    collection,
+                    target,
+                    position: node.position,
+                })
+            }
+            FieldKind::List => {
+                let item_spec = spec.of.as_deref()?;
+                FieldValue::List(self.list(node, |v, item| v.value(item, item_spec))?)
+            }
+            FieldKind::Object => {
+                let Value::Map(entries) = &node.value else {
+                    return self.wrong_kind(
+                        node,
+                        "een groep velden",
+                        "zet de velden op nieuwe regels, ingesprongen met spaties",
+                    );
+                };
+                let known: Vec<&str> = spec.fields.keys().map(String::as_str).collect();
+                let mut object = IndexMap::new();
+                for (key, value) in entries {
+                    let Some(name) = self.key_name(key) else {
+                        continue;
+                    };
+                    match spec.fields.get(name) {
+                        Some(field_spec) => {
+                            if let Some(typed) = self.value(value, field_spec) {
+                                object.insert(name.to_owned(), typed);
+                            }
+                        }
+                        None => self.unknown_field(key, name, &known),
+                    }
+                }
+                self.missing_required(node.position, &spec.fields, &object);
+                FieldValue::Object(object)
+            }
+        })
+    }
+
+    fn wrong_kind<T>(&mut self, node: &Node, expected: &str, help: &str) -> Option<T> {
+        let found = node.value.kind_name();
+        self.error(
+            node.position,
+            1,
+            format!("hier wordt {expected} verwacht, maar dit is {found}"),
+            help,
+        );
+        None
+    }
+
+    fn text(&mut self, node: &Node) -> Option<String> {
+        match node.value.as_text() {
+            Some(text) => Some(text),
+            None => self.wrong_kind(node, "tekst", "schrijf de waarde op dezelfde regel als de veldnaam; is het echt een lijst, dan moet het veld in twn.yaml als lijst (`type: list`) staan"),
+        }
+    }
+
+    fn boolean(&mut self, node: &Node) -> Option<bool> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => self.wrong_kind(
+                node,
+                "`true` of `false`",
+                "schrijf `true` (ja) of `false` (nee)",
+            ),
+        }
+    }
+
+    fn list<T>(
+        &mut self,
+        node: &Node,
+        mut item: impl FnMut(&mut Self, &Node) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        match &node.value {
+            Value::List(items) => Some(items.iter().filter_map(|n| item(self, n)).collect()),
+            Value::Map(_) => self.wrong_kind(
+                node,
+                "een lijst",
+                "zet elk item op een eigen regel die begint met `- `",
+            ),
+            // A single value where a list is expected is a list of one.
+            _ => item(self, node).map(|one| vec![one]),
+        }
+    }
+
+    fn date(&mut self, node: &Node) -> Option<Date> {
+        let text = self.text(node)?;
+        match parse_date(&text) {
+            Ok(date) => Some(date),
+            Err(problem) => {
+                self.error(
+                    node.position,
+                    text.chars().count(),
+                    problem,
+                    "schrijf een datum als JJJJ-MM-DD, bijvoorbeeld `2019-09-23`",
+                );
+                None
+            }
+        }
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// Parses `YYYY-MM-DD`, explaining in Dutch why a date does not exist.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let parts: Vec<&str> = text.split('-').collect();
+    let numbers: Option<Vec<i16>> = parts.iter().map(|p| p.parse().ok()).collect();
+    let shape_ok =
+        parts.len() == 3 && parts[0].len() == 4 && parts[1].len() == 2 && parts[2].len() == 2;
+    let Some([year, month, day]) = numbers
+        .filter(|_| shape_ok)
+        .and_then(|n| <[i16; 3]>::try_from(n).ok())
+    else {
+        return Err(format!("`{text}` is geen datum in de vorm JJJJ-MM-DD"));
+    };
+    if !(1..=12).contains(&month) {
+        return Err(format!(
+            "ongeldige datum `{text}`: maand {month} bestaat niet"
+        ));
+    }
+    Date::new(year, month as i8, day as i8).map_err(|_| {
+        let days = Date::new(year, month as i8, 1).map_or(31, |d| d.days_in_month());
+        format!(
+            "ongeldige datum `{text}`: {} {year} heeft {days} dagen",
+            MONTHS[month as usize - 1]
+        )
+    })
+}
+
+/// A value that passes validation, for hints and for `twn new`.
+pub fn example_value(spec: &FieldSpec) -> String {
+    match spec.kind.value {
+        FieldKind::Text | FieldKind::Markdown => "…".into(),
+        FieldKind::Date => jiff::ZonedDateTime::now().date().to_string(),
+        FieldKind::Number => "1".into(),
+        FieldKind::Boolean => "false".into(),
+        FieldKind::Url => "https://".into(),
+        FieldKind::Email => "naam@organisatie.nl".into(),
+        FieldKind::Choice => spec.values.first().cloned().unwrap_or_default(),
+        FieldKind::Reference => format!(
+            "<slug van een {}-pagina>",
+            spec.collection.as_ref().map_or("", |c| c.value.as_str())
+        ),
+        FieldKind::List => format!(
+            "[{}]",
+            spec.of.as_deref().map(example_value).unwrap_or_default()
+        ),
+        FieldKind::Object => "{ … }".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Collection;
+
+    fn collection() -> Collection {
+        serde_saphyr::from_str(
+            "title: W\nsingular: W\nfields:\n  status: { type: choice, values: [gepland, actief, afgerond], required: true }\n  regio: { type: reference, collection: regio }\n  period: { type: text }\n  start: { type: date }\n  themes: { type: list, of: { type: reference, collection: thema } }\n",
+        )
+        .unwrap()
+    }
+
+    fn check(yaml: &str) -> (FrontMatter, Vec<Diagnostic>) {
+        let text = format!("---\n{yaml}---\n");
+        let file = SourceFile {
+            display_path: "content/werkplaats/a.md".into(),
+            text,
+        };
+        let node = crate::yaml::parse(&file.text[4..file.text.len() - 4], 2).unwrap();
+        validate(&file, &node, &collection().fields)
+    }
+
+    #[test]
+    fn valid_front_matter_gives_typed_values_in_schema_order() {
+        let (fm, problems) =
+            check("title: Rioolvervanging\nthemes: [bescherming]\nstatus: actief\nperiod: 2017\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(fm.title, "Rioolvervanging");
+        assert_eq!(
+            fm.fields.keys().collect::<Vec<_>>(),
+            ["status", "period", "themes"]
+        );
+        assert_eq!(fm.fields["period"], FieldValue::Text("2017".into()));
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_position() {
+        let (_, problems) =
+            check("title: A\nstatus: aktief\nperiod: [a, b]\nstart: 2019-02-31\ntitel: B\n");
+        let found: Vec<String> = problems
+            .iter()
+            .map(|d| format!("{} {}", d.location(), d.message))
+            .collect();
+        assert!(found.iter().any(|p| p.starts_with("content/werkplaats/a.md:3:9 `aktief` is geen toegestane waarde; bedoelt u `actief`?")), "{found:?}");
+        assert!(
+            found.iter().any(|p| p.starts_with(
+                "content/werkplaats/a.md:4:9 hier wordt tekst verwacht, maar dit is een lijst"
+            )),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p
+                    .contains(":5:8 ongeldige datum `2019-02-31`: februari 2019 heeft 28 dagen")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains(":6:1 `titel`: onbekend veld; bedoelt u `title`?")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn missing_required_fields_are_errors() {
+        let (_, problems) = check("period: 2017\n");
+        let messages: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages.contains(&"verplicht veld `title` ontbreekt"),
+            "{messages:?}"
+        );
+        assert!(
+            messages.contains(&"verplicht veld `status` ontbreekt"),
+            "{messages:?}"
+        );
+    }
+}
