@@ -6,9 +6,16 @@
 // Diagnostics travel by value on the error path only, where size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod build;
 pub mod config;
 pub mod diagnostics;
 pub mod frontmatter;
+pub mod markdown;
+pub mod output;
+pub mod page;
+pub mod render;
+pub mod resolve;
+pub mod scaffold;
 pub mod schema;
 pub mod slug;
 pub mod source;

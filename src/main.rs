@@ -1,1 +1,135 @@
-fn main() {}
+//! The `twn` command line.
+
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use twn::build::{BuildOptions, build, default_out_dir};
+use twn::diagnostics::Diagnostics;
+
+/// twn: bouwt de wiki van een regionale samenwerking in de waterketen.
+#[derive(Parser)]
+#[command(name = "twn", version, about)]
+struct Cli {
+    /// De map van de site (met twn.yaml).
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Bouwt de site in public/ (of --out).
+    Build {
+        /// Map voor de uitvoer.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Basis-URL, bijvoorbeeld https://example.org/wiki/.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Neem ook concepten (draft: true) op.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Controleert alles wat build controleert, zonder iets te schrijven.
+    Check {
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Maakt een nieuwe pagina met de verplichte velden.
+    New {
+        /// De collectie, bijvoorbeeld werkplaats.
+        collection: String,
+        /// De titel van de pagina.
+        title: String,
+    },
+    /// Maakt een nieuwe site om mee te beginnen.
+    Init {
+        /// De map voor de nieuwe site.
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let styled = std::io::stderr().is_terminal();
+    match cli.command {
+        Command::Build {
+            out,
+            base_url,
+            drafts,
+        } => {
+            let out_dir = out.unwrap_or_else(|| default_out_dir(&cli.root));
+            run_build(
+                BuildOptions {
+                    site_root: cli.root,
+                    out_dir: Some(out_dir),
+                    base_url,
+                    drafts,
+                },
+                styled,
+            )
+        }
+        Command::Check { drafts } => run_build(
+            BuildOptions {
+                site_root: cli.root,
+                out_dir: None,
+                base_url: None,
+                drafts,
+            },
+            styled,
+        ),
+        Command::New { collection, title } => {
+            finish(twn::scaffold::new_page(&cli.root, &collection, &title))
+        }
+        Command::Init { dir } => finish(twn::scaffold::init_site(&dir)),
+    }
+}
+
+fn run_build(options: BuildOptions, styled: bool) -> ExitCode {
+    let checking = options.out_dir.is_none();
+    match build(&options) {
+        Ok(report) => {
+            print_diagnostics(&report.diagnostics, styled);
+            let seconds = format!("{:.2}", report.elapsed.as_secs_f64()).replace('.', ",");
+            if checking {
+                eprintln!(
+                    "twn: geen fouten in {} pagina's ({seconds} s)",
+                    report.pages
+                );
+            } else {
+                eprintln!(
+                    "twn: {} pagina's, {} bestanden in {seconds} s",
+                    report.pages, report.files
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            print_diagnostics(&failure.diagnostics, styled);
+            eprintln!("twn: niets geschreven; de vorige uitvoer is ongewijzigd");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn print_diagnostics(diagnostics: &Diagnostics, styled: bool) {
+    let report = diagnostics.report(styled);
+    if !report.is_empty() {
+        eprint!("{report}");
+    }
+}
+
+fn finish(result: Result<String, twn::scaffold::ScaffoldError>) -> ExitCode {
+    match result {
+        Ok(message) => {
+            eprintln!("{message}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("fout: {}", error.message);
+            ExitCode::from(error.exit_code)
+        }
+    }
+}

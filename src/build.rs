@@ -1,0 +1,129 @@
+//! One build, start to end: settings → theme → pages → resolved site →
+//! rendered files → output folder. Every content and theme problem is
+//! collected before the build stops, so one run reports them all.
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{CopiedFile, write_atomically};
+use crate::page::{CONTENT_DIR, discover, load_pages};
+use crate::render::{render_site, theme::Theme};
+use crate::resolve::resolve;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub site_root: PathBuf,
+    /// Where to write; `None` checks without writing (`twn check`).
+    pub out_dir: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    /// Warnings only: a report exists only for a build without errors.
+    pub diagnostics: Diagnostics,
+}
+
+#[derive(Debug)]
+pub struct BuildFailure {
+    pub diagnostics: Diagnostics,
+}
+
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let started = Instant::now();
+    let root = &options.site_root;
+    let mut diagnostics = Diagnostics::default();
+    let fail = |mut diagnostics: Diagnostics, more: Vec<Diagnostic>| {
+        diagnostics.extend(more);
+        BuildFailure { diagnostics }
+    };
+    let mut config = SiteConfig::load(root).map_err(|d| fail(Diagnostics::default(), d))?;
+    if let Some(base_url) = &options.base_url {
+        config.base_url = base_url.clone();
+    }
+    let theme = Theme::load(root, &config.theme, &config.language);
+    let theme = match theme {
+        Ok(theme) => Some(theme),
+        Err(problems) => {
+            diagnostics.extend(problems);
+            None
+        }
+    };
+    let content = discover(root);
+    let (pages, problems) = load_pages(&config, &content.markdown, options.drafts);
+    diagnostics.extend(problems);
+    let mut problems = Vec::new();
+    let site = resolve(config, pages, &mut problems);
+    diagnostics.extend(problems);
+    let Some(theme) = theme.filter(|_| !diagnostics.has_errors()) else {
+        return Err(BuildFailure { diagnostics });
+    };
+    let files =
+        render_site(&site, &theme).map_err(|d| fail(std::mem::take(&mut diagnostics), d))?;
+    let mut copies = static_files(&theme.static_dir, "static");
+    copies.extend(
+        content
+            .assets
+            .iter()
+            .map(|(from, content_path)| CopiedFile {
+                from: from.clone(),
+                to: content_path.clone(),
+            }),
+    );
+    let file_count = files.len() + copies.len();
+    if let Some(out_dir) = &options.out_dir {
+        write_atomically(out_dir, &files, &copies).map_err(|e| {
+            fail(
+                std::mem::take(&mut diagnostics),
+                vec![
+                    Diagnostic::error(
+                        out_dir.display().to_string(),
+                        format!("de uitvoer kan niet geschreven worden: {e}"),
+                    )
+                    .help("controleer of de map schrijfbaar is en of er genoeg schijfruimte is"),
+                ],
+            )
+        })?;
+    }
+    Ok(BuildReport {
+        pages: site.pages.len(),
+        files: file_count,
+        elapsed: started.elapsed(),
+        diagnostics,
+    })
+}
+
+fn static_files(dir: &Path, prefix: &str) -> Vec<CopiedFile> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            CopiedFile {
+                from: e.into_path(),
+                to: format!("{prefix}/{relative}"),
+            }
+        })
+        .collect()
+}
+
+/// The default output folder of a site.
+pub fn default_out_dir(site_root: &Path) -> PathBuf {
+    site_root.join("public")
+}
+
+/// The content folder of a site.
+pub fn content_dir(site_root: &Path) -> PathBuf {
+    site_root.join(CONTENT_DIR)
+}

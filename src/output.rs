@@ -1,0 +1,95 @@
+//! Writing the output all at once: everything goes into a staging folder
+//! beside the target, which is swapped in only when complete, so a failed
+//! build leaves the previous output untouched.
+
+use crate::render::OutputFile;
+use rayon::prelude::*;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// A file to copy as it is (theme assets, files beside pages).
+pub struct CopiedFile {
+    pub from: PathBuf,
+    pub to: String,
+}
+
+pub fn write_atomically(
+    out_dir: &Path,
+    files: &[OutputFile],
+    copies: &[CopiedFile],
+) -> io::Result<()> {
+    let parent = match out_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)?;
+    let name = out_dir
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+    let previous = parent.join(format!(".{name}.previous-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    let written = write_all(&staging, files, copies);
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if out_dir.exists() {
+        std::fs::rename(out_dir, &previous)?;
+    }
+    if let Err(e) = std::fs::rename(&staging, out_dir) {
+        // Put the previous output back rather than leave nothing.
+        let _ = std::fs::rename(&previous, out_dir);
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    let _ = std::fs::remove_dir_all(&previous);
+    Ok(())
+}
+
+fn write_all(root: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> io::Result<()> {
+    std::fs::create_dir_all(root)?;
+    files.par_iter().try_for_each(|file| {
+        let path = root.join(&file.path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, &file.contents)
+    })?;
+    copies.par_iter().try_for_each(|copy| {
+        let path = root.join(&copy.to);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::copy(&copy.from, path).map(|_| ())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_new_output_replaces_the_old_one_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(out.join("oud")).unwrap();
+        std::fs::write(out.join("oud/index.html"), "oud").unwrap();
+        let files = [OutputFile {
+            path: "nieuw/index.html".into(),
+            contents: b"nieuw".to_vec(),
+        }];
+        write_atomically(&out, &files, &[]).unwrap();
+        assert!(!out.join("oud").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("nieuw/index.html")).unwrap(),
+            "nieuw"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers, ["public"]);
+    }
+}

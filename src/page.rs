@@ -1,0 +1,181 @@
+//! Pages: the Markdown files under `content/`, parsed and validated.
+//!
+//! The rule for where a page may live: `content/index.md` is the home page,
+//! `content/<name>.md` a free page, `content/<collection>/<slug>.md` or
+//! `content/<collection>/<slug>/index.md` (a page with files beside it) a page
+//! of a collection declared in `twn.yaml`. Anything else is an error.
+
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::frontmatter;
+use crate::markdown::{self, ParsedBody};
+use crate::schema::{self, FrontMatter};
+use crate::slug::slugify;
+use crate::source::{SourceFile, read_source};
+use crate::suggest::closest;
+use indexmap::IndexMap;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+pub const CONTENT_DIR: &str = "content";
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub source: SourceFile,
+    /// Path below `content/`, e.g. `regio/twents-waternet.md`.
+    pub content_path: String,
+    pub collection: Option<String>,
+    pub slug: String,
+    /// URL path below the base, e.g. `regio/twents-waternet/`; empty for home.
+    pub url_path: String,
+    pub front: FrontMatter,
+    pub body: ParsedBody,
+    /// Byte offset of the body in `source.text`.
+    pub body_offset: usize,
+}
+
+impl Page {
+    pub fn is_home(&self) -> bool {
+        self.url_path.is_empty()
+    }
+}
+
+/// Where a Markdown file belongs, from its path below `content/`.
+enum Placement {
+    Home,
+    Free { slug: String },
+    InCollection { collection: String, slug: String },
+}
+
+fn place(content_path: &str, config: &SiteConfig) -> Result<Placement, String> {
+    let parts: Vec<&str> = content_path.split('/').collect();
+    let stem = |name: &str| name.trim_end_matches(".md").to_owned();
+    let collections: Vec<&str> = config.collections.keys().map(String::as_str).collect();
+    match parts.as_slice() {
+        ["index.md"] => Ok(Placement::Home),
+        [file] => Ok(Placement::Free {
+            slug: slugify(&stem(file)),
+        }),
+        [folder, ..] if !config.collections.contains_key(*folder) => {
+            let hint = closest(folder, collections.iter().copied())
+                .map_or(String::new(), |c| format!(" Bedoelt u de collectie `{c}`?"));
+            Err(format!(
+                "de map `{folder}/` is geen collectie.{hint} Pagina's staan direct in `content/` of in de map van een collectie uit twn.yaml ({}); voeg `{folder}` toe onder `collections:` in twn.yaml of verplaats het bestand",
+                collections.join(", ")
+            ))
+        }
+        [collection, file] => Ok(Placement::InCollection {
+            collection: (*collection).to_owned(),
+            slug: slugify(&stem(file)),
+        }),
+        [collection, folder, "index.md"] => Ok(Placement::InCollection {
+            collection: (*collection).to_owned(),
+            slug: slugify(folder),
+        }),
+        [collection, ..] => Err(format!(
+            "dit bestand staat te diep: een pagina van `{collection}` is `content/{collection}/<naam>.md` of `content/{collection}/<naam>/index.md`"
+        )),
+        [] => Err("lege bestandsnaam".into()),
+    }
+}
+
+/// The Markdown files and other files (assets) under `content/`.
+pub struct ContentFiles {
+    pub markdown: Vec<(PathBuf, String)>,
+    pub assets: Vec<(PathBuf, String)>,
+}
+
+pub fn discover(site_root: &Path) -> ContentFiles {
+    let content = site_root.join(CONTENT_DIR);
+    let mut files = ContentFiles {
+        markdown: Vec::new(),
+        assets: Vec::new(),
+    };
+    let walker = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+    {
+        let relative = entry.path().strip_prefix(&content).unwrap_or(entry.path());
+        let content_path = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let is_markdown = relative
+            .extension()
+            .is_some_and(|e| e == "md" || e == "markdown");
+        let list = if is_markdown {
+            &mut files.markdown
+        } else {
+            &mut files.assets
+        };
+        list.push((entry.into_path(), content_path));
+    }
+    files
+}
+
+/// Reads, validates and parses every Markdown file, in parallel.
+pub fn load_pages(
+    config: &SiteConfig,
+    files: &[(PathBuf, String)],
+    include_drafts: bool,
+) -> (Vec<Page>, Vec<Diagnostic>) {
+    let no_fields = IndexMap::new();
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|(path, content_path)| {
+            let display_path = format!("{CONTENT_DIR}/{content_path}");
+            let placement = match place(content_path, config) {
+                Ok(p) => p,
+                Err(message) => return (None, vec![Diagnostic::error(&display_path, message)]),
+            };
+            let source = match read_source(path, &display_path) {
+                Ok(s) => s,
+                Err(d) => return (None, vec![d]),
+            };
+            let split = match frontmatter::split(&source) {
+                Ok(s) => s,
+                Err(d) => return (None, vec![d]),
+            };
+            let (collection, slug, url_path) = match placement {
+                Placement::Home => (None, String::new(), String::new()),
+                Placement::Free { slug } => (None, slug.clone(), format!("{slug}/")),
+                Placement::InCollection { collection, slug } => {
+                    let url = format!("{collection}/{slug}/");
+                    (Some(collection), slug, url)
+                }
+            };
+            let fields = collection
+                .as_ref()
+                .map_or(&no_fields, |c| &config.collections[c].fields);
+            let (front, diagnostics) = schema::validate(&source, &split.front_matter, fields);
+            let body = markdown::parse(split.body, config.allow_html);
+            let body_offset = split.body_offset;
+            if front.draft && !include_drafts {
+                return (None, diagnostics);
+            }
+            let page = Page {
+                content_path: content_path.clone(),
+                collection,
+                slug,
+                url_path,
+                front,
+                body,
+                body_offset,
+                source,
+            };
+            (Some(page), diagnostics)
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    for (page, problems) in results {
+        pages.extend(page);
+        diagnostics.extend(problems);
+    }
+    (pages, diagnostics)
+}

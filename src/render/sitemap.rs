@@ -1,0 +1,40 @@
+//! `sitemap.xml`: every current page, for search engines.
+
+use crate::resolve::Site;
+use std::fmt::Write as _;
+
+pub fn sitemap(site: &Site) -> String {
+    let origin = site.config.origin_and_base();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut entry = |path: &str, lastmod: Option<String>| {
+        let _ = write!(
+            xml,
+            "  <url><loc>{}/{}</loc>",
+            escape(&origin),
+            escape(path)
+        );
+        if let Some(date) = lastmod {
+            let _ = write!(xml, "<lastmod>{date}</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    };
+    if site.index.page_at("").is_none() {
+        entry("", None);
+    }
+    for page in &site.pages {
+        entry(&page.url_path, page.front.updated.map(|d| d.to_string()));
+    }
+    for name in site.config.collections.keys() {
+        entry(&format!("{name}/"), None);
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

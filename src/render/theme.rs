@@ -1,0 +1,192 @@
+//! The theme: Tera templates, static assets and the interface strings of
+//! one language, all from `themes/<name>/`.
+
+use crate::diagnostics::{Diagnostic, Position};
+use crate::source::read_source;
+use indexmap::IndexMap;
+use std::path::{Path, PathBuf};
+use tera::{ErrorKind, Kwargs, State, Tera};
+
+/// Templates every theme must have; collections may add `<collection>.html`.
+pub const REQUIRED_TEMPLATES: [&str; 6] = [
+    "base.html",
+    "page.html",
+    "home.html",
+    "list.html",
+    "404.html",
+    "redirect.html",
+];
+
+pub struct Theme {
+    pub tera: Tera,
+    pub strings: IndexMap<String, String>,
+    pub static_dir: PathBuf,
+}
+
+impl Theme {
+    pub fn load(site_root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let theme_dir = site_root.join("themes").join(name);
+        let display_dir = format!("themes/{name}");
+        let templates_dir = theme_dir.join("templates");
+        if !templates_dir.is_dir() {
+            return Err(vec![
+                Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    format!(
+                        "het thema `{name}` bestaat niet: de map {display_dir}/templates ontbreekt"
+                    ),
+                )
+                .help(
+                    "zet `theme:` in twn.yaml op een map in themes/, bijvoorbeeld `theme: default`",
+                ),
+            ]);
+        }
+        let mut problems = Vec::new();
+        let mut sources = Vec::new();
+        for entry in walkdir::WalkDir::new(&templates_dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let relative = entry
+                .path()
+                .strip_prefix(&templates_dir)
+                .unwrap_or(entry.path());
+            let template_name = relative.to_string_lossy().replace('\\', "/");
+            let display = format!("{display_dir}/templates/{template_name}");
+            match read_source(entry.path(), &display) {
+                Ok(file) => sources.push((template_name, file)),
+                Err(d) => problems.push(d),
+            }
+        }
+        for required in REQUIRED_TEMPLATES {
+            if !sources.iter().any(|(n, _)| n == required) {
+                problems.push(
+                    Diagnostic::error(format!("{display_dir}/templates/{required}"), format!("het sjabloon `{required}` ontbreekt in het thema `{name}`"))
+                        .help(format!("elk thema heeft deze sjablonen nodig: {}; kopieer de ontbrekende uit themes/default/templates", REQUIRED_TEMPLATES.join(", "))),
+                );
+            }
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        register_filters(&mut tera);
+        // Each template is added alone first, so every syntax error is found,
+        // not just the first.
+        for (template_name, file) in &sources {
+            let mut probe = Tera::new();
+            register_filters(&mut probe);
+            if let Err(error) = probe.add_raw_template(template_name, &file.text)
+                && let Some(d) = syntax_diagnostic(&error, file)
+            {
+                problems.push(d);
+            }
+        }
+        if problems.is_empty()
+            && let Err(error) =
+                tera.add_raw_templates(sources.iter().map(|(n, f)| (n.as_str(), f.text.as_str())))
+        {
+            problems.push(template_diagnostic(&error, &display_dir));
+        }
+        let strings_path = theme_dir.join("strings").join(format!("{language}.yaml"));
+        let strings_display = format!("{display_dir}/strings/{language}.yaml");
+        let strings = match read_source(&strings_path, &strings_display) {
+            Ok(file) => match serde_saphyr::from_str::<IndexMap<String, String>>(&file.text) {
+                Ok(strings) => strings,
+                Err(error) => {
+                    let position = error.location().map_or(Position::new(1, 1), |l| {
+                        Position::new(l.line().max(1) as usize, l.column().max(1) as usize)
+                    });
+                    problems.push(
+                        Diagnostic::error(
+                            &strings_display,
+                            "ongeldige teksten: elke regel is `sleutel: tekst`",
+                        )
+                        .at(&file.text, position),
+                    );
+                    IndexMap::new()
+                }
+            },
+            Err(d) => {
+                problems.push(d.help(format!("het thema heeft voor de taal `{language}` een bestand strings/{language}.yaml nodig")));
+                IndexMap::new()
+            }
+        };
+        if problems.is_empty() {
+            Ok(Theme {
+                tera,
+                strings,
+                static_dir: theme_dir.join("static"),
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The template for a page of `collection`: `<collection>.html` if the
+    /// theme has one, else `page.html`.
+    pub fn page_template(&self, collection: Option<&str>) -> String {
+        collection
+            .map(|c| format!("{c}.html"))
+            .filter(|t| self.tera.contains_template(t))
+            .unwrap_or_else(|| "page.html".into())
+    }
+}
+
+fn register_filters(tera: &mut Tera) {
+    // ISO dates (2019-09-23) as Dutch readers write them (23-09-2019).
+    tera.register_filter("datum", |iso: &str, _: Kwargs, _: &State| {
+        let parts: Vec<&str> = iso.split('-').collect();
+        match parts.as_slice() {
+            [y, m, d] => format!("{d}-{m}-{y}"),
+            _ => iso.to_owned(),
+        }
+    });
+}
+
+fn syntax_diagnostic(error: &tera::Error, file: &crate::source::SourceFile) -> Option<Diagnostic> {
+    let ErrorKind::SyntaxError(report) = error.kind() else {
+        return None;
+    };
+    let span = report.span();
+    Some(
+        Diagnostic::error(&file.display_path, format!("fout in sjabloon: {}", report.message()))
+            .at(&file.text, Position::new(span.start_line.max(1), span.start_col + 1))
+            .marker(if span.start_line == span.end_line { span.end_col.saturating_sub(span.start_col) } else { 1 })
+            .help("controleer of elke `{{`, `{%` en `{#` goed wordt afgesloten en of elk blok (`if`, `for`, `block`) een `end` heeft"),
+    )
+}
+
+/// Errors that concern the theme as a whole (a missing parent template).
+pub fn template_diagnostic(error: &tera::Error, display_dir: &str) -> Diagnostic {
+    match error.kind() {
+        ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            format!("{display_dir}/templates/{current}"),
+            format!(
+                "het sjabloon `{current}` bouwt voort op `{parent}`, maar dat sjabloon ontbreekt"
+            ),
+        )
+        .help(format!(
+            "maak {display_dir}/templates/{parent} aan of verbeter de naam in `{{% extends %}}`"
+        )),
+        ErrorKind::TemplateNotFound(name) => Diagnostic::error(
+            format!("{display_dir}/templates/{name}"),
+            format!("het sjabloon `{name}` ontbreekt"),
+        )
+        .help(format!(
+            "maak {display_dir}/templates/{name} aan of verbeter de naam in `{{% include %}}`"
+        )),
+        ErrorKind::RenderingError(report) | ErrorKind::SyntaxError(report) => Diagnostic::error(
+            format!(
+                "{display_dir}/templates/{}:{}:{}",
+                report.filename(),
+                report.span().start_line,
+                report.span().start_col + 1
+            ),
+            format!("fout in sjabloon: {}", report.message()),
+        ),
+        other => Diagnostic::error(display_dir, format!("fout in het thema: {other}")),
+    }
+}

@@ -1,0 +1,447 @@
+//! Resolving the site: every wiki link, Markdown file link and front-matter
+//! reference is looked up, and each page learns who links to it
+//! (backlinks) and which reference fields name it (back-references).
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Position};
+use crate::markdown::{LinkKind, LinkRef, ResolvedLink};
+use crate::page::Page;
+use crate::schema::FieldValue;
+use crate::slug::{slugify, slugify_path};
+use crate::suggest::closest;
+use std::collections::{BTreeSet, HashMap};
+
+/// A reference field on page `from` that names a page.
+#[derive(Debug, Clone)]
+pub struct BackRef {
+    pub from: usize,
+    /// The top-level field, e.g. `members` or `bodies`.
+    pub field: String,
+    /// The name of the object the reference sits in, e.g. a body's name.
+    pub context: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct SiteIndex {
+    by_path: HashMap<String, usize>,
+    by_slug: HashMap<String, Vec<usize>>,
+    by_title: HashMap<String, Vec<usize>>,
+    by_alias: HashMap<String, usize>,
+    by_source: HashMap<String, usize>,
+}
+
+pub struct Site {
+    pub config: SiteConfig,
+    pub base_path: String,
+    pub pages: Vec<Page>,
+    /// Per page, the resolution of each of its links (None where it failed).
+    pub links: Vec<Vec<Option<ResolvedLink>>>,
+    pub backlinks: Vec<Vec<usize>>,
+    pub backrefs: Vec<Vec<BackRef>>,
+    pub index: SiteIndex,
+}
+
+enum Lookup {
+    Found(usize),
+    Missing,
+    Ambiguous(Vec<usize>),
+}
+
+impl SiteIndex {
+    fn build(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) -> Self {
+        let mut index = SiteIndex::default();
+        for (i, page) in pages.iter().enumerate() {
+            let path = page.url_path.trim_end_matches('/').to_owned();
+            if let Some(&other) = index.by_path.get(&path) {
+                diagnostics.push(duplicate_url(page, &pages[other]));
+                continue;
+            }
+            index.by_path.insert(path, i);
+            index.by_source.insert(page.content_path.clone(), i);
+            index.by_slug.entry(page.slug.clone()).or_default().push(i);
+            index
+                .by_title
+                .entry(page.front.title.to_lowercase())
+                .or_default()
+                .push(i);
+        }
+        for (i, page) in pages.iter().enumerate() {
+            for alias in &page.front.aliases {
+                let key = slugify_path(alias);
+                let taken = index.by_path.get(&key).or(index.by_alias.get(&key));
+                match taken {
+                    Some(&other) if other != i => diagnostics.push(
+                        Diagnostic::error(&page.source.display_path, format!("de oude URL `{alias}` is al in gebruik door {}", pages[other].source.display_path))
+                            .help("een alias moet een URL zijn die geen andere pagina heeft; verwijder of wijzig hem"),
+                    ),
+                    _ => {
+                        index.by_alias.insert(key, i);
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    fn find(&self, target: &str) -> Lookup {
+        let trimmed = target.trim().trim_matches('/');
+        let trimmed = trimmed.strip_suffix(".md").unwrap_or(trimmed);
+        if trimmed.is_empty() {
+            return Lookup::Missing;
+        }
+        let key = slugify_path(trimmed);
+        let mut found = BTreeSet::new();
+        found.extend(self.by_path.get(&key));
+        found.extend(self.by_alias.get(&key));
+        if !trimmed.contains('/') {
+            found.extend(self.by_slug.get(&key).into_iter().flatten());
+            found.extend(
+                self.by_title
+                    .get(&trimmed.to_lowercase())
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        match found.len() {
+            0 => Lookup::Missing,
+            1 => Lookup::Found(*found.first().unwrap_or(&0)),
+            _ => Lookup::Ambiguous(found.into_iter().collect()),
+        }
+    }
+
+    pub fn page_at(&self, url_path: &str) -> Option<usize> {
+        self.by_path.get(url_path.trim_matches('/')).copied()
+    }
+}
+
+fn duplicate_url(page: &Page, first: &Page) -> Diagnostic {
+    Diagnostic::error(
+        &page.source.display_path,
+        format!("twee pagina's hebben dezelfde URL /{}: {} en {}", page.url_path, first.source.display_path, page.source.display_path),
+    )
+    .help("de URL komt uit de bestandsnaam (kleine letters, zonder accenten); hernoem één van de twee bestanden")
+}
+
+pub fn resolve(config: SiteConfig, pages: Vec<Page>, diagnostics: &mut Vec<Diagnostic>) -> Site {
+    let index = SiteIndex::build(&pages, diagnostics);
+    let base_path = config.base_path();
+    let mut site = Site {
+        links: Vec::with_capacity(pages.len()),
+        backlinks: vec![Vec::new(); pages.len()],
+        backrefs: vec![Vec::new(); pages.len()],
+        config,
+        base_path,
+        pages,
+        index,
+    };
+    for i in 0..site.pages.len() {
+        let page = &site.pages[i];
+        let mut resolved = Vec::with_capacity(page.body.links.len());
+        for link in &page.body.links {
+            let answer = resolve_link(&site, i, link);
+            match answer {
+                Ok((target, resolved_link)) => {
+                    if target != i && !site.backlinks[target].contains(&i) {
+                        site.backlinks[target].push(i);
+                    }
+                    resolved.push(Some(resolved_link));
+                }
+                Err(problem) => {
+                    diagnostics.push(problem);
+                    resolved.push(None);
+                }
+            }
+        }
+        site.links.push(resolved);
+        let mut found = Vec::new();
+        for (field, value) in &page.front.fields {
+            collect_references(&site, i, field, None, value, &mut found, diagnostics);
+        }
+        for (target, backref) in found {
+            site.backrefs[target].push(backref);
+        }
+    }
+    let titles: Vec<String> = site
+        .pages
+        .iter()
+        .map(|p| p.front.title.to_lowercase())
+        .collect();
+    for list in &mut site.backlinks {
+        list.sort_by(|a, b| titles[*a].cmp(&titles[*b]));
+    }
+    for list in &mut site.backrefs {
+        list.sort_by(|a, b| titles[a.from].cmp(&titles[b.from]));
+    }
+    site
+}
+
+impl Site {
+    pub fn url(&self, page: usize) -> String {
+        format!("{}{}", self.base_path, self.pages[page].url_path)
+    }
+
+    /// All pages of one collection.
+    pub fn collection_pages<'a>(&'a self, collection: &'a str) -> impl Iterator<Item = usize> + 'a {
+        (0..self.pages.len())
+            .filter(move |&i| self.pages[i].collection.as_deref() == Some(collection))
+    }
+}
+
+fn link_error(page: &Page, link: &LinkRef, message: String, help: String) -> Diagnostic {
+    let text = &page.source.text;
+    let start = page.body_offset + link.range.start;
+    let shown = text[start..page.body_offset + link.range.end]
+        .lines()
+        .next()
+        .unwrap_or_default();
+    Diagnostic::error(&page.source.display_path, message)
+        .at(text, Position::of_offset(text, start))
+        .marker(shown.chars().count())
+        .help(help)
+}
+
+fn resolve_link(
+    site: &Site,
+    from: usize,
+    link: &LinkRef,
+) -> Result<(usize, ResolvedLink), Diagnostic> {
+    let page = &site.pages[from];
+    let target = match link.kind {
+        LinkKind::SamePage => from,
+        LinkKind::Wiki { .. } => match site.index.find(&link.target) {
+            Lookup::Found(i) => i,
+            Lookup::Missing => {
+                let candidates = site
+                    .pages
+                    .iter()
+                    .flat_map(|p| [p.front.title.as_str(), p.url_path.trim_end_matches('/')]);
+                let help = match closest(&link.target, candidates) {
+                    Some(s) => format!("bedoelt u [[{s}]]? Een wikilink noemt de titel, de slug of het pad (zoals `regio/twents-waternet`) van een pagina"),
+                    None => "een wikilink noemt de titel, de slug of het pad (zoals `regio/twents-waternet`) van een bestaande pagina; maak de pagina aan met `twn new` of pas de link aan".into(),
+                };
+                return Err(link_error(
+                    page,
+                    link,
+                    format!(
+                        "wikilink naar een pagina die niet bestaat: [[{}]]",
+                        link.target
+                    ),
+                    help,
+                ));
+            }
+            Lookup::Ambiguous(options) => {
+                let paths: Vec<String> = options
+                    .iter()
+                    .map(|&i| format!("[[{}]]", site.pages[i].url_path.trim_end_matches('/')))
+                    .collect();
+                return Err(link_error(
+                    page,
+                    link,
+                    format!(
+                        "wikilink [[{}]] is niet eenduidig: {} pagina's passen",
+                        link.target,
+                        options.len()
+                    ),
+                    format!(
+                        "schrijf het pad van de bedoelde pagina: {}",
+                        paths.join(" of ")
+                    ),
+                ));
+            }
+        },
+        LinkKind::MarkdownFile => {
+            let base = page
+                .content_path
+                .rsplit_once('/')
+                .map_or("", |(dir, _)| dir);
+            let joined = normalise_relative(base, &link.target);
+            match joined.and_then(|p| site.index.by_source.get(&p).copied()) {
+                Some(i) => i,
+                None => {
+                    return Err(link_error(
+                        page,
+                        link,
+                        format!("link naar een bestand dat niet bestaat: {}", link.target),
+                        format!(
+                            "het pad is relatief aan {}; controleer de mapnamen en `../`",
+                            page.source.display_path
+                        ),
+                    ));
+                }
+            }
+        }
+    };
+    let target_page = &site.pages[target];
+    let mut href = site.url(target);
+    let mut heading_text = None;
+    if let Some(fragment) = &link.fragment {
+        let wanted = slugify(fragment);
+        let Some(heading) = target_page
+            .body
+            .headings
+            .iter()
+            .find(|h| h.id == *fragment || h.id == wanted)
+        else {
+            let ids = target_page.body.headings.iter().map(|h| h.id.as_str());
+            let help = match closest(&wanted, ids) {
+                Some(s) => format!(
+                    "bedoelt u #{s}? De koppen van die pagina zijn: {}",
+                    heading_list(target_page)
+                ),
+                None => format!(
+                    "de koppen van die pagina zijn: {}",
+                    heading_list(target_page)
+                ),
+            };
+            return Err(link_error(
+                page,
+                link,
+                format!(
+                    "link naar een kop die niet bestaat: #{fragment} op {}",
+                    target_page.source.display_path
+                ),
+                help,
+            ));
+        };
+        href = if target == from {
+            format!("#{}", heading.id)
+        } else {
+            format!("{href}#{}", heading.id)
+        };
+        heading_text = Some(heading.text.clone());
+    }
+    let label = match link.kind {
+        LinkKind::Wiki { has_label: false } => Some(match heading_text {
+            Some(heading) => format!("{} › {heading}", target_page.front.title),
+            None => target_page.front.title.clone(),
+        }),
+        _ => None,
+    };
+    Ok((target, ResolvedLink { href, label }))
+}
+
+fn heading_list(page: &Page) -> String {
+    if page.body.headings.is_empty() {
+        return "(geen koppen)".into();
+    }
+    page.body
+        .headings
+        .iter()
+        .map(|h| format!("#{}", h.id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Joins a relative link to the folder of its page, below `content/`.
+fn normalise_relative(base: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn collect_references(
+    site: &Site,
+    from: usize,
+    field: &str,
+    context: Option<&str>,
+    value: &FieldValue,
+    found: &mut Vec<(usize, BackRef)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    match value {
+        FieldValue::Reference(reference) if !reference.is_keyword => {
+            let key = format!("{}/{}", reference.collection, slugify(&reference.target));
+            match site.index.by_path.get(&key) {
+                Some(&target) => {
+                    let backref = BackRef {
+                        from,
+                        field: field.to_owned(),
+                        context: context.map(str::to_owned),
+                    };
+                    found.push((target, backref));
+                }
+                None => {
+                    let page = &site.pages[from];
+                    let slugs: Vec<&str> = site
+                        .collection_pages(&reference.collection)
+                        .map(|i| site.pages[i].slug.as_str())
+                        .collect();
+                    let help = match closest(&reference.target, slugs.iter().copied()) {
+                        Some(s) => format!(
+                            "bedoelt u `{s}`? Een verwijzing noemt de slug (de bestandsnaam zonder .md) van een pagina in content/{}/",
+                            reference.collection
+                        ),
+                        None => format!(
+                            "een verwijzing noemt de slug (de bestandsnaam zonder .md) van een pagina in content/{}/; maak die pagina aan met `twn new {} \"…\"`",
+                            reference.collection, reference.collection
+                        ),
+                    };
+                    diagnostics.push(
+                        Diagnostic::error(
+                            &page.source.display_path,
+                            format!(
+                                "verwijzing naar een {}-pagina die niet bestaat: `{}`",
+                                reference.collection, reference.target
+                            ),
+                        )
+                        .at(&page.source.text, reference.position)
+                        .marker(reference.target.chars().count())
+                        .help(help),
+                    );
+                }
+            }
+        }
+        FieldValue::List(items) => {
+            for item in items {
+                collect_references(site, from, field, context, item, found, diagnostics);
+            }
+        }
+        FieldValue::Object(fields) => {
+            let name = fields
+                .get("name")
+                .or_else(|| fields.get("title"))
+                .and_then(|v| match v {
+                    FieldValue::Text(t) => Some(t.as_str()),
+                    _ => None,
+                });
+            for value in fields.values() {
+                collect_references(
+                    site,
+                    from,
+                    field,
+                    name.or(context),
+                    value,
+                    found,
+                    diagnostics,
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_are_normalised_below_content() {
+        assert_eq!(
+            normalise_relative("regio", "../organisatie/almelo.md").as_deref(),
+            Some("organisatie/almelo.md")
+        );
+        assert_eq!(
+            normalise_relative("regio/twents-waternet", "./kaart.md").as_deref(),
+            Some("regio/twents-waternet/kaart.md")
+        );
+        assert_eq!(normalise_relative("", "../x.md"), None);
+    }
+}
