@@ -52,31 +52,61 @@ pub fn split(file: &SourceFile) -> Result<Split<'_>, Diagnostic> {
 }
 
 fn yaml_diagnostic(file: &SourceFile, error: yaml::YamlError) -> Diagnostic {
+    let (message, help) = explain_yaml_error(&error.message);
+    let mut position = error.position;
+    // Mark the tab itself rather than the character after it.
     let line = file
         .text
         .lines()
-        .nth(error.position.line - 1)
+        .nth(position.line.saturating_sub(1))
         .unwrap_or_default();
-    let help = if line.starts_with('\t') || line.trim_start_matches(' ').starts_with('\t') {
-        "YAML staat geen tabs toe om in te springen: vervang de tab aan het begin van de regel door spaties".to_owned()
-    } else if error.message.contains("duplicate") {
-        "elk veld mag maar één keer voorkomen: verwijder of hernoem een van de twee".to_owned()
-    } else {
-        "controleer de schrijfwijze: `veld: waarde`, lijsten met `- ` op een nieuwe regel, \
-         en zet tekst met `: ` of `#` tussen aanhalingstekens"
-            .to_owned()
-    };
-    let message = if line.contains('\t') && !error.message.contains("tab") {
+    if message.contains("tab")
+        && let Some(tab) = line.chars().position(|c| c == '\t')
+    {
+        position.column = tab + 1;
+    }
+    Diagnostic::error(&file.display_path, message)
+        .at(&file.text, position)
+        .help(help)
+}
+
+/// The parser's message in an editor's words, for the mistakes editors make.
+fn explain_yaml_error(parser_message: &str) -> (String, String) {
+    let lower = parser_message.to_lowercase();
+    if let Some(rest) = lower.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return (
+            format!("het veld `{key}` staat twee keer in de kopgegevens"),
+            "elk veld mag maar één keer voorkomen: verwijder of voeg de twee regels samen".into(),
+        );
+    }
+    if lower.contains("tabs ") || lower.contains("tab character") {
+        return (
+            "ongeldige YAML in de kopgegevens: een tab gebruikt om in te springen".into(),
+            "YAML staat geen tabs toe om in te springen: vervang de tab aan het begin van de regel door spaties".into(),
+        );
+    }
+    if lower.contains("mapping values are not allowed") {
+        return (
+            "ongeldige YAML in de kopgegevens: een `:` op een plek waar geen veld kan beginnen".into(),
+            "springt deze regel in zonder dat het veld erboven een groep is? Haal dan de spaties aan het begin weg. \
+             Staat er `: ` in een tekst? Zet de tekst dan tussen aanhalingstekens"
+                .into(),
+        );
+    }
+    let message = if lower.contains("unclosed") {
         format!(
-            "ongeldige YAML in de kopgegevens: tab gebruikt om in te springen ({})",
-            error.message
+            "ongeldige YAML in de kopgegevens: een haakje of aanhalingsteken wordt niet gesloten ({parser_message})"
         )
     } else {
-        format!("ongeldige YAML in de kopgegevens: {}", error.message)
+        format!("ongeldige YAML in de kopgegevens: {parser_message}")
     };
-    Diagnostic::error(&file.display_path, message)
-        .at(&file.text, error.position)
-        .help(help)
+    (
+        message,
+        "controleer de schrijfwijze: `veld: waarde`, lijsten met `- ` op een nieuwe regel, \
+         en zet tekst met `: ` of `#` tussen aanhalingstekens"
+            .into(),
+    )
 }
 
 #[cfg(test)]

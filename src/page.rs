@@ -47,7 +47,10 @@ enum Placement {
     InCollection { collection: String, slug: String },
 }
 
-fn place(content_path: &str, config: &SiteConfig) -> Result<Placement, String> {
+/// Where a file may not be, as (what is wrong, how to fix it).
+type Misplaced = (String, String);
+
+fn place(content_path: &str, config: &SiteConfig) -> Result<Placement, Misplaced> {
     let parts: Vec<&str> = content_path.split('/').collect();
     let stem = |name: &str| name.trim_end_matches(".md").to_owned();
     let collections: Vec<&str> = config.collections.keys().map(String::as_str).collect();
@@ -59,9 +62,12 @@ fn place(content_path: &str, config: &SiteConfig) -> Result<Placement, String> {
         [folder, ..] if !config.collections.contains_key(*folder) => {
             let hint = closest(folder, collections.iter().copied())
                 .map_or(String::new(), |c| format!(" Bedoelt u de collectie `{c}`?"));
-            Err(format!(
-                "de map `{folder}/` is geen collectie.{hint} Pagina's staan direct in `content/` of in de map van een collectie uit twn.yaml ({}); voeg `{folder}` toe onder `collections:` in twn.yaml of verplaats het bestand",
-                collections.join(", ")
+            Err((
+                format!("de map `{folder}/` is geen collectie.{hint}"),
+                format!(
+                    "pagina's staan direct in `content/` of in de map van een collectie uit twn.yaml ({}); voeg `{folder}` toe onder `collections:` in twn.yaml of verplaats het bestand",
+                    collections.join(", ")
+                ),
             ))
         }
         [collection, file] => Ok(Placement::InCollection {
@@ -72,10 +78,16 @@ fn place(content_path: &str, config: &SiteConfig) -> Result<Placement, String> {
             collection: (*collection).to_owned(),
             slug: slugify(folder),
         }),
-        [collection, ..] => Err(format!(
-            "dit bestand staat te diep: een pagina van `{collection}` is `content/{collection}/<naam>.md` of `content/{collection}/<naam>/index.md`"
+        [collection, ..] => Err((
+            "dit bestand staat te diep in de map".into(),
+            format!(
+                "een pagina van `{collection}` is `content/{collection}/<naam>.md` of `content/{collection}/<naam>/index.md`; verplaats het bestand"
+            ),
         )),
-        [] => Err("lege bestandsnaam".into()),
+        [] => Err((
+            "lege bestandsnaam".into(),
+            "geef het bestand een naam".into(),
+        )),
     }
 }
 
@@ -131,7 +143,12 @@ pub fn load_pages(
             let display_path = format!("{CONTENT_DIR}/{content_path}");
             let placement = match place(content_path, config) {
                 Ok(p) => p,
-                Err(message) => return (None, vec![Diagnostic::error(&display_path, message)]),
+                Err((message, help)) => {
+                    let problem = Diagnostic::error(&display_path, message)
+                        .at("", crate::diagnostics::Position::new(1, 1))
+                        .help(help);
+                    return (None, vec![problem]);
+                }
             };
             let source = match read_source(path, &display_path) {
                 Ok(s) => s,

@@ -119,6 +119,7 @@ fn duplicate_url(page: &Page, first: &Page) -> Diagnostic {
         &page.source.display_path,
         format!("twee pagina's hebben dezelfde URL /{}: {} en {}", page.url_path, first.source.display_path, page.source.display_path),
     )
+    .at(&page.source.text, Position::new(1, 1))
     .help("de URL komt uit de bestandsnaam (kleine letters, zonder accenten); hernoem één van de twee bestanden")
 }
 

@@ -129,7 +129,7 @@ pub fn validate(
             "geef de pagina een titel, bijvoorbeeld `title: Almelo`",
         );
     }
-    v.missing_required(start, fields, &front_matter.fields);
+    v.missing_required(start, fields, &present_keys(entries));
     // Keep the schema's order, so pages list their fields the same way.
     let mut ordered = IndexMap::new();
     for name in fields.keys() {
@@ -183,14 +183,16 @@ impl Validator<'_> {
         );
     }
 
+    /// Reports required fields that are absent; a field that is present but
+    /// invalid has had its own error already.
     fn missing_required(
         &mut self,
         at: Position,
         fields: &IndexMap<String, FieldSpec>,
-        present: &IndexMap<String, FieldValue>,
+        present: &[&str],
     ) {
         for (name, spec) in fields {
-            if spec.required && !present.contains_key(name) {
+            if spec.required && !present.contains(&name.as_str()) {
                 let example = example_value(spec);
                 self.error(
                     at,
@@ -313,7 +315,7 @@ impl Validator<'_> {
                         None => self.unknown_field(key, name, &known),
                     }
                 }
-                self.missing_required(node.position, &spec.fields, &object);
+                self.missing_required(node.position, &spec.fields, &present_keys(entries));
                 FieldValue::Object(object)
             }
         })
@@ -380,6 +382,16 @@ impl Validator<'_> {
             }
         }
     }
+}
+
+fn present_keys(entries: &[(Node, Node)]) -> Vec<&str> {
+    entries
+        .iter()
+        .filter_map(|(k, _)| match &k.value {
+            Value::Str(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect()
 }
 
 const MONTHS: [&str; 12] = [

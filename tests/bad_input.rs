@@ -1,0 +1,359 @@
+//! Every kind of bad input: a clear error naming file:line:column, exit code
+//! 1, and the previous `public/` left byte-for-byte as it was.
+
+mod common;
+use common::TestSite;
+
+/// Builds a good site, breaks it with `change`, and checks the failed build.
+fn assert_rejected(change: impl FnOnce(&TestSite), location: &str, message: &str) -> String {
+    let site = TestSite::new();
+    site.build_ok();
+    let before = site.public_snapshot();
+    assert!(before.contains_key("index.html"));
+    change(&site);
+    let run = site.twn(&["build"]);
+    assert_eq!(run.code, Some(1), "exit code; stderr:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains(location),
+        "expected location {location} in:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(message),
+        "expected message {message:?} in:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("oplossing:"),
+        "every error says how to fix it:\n{}",
+        run.stderr
+    );
+    assert_eq!(
+        site.public_snapshot(),
+        before,
+        "public/ must be untouched after a failed build"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(site.dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging") || n.contains("previous"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no staging folders left behind: {leftovers:?}"
+    );
+    run.stderr
+}
+
+#[test]
+fn front_matter_without_closing_dashes() {
+    assert_rejected(
+        |s| {
+            s.write(
+                "content/organisatie/borne.md",
+                "---\ntitle: Borne\ntype: gemeente\n\nTekst.\n",
+            )
+        },
+        "content/organisatie/borne.md:1:1",
+        "de kopgegevens worden niet afgesloten",
+    );
+}
+
+#[test]
+fn yaml_syntax_error() {
+    assert_rejected(
+        |s| {
+            s.write(
+                "content/organisatie/borne.md",
+                "---\ntitle: Borne\ntype: gemeente\n  website: https://www.borne.nl\n---\n",
+            )
+        },
+        "content/organisatie/borne.md:4:10",
+        "ongeldige YAML in de kopgegevens: een `:` op een plek waar geen veld kan beginnen",
+    );
+}
+
+#[test]
+fn tab_indentation() {
+    assert_rejected(
+        |s| {
+            s.write(
+                "content/regio/twente.md",
+                "---\ntitle: Twente\nmembers:\n\t- almelo\n---\n",
+            )
+        },
+        "content/regio/twente.md:4:1",
+        "een tab gebruikt om in te springen",
+    );
+}
+
+#[test]
+fn duplicate_key() {
+    assert_rejected(
+        |s| {
+            s.write(
+                "content/organisatie/borne.md",
+                "---\ntitle: Borne\ntype: gemeente\ntitle: Borne 2\n---\n",
+            )
+        },
+        "content/organisatie/borne.md:4:1",
+        "het veld `title` staat twee keer in de kopgegevens",
+    );
+}
+
+#[test]
+fn list_where_text_is_expected() {
+    assert_rejected(
+        |s| {
+            s.write(
+                "content/werkplaats/meetnet.md",
+                "---\ntitle: Meetnet\nregio: twents-waternet\nperiod:\n  - 2017\n  - 2018\n---\n",
+            )
+        },
+        "content/werkplaats/meetnet.md:5:3",
+        "hier wordt tekst verwacht, maar dit is een lijst",
+    );
+}
+
+#[test]
+fn missing_required_field() {
+    let stderr = assert_rejected(
+        |s| s.write("content/organisatie/borne.md", "---\ntitle: Borne\n---\n"),
+        "content/organisatie/borne.md:1:1",
+        "verplicht veld `type` ontbreekt",
+    );
+    assert!(
+        stderr.contains("type: gemeente"),
+        "the fix shows an allowed value:\n{stderr}"
+    );
+}
+
+#[test]
+fn unknown_reference() {
+    let stderr = assert_rejected(
+        |s| {
+            s.write(
+                "content/werkplaats/meetnet.md",
+                "---\ntitle: Meetnet\nregio: twents-watrnet\nperiod: \"2017\"\n---\n",
+            )
+        },
+        "content/werkplaats/meetnet.md:3:8",
+        "verwijzing naar een regio-pagina die niet bestaat: `twents-watrnet`",
+    );
+    assert!(stderr.contains("bedoelt u `twents-waternet`?"), "{stderr}");
+}
+
+#[test]
+fn impossible_date() {
+    assert_rejected(
+        |s| {
+            s.write("content/werkplaats/meetnet.md", "---\ntitle: Meetnet\nregio: twents-waternet\nperiod: \"2019\"\nstart: 2019-02-31\n---\n")
+        },
+        "content/werkplaats/meetnet.md:5:8",
+        "ongeldige datum `2019-02-31`: februari 2019 heeft 28 dagen",
+    );
+}
+
+#[test]
+fn empty_file() {
+    assert_rejected(
+        |s| s.write("content/organisatie/borne.md", ""),
+        "content/organisatie/borne.md:1:1",
+        "het bestand is leeg",
+    );
+}
+
+#[test]
+fn file_that_is_not_utf8() {
+    assert_rejected(
+        |s| {
+            s.write_bytes(
+                "content/organisatie/borne.md",
+                b"---\ntitle: Caf\xe9 Borne\ntype: gemeente\n---\n",
+            )
+        },
+        "content/organisatie/borne.md:2:11",
+        "het bestand is geen UTF-8-tekst",
+    );
+}
+
+#[test]
+fn two_pages_with_the_same_url() {
+    assert_rejected(
+        |s| {
+            s.write(
+                "content/organisatie/almelo/index.md",
+                "---\ntitle: Almelo (map)\ntype: gemeente\n---\n",
+            )
+        },
+        "content/organisatie/almelo.md:1:1",
+        "twee pagina's hebben dezelfde URL /organisatie/almelo/: content/organisatie/almelo/index.md en content/organisatie/almelo.md",
+    );
+}
+
+#[test]
+fn wiki_link_to_a_missing_page() {
+    let stderr = assert_rejected(
+        |s| {
+            s.write(
+                "content/organisatie/borne.md",
+                "---\ntitle: Borne\ntype: gemeente\n---\n\nBorne werkt met\n[[Almeloo]] samen.\n",
+            )
+        },
+        "content/organisatie/borne.md:7:1",
+        "wikilink naar een pagina die niet bestaat: [[Almeloo]]",
+    );
+    assert!(stderr.contains("bedoelt u [[Almelo]]?"), "{stderr}");
+}
+
+#[test]
+fn link_to_a_missing_heading() {
+    assert_rejected(
+        |s| {
+            s.write(
+                "content/organisatie/borne.md",
+                "---\ntitle: Borne\ntype: gemeente\n---\n\nZie [[Twents Waternet#visei]].\n",
+            )
+        },
+        "content/organisatie/borne.md:6:5",
+        "link naar een kop die niet bestaat: #visei",
+    );
+}
+
+#[test]
+fn ambiguous_wiki_link() {
+    let stderr = assert_rejected(
+        |s| {
+            s.write(
+                "content/werkplaats/almelo.md",
+                "---\ntitle: Almelo\nregio: twents-waternet\nperiod: \"2017\"\n---\n",
+            );
+            s.write(
+                "content/organisatie/borne.md",
+                "---\ntitle: Borne\ntype: gemeente\n---\n\nBuurgemeente van [[almelo]].\n",
+            );
+        },
+        "content/organisatie/borne.md:6:18",
+        "wikilink [[almelo]] is niet eenduidig",
+    );
+    assert!(
+        stderr.contains("[[organisatie/almelo]] of [[werkplaats/almelo]]"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn markdown_file_in_an_undeclared_folder() {
+    assert_rejected(
+        |s| s.write("content/organisaties/borne.md", "---\ntitle: Borne\n---\n"),
+        "content/organisaties/borne.md:1:1",
+        "de map `organisaties/` is geen collectie. Bedoelt u de collectie `organisatie`?",
+    );
+}
+
+#[test]
+fn template_syntax_error() {
+    assert_rejected(
+        |s| {
+            let page = s.read("themes/default/templates/list.html");
+            s.write(
+                "themes/default/templates/list.html",
+                &page.replace("{% if pages %}", "{% if pages %"),
+            );
+        },
+        "themes/default/templates/list.html:",
+        "fout in sjabloon",
+    );
+}
+
+#[test]
+fn missing_template() {
+    assert_rejected(
+        |s| std::fs::remove_file(s.path("themes/default/templates/list.html")).unwrap(),
+        "themes/default/templates/list.html",
+        "het sjabloon `list.html` ontbreekt in het thema `default`",
+    );
+}
+
+#[test]
+fn unknown_fields_warn_with_a_suggestion_but_build() {
+    let site = TestSite::new();
+    site.write(
+        "content/organisatie/borne.md",
+        "---\ntitle: Borne\ntype: gemeente\ntitel: Borne\n---\n",
+    );
+    let run = site.twn(&["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/organisatie/borne.md:4:1"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("`titel`: onbekend veld; bedoelt u `title`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn one_run_reports_every_error_of_every_file_sorted() {
+    let site = TestSite::new();
+    site.write(
+        "content/organisatie/zz.md",
+        "---\ntitle: Z\ntype: provincie\n---\n\n[[Nergens]]\n",
+    );
+    site.write("content/organisatie/aa.md", "---\ntitle: A\n---\n");
+    site.write(
+        "content/werkplaats/mm.md",
+        "---\ntitle: M\nregio: nergens\nperiod: \"2017\"\nstart: 2019-13-01\n---\n",
+    );
+    let run = site.twn(&["check"]);
+    assert_eq!(run.code, Some(1));
+    let locations: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("--> "))
+        .collect();
+    assert_eq!(
+        locations,
+        [
+            "content/organisatie/aa.md:1:1",
+            "content/organisatie/zz.md:3:7",
+            "content/organisatie/zz.md:6:1",
+            "content/werkplaats/mm.md:3:8",
+            "content/werkplaats/mm.md:5:8",
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("5 fouten"), "{}", run.stderr);
+}
+
+#[test]
+fn a_bom_and_crlf_line_endings_simply_work() {
+    let site = TestSite::new();
+    site.write_bytes("content/organisatie/borne.md", b"\xEF\xBB\xBF---\r\ntitle: Borne\r\ntype: gemeente\r\n---\r\n\r\n## Kop\r\n\r\nZie [[Almelo]].\r\n");
+    site.build_ok();
+    let html = site.read("public/organisatie/borne/index.html");
+    assert!(html.contains("<h1>Borne</h1>"), "{html}");
+    assert!(html.contains(r#"<h2 id="kop">Kop</h2>"#), "{html}");
+    assert!(
+        html.contains(r#"<a href="/organisatie/almelo/">Almelo</a>"#),
+        "{html}"
+    );
+    // Errors in a CRLF file still point at the right line and column.
+    site.write_bytes(
+        "content/organisatie/borne.md",
+        b"---\r\ntitle: Borne\r\ntype: gemeent\r\n---\r\n",
+    );
+    let run = site.twn(&["build"]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr.contains("content/organisatie/borne.md:3:7"),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,0 +1,145 @@
+//! A real site in a temporary folder, built with the real `twn` binary.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub struct TestSite {
+    pub dir: tempfile::TempDir,
+}
+
+pub const CONFIG: &str = r#"title: Testwiki
+base_url: https://example.org/
+language: nl
+theme: default
+edit_url: https://git.example.org/wiki/edit/main/{path}
+collections:
+  regio:
+    title: Regio's
+    singular: Regio
+    fields:
+      members: { type: list, of: { type: reference, collection: organisatie }, label: Leden, backlink_label: Lid van }
+  organisatie:
+    title: Organisaties
+    singular: Organisatie
+    fields:
+      type: { type: choice, values: [gemeente, waterschap], required: true, label: Soort }
+  werkplaats:
+    title: Werkplaatsen
+    singular: Werkplaats
+    fields:
+      regio: { type: reference, collection: regio, required: true, backlink_label: Werkplaatsen }
+      period: { type: text, required: true }
+      start: { type: date }
+"#;
+
+impl TestSite {
+    /// A small valid site using the repository's default theme.
+    pub fn new() -> Self {
+        let site = TestSite {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        site.write("twn.yaml", CONFIG);
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+            &site.path("themes/default"),
+        );
+        site.write(
+            "content/index.md",
+            "---\ntitle: Start\n---\n\nWelkom bij [[Twents Waternet]].\n",
+        );
+        site.write(
+            "content/regio/twents-waternet.md",
+            "---\ntitle: Twents Waternet\nmembers: [almelo, vechtstromen]\n---\n\n## Visie\n\nSamen met [[Almelo]].\n",
+        );
+        site.write("content/organisatie/almelo.md", "---\ntitle: Almelo\ntype: gemeente\n---\n\nLid van [[regio/twents-waternet|het verband]].\n");
+        site.write(
+            "content/organisatie/vechtstromen.md",
+            "---\ntitle: Waterschap Vechtstromen\ntype: waterschap\n---\n\nHet waterschap.\n",
+        );
+        site.write(
+            "content/werkplaats/rioolvervanging.md",
+            "---\ntitle: Rioolvervanging\nregio: twents-waternet\nperiod: \"2017\"\nstart: 2017-01-16\n---\n\nZie [[Twents Waternet#visie]].\n",
+        );
+        site
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    pub fn write(&self, relative: &str, text: &str) {
+        self.write_bytes(relative, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, relative: &str, bytes: &[u8]) {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
+    }
+
+    pub fn twn(&self, args: &[&str]) -> Run {
+        let output = Command::cargo_bin("twn")
+            .unwrap()
+            .current_dir(self.dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    pub fn build_ok(&self) -> Run {
+        let run = self.twn(&["build"]);
+        assert_eq!(run.code, Some(0), "build failed:\n{}", run.stderr);
+        run
+    }
+
+    /// Every file of `public/` with its bytes.
+    pub fn public_snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        let root = self.path("public");
+        walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path()
+                        .strip_prefix(&root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+}
+
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
