@@ -1,0 +1,206 @@
+//! Building good sites: the example wiki, links under a sub-path, redirects
+//! for old URLs, drafts, and the outputs every site has.
+
+mod common;
+use common::{TestSite, copy_dir};
+use std::path::Path;
+
+#[test]
+fn the_example_wiki_builds_with_every_page_and_its_facts() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = TestSite {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    for part in ["content", "themes"] {
+        copy_dir(&repo.join(part), &site.path(part));
+    }
+    std::fs::copy(repo.join("twn.yaml"), site.path("twn.yaml")).unwrap();
+    let run = site.build_ok();
+    assert!(
+        run.stderr.contains("pagina's"),
+        "summary line: {}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("waarschuwing:"),
+        "the example has no warnings: {}",
+        run.stderr
+    );
+    for path in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "regio/index.html",
+        "werkplaats/index.html",
+        "thema/index.html",
+        "organisatie/index.html",
+        "nieuws/index.html",
+    ] {
+        assert!(site.path("public").join(path).is_file(), "{path}");
+    }
+    let region = site.read("public/regio/twents-waternet/index.html");
+    for fact in [
+        "Twents water verbindt, van waterwinst naar waterbewustzijn",
+        r#"<a href="/organisatie/hof-van-twente/">Hof van Twente</a>"#,
+        r#"<a href="/organisatie/provincie-overijssel/">Provincie Overijssel</a>"#,
+        r#"<a href="/thema/bewustwording/">Bewustwording</a>"#,
+        r#"<a href="/werkplaats/water-en-klimaat/">Water en Klimaat</a>"#,
+        r#"<a href="/werkplaats/grondwatermeetnet/">Grondwatermeetnet</a>"#,
+        "Waterwinst",
+        "geen eigen rechtsvorm",
+        "Bestuurlijk kernteam",
+    ] {
+        assert!(region.contains(fact), "{fact} on the Twents Waternet page");
+    }
+    let municipalities = std::fs::read_dir(site.path("content/organisatie"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        municipalities, 18,
+        "14 gemeenten, the water board, province, Vitens and Stichting Pioneering"
+    );
+    assert_eq!(
+        std::fs::read_dir(site.path("content/werkplaats"))
+            .unwrap()
+            .count(),
+        9
+    );
+    let water_board = site.read("public/organisatie/waterschap-vechtstromen/index.html");
+    assert!(water_board.contains("Regge en Dinkel"));
+    assert!(
+        water_board.contains("Lid van"),
+        "back-reference from the region's members"
+    );
+    let theme = site.read("public/thema/bescherming/index.html");
+    assert!(
+        theme.contains(r#"href="/werkplaats/omgevingswet-bouwsteen-water/""#),
+        "a theme lists its workplaces"
+    );
+}
+
+#[test]
+fn a_base_url_with_a_sub_path_gives_working_links_everywhere() {
+    let site = TestSite::new();
+    let run = site.twn(&["build", "--base-url", "https://example.org/wiki/"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    for (path, html) in site.public_snapshot() {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(html).unwrap();
+        for href in html.split(['"', '\'']).filter(|s| s.starts_with('/')) {
+            assert!(
+                href.starts_with("/wiki/"),
+                "{path} links to {href} outside /wiki/"
+            );
+        }
+    }
+    let page = site.read("public/organisatie/almelo/index.html");
+    assert!(page.contains(r#"href="/wiki/static/style.css""#));
+    assert!(
+        page.contains(r#"<a href="/wiki/regio/twents-waternet/">het verband</a>"#),
+        "{page}"
+    );
+    assert!(
+        site.read("public/sitemap.xml")
+            .contains("<loc>https://example.org/wiki/organisatie/almelo/</loc>")
+    );
+}
+
+#[test]
+fn pages_show_backlinks_back_references_headings_and_the_edit_link() {
+    let site = TestSite::new();
+    site.build_ok();
+    let region = site.read("public/regio/twents-waternet/index.html");
+    assert!(region.contains("Links naar deze pagina"));
+    assert!(
+        region.contains(r#"<a href="/organisatie/almelo/">Almelo</a>"#),
+        "backlink from Almelo"
+    );
+    assert!(region.contains(r#"<h2 id="visie">Visie</h2>"#));
+    assert!(region.contains(
+        r#"href="https://git.example.org/wiki/edit/main/content/regio/twents-waternet.md""#
+    ));
+    let workplace = site.read("public/werkplaats/rioolvervanging/index.html");
+    assert!(
+        workplace
+            .contains(r##"<a href="/regio/twents-waternet/#visie">Twents Waternet › Visie</a>"##),
+        "{workplace}"
+    );
+    let almelo = site.read("public/organisatie/almelo/index.html");
+    assert!(
+        almelo.contains("Lid van"),
+        "back-reference group label from twn.yaml"
+    );
+    assert!(almelo.contains(r#"<html lang="nl">"#));
+    assert!(almelo.contains(r##"<a class="skip-link" href="#inhoud">"##));
+}
+
+#[test]
+fn aliases_redirect_old_urls_to_the_page() {
+    let site = TestSite::new();
+    site.write(
+        "content/organisatie/almelo.md",
+        "---\ntitle: Almelo\ntype: gemeente\naliases: [/gemeenten/almelo/]\n---\n",
+    );
+    site.build_ok();
+    let redirect = site.read("public/gemeenten/almelo/index.html");
+    assert!(
+        redirect
+            .contains(r#"<link rel="canonical" href="https://example.org/organisatie/almelo/">"#),
+        "{redirect}"
+    );
+    assert!(
+        redirect.contains(r#"content="0; url=/organisatie/almelo/""#),
+        "{redirect}"
+    );
+    // An alias is a valid wiki-link target too.
+    site.write(
+        "content/organisatie/borne.md",
+        "---\ntitle: Borne\ntype: gemeente\n---\n\n[[gemeenten/almelo]]\n",
+    );
+    site.build_ok();
+    assert!(
+        site.read("public/organisatie/borne/index.html")
+            .contains(r#"<a href="/organisatie/almelo/">Almelo</a>"#)
+    );
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = TestSite::new();
+    site.write(
+        "content/organisatie/borne.md",
+        "---\ntitle: Borne\ntype: gemeente\ndraft: true\n---\n",
+    );
+    site.build_ok();
+    assert!(!site.path("public/organisatie/borne").exists());
+    assert_eq!(site.twn(&["build", "--drafts"]).code, Some(0));
+    assert!(site.path("public/organisatie/borne/index.html").exists());
+}
+
+#[test]
+fn files_beside_a_page_are_published_with_it_and_raw_html_is_escaped() {
+    let site = TestSite::new();
+    site.write("content/organisatie/borne/index.md", "---\ntitle: Borne\ntype: gemeente\n---\n\n![Kaart](kaart.svg)\n\n<script>alert(1)</script>\n");
+    site.write(
+        "content/organisatie/borne/kaart.svg",
+        "<svg xmlns='http://www.w3.org/2000/svg'/>",
+    );
+    site.build_ok();
+    assert!(site.path("public/organisatie/borne/kaart.svg").is_file());
+    let html = site.read("public/organisatie/borne/index.html");
+    assert!(
+        html.contains(r#"<img src="kaart.svg" alt="Kaart" />"#),
+        "{html}"
+    );
+    assert!(!html.contains("<script>alert"), "{html}");
+}
+
+#[test]
+fn build_writes_to_another_folder_with_out() {
+    let site = TestSite::new();
+    assert_eq!(site.twn(&["build", "--out", "elders/site"]).code, Some(0));
+    assert!(site.path("elders/site/index.html").is_file());
+    assert!(!site.path("public").exists());
+}
