@@ -17,6 +17,7 @@ pub mod render;
 pub mod resolve;
 pub mod scaffold;
 pub mod schema;
+pub mod serve;
 pub mod slug;
 pub mod source;
 pub mod suggest;

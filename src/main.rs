@@ -37,6 +37,17 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Bouwt de site, toont haar op http://127.0.0.1:1111/ en ververst bij elke wijziging.
+    Serve {
+        /// Poort om op te luisteren.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Adres om op te luisteren (standaard alleen deze computer).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Maakt een nieuwe pagina met de verplichte velden.
     New {
         /// De collectie, bijvoorbeeld werkplaats.
@@ -80,6 +91,18 @@ fn main() -> ExitCode {
             },
             styled,
         ),
+        Command::Serve { port, bind, drafts } => match twn::serve::serve(twn::serve::ServeOptions {
+            site_root: cli.root,
+            bind,
+            port,
+            drafts,
+        }) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("fout: {message}");
+                ExitCode::from(2)
+            }
+        },
         Command::New { collection, title } => {
             finish(twn::scaffold::new_page(&cli.root, &collection, &title))
         }
