@@ -32,6 +32,8 @@ pub struct Page {
     pub body: ParsedBody,
     /// Byte offset of the body in `source.text`.
     pub body_offset: usize,
+    /// The file's modification date, for pages without a committed date.
+    pub modified: Option<jiff::civil::Date>,
 }
 
 impl Page {
@@ -130,6 +132,15 @@ pub fn discover(site_root: &Path) -> ContentFiles {
     files
 }
 
+fn modification_date(path: &Path) -> Option<jiff::civil::Date> {
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
+    let timestamp = jiff::Timestamp::try_from(modified).ok()?;
+    let zoned = timestamp
+        .in_tz("Europe/Amsterdam")
+        .unwrap_or_else(|_| timestamp.to_zoned_datetime(jiff::tz::TimeZone::UTC));
+    Some(zoned.date())
+}
+
 /// Reads, validates and parses every Markdown file, in parallel.
 pub fn load_pages(
     config: &SiteConfig,
@@ -176,6 +187,7 @@ pub fn load_pages(
                 return (None, diagnostics);
             }
             let page = Page {
+                modified: modification_date(path),
                 content_path: content_path.clone(),
                 collection,
                 slug,

@@ -204,3 +204,30 @@ fn build_writes_to_another_folder_with_out() {
     assert!(site.path("elders/site/index.html").is_file());
     assert!(!site.path("public").exists());
 }
+
+#[test]
+fn every_page_shows_when_it_was_last_updated() {
+    let site = TestSite::new();
+    site.write(
+        "content/organisatie/borne.md",
+        "---\ntitle: Borne\ntype: gemeente\nupdated: 2019-09-23\n---\n",
+    );
+    // Noon UTC on 2017-01-16, so the date is the same in every time zone.
+    let file = std::fs::File::options()
+        .write(true)
+        .open(site.path("content/organisatie/almelo.md"))
+        .unwrap();
+    file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_484_568_000))
+        .unwrap();
+    site.build_ok();
+    let borne = site.read("public/organisatie/borne/index.html");
+    assert!(
+        borne.contains(r#"Laatst bijgewerkt: <time datetime="2019-09-23">23-09-2019</time></p>"#),
+        "{borne}"
+    );
+    let almelo = site.read("public/organisatie/almelo/index.html");
+    assert!(
+        almelo.contains(r#"Laatst bijgewerkt: <time datetime="2017-01-16">16-01-2017</time> (nog niet vastgelegd in git)"#),
+        "{almelo}"
+    );
+}

@@ -81,6 +81,16 @@ fn fields_object(site: &Site, fields: &indexmap::IndexMap<String, FieldValue>) -
     )
 }
 
+/// "Laatst bijgewerkt": the front matter's `updated`, else the file's date,
+/// which is marked as not committed.
+fn last_updated(page: &crate::page::Page) -> Value {
+    match (page.front.updated, page.modified) {
+        (Some(date), _) => json!({"date": date.to_string(), "committed": true}),
+        (None, Some(date)) => json!({"date": date.to_string(), "committed": false}),
+        (None, None) => Value::Null,
+    }
+}
+
 /// The full context of one page's own template.
 pub fn page_context(site: &Site, i: usize) -> Value {
     let page = &site.pages[i];
@@ -173,7 +183,7 @@ pub fn page_context(site: &Site, i: usize) -> Value {
         "collection_title": collection.map(|(_, c)| c.title.clone()).unwrap_or_default(),
         "singular": collection.map(|(_, c)| c.singular.clone()).unwrap_or_default(),
         "source_path": page.source.display_path,
-        "updated": page.front.updated.map(|d| d.to_string()),
+        "updated": last_updated(page),
     });
     if let (Some(target), Value::Object(extra)) = (context.as_object_mut(), extra) {
         target.extend(extra);
