@@ -18,7 +18,12 @@ pub struct BuildOptions {
     pub out_dir: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Show a progress bar for long builds (on a terminal).
+    pub progress: bool,
 }
+
+/// Builds with fewer pages finish before a bar would be worth reading.
+const PROGRESS_FROM_PAGES: usize = 2000;
 
 #[derive(Debug)]
 pub struct BuildReport {
@@ -63,8 +68,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let Some(theme) = theme.filter(|_| !diagnostics.has_errors()) else {
         return Err(BuildFailure { diagnostics });
     };
-    let files =
-        render_site(&site, &theme).map_err(|d| fail(std::mem::take(&mut diagnostics), d))?;
+    let progress = if options.progress && site.pages.len() >= PROGRESS_FROM_PAGES {
+        let bar = indicatif::ProgressBar::new(site.pages.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} pagina's ({eta} te gaan)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let rendered = render_site(&site, &theme, &progress);
+    progress.finish_and_clear();
+    let files = rendered.map_err(|d| fail(std::mem::take(&mut diagnostics), d))?;
     let mut copies = static_files(&theme.static_dir, "static");
     copies.extend(
         content

@@ -175,13 +175,13 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
-    /// Sorted by file and position, errors before warnings at the same place.
+    /// Sorted by file and position, errors before warnings at the same place;
+    /// the same problem met by many pages (a template error) is listed once.
     pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let key = |d: &&Diagnostic| (d.file.clone(), d.position, d.severity, d.message.clone());
         let mut items: Vec<&Diagnostic> = self.items.iter().collect();
-        items.sort_by(|a, b| {
-            (&a.file, a.position, a.severity, &a.message)
-                .cmp(&(&b.file, b.position, b.severity, &b.message))
-        });
+        items.sort_by_key(key);
+        items.dedup_by_key(|d| key(&&**d));
         items
     }
 
@@ -196,11 +196,13 @@ impl Diagnostics {
         } else {
             Renderer::plain()
         };
+        let shown = self.sorted();
         let mut out = String::new();
-        for diagnostic in self.sorted() {
+        for diagnostic in &shown {
             let _ = writeln!(out, "{}\n", diagnostic.render(&renderer));
         }
-        let (errors, warnings) = (self.error_count(), self.warning_count());
+        let errors = shown.iter().filter(|d| d.is_error()).count();
+        let warnings = shown.len() - errors;
         if errors + warnings > 0 {
             let _ = writeln!(
                 out,
@@ -230,6 +232,17 @@ mod tests {
         assert_eq!(Position::of_offset(text, 3), Position::new(2, 1));
         // "ö" is two bytes but one column.
         assert_eq!(Position::of_offset(text, 7), Position::new(2, 4));
+    }
+
+    #[test]
+    fn the_same_problem_met_many_times_is_reported_once_in_order() {
+        let mut all = Diagnostics::default();
+        for file in ["b.md", "a.md", "a.md"] {
+            all.push(Diagnostic::error(file, "kapot").at("x\n", Position::new(1, 1)));
+        }
+        let files: Vec<&str> = all.sorted().iter().map(|d| d.file.as_str()).collect();
+        assert_eq!(files, ["a.md", "b.md"]);
+        assert!(all.report(false).ends_with("2 fouten, 0 waarschuwingen\n"));
     }
 
     #[test]

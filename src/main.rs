@@ -78,6 +78,7 @@ fn main() -> ExitCode {
                     out_dir: Some(out_dir),
                     base_url,
                     drafts,
+                    progress: styled,
                 },
                 styled,
             )
@@ -88,6 +89,7 @@ fn main() -> ExitCode {
                 out_dir: None,
                 base_url: None,
                 drafts,
+                progress: styled,
             },
             styled,
         ),

@@ -80,6 +80,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
                 out_dir: Some(out_dir.clone()),
                 base_url: Some(format!("http://{address}/")),
                 drafts: options.drafts,
+                progress: false,
             },
             out_dir: out_dir.clone(),
             error: RwLock::new(None),

@@ -47,7 +47,12 @@ impl Renderer<'_> {
     }
 }
 
-pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+/// Renders everything; `progress` is told of every page rendered.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let renderer = Renderer {
         theme,
         display_dir: format!("themes/{}", site.config.theme),
@@ -68,6 +73,7 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Di
                 Vec::new()
             };
             let html = renderer.render(&template, page_context(site, i), &extra)?;
+            progress.inc(1);
             Ok(OutputFile {
                 path: format!("{}index.html", page.url_path),
                 contents: html.into_bytes(),
