@@ -47,6 +47,20 @@ pub fn write_atomically(
     Ok(())
 }
 
+/// Copies the folder `from` with everything in it to `to`.
+pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.map_err(io::Error::other)?;
+        let target = to.join(entry.path().strip_prefix(from).map_err(io::Error::other)?);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
 fn write_all(root: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> io::Result<()> {
     std::fs::create_dir_all(root)?;
     files.par_iter().try_for_each(|file| {

@@ -38,6 +38,17 @@ fn the_example_wiki_builds_with_every_page_and_its_facts() {
     ] {
         assert!(site.path("public").join(path).is_file(), "{path}");
     }
+    let home = site.read("public/index.html");
+    assert!(
+        home.contains(
+            r#"<a href="/organisatie/">Organisaties</a> <span class="count">18 pagina&#39;s</span>"#
+        ),
+        "{home}"
+    );
+    assert!(
+        home.contains(r#"href="/nieuws/provincie-en-vitens-sluiten-aan/""#),
+        "latest news on the home page"
+    );
     let region = site.read("public/regio/twents-waternet/index.html");
     for fact in [
         "Twents water verbindt, van waterwinst naar waterbewustzijn",

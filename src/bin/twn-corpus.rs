@@ -20,7 +20,7 @@ fn main() {
         std::process::exit(2);
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_tree(&repo.join("themes"), &root.join("themes"));
+    twn::output::copy_tree(&repo.join("themes"), &root.join("themes")).expect("themes");
     std::fs::copy(repo.join("twn.yaml"), root.join("twn.yaml")).expect("twn.yaml");
     generate(root, pages);
     eprintln!("{pages} pagina's in {dir}");
@@ -107,18 +107,4 @@ fn write(root: &Path, relative: &str, text: &str) {
     let path = root.join("content").join(relative);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }

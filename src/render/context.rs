@@ -18,7 +18,9 @@ pub fn site_context(site: &Site) -> Value {
                 "name": name,
                 "title": c.title,
                 "singular": c.singular,
+                "description": c.description.clone().unwrap_or_default(),
                 "url": format!("{}{name}/", site.base_path),
+                "count": site.collection_pages(name).count(),
             })
         })
         .collect();

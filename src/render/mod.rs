@@ -148,22 +148,8 @@ pub fn render_site(
     }
 }
 
-/// The home page also lists the collections and the latest news.
+/// The home page also lists the latest news (and, from `site`, the collections).
 fn home_extra(site: &Site) -> Vec<(&'static str, Value)> {
-    let collections: Vec<Value> = site
-        .config
-        .collections
-        .iter()
-        .map(|(name, c)| {
-            json!({
-                "name": name,
-                "title": c.title,
-                "description": c.description.clone().unwrap_or_default(),
-                "url": format!("{}{name}/", site.base_path),
-                "count": site.collection_pages(name).count(),
-            })
-        })
-        .collect();
     let mut news: Vec<usize> = site
         .config
         .collections
@@ -177,10 +163,7 @@ fn home_extra(site: &Site) -> Vec<(&'static str, Value)> {
         .take(5)
         .map(|i| page_summary(site, i))
         .collect();
-    vec![
-        ("collections", Value::Array(collections)),
-        ("latest", Value::Array(latest)),
-    ]
+    vec![("latest", Value::Array(latest))]
 }
 
 /// Sorts pages by a field (dates newest first, else ascending) then title.
