@@ -5,7 +5,7 @@
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{CopiedFile, write_atomically};
-use crate::page::{CONTENT_DIR, discover, load_pages};
+use crate::page::{discover, load_pages};
 use crate::render::{render_site, theme::Theme};
 use crate::resolve::resolve;
 use std::path::{Path, PathBuf};
@@ -139,9 +139,4 @@ fn static_files(dir: &Path, prefix: &str) -> Vec<CopiedFile> {
 /// The default output folder of a site.
 pub fn default_out_dir(site_root: &Path) -> PathBuf {
     site_root.join("public")
-}
-
-/// The content folder of a site.
-pub fn content_dir(site_root: &Path) -> PathBuf {
-    site_root.join(CONTENT_DIR)
 }

@@ -6,7 +6,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Position};
 use crate::markdown::{LinkKind, LinkRef, ResolvedLink};
 use crate::page::Page;
-use crate::schema::FieldValue;
+use crate::schema::{FieldValue, Reference};
 use crate::slug::{slugify, slugify_path};
 use crate::suggest::closest;
 use std::collections::{BTreeSet, HashMap};
@@ -179,6 +179,18 @@ pub fn resolve(config: SiteConfig, pages: Vec<Page>, diagnostics: &mut Vec<Diagn
 impl Site {
     pub fn url(&self, page: usize) -> String {
         format!("{}{}", self.base_path, self.pages[page].url_path)
+    }
+
+    /// The page a front-matter reference names, if it exists.
+    pub fn referenced_page(&self, reference: &Reference) -> Option<usize> {
+        if reference.is_keyword {
+            return None;
+        }
+        self.index.page_at(&format!(
+            "{}/{}",
+            reference.collection,
+            slugify(&reference.target)
+        ))
     }
 
     /// All pages of one collection.
@@ -359,9 +371,8 @@ fn collect_references(
 ) {
     match value {
         FieldValue::Reference(reference) if !reference.is_keyword => {
-            let key = format!("{}/{}", reference.collection, slugify(&reference.target));
-            match site.index.by_path.get(&key) {
-                Some(&target) => {
+            match site.referenced_page(reference) {
+                Some(target) => {
                     let backref = BackRef {
                         from,
                         field: field.to_owned(),

@@ -5,7 +5,6 @@
 use crate::markdown::render_fragment;
 use crate::resolve::Site;
 use crate::schema::FieldValue;
-use crate::slug::slugify;
 use serde_json::{Map, Value, json};
 
 pub fn site_context(site: &Site) -> Value {
@@ -56,17 +55,14 @@ pub fn field_value(site: &Site, value: &FieldValue) -> Value {
         FieldValue::Date(d) => json!(d.to_string()),
         FieldValue::Number(n) => json!(n),
         FieldValue::Bool(b) => json!(b),
-        FieldValue::Reference(r) => {
-            let key = format!("{}/{}", r.collection, slugify(&r.target));
-            match site.index.page_at(&key) {
-                Some(target) if !r.is_keyword => json!({
-                    "title": site.pages[target].front.title,
-                    "url": site.url(target),
-                    "slug": site.pages[target].slug,
-                }),
-                _ => json!({ "title": r.target, "keyword": true }),
-            }
-        }
+        FieldValue::Reference(r) => match site.referenced_page(r) {
+            Some(target) => json!({
+                "title": site.pages[target].front.title,
+                "url": site.url(target),
+                "slug": site.pages[target].slug,
+            }),
+            _ => json!({ "title": r.target, "keyword": true }),
+        },
         FieldValue::List(items) => {
             Value::Array(items.iter().map(|v| field_value(site, v)).collect())
         }
