@@ -73,22 +73,25 @@ impl Theme {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         register_filters(&mut tera);
-        // Each template is added alone first, so every syntax error is found,
-        // not just the first.
-        for (template_name, file) in &sources {
-            let mut probe = Tera::new();
-            register_filters(&mut probe);
-            if let Err(error) = probe.add_raw_template(template_name, &file.text)
-                && let Some(d) = syntax_diagnostic(&error, file)
-            {
-                problems.push(d);
+        let compiled =
+            tera.add_raw_templates(sources.iter().map(|(n, f)| (n.as_str(), f.text.as_str())));
+        if let Err(error) = compiled {
+            // Compiling stops at the first syntax error; compiling each
+            // template alone finds them all.
+            let syntax_errors: Vec<Diagnostic> = sources
+                .iter()
+                .filter_map(|(template_name, file)| {
+                    let mut probe = Tera::new();
+                    register_filters(&mut probe);
+                    let error = probe.add_raw_template(template_name, &file.text).err()?;
+                    syntax_diagnostic(&error, file)
+                })
+                .collect();
+            if !syntax_errors.is_empty() {
+                problems.extend(syntax_errors);
+            } else if problems.is_empty() {
+                problems.push(template_diagnostic(&error, &display_dir));
             }
-        }
-        if problems.is_empty()
-            && let Err(error) =
-                tera.add_raw_templates(sources.iter().map(|(n, f)| (n.as_str(), f.text.as_str())))
-        {
-            problems.push(template_diagnostic(&error, &display_dir));
         }
         let strings_path = theme_dir.join("strings").join(format!("{language}.yaml"));
         let strings_display = format!("{display_dir}/strings/{language}.yaml");
