@@ -33,8 +33,17 @@ pub fn site_context(site: &Site) -> Value {
     })
 }
 
+/// Every page's summary, by page index.
+pub fn page_summaries(site: &Site) -> Vec<Value> {
+    use rayon::prelude::*;
+    (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| page_summary(site, i))
+        .collect()
+}
+
 /// A short summary of a page, for lists and links.
-pub fn page_summary(site: &Site, i: usize) -> Value {
+fn page_summary(site: &Site, i: usize) -> Value {
     let page = &site.pages[i];
     json!({
         "title": page.front.title,
@@ -90,7 +99,7 @@ fn last_updated(page: &crate::page::Page) -> Value {
 }
 
 /// The full context of one page's own template.
-pub fn page_context(site: &Site, i: usize) -> Value {
+pub fn page_context(site: &Site, summaries: &[Value], i: usize) -> Value {
     let page = &site.pages[i];
     let collection = page
         .collection
@@ -130,7 +139,7 @@ pub fn page_context(site: &Site, i: usize) -> Value {
             .and_then(|c| c.fields.get(&backref.field))
             .and_then(|f| f.backlink_label.clone())
             .unwrap_or_else(|| format!("{} ({})", backref.field, from_collection));
-        let mut summary = page_summary(site, backref.from);
+        let mut summary = summaries[backref.from].clone();
         summary["context"] = json!(backref.context);
         let key = (from_collection.clone(), label);
         match groups
@@ -155,7 +164,7 @@ pub fn page_context(site: &Site, i: usize) -> Value {
         .collect();
     let backlinks: Vec<Value> = site.backlinks[i]
         .iter()
-        .map(|&j| page_summary(site, j))
+        .map(|&j| summaries[j].clone())
         .collect();
     let toc: Vec<Value> = page
         .body
@@ -168,7 +177,7 @@ pub fn page_context(site: &Site, i: usize) -> Value {
         .edit_url
         .as_ref()
         .map(|pattern| pattern.replace("{path}", &page.source.display_path));
-    let mut context = page_summary(site, i);
+    let mut context = summaries[i].clone();
     let extra = json!({
         "content": page.body.to_html(&site.links[i]),
         "toc": toc,

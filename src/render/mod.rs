@@ -8,7 +8,7 @@ pub mod theme;
 
 use crate::diagnostics::Diagnostic;
 use crate::resolve::Site;
-use context::{page_context, page_summary, site_context};
+use context::{page_context, page_summaries, site_context};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use theme::{Theme, template_diagnostic};
@@ -23,7 +23,9 @@ pub struct OutputFile {
 struct Renderer<'a> {
     theme: &'a Theme,
     display_dir: String,
-    shared: Value,
+    /// `site` and `t`, the same for every page: built once, cloned cheaply
+    /// (Tera's maps and arrays are shared).
+    base: tera::Context,
 }
 
 impl Renderer<'_> {
@@ -33,9 +35,7 @@ impl Renderer<'_> {
         page: Value,
         extra: &[(&str, Value)],
     ) -> Result<String, Diagnostic> {
-        let mut context = tera::Context::new();
-        context.insert("site", &self.shared["site"]);
-        context.insert("t", &self.shared["t"]);
+        let mut context = self.base.clone();
         context.insert("page", &page);
         for (key, value) in extra {
             context.insert(key.to_string(), value);
@@ -53,11 +53,16 @@ pub fn render_site(
     theme: &Theme,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut base = tera::Context::new();
+    base.insert("site", &site_context(site));
+    base.insert("t", &theme.strings);
     let renderer = Renderer {
         theme,
         display_dir: format!("themes/{}", site.config.theme),
-        shared: json!({ "site": site_context(site), "t": theme.strings }),
+        base,
     };
+    // Built once: pages mention each other often.
+    let summaries = &page_summaries(site);
     let pages: Vec<Result<OutputFile, Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
@@ -68,11 +73,11 @@ pub fn render_site(
                 theme.page_template(page.collection.as_deref())
             };
             let extra = if page.is_home() {
-                home_extra(site)
+                home_extra(site, summaries)
             } else {
                 Vec::new()
             };
-            let html = renderer.render(&template, page_context(site, i), &extra)?;
+            let html = renderer.render(&template, page_context(site, summaries, i), &extra)?;
             progress.inc(1);
             Ok(OutputFile {
                 path: format!("{}index.html", page.url_path),
@@ -91,7 +96,7 @@ pub fn render_site(
     let mut other = || -> Result<(), Diagnostic> {
         if site.index.page_at("").is_none() {
             let page = json!({"title": site.config.title, "url": site.base_path, "content": "", "breadcrumbs": [], "toc": [], "backlinks": [], "backrefs": [], "fields": [], "edit_url": "", "f": {}});
-            let html = renderer.render("home.html", page, &home_extra(site))?;
+            let html = renderer.render("home.html", page, &home_extra(site, summaries))?;
             files.push(OutputFile {
                 path: "index.html".into(),
                 contents: html.into_bytes(),
@@ -100,7 +105,7 @@ pub fn render_site(
         for (name, collection) in &site.config.collections {
             let mut members: Vec<usize> = site.collection_pages(name).collect();
             sort_members(site, &mut members, collection.sort_by.as_deref());
-            let summaries: Vec<Value> = members.iter().map(|&i| page_summary(site, i)).collect();
+            let listed: Vec<Value> = members.iter().map(|&i| summaries[i].clone()).collect();
             let page = json!({
                 "title": collection.title,
                 "url": format!("{}{name}/", site.base_path),
@@ -109,7 +114,7 @@ pub fn render_site(
                 "name": name,
                 "singular": collection.singular,
             });
-            let html = renderer.render("list.html", page, &[("pages", Value::Array(summaries))])?;
+            let html = renderer.render("list.html", page, &[("pages", Value::Array(listed))])?;
             files.push(OutputFile {
                 path: format!("{name}/index.html"),
                 contents: html.into_bytes(),
@@ -149,7 +154,7 @@ pub fn render_site(
 }
 
 /// The home page also lists the latest news (and, from `site`, the collections).
-fn home_extra(site: &Site) -> Vec<(&'static str, Value)> {
+fn home_extra(site: &Site, summaries: &[Value]) -> Vec<(&'static str, Value)> {
     let mut news: Vec<usize> = site
         .config
         .collections
@@ -161,7 +166,7 @@ fn home_extra(site: &Site) -> Vec<(&'static str, Value)> {
     let latest: Vec<Value> = news
         .into_iter()
         .take(5)
-        .map(|i| page_summary(site, i))
+        .map(|i| summaries[i].clone())
         .collect();
     vec![("latest", Value::Array(latest))]
 }
