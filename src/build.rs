@@ -4,10 +4,13 @@
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::history;
 use crate::output::{CopiedFile, write_atomically};
 use crate::page::{discover, load_pages};
+use crate::render::revisions::{CacheInputs, page_set_fingerprint};
 use crate::render::{render_site, theme::Theme};
 use crate::resolve::resolve;
+use crate::revision_cache::{KeyBuilder, RevisionCache};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -20,6 +23,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Show a progress bar for long builds (on a terminal).
     pub progress: bool,
+    /// Treat warnings (such as a shallow clone) as errors.
+    pub strict: bool,
 }
 
 /// Builds with fewer pages finish before a bar would be worth reading.
@@ -29,6 +34,9 @@ const PROGRESS_FROM_PAGES: usize = 2000;
 pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
+    /// Old versions and diffs rendered in this build, and taken from the cache.
+    pub versions_rendered: usize,
+    pub versions_from_cache: usize,
     pub elapsed: Duration,
     /// Warnings only: a report exists only for a build without errors.
     pub diagnostics: Diagnostics,
@@ -60,11 +68,31 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     };
     let content = discover(root);
-    let (pages, problems) = load_pages(&config, &content.markdown, options.drafts);
+    let ((pages, problems), history) = rayon::join(
+        || load_pages(&config, &content.markdown, options.drafts),
+        || history::read(root),
+    );
     diagnostics.extend(problems);
+    let history = match history {
+        Ok(read) => {
+            diagnostics.extend(read.warnings);
+            read.history
+        }
+        Err(problem) => {
+            diagnostics.push(problem);
+            None
+        }
+    };
+    let settings = settings_fingerprint(root, &config, options);
     let mut problems = Vec::new();
-    let site = resolve(config, pages, &mut problems);
+    let mut site = resolve(config, pages, &mut problems);
     diagnostics.extend(problems);
+    if let Some(history) = history {
+        site.attach_history(history, root);
+    }
+    if options.strict {
+        diagnostics.promote_warnings();
+    }
     let Some(theme) = theme.filter(|_| !diagnostics.has_errors()) else {
         return Err(BuildFailure { diagnostics });
     };
@@ -80,10 +108,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let rendered = render_site(&site, &theme, &progress);
+    let cache = RevisionCache::open(root);
+    let cache_inputs = CacheInputs {
+        theme: theme.fingerprint.clone(),
+        settings,
+        pages: page_set_fingerprint(&site),
+    };
+    let rendered = render_site(&site, &theme, &progress, &cache, &cache_inputs);
     progress.finish_and_clear();
-    let files = rendered.map_err(|d| fail(std::mem::take(&mut diagnostics), d))?;
+    let rendered = rendered.map_err(|d| fail(std::mem::take(&mut diagnostics), d))?;
+    diagnostics.extend(rendered.warnings);
+    if options.strict && diagnostics.warning_count() > 0 {
+        diagnostics.promote_warnings();
+        return Err(BuildFailure { diagnostics });
+    }
+    let files = rendered.files;
     let mut copies = static_files(&theme.static_dir, "static");
+    copies.extend(rendered.cached);
     copies.extend(
         content
             .assets
@@ -91,6 +132,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .map(|(from, content_path)| CopiedFile {
                 from: from.clone(),
                 to: content_path.clone(),
+                link: false,
             }),
     );
     let file_count = files.len() + copies.len();
@@ -111,6 +153,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     Ok(BuildReport {
         pages: site.pages.len(),
         files: file_count,
+        versions_rendered: rendered.versions_rendered,
+        versions_from_cache: rendered.versions_from_cache,
         elapsed: started.elapsed(),
         diagnostics,
     })
@@ -131,9 +175,20 @@ fn static_files(dir: &Path, prefix: &str) -> Vec<CopiedFile> {
             CopiedFile {
                 from: e.into_path(),
                 to: format!("{prefix}/{relative}"),
+                link: false,
             }
         })
         .collect()
+}
+
+/// The settings that shape every page: twn.yaml as written and the options
+/// that change what it says.
+fn settings_fingerprint(root: &Path, config: &SiteConfig, options: &BuildOptions) -> String {
+    let mut key = KeyBuilder::new("instellingen");
+    key.add(&std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default())
+        .add(&config.base_url)
+        .add(if options.drafts { "concepten" } else { "" });
+    key.finish()
 }
 
 /// The default output folder of a site.

@@ -171,6 +171,13 @@ impl Diagnostics {
         self.items.len() - self.error_count()
     }
 
+    /// `--strict`: every warning becomes an error.
+    pub fn promote_warnings(&mut self) {
+        for diagnostic in &mut self.items {
+            diagnostic.severity = Severity::Error;
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }

@@ -31,11 +31,17 @@ enum Command {
         /// Neem ook concepten (draft: true) op.
         #[arg(long)]
         drafts: bool,
+        /// Behandel waarschuwingen (zoals een ondiepe git-kopie) als fouten.
+        #[arg(long)]
+        strict: bool,
     },
     /// Controleert alles wat build controleert, zonder iets te schrijven.
     Check {
         #[arg(long)]
         drafts: bool,
+        /// Behandel waarschuwingen als fouten.
+        #[arg(long)]
+        strict: bool,
     },
     /// Bouwt de site, toont haar op http://127.0.0.1:1111/ en ververst bij elke wijziging.
     Serve {
@@ -70,6 +76,7 @@ fn main() -> ExitCode {
             out,
             base_url,
             drafts,
+            strict,
         } => {
             let out_dir = out.unwrap_or_else(|| default_out_dir(&cli.root));
             run_build(
@@ -79,17 +86,19 @@ fn main() -> ExitCode {
                     base_url,
                     drafts,
                     progress: styled,
+                    strict,
                 },
                 styled,
             )
         }
-        Command::Check { drafts } => run_build(
+        Command::Check { drafts, strict } => run_build(
             BuildOptions {
                 site_root: cli.root,
                 out_dir: None,
                 base_url: None,
                 drafts,
                 progress: styled,
+                strict,
             },
             styled,
         ),
@@ -125,8 +134,12 @@ fn run_build(options: BuildOptions, styled: bool) -> ExitCode {
                 );
             } else {
                 eprintln!(
-                    "twn: {} pagina's, {} bestanden in {seconds} s",
-                    report.pages, report.files
+                    "twn: {} pagina's, {} oude versies en verschillen ({} nieuw, {} uit de cache), {} bestanden in {seconds} s",
+                    report.pages,
+                    report.versions_rendered + report.versions_from_cache,
+                    report.versions_rendered,
+                    report.versions_from_cache,
+                    report.files
                 );
             }
             ExitCode::SUCCESS

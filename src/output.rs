@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 pub struct CopiedFile {
     pub from: PathBuf,
     pub to: String,
+    /// Hard-link instead of copying: for files that never change, such as
+    /// cached old versions (copied after all where linking fails).
+    pub link: bool,
 }
 
 pub fn write_atomically(
@@ -74,6 +77,9 @@ fn write_all(root: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> io::Re
         let path = root.join(&copy.to);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
+        }
+        if copy.link && std::fs::hard_link(&copy.from, &path).is_ok() {
+            return Ok(());
         }
         std::fs::copy(&copy.from, path).map(|_| ())
     })

@@ -49,6 +49,26 @@ enum Placement {
     InCollection { collection: String, slug: String },
 }
 
+impl Placement {
+    /// (collection, slug, URL path below the base).
+    fn into_parts(self) -> (Option<String>, String, String) {
+        match self {
+            Placement::Home => (None, String::new(), String::new()),
+            Placement::Free { slug } => (None, slug.clone(), format!("{slug}/")),
+            Placement::InCollection { collection, slug } => {
+                let url = format!("{collection}/{slug}/");
+                (Some(collection), slug, url)
+            }
+        }
+    }
+}
+
+/// The URL path a page file at `content_path` has (or had, for a path from
+/// the history), if that is a place for a page.
+pub fn url_path_of(content_path: &str, config: &SiteConfig) -> Option<String> {
+    place(content_path, config).ok().map(|p| p.into_parts().2)
+}
+
 /// Where a file may not be, as (what is wrong, how to fix it).
 type Misplaced = (String, String);
 
@@ -169,14 +189,7 @@ pub fn load_pages(
                 Ok(s) => s,
                 Err(d) => return (None, vec![d]),
             };
-            let (collection, slug, url_path) = match placement {
-                Placement::Home => (None, String::new(), String::new()),
-                Placement::Free { slug } => (None, slug.clone(), format!("{slug}/")),
-                Placement::InCollection { collection, slug } => {
-                    let url = format!("{collection}/{slug}/");
-                    (Some(collection), slug, url)
-                }
-            };
+            let (collection, slug, url_path) = placement.into_parts();
             let fields = collection
                 .as_ref()
                 .map_or(&no_fields, |c| &config.collections[c].fields);

@@ -4,6 +4,7 @@
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Position};
+use crate::history::{CommitMeta, History, PageHistory, Revision};
 use crate::markdown::{LinkKind, LinkRef, ResolvedLink};
 use crate::page::Page;
 use crate::schema::{FieldValue, Reference};
@@ -39,6 +40,10 @@ pub struct Site {
     pub backlinks: Vec<Vec<usize>>,
     pub backrefs: Vec<Vec<BackRef>>,
     pub index: SiteIndex,
+    /// The git history, if the site is in a repository.
+    pub history: Option<History>,
+    /// Per page, its revisions; empty until [`Site::attach_history`].
+    pub page_history: Vec<PageHistory>,
 }
 
 enum Lookup {
@@ -134,6 +139,8 @@ pub fn resolve(config: SiteConfig, pages: Vec<Page>, diagnostics: &mut Vec<Diagn
         base_path,
         pages,
         index,
+        history: None,
+        page_history: Vec::new(),
     };
     for i in 0..site.pages.len() {
         let page = &site.pages[i];
@@ -147,8 +154,8 @@ pub fn resolve(config: SiteConfig, pages: Vec<Page>, diagnostics: &mut Vec<Diagn
                     }
                     resolved.push(Some(resolved_link));
                 }
-                Err(problem) => {
-                    diagnostics.push(problem);
+                Err((message, help)) => {
+                    diagnostics.push(link_error(page, link, message, help));
                     resolved.push(None);
                 }
             }
@@ -193,6 +200,38 @@ impl Site {
         ))
     }
 
+    /// Gives every page its revisions from `history`.
+    pub fn attach_history(&mut self, history: History, site_root: &std::path::Path) {
+        use rayon::prelude::*;
+        let files: Vec<(&str, std::path::PathBuf)> = self
+            .pages
+            .iter()
+            .map(|p| {
+                (
+                    p.content_path.as_str(),
+                    site_root.join(&p.source.display_path),
+                )
+            })
+            .collect();
+        self.page_history =
+            history.for_pages(files.par_iter().map(|(path, file)| (*path, file.as_path())));
+        self.history = Some(history);
+    }
+
+    /// A page's revisions, newest first.
+    pub fn revisions(&self, page: usize) -> &[Revision] {
+        self.page_history
+            .get(page)
+            .map_or(&[], |h| h.revisions.as_slice())
+    }
+
+    /// The last commit that changed a page, if its file is as committed.
+    pub fn last_commit(&self, page: usize) -> Option<&CommitMeta> {
+        let history = self.history.as_ref()?;
+        let page_history = self.page_history.get(page).filter(|h| h.committed)?;
+        Some(&history.commits[page_history.revisions.first()?.commit])
+    }
+
     /// All pages of one collection.
     pub fn collection_pages<'a>(&'a self, collection: &'a str) -> impl Iterator<Item = usize> + 'a {
         (0..self.pages.len())
@@ -213,11 +252,22 @@ fn link_error(page: &Page, link: &LinkRef, message: String, help: String) -> Dia
         .help(help)
 }
 
+/// What is wrong with a link and how to fix it.
+type LinkProblem = (String, String);
+
+/// A link as an old version of page `from` has it: resolved against the
+/// current site, or `None` where its target is gone.
+pub fn resolve_old_link(site: &Site, from: usize, link: &LinkRef) -> Option<ResolvedLink> {
+    resolve_link(site, from, link)
+        .ok()
+        .map(|(_, resolved)| resolved)
+}
+
 fn resolve_link(
     site: &Site,
     from: usize,
     link: &LinkRef,
-) -> Result<(usize, ResolvedLink), Diagnostic> {
+) -> Result<(usize, ResolvedLink), LinkProblem> {
     let page = &site.pages[from];
     let target = match link.kind {
         LinkKind::SamePage => from,
@@ -232,9 +282,7 @@ fn resolve_link(
                     Some(s) => format!("bedoelt u [[{s}]]? Een wikilink noemt de titel, de slug of het pad (zoals `regio/twents-waternet`) van een pagina"),
                     None => "een wikilink noemt de titel, de slug of het pad (zoals `regio/twents-waternet`) van een bestaande pagina; maak de pagina aan met `twn new` of pas de link aan".into(),
                 };
-                return Err(link_error(
-                    page,
-                    link,
+                return Err((
                     format!(
                         "wikilink naar een pagina die niet bestaat: [[{}]]",
                         link.target
@@ -247,9 +295,7 @@ fn resolve_link(
                     .iter()
                     .map(|&i| format!("[[{}]]", site.pages[i].url_path.trim_end_matches('/')))
                     .collect();
-                return Err(link_error(
-                    page,
-                    link,
+                return Err((
                     format!(
                         "wikilink [[{}]] is niet eenduidig: {} pagina's passen",
                         link.target,
@@ -271,9 +317,7 @@ fn resolve_link(
             match joined.and_then(|p| site.index.by_source.get(&p).copied()) {
                 Some(i) => i,
                 None => {
-                    return Err(link_error(
-                        page,
-                        link,
+                    return Err((
                         format!("link naar een bestand dat niet bestaat: {}", link.target),
                         format!(
                             "het pad is relatief aan {}; controleer de mapnamen en `../`",
@@ -306,9 +350,7 @@ fn resolve_link(
                     heading_list(target_page)
                 ),
             };
-            return Err(link_error(
-                page,
-                link,
+            return Err((
                 format!(
                     "link naar een kop die niet bestaat: #{fragment} op {}",
                     target_page.source.display_path

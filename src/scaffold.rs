@@ -130,6 +130,18 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/list.html"),
     ),
     (
+        "templates/history.html",
+        include_str!("../themes/default/templates/history.html"),
+    ),
+    (
+        "templates/diff.html",
+        include_str!("../themes/default/templates/diff.html"),
+    ),
+    (
+        "templates/recent.html",
+        include_str!("../themes/default/templates/recent.html"),
+    ),
+    (
         "templates/404.html",
         include_str!("../themes/default/templates/404.html"),
     ),

@@ -81,6 +81,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
                 base_url: Some(format!("http://{address}/")),
                 drafts: options.drafts,
                 progress: false,
+                strict: false,
             },
             out_dir: out_dir.clone(),
             error: RwLock::new(None),

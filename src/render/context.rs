@@ -2,7 +2,9 @@
 //! references become `{title, url}`, dates ISO strings (the `datum` filter
 //! shows them the Dutch way), Markdown fields HTML.
 
+use crate::markdown::ResolvedLink;
 use crate::markdown::render_fragment;
+use crate::page::Page;
 use crate::resolve::Site;
 use crate::schema::FieldValue;
 use serde_json::{Map, Value, json};
@@ -44,10 +46,13 @@ pub fn page_summaries(site: &Site) -> Vec<Value> {
 
 /// A short summary of a page, for lists and links.
 fn page_summary(site: &Site, i: usize) -> Value {
-    let page = &site.pages[i];
+    summary_of(site, &site.pages[i], site.url(i))
+}
+
+fn summary_of(site: &Site, page: &Page, url: String) -> Value {
     json!({
         "title": page.front.title,
-        "url": site.url(i),
+        "url": url,
         "slug": page.slug,
         "collection": page.collection.clone().unwrap_or_default(),
         "description": page.front.description.clone().unwrap_or_default(),
@@ -88,19 +93,46 @@ fn fields_object(site: &Site, fields: &indexmap::IndexMap<String, FieldValue>) -
     )
 }
 
-/// "Laatst bijgewerkt": the front matter's `updated`, else the file's date,
-/// which is marked as not committed.
-fn last_updated(page: &crate::page::Page) -> Value {
-    match (page.front.updated, page.modified) {
-        (Some(date), _) => json!({"date": date.to_string(), "committed": true}),
-        (None, Some(date)) => json!({"date": date.to_string(), "committed": false}),
-        (None, None) => Value::Null,
+/// "Laatst bijgewerkt": the front matter's `updated`, else the author date
+/// of the last commit that changed the page, else (outside git, or changed
+/// since) the file's date, marked as not committed.
+fn last_updated(site: &Site, i: usize) -> Value {
+    let page = &site.pages[i];
+    if let Some(date) = page.front.updated {
+        return json!({"date": date.to_string(), "committed": true});
     }
+    if let Some(commit) = site.last_commit(i) {
+        return json!({"date": commit.date().to_string(), "committed": true});
+    }
+    match page.modified {
+        Some(date) => json!({"date": date.to_string(), "committed": false}),
+        None => Value::Null,
+    }
+}
+
+/// Which page a template renders: the current one, or an old version of it
+/// (its own text and links, dated by its commit, without the relations
+/// that only the current site has).
+pub enum Showing<'a> {
+    Current,
+    OldVersion {
+        page: &'a Page,
+        links: &'a [Option<ResolvedLink>],
+        date: jiff::civil::Date,
+    },
 }
 
 /// The full context of one page's own template.
 pub fn page_context(site: &Site, summaries: &[Value], i: usize) -> Value {
-    let page = &site.pages[i];
+    page_context_showing(site, summaries, i, Showing::Current)
+}
+
+pub fn page_context_showing(site: &Site, summaries: &[Value], i: usize, showing: Showing) -> Value {
+    let current = matches!(showing, Showing::Current);
+    let (page, links) = match &showing {
+        Showing::Current => (&site.pages[i], site.links[i].as_slice()),
+        Showing::OldVersion { page, links, .. } => (*page, *links),
+    };
     let collection = page
         .collection
         .as_deref()
@@ -129,7 +161,13 @@ pub fn page_context(site: &Site, summaries: &[Value], i: usize) -> Value {
     // Back-references grouped by the collection and field that name this page.
     let mut groups: Vec<(String, String, Vec<Value>)> = Vec::new();
     let mut referrers = Map::new();
-    for backref in &site.backrefs[i] {
+    let no_backrefs = Vec::new();
+    let backrefs = if current {
+        &site.backrefs[i]
+    } else {
+        &no_backrefs
+    };
+    for backref in backrefs {
         let from = &site.pages[backref.from];
         let from_collection = from.collection.clone().unwrap_or_default();
         let label = site
@@ -164,6 +202,7 @@ pub fn page_context(site: &Site, summaries: &[Value], i: usize) -> Value {
         .collect();
     let backlinks: Vec<Value> = site.backlinks[i]
         .iter()
+        .filter(|_| current)
         .map(|&j| summaries[j].clone())
         .collect();
     let toc: Vec<Value> = page
@@ -176,10 +215,22 @@ pub fn page_context(site: &Site, summaries: &[Value], i: usize) -> Value {
         .config
         .edit_url
         .as_ref()
+        .filter(|_| current)
         .map(|pattern| pattern.replace("{path}", &page.source.display_path));
-    let mut context = summaries[i].clone();
+    let (mut context, updated) = match showing {
+        Showing::Current => (summaries[i].clone(), last_updated(site, i)),
+        Showing::OldVersion { date, .. } => (
+            summary_of(site, page, site.url(i)),
+            json!({"date": date.to_string(), "committed": true}),
+        ),
+    };
+    let history_url = if site.revisions(i).is_empty() {
+        String::new()
+    } else {
+        format!("{}{}", site.url(i), crate::render::revisions::HISTORY_DIR)
+    };
     let extra = json!({
-        "content": page.body.to_html(&site.links[i]),
+        "content": page.body.to_html(links),
         "toc": toc,
         "fields": fields,
         "breadcrumbs": breadcrumbs,
@@ -190,7 +241,8 @@ pub fn page_context(site: &Site, summaries: &[Value], i: usize) -> Value {
         "collection_title": collection.map(|(_, c)| c.title.clone()).unwrap_or_default(),
         "singular": collection.map(|(_, c)| c.singular.clone()).unwrap_or_default(),
         "source_path": page.source.display_path,
-        "updated": last_updated(page),
+        "updated": updated,
+        "history_url": history_url,
     });
     if let (Some(target), Value::Object(extra)) = (context.as_object_mut(), extra) {
         target.extend(extra);

@@ -3,13 +3,19 @@
 //! the sitemap. Pages render in parallel.
 
 pub mod context;
+pub mod diff;
+pub mod recent;
+pub mod revisions;
 pub mod sitemap;
 pub mod theme;
 
 use crate::diagnostics::Diagnostic;
+use crate::output::CopiedFile;
 use crate::resolve::Site;
+use crate::revision_cache::RevisionCache;
 use context::{page_context, page_summaries, site_context};
 use rayon::prelude::*;
+use revisions::CacheInputs;
 use serde_json::{Value, json};
 use theme::{Theme, template_diagnostic};
 
@@ -29,6 +35,11 @@ struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
+    /// An interface string of the theme (empty if the theme lacks it).
+    fn string(&self, key: &str) -> String {
+        self.theme.strings.get(key).cloned().unwrap_or_default()
+    }
+
     fn render(
         &self,
         template: &str,
@@ -47,15 +58,29 @@ impl Renderer<'_> {
     }
 }
 
+/// Everything a build writes.
+pub struct RenderedSite {
+    pub files: Vec<OutputFile>,
+    /// Files from the revision cache, to link into the output.
+    pub cached: Vec<CopiedFile>,
+    pub versions_rendered: usize,
+    pub versions_from_cache: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Renders everything; `progress` is told of every page rendered.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
     progress: &indicatif::ProgressBar,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    cache: &RevisionCache,
+    cache_inputs: &CacheInputs,
+) -> Result<RenderedSite, Vec<Diagnostic>> {
     let mut base = tera::Context::new();
     base.insert("site", &site_context(site));
     base.insert("t", &theme.strings);
+    // Only old versions set it; templates test it without `is defined`.
+    base.insert("version", &false);
     let renderer = Renderer {
         theme,
         display_dir: format!("themes/{}", site.config.theme),
@@ -126,17 +151,41 @@ pub fn render_site(
             path: "404.html".into(),
             contents: html.into_bytes(),
         });
-        for (i, page) in site.pages.iter().enumerate() {
-            for alias in &page.front.aliases {
-                let path = crate::slug::slugify_path(alias);
-                let target = json!({"title": page.front.title, "url": site.url(i), "absolute_url": format!("{}/{}", site.config.origin_and_base(), page.url_path)});
-                let html = renderer.render("redirect.html", target, &[])?;
-                files.push(OutputFile {
-                    path: format!("{path}/index.html"),
-                    contents: html.into_bytes(),
-                });
-            }
+        for (from, i) in old_urls(site) {
+            let page = &site.pages[i];
+            let target = json!({"title": page.front.title, "url": site.url(i), "absolute_url": format!("{}/{}", site.config.origin_and_base(), page.url_path)});
+            let html = renderer.render("redirect.html", target, &[])?;
+            files.push(OutputFile {
+                path: format!("{from}index.html"),
+                contents: html.into_bytes(),
+            });
         }
+        let changes = recent::recent_changes(site);
+        let title = renderer.string("recent_title");
+        let page = json!({
+            "title": title,
+            "url": format!("{}{}", site.base_path, recent::RECENT_DIR),
+            "breadcrumbs": [{"title": "", "url": site.base_path, "home": true}],
+            "feed_url": format!("{}{}{}", site.base_path, recent::RECENT_DIR, recent::FEED_FILE),
+        });
+        let html = renderer.render(
+            "recent.html",
+            page,
+            &[("days", recent::days_context(site, &changes))],
+        )?;
+        files.push(OutputFile {
+            path: format!("{}index.html", recent::RECENT_DIR),
+            contents: html.into_bytes(),
+        });
+        files.push(OutputFile {
+            path: format!("{}{}", recent::RECENT_DIR, recent::FEED_FILE),
+            contents: recent::atom_feed(
+                site,
+                &changes,
+                &format!("{title} · {}", site.config.title),
+            )
+            .into_bytes(),
+        });
         files.push(OutputFile {
             path: "sitemap.xml".into(),
             contents: sitemap::sitemap(site).into_bytes(),
@@ -146,11 +195,53 @@ pub fn render_site(
     if let Err(d) = other() {
         problems.push(d);
     }
-    if problems.is_empty() {
-        Ok(files)
-    } else {
-        Err(problems)
+    if !problems.is_empty() {
+        return Err(problems);
     }
+    let history = revisions::render_revisions(&renderer, site, summaries, cache, cache_inputs);
+    files.extend(history.files);
+    Ok(RenderedSite {
+        files,
+        cached: history.cached,
+        versions_rendered: history.versions_rendered,
+        versions_from_cache: history.versions_from_cache,
+        warnings: history.warnings,
+    })
+}
+
+/// URLs that lead to a page without being its own: its aliases and every
+/// place its file had before a rename. An old place now taken by another
+/// page belongs to that page.
+fn old_urls(site: &Site) -> Vec<(String, usize)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut urls = Vec::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        let aliases = page
+            .front
+            .aliases
+            .iter()
+            .map(|alias| format!("{}/", crate::slug::slugify_path(alias)));
+        let former = site
+            .revisions(i)
+            .iter()
+            .flat_map(|r| [Some(r.path.as_str()), r.renamed_from.as_deref()])
+            .flatten()
+            .filter(|path| *path != page.content_path)
+            .filter_map(|path| crate::page::url_path_of(path, &site.config))
+            .filter(|url| {
+                let bare = url.trim_end_matches('/');
+                *url != page.url_path
+                    && site.index.page_at(bare).is_none()
+                    && !site.config.collections.contains_key(bare)
+                    && format!("{bare}/") != recent::RECENT_DIR
+            });
+        for url in aliases.chain(former) {
+            if seen.insert(url.clone()) {
+                urls.push((url, i));
+            }
+        }
+    }
+    urls
 }
 
 /// The home page also lists the latest news (and, from `site`, the collections).

@@ -8,17 +8,22 @@ use std::path::{Path, PathBuf};
 use tera::{ErrorKind, Kwargs, State, Tera};
 
 /// Templates every theme must have; collections may add `<collection>.html`.
-pub const REQUIRED_TEMPLATES: [&str; 6] = [
+pub const REQUIRED_TEMPLATES: [&str; 9] = [
     "base.html",
     "page.html",
     "home.html",
     "list.html",
     "404.html",
     "redirect.html",
+    "history.html",
+    "diff.html",
+    "recent.html",
 ];
 
 pub struct Theme {
     pub tera: Tera,
+    /// A hash of every template and string: what rendered pages depend on.
+    pub fingerprint: String,
     pub strings: IndexMap<String, String>,
     pub static_dir: PathBuf,
 }
@@ -117,8 +122,16 @@ impl Theme {
                 IndexMap::new()
             }
         };
+        let mut fingerprint = crate::revision_cache::KeyBuilder::new("thema");
+        for (template_name, file) in &sources {
+            fingerprint.add(template_name).add(&file.text);
+        }
+        for (key, text) in &strings {
+            fingerprint.add(key).add(text);
+        }
         if problems.is_empty() {
             Ok(Theme {
+                fingerprint: fingerprint.finish(),
                 tera,
                 strings,
                 static_dir: theme_dir.join("static"),

@@ -1,0 +1,268 @@
+//! Where history comes from: the git repository around the site, read once
+//! per build, in process. Each page learns its revisions (following renames),
+//! whether its file matches its last commit, and which paths it had before.
+
+mod follow;
+mod walk;
+
+use crate::diagnostics::Diagnostic;
+use gix::ObjectId;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// One commit that changed at least one page.
+#[derive(Debug, Clone)]
+pub struct CommitMeta {
+    pub id: ObjectId,
+    /// The author's name; the e-mail address is never kept.
+    pub author: String,
+    /// Author date: seconds since the epoch and the author's UTC offset.
+    pub seconds: i64,
+    pub offset: i32,
+    pub message: String,
+}
+
+impl CommitMeta {
+    pub fn time(&self) -> jiff::ZonedDateTime {
+        let offset = jiff::tz::Offset::from_seconds(self.offset).unwrap_or(jiff::tz::Offset::UTC);
+        jiff::Timestamp::from_second(self.seconds)
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+            .to_zoned_datetime(jiff::tz::TimeZone::fixed(offset))
+    }
+
+    /// The author date as the author saw it.
+    pub fn date(&self) -> jiff::civil::Date {
+        self.time().date()
+    }
+
+    /// The first line of the message.
+    pub fn summary(&self) -> &str {
+        self.message.lines().next().unwrap_or_default()
+    }
+}
+
+/// A change to one page file in one commit; paths are below `content/`.
+#[derive(Debug, Clone)]
+pub enum FileChange {
+    Added {
+        path: String,
+        blob: ObjectId,
+    },
+    Deleted {
+        path: String,
+    },
+    Modified {
+        path: String,
+        previous: ObjectId,
+        blob: ObjectId,
+    },
+    Renamed {
+        from: String,
+        previous: ObjectId,
+        path: String,
+        blob: ObjectId,
+    },
+}
+
+impl FileChange {
+    pub fn path(&self) -> &str {
+        match self {
+            FileChange::Added { path, .. }
+            | FileChange::Deleted { path }
+            | FileChange::Modified { path, .. }
+            | FileChange::Renamed { path, .. } => path,
+        }
+    }
+}
+
+/// One revision of a page: the file as a commit left it.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    /// Index into [`History::commits`].
+    pub commit: usize,
+    /// The file's path below `content/` in that commit.
+    pub path: String,
+    pub blob: ObjectId,
+    /// The file before this commit; `None` where the commit created it.
+    pub previous: Option<ObjectId>,
+    /// Set where this commit renamed the file.
+    pub renamed_from: Option<String>,
+}
+
+/// The history of every page file, from one pass over the commits.
+pub struct History {
+    /// Newest first; only commits that changed a page.
+    pub commits: Vec<CommitMeta>,
+    /// Per current path below `content/`, the revisions newest first.
+    pub files: HashMap<String, Vec<Revision>>,
+    /// Digits of a commit id shown in URLs: at least 7, unique among `commits`.
+    pub short_len: usize,
+    pub shallow: bool,
+    repo: gix::ThreadSafeRepository,
+    /// `content/` relative to the repository's working tree.
+    content_prefix: String,
+}
+
+/// What reading the history found.
+pub struct HistoryRead {
+    /// `None` outside a git repository.
+    pub history: Option<History>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads the history of `site_root/content/` from the repository the site is in.
+pub fn read(site_root: &Path) -> Result<HistoryRead, Diagnostic> {
+    let Ok(repo) = gix::discover(site_root) else {
+        return Ok(HistoryRead {
+            history: None,
+            warnings: Vec::new(),
+        });
+    };
+    let problem = |e: String| {
+        Diagnostic::error(".git", format!("de git-geschiedenis kan niet gelezen worden: {e}"))
+            .help("controleer de repository met `git fsck`; een kopie zonder .git-map wordt gebouwd met de bestandsdatums")
+    };
+    let Some(workdir) = repo.workdir() else {
+        return Ok(HistoryRead {
+            history: None,
+            warnings: Vec::new(),
+        });
+    };
+    let content_prefix = relative_components(workdir, &site_root.join(crate::page::CONTENT_DIR))
+        .ok_or_else(|| problem("de site ligt niet in de werkmap van de repository".into()))?;
+    let shallow = repo.is_shallow().unwrap_or(false);
+    let head = repo.head_id().ok().map(|id| id.detach());
+    let repo = repo.into_sync();
+    let commits = match head {
+        Some(head) => walk::read_commits(&repo, head, &content_prefix).map_err(problem)?,
+        // An empty repository: nothing is committed yet.
+        None => Vec::new(),
+    };
+    let history = follow::follow_renames(commits, repo, content_prefix.join("/"), shallow);
+    let mut warnings = Vec::new();
+    if shallow {
+        warnings.push(
+            Diagnostic::warning(
+                ".git",
+                "deze kopie van de repository is ondiep (shallow clone): de geschiedenis is afgekapt, dus datums en oude versies kloppen niet",
+            )
+            .help("haal de hele geschiedenis op met `git fetch --unshallow`; in GitHub Actions met `fetch-depth: 0` bij actions/checkout, in GitLab CI met de variabele `GIT_DEPTH: 0`"),
+        );
+    }
+    Ok(HistoryRead {
+        history: Some(history),
+        warnings,
+    })
+}
+
+/// The folder names leading from `base` to `path`, if `path` lies inside it.
+fn relative_components(base: &Path, path: &Path) -> Option<Vec<String>> {
+    let absolute = |p: &Path| {
+        std::fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or(p.into()))
+    };
+    let base = absolute(base);
+    // content/ may not exist yet; canonicalise its parent.
+    let path = match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => absolute(parent).join(name),
+        _ => absolute(path),
+    };
+    let relative = path.strip_prefix(&base).ok()?;
+    Some(
+        relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect(),
+    )
+}
+
+/// The revisions of one page and whether its file is as last committed.
+#[derive(Debug, Clone, Default)]
+pub struct PageHistory {
+    pub revisions: Vec<Revision>,
+    pub committed: bool,
+}
+
+impl History {
+    /// Each page's history, by its path below `content/` and its file.
+    pub fn for_pages<'a>(
+        &self,
+        pages: impl rayon::iter::IndexedParallelIterator<Item = (&'a str, &'a Path)>,
+    ) -> Vec<PageHistory> {
+        use rayon::prelude::*;
+        let index = self.repo.to_thread_local().index_or_empty().ok();
+        pages
+            .map(|(content_path, file)| {
+                let revisions = self.files.get(content_path).cloned().unwrap_or_default();
+                let committed = revisions.first().is_some_and(|latest| {
+                    let repo_path = format!("{}/{content_path}", self.content_prefix);
+                    unchanged_since(index.as_ref().map(|i| &***i), &repo_path, file, latest.blob)
+                });
+                PageHistory {
+                    revisions,
+                    committed,
+                }
+            })
+            .collect()
+    }
+
+    /// The text of a file as committed; `None` if it is not valid UTF-8 or absent.
+    pub fn blob_text(repo: &gix::Repository, blob: ObjectId) -> Option<String> {
+        let object = repo.find_object(blob).ok()?;
+        let bytes = object
+            .data
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(&object.data);
+        String::from_utf8(bytes.to_vec())
+            .ok()
+            .map(|t| t.replace("\r\n", "\n"))
+    }
+
+    /// A view of the repository for the current thread, to read blobs with.
+    pub fn reader(&self) -> gix::Repository {
+        let mut repo = self.repo.to_thread_local();
+        repo.object_cache_size_if_unset(4 * 1024 * 1024);
+        repo
+    }
+
+    pub fn short_id(&self, commit: usize) -> String {
+        self.commits[commit]
+            .id
+            .to_hex_with_len(self.short_len)
+            .to_string()
+    }
+}
+
+/// Whether the file still holds `blob`: the index's stat data answers for
+/// files untouched since `git add`; others are hashed.
+fn unchanged_since(
+    index: Option<&gix::index::File>,
+    repo_path: &str,
+    file: &Path,
+    blob: ObjectId,
+) -> bool {
+    use gix::bstr::ByteSlice;
+    if let (Some(index), Ok(metadata)) =
+        (index, gix::index::fs::Metadata::from_path_no_follow(file))
+        && let Some(entry) = index.entry_by_path(repo_path.as_bytes().as_bstr())
+        && let Ok(stat) = gix::index::entry::Stat::from_fs(&metadata)
+        && entry.stat.matches(&stat, Default::default())
+        && !is_racy(index, &entry.stat)
+    {
+        return entry.id == blob;
+    }
+    match std::fs::read(file) {
+        Ok(bytes) => gix::objs::compute_hash(blob.kind(), gix::objs::Kind::Blob, &bytes)
+            .is_ok_and(|id| id == blob),
+        Err(_) => false,
+    }
+}
+
+/// A file changed in the same second the index was written may have
+/// changed again unseen: git's "racy clean" case, decided by hashing.
+fn is_racy(index: &gix::index::File, stat: &gix::index::entry::Stat) -> bool {
+    index
+        .timestamp()
+        .unix_seconds()
+        .checked_sub(i64::from(stat.mtime.secs))
+        .is_none_or(|age| age <= 1)
+}

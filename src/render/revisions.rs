@@ -1,0 +1,398 @@
+//! The pages made from a page's history: `geschiedenis/` (all revisions),
+//! `versie/<sha>/` (the page as it was, in the current theme) and
+//! `verschil/<sha>/` (what a revision changed). Old versions and diffs never
+//! change once rendered, so they come from the revision cache when they can.
+
+use super::context::{Showing, page_context_showing};
+use super::diff::{diff_texts, line_stats};
+use super::{OutputFile, Renderer};
+use crate::history::{History, Revision};
+use crate::markdown;
+use crate::output::CopiedFile;
+use crate::resolve::{Site, resolve_old_link};
+use crate::revision_cache::{KeyBuilder, RevisionCache};
+use crate::schema;
+use crate::source::SourceFile;
+use gix::ObjectId;
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+pub const HISTORY_DIR: &str = "geschiedenis/";
+pub const VERSION_DIR: &str = "versie/";
+pub const DIFF_DIR: &str = "verschil/";
+
+/// What rendering the history pages produced.
+#[derive(Default)]
+pub struct RevisionOutput {
+    /// History pages and any old version that could not be cached.
+    pub files: Vec<OutputFile>,
+    /// Old versions and diffs in the cache, to link into the output.
+    pub cached: Vec<CopiedFile>,
+    pub versions_rendered: usize,
+    pub versions_from_cache: usize,
+    pub warnings: Vec<crate::diagnostics::Diagnostic>,
+}
+
+/// Everything besides the revision itself that shapes its pages; part of
+/// every cache key.
+pub struct CacheInputs {
+    pub theme: String,
+    pub settings: String,
+    /// Titles and places of all pages: an old version links to them.
+    pub pages: String,
+}
+
+pub fn page_set_fingerprint(site: &Site) -> String {
+    let mut key = KeyBuilder::new("pagina's");
+    for page in &site.pages {
+        key.add(&page.content_path)
+            .add(&page.url_path)
+            .add(&page.front.title);
+        for alias in &page.front.aliases {
+            key.add(alias);
+        }
+    }
+    key.finish()
+}
+
+struct PageJob<'a> {
+    renderer: &'a Renderer<'a>,
+    site: &'a Site,
+    history: &'a History,
+    summaries: &'a [Value],
+    cache: &'a RevisionCache,
+    inputs: &'a CacheInputs,
+}
+
+pub(super) fn render_revisions(
+    renderer: &Renderer,
+    site: &Site,
+    summaries: &[Value],
+    cache: &RevisionCache,
+    inputs: &CacheInputs,
+) -> RevisionOutput {
+    let Some(history) = &site.history else {
+        return RevisionOutput::default();
+    };
+    let job = PageJob {
+        renderer,
+        site,
+        history,
+        summaries,
+        cache,
+        inputs,
+    };
+    let parts: Vec<RevisionOutput> = (0..site.pages.len())
+        .into_par_iter()
+        .filter(|&i| !site.revisions(i).is_empty())
+        .map_init(|| history.reader(), |repo, i| job.page(repo, i))
+        .collect();
+    let mut all = RevisionOutput::default();
+    for part in parts {
+        all.files.extend(part.files);
+        all.cached.extend(part.cached);
+        all.versions_rendered += part.versions_rendered;
+        all.versions_from_cache += part.versions_from_cache;
+        all.warnings.extend(part.warnings);
+    }
+    cache.save();
+    all
+}
+
+impl PageJob<'_> {
+    fn page(&self, repo: &gix::Repository, i: usize) -> RevisionOutput {
+        let site = self.site;
+        let revisions = site.revisions(i);
+        let page_url = site.url(i);
+        let mut out = RevisionOutput::default();
+        let mut listed = Vec::with_capacity(revisions.len());
+        for (k, revision) in revisions.iter().enumerate() {
+            let older = revisions.get(k + 1);
+            let newer = k.checked_sub(1).map(|n| &revisions[n]);
+            let summary = self.revision_summary(revision, &page_url);
+            let (added, removed) = self.line_stats(repo, revision);
+            let mut listed_revision = summary.clone();
+            listed_revision["added"] = json!(added);
+            listed_revision["removed"] = json!(removed);
+            listed.push(listed_revision);
+            let links = json!({
+                "older": older.map(|r| self.revision_summary(r, &page_url)),
+                "newer": newer.map(|r| self.revision_summary(r, &page_url)),
+            });
+            let version_key = self.key("versie", i, revision, older, newer);
+            let version_path = format!(
+                "{}{VERSION_DIR}{}/index.html",
+                site.pages[i].url_path,
+                summary["short"].as_str().unwrap_or_default()
+            );
+            self.cached_or_render(&mut out, &version_key, version_path, || {
+                self.render_version(repo, i, revision, &summary, &links)
+            });
+            let diff_key = self.key("verschil", i, revision, older, newer);
+            let diff_path = format!(
+                "{}{DIFF_DIR}{}/index.html",
+                site.pages[i].url_path,
+                summary["short"].as_str().unwrap_or_default()
+            );
+            self.cached_or_render(&mut out, &diff_key, diff_path, || {
+                self.render_diff(repo, i, revision, &summary, &links)
+            });
+        }
+        let page = self.subpage_context(i, self.renderer.string("history_title"));
+        match self
+            .renderer
+            .render("history.html", page, &[("revisions", Value::Array(listed))])
+        {
+            Ok(html) => out.files.push(OutputFile {
+                path: format!("{}{HISTORY_DIR}index.html", site.pages[i].url_path),
+                contents: html.into_bytes(),
+            }),
+            Err(d) => out.warnings.push(d),
+        }
+        out
+    }
+
+    /// The facts about one revision that every history page shows.
+    fn revision_summary(&self, revision: &Revision, page_url: &str) -> Value {
+        let commit = &self.history.commits[revision.commit];
+        let short = self.history.short_id(revision.commit);
+        let time = commit.time();
+        json!({
+            "short": short,
+            "date": commit.date().to_string(),
+            "datetime": time.timestamp().to_string(),
+            "time": format!("{:02}:{:02}", time.hour(), time.minute()),
+            "author": commit.author,
+            "message": commit.summary(),
+            "created": revision.previous.is_none(),
+            "renamed_from": revision.renamed_from.clone().unwrap_or_default(),
+            "version_url": format!("{page_url}{VERSION_DIR}{short}/"),
+            "diff_url": format!("{page_url}{DIFF_DIR}{short}/"),
+        })
+    }
+
+    fn key(
+        &self,
+        kind: &str,
+        i: usize,
+        revision: &Revision,
+        older: Option<&Revision>,
+        newer: Option<&Revision>,
+    ) -> String {
+        let page = &self.site.pages[i];
+        let neighbour = |r: Option<&Revision>| {
+            r.map(|r| self.history.commits[r.commit].id.to_string())
+                .unwrap_or_default()
+        };
+        let commit = &self.history.commits[revision.commit];
+        let mut key = KeyBuilder::new(kind);
+        key.add(&self.inputs.theme)
+            .add(&self.inputs.settings)
+            .add(&page.url_path)
+            .add(&page.front.title)
+            .add(&commit.id.to_string())
+            .add(&revision.blob.to_string())
+            .add(&revision.previous.map(|p| p.to_string()).unwrap_or_default())
+            .add(&revision.renamed_from.clone().unwrap_or_default())
+            .add(&neighbour(older))
+            .add(&neighbour(newer))
+            .add(&self.history.short_len.to_string());
+        if kind == "versie" {
+            key.add(&self.inputs.pages);
+        }
+        key.finish()
+    }
+
+    fn cached_or_render(
+        &self,
+        out: &mut RevisionOutput,
+        key: &str,
+        path: String,
+        render: impl FnOnce() -> Result<String, crate::diagnostics::Diagnostic>,
+    ) {
+        if let Some(from) = self.cache.get(key) {
+            out.versions_from_cache += 1;
+            out.cached.push(CopiedFile {
+                from,
+                to: path,
+                link: true,
+            });
+            return;
+        }
+        match render() {
+            Ok(html) => {
+                out.versions_rendered += 1;
+                match self.cache.put(key, html.as_bytes()) {
+                    Ok(from) => out.cached.push(CopiedFile {
+                        from,
+                        to: path,
+                        link: true,
+                    }),
+                    Err(_) => out.files.push(OutputFile {
+                        path,
+                        contents: html.into_bytes(),
+                    }),
+                }
+            }
+            Err(d) => out.warnings.push(d),
+        }
+    }
+
+    fn line_stats(&self, repo: &gix::Repository, revision: &Revision) -> (usize, usize) {
+        let before = revision
+            .previous
+            .unwrap_or_else(|| ObjectId::empty_blob(revision.blob.kind()));
+        if let Some(stats) = self.cache.line_stats(before, revision.blob) {
+            return stats;
+        }
+        let old = revision
+            .previous
+            .and_then(|b| History::blob_text(repo, b))
+            .unwrap_or_default();
+        let new = History::blob_text(repo, revision.blob).unwrap_or_default();
+        let stats = line_stats(&old, &new);
+        self.cache.remember_line_stats(before, revision.blob, stats);
+        stats
+    }
+
+    /// Context for a page about page `i` (its history or a diff): the page's
+    /// summary with breadcrumbs that lead back to it.
+    fn subpage_context(&self, i: usize, title: String) -> Value {
+        let site = self.site;
+        let page = &site.pages[i];
+        let mut context = self.summaries[i].clone();
+        let mut breadcrumbs = vec![json!({"title": "", "url": site.base_path, "home": true})];
+        if let Some(name) = &page.collection
+            && let Some(collection) = site.config.collections.get(name)
+        {
+            breadcrumbs.push(
+                json!({"title": collection.title, "url": format!("{}{name}/", site.base_path)}),
+            );
+        }
+        breadcrumbs.push(json!({"title": page.front.title, "url": site.url(i)}));
+        context["page_title"] = json!(page.front.title);
+        context["page_url"] = json!(site.url(i));
+        context["title"] = json!(title);
+        context["url"] = json!(format!("{}{HISTORY_DIR}", site.url(i)));
+        context["history_url"] = json!(format!("{}{HISTORY_DIR}", site.url(i)));
+        context["breadcrumbs"] = Value::Array(breadcrumbs);
+        context
+    }
+
+    fn render_version(
+        &self,
+        repo: &gix::Repository,
+        i: usize,
+        revision: &Revision,
+        summary: &Value,
+        neighbours: &Value,
+    ) -> Result<String, crate::diagnostics::Diagnostic> {
+        let site = self.site;
+        let current = &site.pages[i];
+        let text = History::blob_text(repo, revision.blob).unwrap_or_default();
+        let mut old = current.clone();
+        old.source = SourceFile {
+            display_path: format!("{}/{}", crate::page::CONTENT_DIR, revision.path),
+            text,
+        };
+        // An old version is shown as well as it can be: front matter that
+        // no longer fits the schema keeps what does fit.
+        let (front, body, body_offset) = match crate::frontmatter::split(&old.source) {
+            Ok(split) => {
+                let fields = current
+                    .collection
+                    .as_ref()
+                    .and_then(|c| site.config.collections.get(c))
+                    .map(|c| c.fields.clone())
+                    .unwrap_or_default();
+                let (mut front, _) = schema::validate(&old.source, &split.front_matter, &fields);
+                if front.title.is_empty() {
+                    front.title = current.front.title.clone();
+                }
+                let body = markdown::parse(split.body, site.config.allow_html);
+                (front, body, split.body_offset)
+            }
+            Err(_) => {
+                let mut front = current.front.clone();
+                front.fields.clear();
+                (
+                    front,
+                    markdown::parse(&old.source.text, site.config.allow_html),
+                    0,
+                )
+            }
+        };
+        old.front = front;
+        old.body = body;
+        old.body_offset = body_offset;
+        let links: Vec<_> = old
+            .body
+            .links
+            .iter()
+            .map(|link| resolve_old_link(site, i, link))
+            .collect();
+        let date = self.history.commits[revision.commit].date();
+        let page = page_context_showing(
+            site,
+            self.summaries,
+            i,
+            Showing::OldVersion {
+                page: &old,
+                links: &links,
+                date,
+            },
+        );
+        let mut version = summary.clone();
+        version["current_url"] = json!(site.url(i));
+        version["history_url"] = json!(format!("{}{HISTORY_DIR}", site.url(i)));
+        version["older"] = neighbours["older"].clone();
+        version["newer"] = neighbours["newer"].clone();
+        let extra = [("version", version)];
+        let template = self
+            .renderer
+            .theme
+            .page_template(current.collection.as_deref());
+        self.renderer
+            .render(&template, page.clone(), &extra)
+            // A theme's page template may expect fields an old version lacks.
+            .or_else(|_| self.renderer.render("page.html", page, &extra))
+    }
+
+    fn render_diff(
+        &self,
+        repo: &gix::Repository,
+        i: usize,
+        revision: &Revision,
+        summary: &Value,
+        neighbours: &Value,
+    ) -> Result<String, crate::diagnostics::Diagnostic> {
+        let old = revision
+            .previous
+            .and_then(|b| History::blob_text(repo, b))
+            .unwrap_or_default();
+        let new = History::blob_text(repo, revision.blob).unwrap_or_default();
+        let diff = diff_texts(&old, &new);
+        let before = revision
+            .previous
+            .unwrap_or_else(|| ObjectId::empty_blob(revision.blob.kind()));
+        self.cache
+            .remember_line_stats(before, revision.blob, (diff.added, diff.removed));
+        let mut page = self.subpage_context(i, self.renderer.string("diff_title"));
+        page["url"] = summary["diff_url"].clone();
+        let history_crumb = json!({"title": self.renderer.string("history_title"), "url": page["history_url"].clone()});
+        if let Some(crumbs) = page["breadcrumbs"].as_array_mut() {
+            crumbs.push(history_crumb);
+        }
+        let mut revision_context = summary.clone();
+        revision_context["older"] = neighbours["older"].clone();
+        revision_context["newer"] = neighbours["newer"].clone();
+        self.renderer.render(
+            "diff.html",
+            page,
+            &[
+                ("revision", revision_context),
+                ("diff", serde_json::to_value(&diff).unwrap_or_default()),
+            ],
+        )
+    }
+}

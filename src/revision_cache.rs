@@ -1,0 +1,136 @@
+//! The cache of rendered old versions and diffs in `.twn-cache/` (git-
+//! ignored). A revision never changes, so its page is rendered once per
+//! theme and settings and afterwards hard-linked into each new output.
+//! Entries are named by a hash of everything that went into them.
+
+use gix::ObjectId;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub const CACHE_DIR: &str = ".twn-cache";
+const STATS_FILE: &str = "regelstatistiek.tsv";
+
+pub struct RevisionCache {
+    dir: PathBuf,
+    /// Lines added and removed per (before, after) blob pair.
+    stats: Mutex<HashMap<(ObjectId, ObjectId), (usize, usize)>>,
+    stats_changed: Mutex<bool>,
+}
+
+/// Builds a cache key from the parts that decide an entry's contents.
+pub struct KeyBuilder(gix::hash::Hasher);
+
+impl KeyBuilder {
+    pub fn new(kind: &str) -> Self {
+        let mut hasher = gix::hash::hasher(gix::hash::Kind::Sha1);
+        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        let mut key = KeyBuilder(hasher);
+        key.add(kind);
+        key
+    }
+
+    /// Adds one part; parts are separated so that ("ab","c") ≠ ("a","bc").
+    pub fn add(&mut self, part: &str) -> &mut Self {
+        self.0.update(&(part.len() as u64).to_le_bytes());
+        self.0.update(part.as_bytes());
+        self
+    }
+
+    pub fn finish(self) -> String {
+        self.0
+            .try_finalize()
+            .map(|id| id.to_hex().to_string())
+            .unwrap_or_default()
+    }
+}
+
+impl RevisionCache {
+    pub fn open(site_root: &Path) -> Self {
+        let dir = site_root.join(CACHE_DIR);
+        let stats = std::fs::read_to_string(dir.join(STATS_FILE))
+            .map(|text| parse_stats(&text))
+            .unwrap_or_default();
+        RevisionCache {
+            dir,
+            stats: Mutex::new(stats),
+            stats_changed: Mutex::new(false),
+        }
+    }
+
+    fn entry_path(&self, key: &str) -> PathBuf {
+        let (folder, rest) = key.split_at(2.min(key.len()));
+        self.dir
+            .join("revisions")
+            .join(folder)
+            .join(format!("{rest}.html"))
+    }
+
+    /// The cached file for `key`, if there is one.
+    pub fn get(&self, key: &str) -> Option<PathBuf> {
+        let path = self.entry_path(key);
+        path.is_file().then_some(path)
+    }
+
+    /// Stores a rendered page; written under a temporary name first so a
+    /// crash never leaves half a file under a valid key.
+    pub fn put(&self, key: &str, contents: &[u8]) -> std::io::Result<PathBuf> {
+        let path = self.entry_path(key);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+        std::fs::File::create(&temporary)?.write_all(contents)?;
+        std::fs::rename(&temporary, &path)?;
+        Ok(path)
+    }
+
+    pub fn line_stats(&self, before: ObjectId, after: ObjectId) -> Option<(usize, usize)> {
+        self.stats.lock().ok()?.get(&(before, after)).copied()
+    }
+
+    pub fn remember_line_stats(&self, before: ObjectId, after: ObjectId, stats: (usize, usize)) {
+        if let Ok(mut map) = self.stats.lock()
+            && map.insert((before, after), stats).is_none()
+            && let Ok(mut changed) = self.stats_changed.lock()
+        {
+            *changed = true;
+        }
+    }
+
+    /// Writes the line statistics back if this build learnt new ones. The
+    /// cache is an optimisation: failing to save it costs time, not output.
+    pub fn save(&self) {
+        let changed = self.stats_changed.lock().map(|c| *c).unwrap_or(false);
+        let Ok(stats) = self.stats.lock() else { return };
+        if !changed {
+            return;
+        }
+        let mut text = String::with_capacity(stats.len() * 96);
+        for ((before, after), (added, removed)) in stats.iter() {
+            text.push_str(&format!("{before}\t{after}\t{added}\t{removed}\n"));
+        }
+        let _ = std::fs::create_dir_all(&self.dir).and_then(|()| {
+            let _ = std::fs::write(self.dir.join(".gitignore"), "*\n");
+            let temporary = self
+                .dir
+                .join(format!("{STATS_FILE}.tmp-{}", std::process::id()));
+            std::fs::write(&temporary, text)?;
+            std::fs::rename(temporary, self.dir.join(STATS_FILE))
+        });
+    }
+}
+
+fn parse_stats(text: &str) -> HashMap<(ObjectId, ObjectId), (usize, usize)> {
+    text.lines()
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            let before = ObjectId::from_hex(fields.next()?.as_bytes()).ok()?;
+            let after = ObjectId::from_hex(fields.next()?.as_bytes()).ok()?;
+            let added = fields.next()?.parse().ok()?;
+            let removed = fields.next()?.parse().ok()?;
+            Some(((before, after), (added, removed)))
+        })
+        .collect()
+}
