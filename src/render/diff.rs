@@ -61,12 +61,17 @@ pub fn diff_texts(old: &str, new: &str) -> FileDiff {
                 .iter()
                 .flat_map(|op| diff.iter_inline_changes(op))
                 .map(|change| {
-                    let whole_line_changed = change.values().iter().all(|(emph, _)| !emph);
+                    // Words are marked only against the rest of their line.
+                    let values = change.values();
+                    let partly_changed = values.iter().any(|(emph, _)| *emph)
+                        && values
+                            .iter()
+                            .any(|(emph, text)| !emph && !text.trim().is_empty());
                     let parts = change
                         .iter_strings_lossy()
                         .map(|(emphasised, text)| Part {
                             text: text.trim_end_matches('\n').to_owned(),
-                            changed: emphasised && !whole_line_changed,
+                            changed: emphasised && partly_changed,
                         })
                         .filter(|p| !p.text.is_empty())
                         .collect();

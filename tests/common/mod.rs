@@ -133,3 +133,52 @@ pub struct Run {
 pub fn copy_dir(from: &Path, to: &Path) {
     twn::output::copy_tree(from, to).unwrap();
 }
+
+/// Runs the real `git` in `dir` with no user or system configuration, so
+/// that tests see the same git everywhere; panics if git fails.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    git_as(
+        dir,
+        args,
+        ("Test", "test@example.org"),
+        "2020-01-01T12:00:00+01:00",
+    )
+}
+
+/// `git` with a chosen author and date (for author and committer both).
+pub fn git_as(dir: &Path, args: &[&str], author: (&str, &str), date: &str) -> String {
+    let output = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", author.0)
+        .env("GIT_AUTHOR_EMAIL", author.1)
+        .env("GIT_COMMITTER_NAME", author.0)
+        .env("GIT_COMMITTER_EMAIL", author.1)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git is installed");
+    assert!(
+        output.status.success(),
+        "git {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+impl TestSite {
+    /// Makes the site folder a git repository (branch `main`).
+    pub fn git_init(&self) {
+        git(self.dir.path(), &["init", "-q", "-b", "main"]);
+        self.write(".gitignore", "/public\n/.twn-cache\n");
+    }
+
+    /// Commits everything in the site folder as `author` at `date`.
+    pub fn commit_all(&self, message: &str, author: (&str, &str), date: &str) {
+        let dir = self.dir.path();
+        git(dir, &["add", "-A"]);
+        git_as(dir, &["commit", "-q", "-m", message], author, date);
+    }
+}
