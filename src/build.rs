@@ -5,7 +5,7 @@
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::history;
-use crate::output::{CopiedFile, write_atomically};
+use crate::output::{CopiedFile, Revisions, write_atomically};
 use crate::page::{discover, load_pages};
 use crate::render::revisions::{CacheInputs, page_set_fingerprint};
 use crate::render::{render_site, theme::Theme};
@@ -38,6 +38,8 @@ pub struct BuildReport {
     pub versions_rendered: usize,
     pub versions_from_cache: usize,
     pub elapsed: Duration,
+    /// How long each step took, for `--timings`.
+    pub timings: Vec<(&'static str, Duration)>,
     /// Warnings only: a report exists only for a build without errors.
     pub diagnostics: Diagnostics,
 }
@@ -68,10 +70,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     };
     let content = discover(root);
-    let ((pages, problems), history) = rayon::join(
-        || load_pages(&config, &content.markdown, options.drafts),
-        || history::read(root),
+    let mut timings = vec![("instellingen en thema", started.elapsed())];
+    let (((pages, problems), load_time), (history, history_time)) = rayon::join(
+        || timed(|| load_pages(&config, &content.markdown, options.drafts)),
+        || timed(|| history::read(root)),
     );
+    timings.push(("pagina's lezen", load_time));
+    timings.push(("git-geschiedenis lezen (tegelijk)", history_time));
+    let mut step = Instant::now();
+    let mut lap = |name: &'static str| {
+        let now = Instant::now();
+        timings.push((name, now - step));
+        step = now;
+    };
     diagnostics.extend(problems);
     let history = match history {
         Ok(read) => {
@@ -87,9 +98,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut problems = Vec::new();
     let mut site = resolve(config, pages, &mut problems);
     diagnostics.extend(problems);
+    lap("links en verwijzingen");
     if let Some(history) = history {
         site.attach_history(history, root);
     }
+    lap("geschiedenis per pagina");
     if options.strict {
         diagnostics.promote_warnings();
     }
@@ -114,8 +127,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         settings,
         pages: page_set_fingerprint(&site),
     };
-    let rendered = render_site(&site, &theme, &progress, &cache, &cache_inputs);
+    // `check` writes nothing, not even the cache; old versions cannot fail.
+    let with_revisions = options.out_dir.is_some();
+    let rendered = render_site(
+        &site,
+        &theme,
+        &progress,
+        &cache,
+        &cache_inputs,
+        with_revisions,
+    );
     progress.finish_and_clear();
+    lap("renderen");
     let rendered = rendered.map_err(|d| fail(std::mem::take(&mut diagnostics), d))?;
     diagnostics.extend(rendered.warnings);
     if options.strict && diagnostics.warning_count() > 0 {
@@ -124,7 +147,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     let files = rendered.files;
     let mut copies = static_files(&theme.static_dir, "static");
-    copies.extend(rendered.cached);
     copies.extend(
         content
             .assets
@@ -135,9 +157,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 link: false,
             }),
     );
-    let file_count = files.len() + copies.len();
+    let file_count = files.len()
+        + copies.len()
+        + rendered
+            .revision_dirs
+            .iter()
+            .map(|d| d.entries.len())
+            .sum::<usize>();
     if let Some(out_dir) = &options.out_dir {
-        write_atomically(out_dir, &files, &copies).map_err(|e| {
+        let revisions = Revisions {
+            dirs: &rendered.revision_dirs,
+            manifest: cache.manifest_path(out_dir),
+        };
+        write_atomically(out_dir, &files, &copies, Some(revisions)).map_err(|e| {
             fail(
                 std::mem::take(&mut diagnostics),
                 vec![
@@ -149,6 +181,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 ],
             )
         })?;
+        lap("schrijven");
     }
     Ok(BuildReport {
         pages: site.pages.len(),
@@ -156,6 +189,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         versions_rendered: rendered.versions_rendered,
         versions_from_cache: rendered.versions_from_cache,
         elapsed: started.elapsed(),
+        timings,
         diagnostics,
     })
 }
@@ -179,6 +213,11 @@ fn static_files(dir: &Path, prefix: &str) -> Vec<CopiedFile> {
             }
         })
         .collect()
+}
+
+fn timed<T>(work: impl FnOnce() -> T) -> (T, Duration) {
+    let started = Instant::now();
+    (work(), started.elapsed())
 }
 
 /// The settings that shape every page: twn.yaml as written and the options

@@ -34,6 +34,9 @@ enum Command {
         /// Behandel waarschuwingen (zoals een ondiepe git-kopie) als fouten.
         #[arg(long)]
         strict: bool,
+        /// Toon hoe lang elke stap duurde.
+        #[arg(long)]
+        timings: bool,
     },
     /// Controleert alles wat build controleert, zonder iets te schrijven.
     Check {
@@ -42,6 +45,9 @@ enum Command {
         /// Behandel waarschuwingen als fouten.
         #[arg(long)]
         strict: bool,
+        /// Toon hoe lang elke stap duurde.
+        #[arg(long)]
+        timings: bool,
     },
     /// Bouwt de site, toont haar op http://127.0.0.1:1111/ en ververst bij elke wijziging.
     Serve {
@@ -77,6 +83,7 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             strict,
+            timings,
         } => {
             let out_dir = out.unwrap_or_else(|| default_out_dir(&cli.root));
             run_build(
@@ -89,9 +96,14 @@ fn main() -> ExitCode {
                     strict,
                 },
                 styled,
+                timings,
             )
         }
-        Command::Check { drafts, strict } => run_build(
+        Command::Check {
+            drafts,
+            strict,
+            timings,
+        } => run_build(
             BuildOptions {
                 site_root: cli.root,
                 out_dir: None,
@@ -101,6 +113,7 @@ fn main() -> ExitCode {
                 strict,
             },
             styled,
+            timings,
         ),
         Command::Serve { port, bind, drafts } => match twn::serve::serve(twn::serve::ServeOptions {
             site_root: cli.root,
@@ -121,11 +134,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_build(options: BuildOptions, styled: bool) -> ExitCode {
+fn run_build(options: BuildOptions, styled: bool, show_timings: bool) -> ExitCode {
     let checking = options.out_dir.is_none();
     match build(&options) {
         Ok(report) => {
             print_diagnostics(&report.diagnostics, styled);
+            if show_timings {
+                for (step, time) in &report.timings {
+                    eprintln!("  {step:<36} {:>8.3} s", time.as_secs_f64());
+                }
+            }
             let seconds = format!("{:.2}", report.elapsed.as_secs_f64()).replace('.', ",");
             if checking {
                 eprintln!(

@@ -67,6 +67,16 @@ impl RevisionCache {
             .join(format!("{rest}.html"))
     }
 
+    /// Where the manifest of an output folder's revision pages is kept.
+    pub fn manifest_path(&self, out_dir: &Path) -> PathBuf {
+        let absolute = std::path::absolute(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
+        let mut key = KeyBuilder::new("uitvoer");
+        key.add(&absolute.to_string_lossy());
+        let name = key.finish();
+        self.dir
+            .join(format!("uitvoer-{}.tsv", &name[..12.min(name.len())]))
+    }
+
     /// The cached file for `key`, if there is one.
     pub fn get(&self, key: &str) -> Option<PathBuf> {
         let path = self.entry_path(key);

@@ -526,3 +526,88 @@ fn a_site_in_a_subfolder_with_spaces_and_accents_in_file_names() {
         stamp(&enschede)
     );
 }
+
+/// The example wiki in this repository: Twents Waternet was imported as its
+/// 2017 and 2019 texts, in two commits.
+#[test]
+fn the_example_wiki_shows_the_2017_and_2019_revisions_of_twents_waternet() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shallow = git(repo, &["rev-parse", "--is-shallow-repository"]);
+    if shallow.trim() == "true" {
+        eprintln!("skipped: this clone is shallow, so the example history is cut off");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("public");
+    let built = assert_cmd::Command::cargo_bin("twn")
+        .unwrap()
+        .args([
+            "--root",
+            repo.to_str().unwrap(),
+            "build",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        built.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let history =
+        std::fs::read_to_string(out_dir.join("regio/twents-waternet/geschiedenis/index.html"))
+            .unwrap();
+    let dates: Vec<&str> = ["23-09-2019", "16-01-2017"]
+        .into_iter()
+        .filter(|d| history.contains(d))
+        .collect();
+    assert_eq!(dates, ["23-09-2019", "16-01-2017"], "both revisions listed");
+    assert!(
+        history.find("23-09-2019") < history.find("16-01-2017"),
+        "newest first"
+    );
+    let log = git(
+        repo,
+        &[
+            "log",
+            "--format=%h",
+            "--",
+            "content/regio/twents-waternet.md",
+        ],
+    );
+    let oldest = log.lines().last().unwrap();
+    let newest = log.lines().next().unwrap();
+    assert!(
+        out_dir
+            .join(format!("regio/twents-waternet/versie/{oldest}/index.html"))
+            .is_file()
+    );
+    let diff = std::fs::read_to_string(out_dir.join(format!(
+        "regio/twents-waternet/verschil/{newest}/index.html"
+    )))
+    .unwrap();
+    assert!(
+        diff.contains("<ins>") && diff.contains("<del>"),
+        "the 2019 change against 2017"
+    );
+    let page = std::fs::read_to_string(out_dir.join("regio/twents-waternet/index.html")).unwrap();
+    let last = git(
+        repo,
+        &[
+            "log",
+            "-1",
+            "--format=%as",
+            "--",
+            "content/regio/twents-waternet.md",
+        ],
+    );
+    assert!(
+        page.contains(&format!(
+            "Laatst bijgewerkt: <time datetime=\"{}\">",
+            last.trim()
+        )),
+        "stamped with the last commit's author date {last}"
+    );
+}

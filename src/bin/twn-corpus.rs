@@ -1,17 +1,28 @@
-//! Generates a large site for benchmarks: `twn-corpus <dir> <pages>`.
+//! Generates a large site for benchmarks:
+//! `twn-corpus <dir> <pages> [--commits <n>]`.
 //! Pages use the example wiki's collections, with wiki links, references
-//! and headings in realistic proportions; the output is deterministic.
+//! and headings in realistic proportions. With `--commits`, the site is a git
+//! repository whose history adds the pages and then edits one page per
+//! commit, renaming a workplace or news item every 25th commit. The output
+//! is deterministic.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::Path;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    let commits = args
+        .iter()
+        .position(|a| a == "--commits")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse::<usize>().ok());
     let (Some(dir), Some(pages)) = (
         args.get(1),
         args.get(2).and_then(|n| n.parse::<usize>().ok()),
     ) else {
-        eprintln!("gebruik: twn-corpus <map> <aantal pagina's>");
+        eprintln!("gebruik: twn-corpus <map> <aantal pagina's> [--commits <aantal>]");
         std::process::exit(2);
     };
     let root = Path::new(dir);
@@ -22,11 +33,27 @@ fn main() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     twn::output::copy_tree(&repo.join("themes"), &root.join("themes")).expect("themes");
     std::fs::copy(repo.join("twn.yaml"), root.join("twn.yaml")).expect("twn.yaml");
-    generate(root, pages);
-    eprintln!("{pages} pagina's in {dir}");
+    let files = generate(pages);
+    match commits {
+        Some(commits) => {
+            import_history(root, files, commits.max(1));
+            eprintln!("{pages} pagina's met {commits} commits in {dir}");
+        }
+        None => {
+            for (relative, text) in &files {
+                write(root, relative, text);
+            }
+            eprintln!("{pages} pagina's in {dir}");
+        }
+    }
 }
 
-fn generate(root: &Path, pages: usize) {
+/// Every page, by its path below `content/`.
+fn generate(pages: usize) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut add = |relative: String, text: String| {
+        files.insert(relative, text);
+    };
     // Of every 20 pages: 1 region, 8 organisations, 7 workplaces, 4 news.
     let regions = (pages / 20).max(1);
     let organisations = pages * 8 / 20;
@@ -49,7 +76,7 @@ fn generate(root: &Path, pages: usize) {
                 r % organisations.max(1)
             );
         }
-        write(root, &format!("regio/regio-{r}.md"), &text);
+        add(format!("regio/regio-{r}.md"), text);
     }
     for o in 0..organisations {
         let text = format!(
@@ -58,7 +85,7 @@ fn generate(root: &Path, pages: usize) {
             (o + 1) % organisations,
             (o + 2) % organisations
         );
-        write(root, &format!("organisatie/organisatie-{o}.md"), &text);
+        add(format!("organisatie/organisatie-{o}.md"), text);
     }
     for w in 0..workplaces {
         let status = ["gepland", "actief", "afgerond"][w % 3];
@@ -70,7 +97,7 @@ fn generate(root: &Path, pages: usize) {
             (w * 7) % organisations.max(1),
             w % regions
         );
-        write(root, &format!("werkplaats/werkplaats-{w}.md"), &text);
+        add(format!("werkplaats/werkplaats-{w}.md"), text);
     }
     for n in 0..news {
         let text = format!(
@@ -81,25 +108,107 @@ fn generate(root: &Path, pages: usize) {
             n % regions,
             n % workplaces.max(1)
         );
-        write(root, &format!("nieuws/bericht-{n}.md"), &text);
+        add(format!("nieuws/bericht-{n}.md"), text);
     }
     for (order, theme) in ["bescherming", "beleving", "bewustwording", "bundeling"]
         .iter()
         .enumerate()
     {
-        write(
-            root,
-            &format!("thema/{theme}.md"),
-            &format!(
+        add(
+            format!("thema/{theme}.md"),
+            format!(
                 "---\ntitle: {theme}\norder: {}\n---\n\n{lorem}\n",
                 order + 1
             ),
         );
     }
-    write(
-        root,
-        "index.md",
-        "---\ntitle: Benchmark\n---\n\nEen gegenereerde wiki.\n",
+    add(
+        "index.md".into(),
+        "---\ntitle: Benchmark\n---\n\nEen gegenereerde wiki.\n".into(),
+    );
+    files
+}
+
+/// Builds the history with one `git fast-import`: far faster than a git
+/// process per commit.
+fn import_history(root: &Path, mut files: BTreeMap<String, String>, commits: usize) {
+    std::fs::create_dir_all(root).unwrap();
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .current_dir(root)
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .status()
+            .expect("git is installed")
+    };
+    assert!(git(&["init", "-q", "-b", "main"]).success());
+    let mut child = std::process::Command::new("git")
+        .current_dir(root)
+        .args(["fast-import", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("git fast-import");
+    let mut stream = std::io::BufWriter::new(child.stdin.take().unwrap());
+    let authors = [
+        ("Anna de Vries", "anna@example.org"),
+        ("Bram Jansen", "bram@example.org"),
+        ("Carla Smit", "carla@example.org"),
+        ("Daan Bakker", "daan@example.org"),
+    ];
+    let start = 1_420_070_400_i64; // 2015-01-01
+    let mut paths: Vec<String> = files.keys().cloned().collect();
+    let mut renames = 0;
+    for c in 0..commits {
+        let (name, email) = authors[c % authors.len()];
+        let time = start + c as i64 * 3_600;
+        let mut operations = String::new();
+        let message = if c == 0 {
+            inline(&mut operations, ".gitignore", "/public\n/.twn-cache\n");
+            for (path, text) in &files {
+                inline(&mut operations, &format!("content/{path}"), text);
+            }
+            "Alle pagina's toegevoegd".to_owned()
+        } else {
+            let k = (c * 7919) % paths.len();
+            let path = paths[k].clone();
+            let renamable = path.starts_with("werkplaats/") || path.starts_with("nieuws/");
+            let mut target = path.clone();
+            if c % 25 == 0 && renamable {
+                renames += 1;
+                target = format!("{}-r{renames}.md", path.trim_end_matches(".md"));
+                let _ = writeln!(operations, "R content/{path} content/{target}");
+                let text = files.remove(&path).unwrap();
+                files.insert(target.clone(), text);
+                paths[k] = target.clone();
+            }
+            let text = files.get_mut(&target).unwrap();
+            let _ = writeln!(
+                text,
+                "\nAanvulling {c}: afspraken over onderhoud en kosten."
+            );
+            inline(&mut operations, &format!("content/{target}"), text);
+            format!("{target} aangevuld (wijziging {c})")
+        };
+        let _ = writeln!(stream, "commit refs/heads/main");
+        let _ = writeln!(stream, "author {name} <{email}> {time} +0100");
+        let _ = writeln!(stream, "committer {name} <{email}> {time} +0100");
+        let _ = writeln!(stream, "data {}\n{message}", message.len());
+        let _ = stream.write_all(operations.as_bytes());
+        let _ = writeln!(stream);
+    }
+    drop(stream);
+    assert!(child.wait().unwrap().success(), "git fast-import failed");
+    assert!(git(&["reset", "-q", "--hard"]).success());
+    // Packed as `git gc` and a server's clone pack them, not as fast-import
+    // left them: the deltas then run from new to old, as readers expect.
+    assert!(git(&["repack", "-adfq", "--depth=50", "--window=10"]).success());
+}
+
+fn inline(operations: &mut String, path: &str, text: &str) {
+    let _ = writeln!(
+        operations,
+        "M 100644 inline {path}\ndata {}\n{text}",
+        text.len()
     );
 }
 

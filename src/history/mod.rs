@@ -2,6 +2,7 @@
 //! per build, in process. Each page learns its revisions (following renames),
 //! whether its file matches its last commit, and which paths it had before.
 
+mod cache;
 mod follow;
 mod walk;
 
@@ -133,8 +134,28 @@ pub fn read(site_root: &Path) -> Result<HistoryRead, Diagnostic> {
     let shallow = repo.is_shallow().unwrap_or(false);
     let head = repo.head_id().ok().map(|id| id.detach());
     let repo = repo.into_sync();
+    let cache = cache::HistoryCache::new(site_root);
+    let cache_name = content_prefix.join("/");
     let commits = match head {
-        Some(head) => walk::read_commits(&repo, head, &content_prefix).map_err(problem)?,
+        Some(head) => {
+            // A shallow clone's boundary moves when it is deepened: read it all.
+            let known = cache
+                .load(&cache_name)
+                .filter(|k| !shallow && (k.head == head || is_ancestor(&repo, k.head, head)));
+            match known {
+                Some(known) if known.head == head => known.commits,
+                known => {
+                    let since = known.as_ref().map(|k| k.head);
+                    let mut commits =
+                        walk::read_commits(&repo, head, since, &content_prefix).map_err(problem)?;
+                    commits.extend(known.map(|k| k.commits).unwrap_or_default());
+                    if !shallow {
+                        cache.save(&cache_name, head, &commits);
+                    }
+                    commits
+                }
+            }
+        }
         // An empty repository: nothing is committed yet.
         None => Vec::new(),
     };
@@ -153,6 +174,13 @@ pub fn read(site_root: &Path) -> Result<HistoryRead, Diagnostic> {
         history: Some(history),
         warnings,
     })
+}
+
+/// Whether `ancestor` is reachable from `commit`.
+fn is_ancestor(repo: &gix::ThreadSafeRepository, ancestor: ObjectId, commit: ObjectId) -> bool {
+    let repo = repo.to_thread_local();
+    repo.merge_base(ancestor, commit)
+        .is_ok_and(|base| base.is_some_and(|b| b.detach() == ancestor))
 }
 
 /// The folder names leading from `base` to `path`, if `path` lies inside it.

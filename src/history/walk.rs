@@ -14,17 +14,19 @@ pub struct CommitChanges {
     pub changes: Vec<FileChange>,
 }
 
-/// The commits reachable from HEAD, newest first, with what each changed
-/// below `content_dir` (path components from the repository root). Commits
-/// that change no page are left out.
+/// The commits reachable from HEAD but not from `known`, newest first, with
+/// what each changed below `content_dir` (path components from the
+/// repository root). Commits that change no page are left out.
 pub fn read_commits(
     repo: &gix::ThreadSafeRepository,
     head: ObjectId,
+    known: Option<ObjectId>,
     content_dir: &[String],
 ) -> Result<Vec<CommitChanges>, String> {
     let local = repo.to_thread_local();
     let walk = local
         .rev_walk([head])
+        .with_hidden(known)
         .sorting(gix::revision::walk::Sorting::ByCommitTime(
             Default::default(),
         ))
@@ -34,20 +36,36 @@ pub fn read_commits(
     for info in walk {
         ids.push(info.map_err(|e| e.to_string())?.id);
     }
-    let diffed: Vec<Result<Option<CommitChanges>, String>> = ids
-        .par_iter()
-        .map_init(
-            || Differ::new(repo.to_thread_local()),
-            |differ, id| differ.commit_changes(*id, content_dir),
-        )
+    // Contiguous runs of commits, one per thread: a commit's parent is
+    // usually the next commit, so its trees are already at hand.
+    let run_length = ids
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(1);
+    let runs: Vec<Result<Vec<CommitChanges>, String>> = ids
+        .par_chunks(run_length)
+        .map(|run| {
+            let mut differ = Differ::new(repo.to_thread_local());
+            let mut changes = Vec::with_capacity(run.len());
+            for id in run {
+                changes.extend(differ.commit_changes(*id, content_dir)?);
+            }
+            Ok(changes)
+        })
         .collect();
-    diffed.into_iter().filter_map(Result::transpose).collect()
+    let mut all = Vec::with_capacity(ids.len());
+    for run in runs {
+        all.extend(run?);
+    }
+    Ok(all)
 }
 
 struct Differ {
     repo: gix::Repository,
     resources: Option<gix::diff::blob::Platform>,
     state: gix::diff::tree::State,
+    /// The `content/` tree of the last parent looked up, by commit.
+    last_parent: Option<(ObjectId, Option<ObjectId>)>,
 }
 
 impl Differ {
@@ -58,6 +76,7 @@ impl Differ {
             repo,
             resources,
             state: Default::default(),
+            last_parent: None,
         }
     }
 
@@ -82,7 +101,10 @@ impl Differ {
             let parents: Vec<ObjectId> = decoded.parents().collect();
             (meta, decoded.tree(), parents)
         };
-        let tree = self.subtree(root, content_dir).map_err(error)?;
+        let tree = match self.last_parent {
+            Some((commit, tree)) if commit == id => tree,
+            _ => self.subtree(root, content_dir).map_err(error)?,
+        };
         let mut parent_trees = Vec::with_capacity(parents.len());
         for parent in &parents {
             let parent_tree = match self.repo.find_commit(*parent) {
@@ -94,6 +116,7 @@ impl Differ {
                 Err(_) => None,
             };
             parent_trees.push(parent_tree);
+            self.last_parent = Some((*parent, parent_tree));
         }
         if parent_trees.contains(&tree) {
             // A merge taking one side as it was, or a commit not touching pages.

@@ -10,7 +10,6 @@ pub mod sitemap;
 pub mod theme;
 
 use crate::diagnostics::Diagnostic;
-use crate::output::CopiedFile;
 use crate::resolve::Site;
 use crate::revision_cache::RevisionCache;
 use context::{page_context, page_summaries, site_context};
@@ -61,8 +60,8 @@ impl Renderer<'_> {
 /// Everything a build writes.
 pub struct RenderedSite {
     pub files: Vec<OutputFile>,
-    /// Files from the revision cache, to link into the output.
-    pub cached: Vec<CopiedFile>,
+    /// Folders of old versions and diffs, from the revision cache.
+    pub revision_dirs: Vec<crate::output::reuse::RevisionDir>,
     pub versions_rendered: usize,
     pub versions_from_cache: usize,
     pub warnings: Vec<Diagnostic>,
@@ -75,6 +74,7 @@ pub fn render_site(
     progress: &indicatif::ProgressBar,
     cache: &RevisionCache,
     cache_inputs: &CacheInputs,
+    with_revisions: bool,
 ) -> Result<RenderedSite, Vec<Diagnostic>> {
     let mut base = tera::Context::new();
     base.insert("site", &site_context(site));
@@ -198,11 +198,28 @@ pub fn render_site(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let history = revisions::render_revisions(&renderer, site, summaries, cache, cache_inputs);
+    let history = if with_revisions {
+        // Revision pages are cached by what made them: not page counts,
+        // which change with every new page.
+        let mut stable_site = site_context(site);
+        if let Some(collections) = stable_site["collections"].as_array_mut() {
+            for collection in collections {
+                if let Some(fields) = collection.as_object_mut() {
+                    fields.remove("count");
+                }
+            }
+        }
+        let mut base = renderer.base.clone();
+        base.insert("site", &stable_site);
+        let revision_renderer = Renderer { base, ..renderer };
+        revisions::render_revisions(&revision_renderer, site, summaries, cache, cache_inputs)
+    } else {
+        revisions::RevisionOutput::default()
+    };
     files.extend(history.files);
     Ok(RenderedSite {
         files,
-        cached: history.cached,
+        revision_dirs: history.dirs,
         versions_rendered: history.versions_rendered,
         versions_from_cache: history.versions_from_cache,
         warnings: history.warnings,

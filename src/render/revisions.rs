@@ -8,7 +8,7 @@ use super::diff::{diff_texts, line_stats};
 use super::{OutputFile, Renderer};
 use crate::history::{History, Revision};
 use crate::markdown;
-use crate::output::CopiedFile;
+use crate::output::reuse::{RevisionDir, RevisionEntry};
 use crate::resolve::{Site, resolve_old_link};
 use crate::revision_cache::{KeyBuilder, RevisionCache};
 use crate::schema;
@@ -26,8 +26,8 @@ pub const DIFF_DIR: &str = "verschil/";
 pub struct RevisionOutput {
     /// History pages and any old version that could not be cached.
     pub files: Vec<OutputFile>,
-    /// Old versions and diffs in the cache, to link into the output.
-    pub cached: Vec<CopiedFile>,
+    /// Each page's folders of old versions and diffs, all in the cache.
+    pub dirs: Vec<RevisionDir>,
     pub versions_rendered: usize,
     pub versions_from_cache: usize,
     pub warnings: Vec<crate::diagnostics::Diagnostic>,
@@ -90,7 +90,7 @@ pub(super) fn render_revisions(
     let mut all = RevisionOutput::default();
     for part in parts {
         all.files.extend(part.files);
-        all.cached.extend(part.cached);
+        all.dirs.extend(part.dirs);
         all.versions_rendered += part.versions_rendered;
         all.versions_from_cache += part.versions_from_cache;
         all.warnings.extend(part.warnings);
@@ -105,51 +105,76 @@ impl PageJob<'_> {
         let revisions = site.revisions(i);
         let page_url = site.url(i);
         let mut out = RevisionOutput::default();
-        let mut listed = Vec::with_capacity(revisions.len());
+        let url_path = &site.pages[i].url_path;
+        let mut versions = RevisionDir {
+            dir: format!("{url_path}{VERSION_DIR}"),
+            entries: Vec::with_capacity(revisions.len()),
+        };
+        let mut diffs = RevisionDir {
+            dir: format!("{url_path}{DIFF_DIR}"),
+            entries: Vec::with_capacity(revisions.len()),
+        };
+        let mut listed = Vec::new();
+        let history_key = self.history_key(i);
+        let history_cached = self.cache.get(&history_key);
         for (k, revision) in revisions.iter().enumerate() {
             let older = revisions.get(k + 1);
             let newer = k.checked_sub(1).map(|n| &revisions[n]);
             let summary = self.revision_summary(revision, &page_url);
-            let (added, removed) = self.line_stats(repo, revision);
-            let mut listed_revision = summary.clone();
-            listed_revision["added"] = json!(added);
-            listed_revision["removed"] = json!(removed);
-            listed.push(listed_revision);
+            if history_cached.is_none() {
+                let (added, removed) = self.line_stats(repo, revision);
+                let mut listed_revision = summary.clone();
+                listed_revision["added"] = json!(added);
+                listed_revision["removed"] = json!(removed);
+                listed.push(listed_revision);
+            }
             let links = json!({
                 "older": older.map(|r| self.revision_summary(r, &page_url)),
                 "newer": newer.map(|r| self.revision_summary(r, &page_url)),
             });
+            let short = summary["short"].as_str().unwrap_or_default().to_owned();
             let version_key = self.key("versie", i, revision, older, newer);
-            let version_path = format!(
-                "{}{VERSION_DIR}{}/index.html",
-                site.pages[i].url_path,
-                summary["short"].as_str().unwrap_or_default()
-            );
-            self.cached_or_render(&mut out, &version_key, version_path, || {
+            self.cached_or_render(&mut out, &mut versions, version_key, &short, || {
                 self.render_version(repo, i, revision, &summary, &links)
             });
             let diff_key = self.key("verschil", i, revision, older, newer);
-            let diff_path = format!(
-                "{}{DIFF_DIR}{}/index.html",
-                site.pages[i].url_path,
-                summary["short"].as_str().unwrap_or_default()
-            );
-            self.cached_or_render(&mut out, &diff_key, diff_path, || {
+            self.cached_or_render(&mut out, &mut diffs, diff_key, &short, || {
                 self.render_diff(repo, i, revision, &summary, &links)
             });
         }
-        let page = self.subpage_context(i, self.renderer.string("history_title"));
-        match self
-            .renderer
-            .render("history.html", page, &[("revisions", Value::Array(listed))])
-        {
-            Ok(html) => out.files.push(OutputFile {
-                path: format!("{}{HISTORY_DIR}index.html", site.pages[i].url_path),
-                contents: html.into_bytes(),
-            }),
-            Err(d) => out.warnings.push(d),
-        }
+        out.dirs.push(versions);
+        out.dirs.push(diffs);
+        // The history page changes only with a new revision, like the others.
+        let mut history_dir = RevisionDir {
+            dir: format!("{url_path}{HISTORY_DIR}"),
+            entries: Vec::with_capacity(1),
+        };
+        let counted = (out.versions_rendered, out.versions_from_cache);
+        self.cached_or_render(&mut out, &mut history_dir, history_key, "", || {
+            let page = self.subpage_context(i, self.renderer.string("history_title"));
+            self.renderer
+                .render("history.html", page, &[("revisions", Value::Array(listed))])
+        });
+        (out.versions_rendered, out.versions_from_cache) = counted;
+        out.dirs.push(history_dir);
         out
+    }
+
+    fn history_key(&self, i: usize) -> String {
+        let page = &self.site.pages[i];
+        let mut key = KeyBuilder::new("geschiedenis");
+        key.add(&self.inputs.theme)
+            .add(&self.inputs.settings)
+            .add(&page.url_path)
+            .add(&page.front.title)
+            .add(&self.history.short_len.to_string());
+        for revision in self.site.revisions(i) {
+            key.add(&self.history.commits[revision.commit].id.to_string())
+                .add(&revision.blob.to_string())
+                .add(&revision.previous.map(|p| p.to_string()).unwrap_or_default())
+                .add(revision.renamed_from.as_deref().unwrap_or_default());
+        }
+        key.finish()
     }
 
     /// The facts about one revision that every history page shows.
@@ -206,30 +231,31 @@ impl PageJob<'_> {
     fn cached_or_render(
         &self,
         out: &mut RevisionOutput,
-        key: &str,
-        path: String,
+        dir: &mut RevisionDir,
+        key: String,
+        name: &str,
         render: impl FnOnce() -> Result<String, crate::diagnostics::Diagnostic>,
     ) {
-        if let Some(from) = self.cache.get(key) {
+        if let Some(source) = self.cache.get(&key) {
             out.versions_from_cache += 1;
-            out.cached.push(CopiedFile {
-                from,
-                to: path,
-                link: true,
+            dir.entries.push(RevisionEntry {
+                name: name.to_owned(),
+                key,
+                source,
             });
             return;
         }
         match render() {
             Ok(html) => {
                 out.versions_rendered += 1;
-                match self.cache.put(key, html.as_bytes()) {
-                    Ok(from) => out.cached.push(CopiedFile {
-                        from,
-                        to: path,
-                        link: true,
+                match self.cache.put(&key, html.as_bytes()) {
+                    Ok(source) => dir.entries.push(RevisionEntry {
+                        name: name.to_owned(),
+                        key,
+                        source,
                     }),
                     Err(_) => out.files.push(OutputFile {
-                        path,
+                        path: format!("{}{}", dir.dir, RevisionEntry::file_in_dir(name)),
                         contents: html.into_bytes(),
                     }),
                 }

@@ -23,8 +23,12 @@ pub fn sitemap(site: &Site) -> String {
     if site.index.page_at("").is_none() {
         entry("", None);
     }
-    for page in &site.pages {
-        entry(&page.url_path, page.front.updated.map(|d| d.to_string()));
+    for (i, page) in site.pages.iter().enumerate() {
+        let updated = page
+            .front
+            .updated
+            .or_else(|| site.last_commit(i).map(|c| c.date()));
+        entry(&page.url_path, updated.map(|d| d.to_string()));
     }
     for name in site.config.collections.keys() {
         entry(&format!("{name}/"), None);

@@ -2,8 +2,11 @@
 //! beside the target, which is swapped in only when complete, so a failed
 //! build leaves the previous output untouched.
 
+pub mod reuse;
+
 use crate::render::OutputFile;
 use rayon::prelude::*;
+use reuse::{Manifest, RevisionDir};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -16,10 +19,17 @@ pub struct CopiedFile {
     pub link: bool,
 }
 
+/// The revision folders of a build and where their manifest is kept.
+pub struct Revisions<'a> {
+    pub dirs: &'a [RevisionDir],
+    pub manifest: PathBuf,
+}
+
 pub fn write_atomically(
     out_dir: &Path,
     files: &[OutputFile],
     copies: &[CopiedFile],
+    revisions: Option<Revisions>,
 ) -> io::Result<()> {
     let parent = match out_dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -32,8 +42,26 @@ pub fn write_atomically(
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
     let previous = parent.join(format!(".{name}.previous-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
+    let out_name = std::path::absolute(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
+    let mut moved = Vec::new();
+    if let Some(revisions) = &revisions {
+        let manifest = Manifest::load(&revisions.manifest, &out_name);
+        // From here the previous output may lose folders to the new one.
+        let _ = std::fs::remove_file(&revisions.manifest);
+        std::fs::create_dir_all(&staging)?;
+        let previous_output = out_dir.is_dir().then_some(out_dir);
+        let (carried, placed) =
+            reuse::place_revision_dirs(&staging, previous_output, &manifest, revisions.dirs);
+        moved = carried;
+        if let Err(e) = placed {
+            reuse::restore(&staging, out_dir, &moved);
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    }
     let written = write_all(&staging, files, copies);
     if let Err(e) = written {
+        reuse::restore(&staging, out_dir, &moved);
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
     }
@@ -43,10 +71,15 @@ pub fn write_atomically(
     if let Err(e) = std::fs::rename(&staging, out_dir) {
         // Put the previous output back rather than leave nothing.
         let _ = std::fs::rename(&previous, out_dir);
+        reuse::restore(&staging, out_dir, &moved);
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
     }
     let _ = std::fs::remove_dir_all(&previous);
+    if let Some(revisions) = &revisions {
+        // Without a manifest the next build links every file again: slower, not wrong.
+        let _ = Manifest::save(&revisions.manifest, &out_name, revisions.dirs);
+    }
     Ok(())
 }
 
@@ -99,7 +132,7 @@ mod tests {
             path: "nieuw/index.html".into(),
             contents: b"nieuw".to_vec(),
         }];
-        write_atomically(&out, &files, &[]).unwrap();
+        write_atomically(&out, &files, &[], None).unwrap();
         assert!(!out.join("oud").exists());
         assert_eq!(
             std::fs::read_to_string(out.join("nieuw/index.html")).unwrap(),

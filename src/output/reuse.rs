@@ -1,0 +1,196 @@
+//! Carrying old versions over from the previous output. Old versions and
+//! diffs never change, and there are many of them: instead of linking every
+//! file again, each page's `versie/` and `verschil/` folder is moved from the
+//! previous output into the new one, and only what differs is replaced. A
+//! manifest in the cache says which cache entry each carried file came from.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// A folder of revision pages below the output, e.g. `regio/x/versie/`.
+#[derive(Debug)]
+pub struct RevisionDir {
+    pub dir: String,
+    pub entries: Vec<RevisionEntry>,
+}
+
+/// `<dir><name>/index.html` (or `<dir>index.html` for an empty name), a
+/// copy of the cache entry `source` named `key`.
+#[derive(Debug)]
+pub struct RevisionEntry {
+    pub name: String,
+    pub key: String,
+    pub source: PathBuf,
+}
+
+impl RevisionEntry {
+    /// The entry's file below its folder.
+    pub fn file_in_dir(name: &str) -> String {
+        if name.is_empty() {
+            "index.html".into()
+        } else {
+            format!("{name}/index.html")
+        }
+    }
+
+    /// The name of the folder item that holds an entry called `name`.
+    fn item(name: &str) -> &str {
+        if name.is_empty() { "index.html" } else { name }
+    }
+}
+
+/// Which cache entry each revision page of an output folder came from.
+#[derive(Debug, Default)]
+pub struct Manifest {
+    dirs: HashMap<String, HashMap<String, String>>,
+}
+
+const MANIFEST_HEADER: &str = "twn-uitvoer 1";
+
+impl Manifest {
+    /// The manifest of `out_dir`, if the last build there left one.
+    pub fn load(path: &Path, out_dir: &Path) -> Manifest {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return Manifest::default();
+        };
+        let mut lines = text.lines();
+        if lines.next() != Some(MANIFEST_HEADER)
+            || lines.next() != Some(out_dir.to_string_lossy().as_ref())
+        {
+            return Manifest::default();
+        }
+        let mut dirs: HashMap<String, HashMap<String, String>> = HashMap::new();
+        for line in lines {
+            let mut fields = line.split('\t');
+            if let (Some(dir), Some(name), Some(key)) =
+                (fields.next(), fields.next(), fields.next())
+            {
+                dirs.entry(dir.to_owned())
+                    .or_default()
+                    .insert(name.to_owned(), key.to_owned());
+            }
+        }
+        Manifest { dirs }
+    }
+
+    pub fn save(path: &Path, out_dir: &Path, dirs: &[RevisionDir]) -> io::Result<()> {
+        let mut text = format!("{MANIFEST_HEADER}\n{}\n", out_dir.to_string_lossy());
+        for dir in dirs {
+            for entry in &dir.entries {
+                text.push_str(&format!("{}\t{}\t{}\n", dir.dir, entry.name, entry.key));
+            }
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+        std::fs::write(&temporary, text)?;
+        std::fs::rename(temporary, path)
+    }
+}
+
+/// Fills `staging` with the revision folders, moving them from `previous`
+/// where the manifest vouches for them. Returns the folders moved, so that a
+/// failed build can put them back.
+pub fn place_revision_dirs(
+    staging: &Path,
+    previous: Option<&Path>,
+    manifest: &Manifest,
+    dirs: &[RevisionDir],
+) -> (Vec<String>, io::Result<()>) {
+    use rayon::prelude::*;
+    let results: Vec<(Option<String>, io::Result<()>)> = dirs
+        .par_iter()
+        .map(|dir| {
+            let target = staging.join(&dir.dir);
+            let carried = previous
+                .zip(manifest.dirs.get(&dir.dir))
+                .filter(|(previous, _)| previous.join(&dir.dir).is_dir());
+            let mut moved = None;
+            let result = (|| {
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                let known = match carried {
+                    Some((previous, known)) => {
+                        std::fs::rename(previous.join(&dir.dir), &target)?;
+                        moved = Some(dir.dir.clone());
+                        remove_unwanted(&target, dir, known)?;
+                        Some(known)
+                    }
+                    None => {
+                        std::fs::create_dir_all(&target)?;
+                        None
+                    }
+                };
+                for entry in &dir.entries {
+                    if known.and_then(|k| k.get(&entry.name)) == Some(&entry.key) {
+                        continue;
+                    }
+                    let file = target.join(RevisionEntry::file_in_dir(&entry.name));
+                    if let Some(folder) = file.parent() {
+                        std::fs::create_dir_all(folder)?;
+                    }
+                    // Never write through an old link into the cache.
+                    let _ = std::fs::remove_file(&file);
+                    if std::fs::hard_link(&entry.source, &file).is_err() {
+                        std::fs::copy(&entry.source, &file)?;
+                    }
+                }
+                Ok(())
+            })();
+            (moved, result)
+        })
+        .collect();
+    let mut moved = Vec::new();
+    let mut outcome = Ok(());
+    for (dir, result) in results {
+        moved.extend(dir);
+        if outcome.is_ok() {
+            outcome = result;
+        }
+    }
+    (moved, outcome)
+}
+
+/// Removes carried pages that are no longer wanted or have changed.
+fn remove_unwanted(
+    target: &Path,
+    dir: &RevisionDir,
+    known: &HashMap<String, String>,
+) -> io::Result<()> {
+    let wanted: HashMap<&str, (&str, &str)> = dir
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                RevisionEntry::item(&e.name),
+                (e.name.as_str(), e.key.as_str()),
+            )
+        })
+        .collect();
+    for item in std::fs::read_dir(target)? {
+        let item = item?;
+        let item_name = item.file_name().to_string_lossy().into_owned();
+        let keep = wanted
+            .get(item_name.as_str())
+            .is_some_and(|(name, key)| known.get(*name).map(String::as_str) == Some(*key));
+        if !keep {
+            let path = item.path();
+            if item.file_type()?.is_dir() {
+                std::fs::remove_dir_all(path)?;
+            } else {
+                std::fs::remove_file(path)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Puts moved folders back into the previous output after a failure.
+pub fn restore(staging: &Path, previous: &Path, moved: &[String]) {
+    for dir in moved {
+        let _ = std::fs::rename(staging.join(dir), previous.join(dir));
+    }
+}
