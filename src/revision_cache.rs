@@ -25,7 +25,7 @@ pub struct KeyBuilder(gix::hash::Hasher);
 impl KeyBuilder {
     pub fn new(kind: &str) -> Self {
         let mut hasher = gix::hash::hasher(gix::hash::Kind::Sha1);
-        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        hasher.update(program_identity().as_bytes());
         let mut key = KeyBuilder(hasher);
         key.add(kind);
         key
@@ -44,6 +44,26 @@ impl KeyBuilder {
             .map(|id| id.to_hex().to_string())
             .unwrap_or_default()
     }
+}
+
+/// This build of twn: a new twn may render differently, even within one
+/// version number, so the program file's size and date are part of every key.
+fn program_identity() -> &'static str {
+    static IDENTITY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    IDENTITY.get_or_init(|| {
+        let program = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .map(|m| {
+                let modified = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                format!("{}-{modified}", m.len())
+            })
+            .unwrap_or_default();
+        format!("{} {program}", env!("CARGO_PKG_VERSION"))
+    })
 }
 
 impl RevisionCache {

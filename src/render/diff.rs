@@ -57,36 +57,48 @@ pub fn diff_texts(old: &str, new: &str) -> FileDiff {
         .iter()
         .filter_map(|group| {
             let first = group.first()?;
-            let lines = group
-                .iter()
-                .flat_map(|op| diff.iter_inline_changes(op))
-                .map(|change| {
-                    // Words are marked only against the rest of their line.
-                    let values = change.values();
-                    let partly_changed = values.iter().any(|(emph, _)| *emph)
-                        && values
-                            .iter()
-                            .any(|(emph, text)| !emph && !text.trim().is_empty());
-                    let parts = change
-                        .iter_strings_lossy()
-                        .map(|(emphasised, text)| Part {
-                            text: text.trim_end_matches('\n').to_owned(),
-                            changed: emphasised && partly_changed,
-                        })
-                        .filter(|p| !p.text.is_empty())
-                        .collect();
-                    DiffLine {
-                        kind: match change.tag() {
-                            ChangeTag::Insert => "ins",
-                            ChangeTag::Delete => "del",
-                            ChangeTag::Equal => "ctx",
-                        },
-                        old: change.old_index().map(|i| i + 1),
-                        new: change.new_index().map(|i| i + 1),
-                        parts,
+            let mut lines = Vec::new();
+            for op in group {
+                let (old_lines, new_lines) = (diff.old_slices(), diff.new_slices());
+                let (old_range, new_range) = (op.old_range(), op.new_range());
+                match op.tag() {
+                    similar::DiffTag::Equal => {
+                        for (o, n) in old_range.zip(new_range) {
+                            lines.push(plain_line("ctx", Some(o), Some(n), old_lines[o]));
+                        }
                     }
-                })
-                .collect();
+                    _ => {
+                        let pairs = pair_similar_lines(
+                            &old_lines[old_range.clone()],
+                            &new_lines[new_range.clone()],
+                        );
+                        for (k, o) in old_range.clone().enumerate() {
+                            let partner = pairs
+                                .iter()
+                                .find(|(a, _)| *a == k)
+                                .map(|(_, b)| new_lines[new_range.start + b]);
+                            lines.push(match partner {
+                                Some(new_line) => {
+                                    marked_line("del", Some(o), None, old_lines[o], new_line, true)
+                                }
+                                None => plain_line("del", Some(o), None, old_lines[o]),
+                            });
+                        }
+                        for (k, n) in new_range.clone().enumerate() {
+                            let partner = pairs
+                                .iter()
+                                .find(|(_, b)| *b == k)
+                                .map(|(a, _)| old_lines[old_range.start + a]);
+                            lines.push(match partner {
+                                Some(old_line) => {
+                                    marked_line("ins", None, Some(n), old_line, new_lines[n], false)
+                                }
+                                None => plain_line("ins", None, Some(n), new_lines[n]),
+                            });
+                        }
+                    }
+                }
+            }
             Some(Hunk {
                 old_start: first.old_range().start + 1,
                 new_start: first.new_range().start + 1,
@@ -99,6 +111,108 @@ pub fn diff_texts(old: &str, new: &str) -> FileDiff {
         removed,
         hunks,
     }
+}
+
+fn plain_line(kind: &'static str, old: Option<usize>, new: Option<usize>, text: &str) -> DiffLine {
+    let text = text.trim_end_matches('\n');
+    DiffLine {
+        kind,
+        old: old.map(|i| i + 1),
+        new: new.map(|i| i + 1),
+        parts: if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![Part {
+                text: text.to_owned(),
+                changed: false,
+            }]
+        },
+    }
+}
+
+/// One side of a changed line, with the words that differ from its
+/// counterpart on the other side marked.
+fn marked_line(
+    kind: &'static str,
+    old: Option<usize>,
+    new: Option<usize>,
+    old_text: &str,
+    new_text: &str,
+    show_old: bool,
+) -> DiffLine {
+    let words = TextDiff::configure()
+        .timeout(DIFF_TIME_LIMIT)
+        .diff_unicode_words(
+            old_text.trim_end_matches('\n'),
+            new_text.trim_end_matches('\n'),
+        );
+    let mut parts: Vec<Part> = Vec::new();
+    for change in words.iter_all_changes() {
+        let (shown, changed) = match (change.tag(), show_old) {
+            (ChangeTag::Equal, _) => (true, false),
+            (ChangeTag::Delete, true) | (ChangeTag::Insert, false) => (true, true),
+            _ => (false, false),
+        };
+        if !shown {
+            continue;
+        }
+        let text = change.value();
+        // Runs of the same kind become one part; blanks join the run they
+        // sit in, so a changed phrase is marked as one.
+        match parts.last_mut() {
+            Some(last) if last.changed == changed || (changed && text.trim().is_empty()) => {
+                last.text.push_str(text)
+            }
+            _ => parts.push(Part {
+                text: text.to_owned(),
+                changed,
+            }),
+        }
+    }
+    DiffLine {
+        kind,
+        old: old.map(|i| i + 1),
+        new: new.map(|i| i + 1),
+        parts,
+    }
+}
+
+/// Pairs the removed and added lines of one change that are alike (at least
+/// half their characters shared), in order, so their words can be compared.
+fn pair_similar_lines(old: &[&str], new: &[&str]) -> Vec<(usize, usize)> {
+    let alike = |a: &str, b: &str| {
+        TextDiff::configure()
+            .timeout(DIFF_TIME_LIMIT)
+            .diff_chars(a, b)
+            .ratio()
+            >= 0.5
+    };
+    // Large rewrites: compare only lines at the same place, to stay linear.
+    if old.len() * new.len() > 2_500 {
+        return (0..old.len().min(new.len()))
+            .filter(|&i| alike(old[i], new[i]))
+            .map(|i| (i, i))
+            .collect();
+    }
+    let mut pairs = Vec::new();
+    let mut next_new = 0;
+    for (i, old_line) in old.iter().enumerate() {
+        let best = (next_new..new.len())
+            .map(|j| {
+                let ratio = TextDiff::configure()
+                    .timeout(DIFF_TIME_LIMIT)
+                    .diff_chars(*old_line, new[j])
+                    .ratio();
+                (j, ratio)
+            })
+            .filter(|(_, ratio)| *ratio >= 0.5)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((j, _)) = best {
+            pairs.push((i, j));
+            next_new = j + 1;
+        }
+    }
+    pairs
 }
 
 /// Lines added and removed, without building the hunks.
@@ -137,5 +251,27 @@ mod tests {
             .collect();
         assert_eq!(changed, ["snel", "langzaam"]);
         assert_eq!(line_stats("a\nb\n", "a\nc\nd\n"), (2, 1));
+    }
+
+    #[test]
+    fn pairs_a_changed_line_among_added_ones() {
+        let diff = diff_texts(
+            "kop\nBestuurders van de veertien gemeenten.\n",
+            "kop\nBestuurders van alle veertien gemeenten.\nEen heel nieuwe regel over iets anders.\n",
+        );
+        let marked = |kind: &str| -> Vec<String> {
+            diff.hunks[0]
+                .lines
+                .iter()
+                .filter(|l| l.kind == kind)
+                .flat_map(|l| l.parts.iter().filter(|p| p.changed).map(|p| p.text.clone()))
+                .collect()
+        };
+        assert_eq!(marked("del"), ["de"]);
+        assert_eq!(
+            marked("ins"),
+            ["alle"],
+            "the unrelated new line is not marked word by word"
+        );
     }
 }
