@@ -232,6 +232,18 @@ impl Site {
         Some(&history.commits[page_history.revisions.first()?.commit])
     }
 
+    /// "Laatst bijgewerkt" and whether it is a committed date: the front
+    /// matter's `updated`, else the author date of the last commit that
+    /// changed the page, else (outside git, or changed since) the file's date.
+    pub fn last_updated(&self, page: usize) -> Option<(jiff::civil::Date, bool)> {
+        let front = self.pages[page].front.updated;
+        let committed = front.or_else(|| self.last_commit(page).map(CommitMeta::date));
+        match committed {
+            Some(date) => Some((date, true)),
+            None => self.pages[page].modified.map(|date| (date, false)),
+        }
+    }
+
     /// All pages of one collection.
     pub fn collection_pages<'a>(&'a self, collection: &'a str) -> impl Iterator<Item = usize> + 'a {
         (0..self.pages.len())

@@ -93,21 +93,22 @@ fn fields_object(site: &Site, fields: &indexmap::IndexMap<String, FieldValue>) -
     )
 }
 
-/// "Laatst bijgewerkt": the front matter's `updated`, else the author date
-/// of the last commit that changed the page, else (outside git, or changed
-/// since) the file's date, marked as not committed.
 fn last_updated(site: &Site, i: usize) -> Value {
-    let page = &site.pages[i];
-    if let Some(date) = page.front.updated {
-        return json!({"date": date.to_string(), "committed": true});
-    }
-    if let Some(commit) = site.last_commit(i) {
-        return json!({"date": commit.date().to_string(), "committed": true});
-    }
-    match page.modified {
-        Some(date) => json!({"date": date.to_string(), "committed": false}),
+    match site.last_updated(i) {
+        Some((date, committed)) => json!({"date": date.to_string(), "committed": committed}),
         None => Value::Null,
     }
+}
+
+/// The trail above a page: home, then its collection's index if it has one.
+pub fn breadcrumbs(site: &Site, collection: Option<&str>) -> Vec<Value> {
+    let mut trail = vec![json!({"title": "", "url": site.base_path, "home": true})];
+    if let Some(name) = collection
+        && let Some(spec) = site.config.collections.get(name)
+    {
+        trail.push(json!({"title": spec.title, "url": format!("{}{name}/", site.base_path)}));
+    }
+    trail
 }
 
 /// Which page a template renders: the current one, or an old version of it
@@ -137,10 +138,7 @@ pub fn page_context_showing(site: &Site, summaries: &[Value], i: usize, showing:
         .collection
         .as_deref()
         .and_then(|c| site.config.collections.get(c).map(|spec| (c, spec)));
-    let mut breadcrumbs = vec![json!({"title": "", "url": site.base_path, "home": true})];
-    if let Some((name, spec)) = collection {
-        breadcrumbs.push(json!({"title": spec.title, "url": format!("{}{name}/", site.base_path)}));
-    }
+    let breadcrumbs = breadcrumbs(site, page.collection.as_deref());
     // Fields in schema order with their labels, for generic display.
     let fields: Vec<Value> = match collection {
         Some((_, spec)) => page

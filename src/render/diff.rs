@@ -40,18 +40,26 @@ pub struct Part {
 /// Huge rewrites fall back to a plain line diff rather than stall the build.
 const DIFF_TIME_LIMIT: Duration = Duration::from_millis(200);
 
+fn config() -> similar::TextDiffConfig {
+    let mut config = TextDiff::configure();
+    config.timeout(DIFF_TIME_LIMIT);
+    config
+}
+
+/// Lines added and removed by a line diff.
+fn count_lines<'a>(diff: &TextDiff<'a, 'a, 'a, str>) -> (usize, usize) {
+    diff.iter_all_changes()
+        .fold((0, 0), |(added, removed), change| match change.tag() {
+            ChangeTag::Insert => (added + 1, removed),
+            ChangeTag::Delete => (added, removed + 1),
+            ChangeTag::Equal => (added, removed),
+        })
+}
+
 pub fn diff_texts(old: &str, new: &str) -> FileDiff {
-    let diff = TextDiff::configure()
-        .timeout(DIFF_TIME_LIMIT)
-        .diff_lines(old, new);
-    let (mut added, mut removed) = (0, 0);
-    for change in diff.iter_all_changes() {
-        match change.tag() {
-            ChangeTag::Insert => added += 1,
-            ChangeTag::Delete => removed += 1,
-            ChangeTag::Equal => {}
-        }
-    }
+    let diff = config().diff_lines(old, new);
+    let (added, removed) = count_lines(&diff);
+    let (old_lines, new_lines) = (diff.old_slices(), diff.new_slices());
     let hunks = diff
         .grouped_ops(3)
         .iter()
@@ -59,44 +67,29 @@ pub fn diff_texts(old: &str, new: &str) -> FileDiff {
             let first = group.first()?;
             let mut lines = Vec::new();
             for op in group {
-                let (old_lines, new_lines) = (diff.old_slices(), diff.new_slices());
                 let (old_range, new_range) = (op.old_range(), op.new_range());
-                match op.tag() {
-                    similar::DiffTag::Equal => {
-                        for (o, n) in old_range.zip(new_range) {
-                            lines.push(plain_line("ctx", Some(o), Some(n), old_lines[o]));
-                        }
+                if op.tag() == similar::DiffTag::Equal {
+                    for (o, n) in old_range.zip(new_range) {
+                        lines.push(changed_line("ctx", Some(o), Some(n), old_lines[o], None));
                     }
-                    _ => {
-                        let pairs = pair_similar_lines(
-                            &old_lines[old_range.clone()],
-                            &new_lines[new_range.clone()],
-                        );
-                        for (k, o) in old_range.clone().enumerate() {
-                            let partner = pairs
-                                .iter()
-                                .find(|(a, _)| *a == k)
-                                .map(|(_, b)| new_lines[new_range.start + b]);
-                            lines.push(match partner {
-                                Some(new_line) => {
-                                    marked_line("del", Some(o), None, old_lines[o], new_line, true)
-                                }
-                                None => plain_line("del", Some(o), None, old_lines[o]),
-                            });
-                        }
-                        for (k, n) in new_range.clone().enumerate() {
-                            let partner = pairs
-                                .iter()
-                                .find(|(_, b)| *b == k)
-                                .map(|(a, _)| old_lines[old_range.start + a]);
-                            lines.push(match partner {
-                                Some(old_line) => {
-                                    marked_line("ins", None, Some(n), old_line, new_lines[n], false)
-                                }
-                                None => plain_line("ins", None, Some(n), new_lines[n]),
-                            });
-                        }
-                    }
+                    continue;
+                }
+                let old_side = &old_lines[old_range.clone()];
+                let new_side = &new_lines[new_range.clone()];
+                let pairs = pair_similar_lines(old_side, new_side);
+                for (k, o) in old_range.enumerate() {
+                    let partner = pairs
+                        .iter()
+                        .find(|(a, _)| *a == k)
+                        .map(|(_, b)| new_side[*b]);
+                    lines.push(changed_line("del", Some(o), None, old_lines[o], partner));
+                }
+                for (k, n) in new_range.enumerate() {
+                    let partner = pairs
+                        .iter()
+                        .find(|(_, b)| *b == k)
+                        .map(|(a, _)| old_side[*a]);
+                    lines.push(changed_line("ins", None, Some(n), new_lines[n], partner));
                 }
             }
             Some(Hunk {
@@ -113,49 +106,47 @@ pub fn diff_texts(old: &str, new: &str) -> FileDiff {
     }
 }
 
-fn plain_line(kind: &'static str, old: Option<usize>, new: Option<usize>, text: &str) -> DiffLine {
+/// One line of a hunk. A removed or added line paired with a `partner` on
+/// the other side has the words that differ from it marked.
+fn changed_line(
+    kind: &'static str,
+    old: Option<usize>,
+    new: Option<usize>,
+    text: &str,
+    partner: Option<&str>,
+) -> DiffLine {
     let text = text.trim_end_matches('\n');
+    let parts = match partner {
+        None if text.is_empty() => Vec::new(),
+        None => vec![Part {
+            text: text.to_owned(),
+            changed: false,
+        }],
+        Some(other) => marked_parts(kind, text, other.trim_end_matches('\n')),
+    };
     DiffLine {
         kind,
         old: old.map(|i| i + 1),
         new: new.map(|i| i + 1),
-        parts: if text.is_empty() {
-            Vec::new()
-        } else {
-            vec![Part {
-                text: text.to_owned(),
-                changed: false,
-            }]
-        },
+        parts,
     }
 }
 
-/// One side of a changed line, with the words that differ from its
-/// counterpart on the other side marked.
-fn marked_line(
-    kind: &'static str,
-    old: Option<usize>,
-    new: Option<usize>,
-    old_text: &str,
-    new_text: &str,
-    show_old: bool,
-) -> DiffLine {
-    let words = TextDiff::configure()
-        .timeout(DIFF_TIME_LIMIT)
-        .diff_unicode_words(
-            old_text.trim_end_matches('\n'),
-            new_text.trim_end_matches('\n'),
-        );
+/// The words of a removed (`del`) or added line, those not in `other` marked.
+fn marked_parts(kind: &str, text: &str, other: &str) -> Vec<Part> {
+    let removed_side = kind == "del";
+    let words = if removed_side {
+        config().diff_unicode_words(text, other)
+    } else {
+        config().diff_unicode_words(other, text)
+    };
     let mut parts: Vec<Part> = Vec::new();
     for change in words.iter_all_changes() {
-        let (shown, changed) = match (change.tag(), show_old) {
-            (ChangeTag::Equal, _) => (true, false),
-            (ChangeTag::Delete, true) | (ChangeTag::Insert, false) => (true, true),
-            _ => (false, false),
+        let changed = match (change.tag(), removed_side) {
+            (ChangeTag::Equal, _) => false,
+            (ChangeTag::Delete, true) | (ChangeTag::Insert, false) => true,
+            _ => continue,
         };
-        if !shown {
-            continue;
-        }
         let text = change.value();
         // Runs of the same kind become one part; blanks join the run they
         // sit in, so a changed phrase is marked as one.
@@ -169,28 +160,17 @@ fn marked_line(
             }),
         }
     }
-    DiffLine {
-        kind,
-        old: old.map(|i| i + 1),
-        new: new.map(|i| i + 1),
-        parts,
-    }
+    parts
 }
 
 /// Pairs the removed and added lines of one change that are alike (at least
 /// half their characters shared), in order, so their words can be compared.
 fn pair_similar_lines(old: &[&str], new: &[&str]) -> Vec<(usize, usize)> {
-    let alike = |a: &str, b: &str| {
-        TextDiff::configure()
-            .timeout(DIFF_TIME_LIMIT)
-            .diff_chars(a, b)
-            .ratio()
-            >= 0.5
-    };
+    let similarity = |a: &str, b: &str| config().diff_chars(a, b).ratio();
     // Large rewrites: compare only lines at the same place, to stay linear.
     if old.len() * new.len() > 2_500 {
         return (0..old.len().min(new.len()))
-            .filter(|&i| alike(old[i], new[i]))
+            .filter(|&i| similarity(old[i], new[i]) >= 0.5)
             .map(|i| (i, i))
             .collect();
     }
@@ -198,13 +178,7 @@ fn pair_similar_lines(old: &[&str], new: &[&str]) -> Vec<(usize, usize)> {
     let mut next_new = 0;
     for (i, old_line) in old.iter().enumerate() {
         let best = (next_new..new.len())
-            .map(|j| {
-                let ratio = TextDiff::configure()
-                    .timeout(DIFF_TIME_LIMIT)
-                    .diff_chars(*old_line, new[j])
-                    .ratio();
-                (j, ratio)
-            })
+            .map(|j| (j, similarity(old_line, new[j])))
             .filter(|(_, ratio)| *ratio >= 0.5)
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((j, _)) = best {
@@ -217,15 +191,7 @@ fn pair_similar_lines(old: &[&str], new: &[&str]) -> Vec<(usize, usize)> {
 
 /// Lines added and removed, without building the hunks.
 pub fn line_stats(old: &str, new: &str) -> (usize, usize) {
-    let diff = TextDiff::configure()
-        .timeout(DIFF_TIME_LIMIT)
-        .diff_lines(old, new);
-    diff.iter_all_changes()
-        .fold((0, 0), |(added, removed), change| match change.tag() {
-            ChangeTag::Insert => (added + 1, removed),
-            ChangeTag::Delete => (added, removed + 1),
-            ChangeTag::Equal => (added, removed),
-        })
+    count_lines(&config().diff_lines(old, new))
 }
 
 #[cfg(test)]

@@ -135,7 +135,7 @@ pub fn render_site(
                 "title": collection.title,
                 "url": format!("{}{name}/", site.base_path),
                 "description": collection.description.clone().unwrap_or_default(),
-                "breadcrumbs": [{"title": "", "url": site.base_path, "home": true}],
+                "breadcrumbs": context::breadcrumbs(site, None),
                 "name": name,
                 "singular": collection.singular,
             });
@@ -165,7 +165,7 @@ pub fn render_site(
         let page = json!({
             "title": title,
             "url": format!("{}{}", site.base_path, recent::RECENT_DIR),
-            "breadcrumbs": [{"title": "", "url": site.base_path, "home": true}],
+            "breadcrumbs": context::breadcrumbs(site, None),
             "feed_url": format!("{}{}{}", site.base_path, recent::RECENT_DIR, recent::FEED_FILE),
         });
         let html = renderer.render(
@@ -259,6 +259,14 @@ fn old_urls(site: &Site) -> Vec<(String, usize)> {
         }
     }
     urls
+}
+
+/// Text for XML made by hand (sitemap, feed), safe in elements and attributes.
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The home page also lists the latest news (and, from `site`, the collections).

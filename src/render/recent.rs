@@ -2,6 +2,7 @@
 //! and the same changes as an Atom feed.
 
 use super::revisions::{DIFF_DIR, HISTORY_DIR};
+use super::xml_escape as escape;
 use crate::resolve::Site;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -154,11 +155,4 @@ pub fn atom_feed(site: &Site, changes: &[Change], title: &str) -> String {
     }
     xml.push_str("</feed>\n");
     xml
-}
-
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

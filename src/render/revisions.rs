@@ -3,7 +3,7 @@
 //! `verschil/<sha>/` (what a revision changed). Old versions and diffs never
 //! change once rendered, so they come from the revision cache when they can.
 
-use super::context::{Showing, page_context_showing};
+use super::context::{Showing, breadcrumbs, page_context_showing};
 use super::diff::{diff_texts, line_stats};
 use super::{OutputFile, Renderer};
 use crate::history::{History, Revision};
@@ -31,6 +31,17 @@ pub struct RevisionOutput {
     pub versions_rendered: usize,
     pub versions_from_cache: usize,
     pub warnings: Vec<crate::diagnostics::Diagnostic>,
+}
+
+impl RevisionOutput {
+    /// Counts an old version or diff in the summary line.
+    fn count(&mut self, origin: Origin) {
+        match origin {
+            Origin::Cache => self.versions_from_cache += 1,
+            Origin::Rendered => self.versions_rendered += 1,
+            Origin::Failed => {}
+        }
+    }
 }
 
 /// Everything besides the revision itself that shapes its pages; part of
@@ -99,6 +110,14 @@ pub(super) fn render_revisions(
     all
 }
 
+/// Where a revision page came from.
+enum Origin {
+    Cache,
+    Rendered,
+    /// Rendering failed; a warning says why.
+    Failed,
+}
+
 impl PageJob<'_> {
     fn page(&self, repo: &gix::Repository, i: usize) -> RevisionOutput {
         let site = self.site;
@@ -114,33 +133,42 @@ impl PageJob<'_> {
             dir: format!("{url_path}{DIFF_DIR}"),
             entries: Vec::with_capacity(revisions.len()),
         };
-        let mut listed = Vec::new();
-        let history_key = self.history_key(i);
-        let history_cached = self.cache.get(&history_key);
+        let summaries: Vec<Value> = revisions
+            .iter()
+            .map(|r| self.revision_summary(r, &page_url))
+            .collect();
         for (k, revision) in revisions.iter().enumerate() {
-            let older = revisions.get(k + 1);
-            let newer = k.checked_sub(1).map(|n| &revisions[n]);
-            let summary = self.revision_summary(revision, &page_url);
-            if history_cached.is_none() {
-                let (added, removed) = self.line_stats(repo, revision);
-                let mut listed_revision = summary.clone();
-                listed_revision["added"] = json!(added);
-                listed_revision["removed"] = json!(removed);
-                listed.push(listed_revision);
-            }
-            let links = json!({
-                "older": older.map(|r| self.revision_summary(r, &page_url)),
-                "newer": newer.map(|r| self.revision_summary(r, &page_url)),
+            let (older, newer) = (
+                revisions.get(k + 1),
+                k.checked_sub(1).map(|n| &revisions[n]),
+            );
+            // The revision with links to its neighbours, as its pages show it.
+            let context = || {
+                let mut context = summaries[k].clone();
+                context["older"] = summaries.get(k + 1).cloned().unwrap_or(Value::Null);
+                context["newer"] = k
+                    .checked_sub(1)
+                    .map_or(Value::Null, |n| summaries[n].clone());
+                context
+            };
+            let short = self.history.short_id(revision.commit);
+            let key = self
+                .page_key("versie", i)
+                .revision(self, revision)
+                .neighbours(self, older, newer);
+            let origin =
+                self.cached_or_render(&mut out, &mut versions, key.finish(), &short, || {
+                    self.render_version(repo, i, revision, context())
+                });
+            out.count(origin);
+            let key = self
+                .page_key("verschil", i)
+                .revision(self, revision)
+                .neighbours(self, older, newer);
+            let origin = self.cached_or_render(&mut out, &mut diffs, key.finish(), &short, || {
+                self.render_diff(repo, i, revision, context())
             });
-            let short = summary["short"].as_str().unwrap_or_default().to_owned();
-            let version_key = self.key("versie", i, revision, older, newer);
-            self.cached_or_render(&mut out, &mut versions, version_key, &short, || {
-                self.render_version(repo, i, revision, &summary, &links)
-            });
-            let diff_key = self.key("verschil", i, revision, older, newer);
-            self.cached_or_render(&mut out, &mut diffs, diff_key, &short, || {
-                self.render_diff(repo, i, revision, &summary, &links)
-            });
+            out.count(origin);
         }
         out.dirs.push(versions);
         out.dirs.push(diffs);
@@ -149,32 +177,45 @@ impl PageJob<'_> {
             dir: format!("{url_path}{HISTORY_DIR}"),
             entries: Vec::with_capacity(1),
         };
-        let counted = (out.versions_rendered, out.versions_from_cache);
-        self.cached_or_render(&mut out, &mut history_dir, history_key, "", || {
+        let mut key = self.page_key("geschiedenis", i);
+        for revision in revisions {
+            key = key.revision(self, revision);
+        }
+        self.cached_or_render(&mut out, &mut history_dir, key.finish(), "", || {
+            let listed = revisions
+                .iter()
+                .zip(&summaries)
+                .map(|(revision, summary)| {
+                    let (added, removed) = self.line_stats(repo, revision);
+                    let mut listed = summary.clone();
+                    listed["added"] = json!(added);
+                    listed["removed"] = json!(removed);
+                    listed
+                })
+                .collect();
             let page = self.subpage_context(i, self.renderer.string("history_title"));
             self.renderer
                 .render("history.html", page, &[("revisions", Value::Array(listed))])
         });
-        (out.versions_rendered, out.versions_from_cache) = counted;
         out.dirs.push(history_dir);
         out
     }
 
-    fn history_key(&self, i: usize) -> String {
+    /// The start of every cache key for page `i`'s revision pages: what
+    /// they all show of the site and the page.
+    fn page_key(&self, kind: &str, i: usize) -> RevisionKey {
         let page = &self.site.pages[i];
-        let mut key = KeyBuilder::new("geschiedenis");
+        let mut key = KeyBuilder::new(kind);
         key.add(&self.inputs.theme)
             .add(&self.inputs.settings)
             .add(&page.url_path)
             .add(&page.front.title)
             .add(&self.history.short_len.to_string());
-        for revision in self.site.revisions(i) {
-            key.add(&self.history.commits[revision.commit].id.to_string())
-                .add(&revision.blob.to_string())
-                .add(&revision.previous.map(|p| p.to_string()).unwrap_or_default())
-                .add(revision.renamed_from.as_deref().unwrap_or_default());
+        // An old version links to today's pages.
+        if kind == "versie" {
+            key.add(&self.inputs.pages);
         }
-        key.finish()
+        RevisionKey(key)
     }
 
     /// The facts about one revision that every history page shows.
@@ -196,38 +237,7 @@ impl PageJob<'_> {
         })
     }
 
-    fn key(
-        &self,
-        kind: &str,
-        i: usize,
-        revision: &Revision,
-        older: Option<&Revision>,
-        newer: Option<&Revision>,
-    ) -> String {
-        let page = &self.site.pages[i];
-        let neighbour = |r: Option<&Revision>| {
-            r.map(|r| self.history.commits[r.commit].id.to_string())
-                .unwrap_or_default()
-        };
-        let commit = &self.history.commits[revision.commit];
-        let mut key = KeyBuilder::new(kind);
-        key.add(&self.inputs.theme)
-            .add(&self.inputs.settings)
-            .add(&page.url_path)
-            .add(&page.front.title)
-            .add(&commit.id.to_string())
-            .add(&revision.blob.to_string())
-            .add(&revision.previous.map(|p| p.to_string()).unwrap_or_default())
-            .add(&revision.renamed_from.clone().unwrap_or_default())
-            .add(&neighbour(older))
-            .add(&neighbour(newer))
-            .add(&self.history.short_len.to_string());
-        if kind == "versie" {
-            key.add(&self.inputs.pages);
-        }
-        key.finish()
-    }
-
+    /// Takes the page for `key` from the cache, or renders and caches it.
     fn cached_or_render(
         &self,
         out: &mut RevisionOutput,
@@ -235,47 +245,42 @@ impl PageJob<'_> {
         key: String,
         name: &str,
         render: impl FnOnce() -> Result<String, crate::diagnostics::Diagnostic>,
-    ) {
+    ) -> Origin {
         if let Some(source) = self.cache.get(&key) {
-            out.versions_from_cache += 1;
             dir.entries.push(RevisionEntry {
                 name: name.to_owned(),
                 key,
                 source,
             });
-            return;
+            return Origin::Cache;
         }
-        match render() {
-            Ok(html) => {
-                out.versions_rendered += 1;
-                match self.cache.put(&key, html.as_bytes()) {
-                    Ok(source) => dir.entries.push(RevisionEntry {
-                        name: name.to_owned(),
-                        key,
-                        source,
-                    }),
-                    Err(_) => out.files.push(OutputFile {
-                        path: format!("{}{}", dir.dir, RevisionEntry::file_in_dir(name)),
-                        contents: html.into_bytes(),
-                    }),
-                }
+        let html = match render() {
+            Ok(html) => html,
+            Err(d) => {
+                out.warnings.push(d);
+                return Origin::Failed;
             }
-            Err(d) => out.warnings.push(d),
+        };
+        match self.cache.put(&key, html.as_bytes()) {
+            Ok(source) => dir.entries.push(RevisionEntry {
+                name: name.to_owned(),
+                key,
+                source,
+            }),
+            Err(_) => out.files.push(OutputFile {
+                path: format!("{}{}", dir.dir, RevisionEntry::file_in_dir(name)),
+                contents: html.into_bytes(),
+            }),
         }
+        Origin::Rendered
     }
 
     fn line_stats(&self, repo: &gix::Repository, revision: &Revision) -> (usize, usize) {
-        let before = revision
-            .previous
-            .unwrap_or_else(|| ObjectId::empty_blob(revision.blob.kind()));
+        let before = blob_before(revision);
         if let Some(stats) = self.cache.line_stats(before, revision.blob) {
             return stats;
         }
-        let old = revision
-            .previous
-            .and_then(|b| History::blob_text(repo, b))
-            .unwrap_or_default();
-        let new = History::blob_text(repo, revision.blob).unwrap_or_default();
+        let (old, new) = texts(repo, revision);
         let stats = line_stats(&old, &new);
         self.cache.remember_line_stats(before, revision.blob, stats);
         stats
@@ -287,14 +292,7 @@ impl PageJob<'_> {
         let site = self.site;
         let page = &site.pages[i];
         let mut context = self.summaries[i].clone();
-        let mut breadcrumbs = vec![json!({"title": "", "url": site.base_path, "home": true})];
-        if let Some(name) = &page.collection
-            && let Some(collection) = site.config.collections.get(name)
-        {
-            breadcrumbs.push(
-                json!({"title": collection.title, "url": format!("{}{name}/", site.base_path)}),
-            );
-        }
+        let mut breadcrumbs = breadcrumbs(site, page.collection.as_deref());
         breadcrumbs.push(json!({"title": page.front.title, "url": site.url(i)}));
         context["page_title"] = json!(page.front.title);
         context["page_url"] = json!(site.url(i));
@@ -310,8 +308,7 @@ impl PageJob<'_> {
         repo: &gix::Repository,
         i: usize,
         revision: &Revision,
-        summary: &Value,
-        neighbours: &Value,
+        mut version: Value,
     ) -> Result<String, crate::diagnostics::Diagnostic> {
         let site = self.site;
         let current = &site.pages[i];
@@ -368,11 +365,8 @@ impl PageJob<'_> {
                 date,
             },
         );
-        let mut version = summary.clone();
         version["current_url"] = json!(site.url(i));
         version["history_url"] = json!(format!("{}{HISTORY_DIR}", site.url(i)));
-        version["older"] = neighbours["older"].clone();
-        version["newer"] = neighbours["newer"].clone();
         let extra = [("version", version)];
         let template = self
             .renderer
@@ -389,29 +383,21 @@ impl PageJob<'_> {
         repo: &gix::Repository,
         i: usize,
         revision: &Revision,
-        summary: &Value,
-        neighbours: &Value,
+        revision_context: Value,
     ) -> Result<String, crate::diagnostics::Diagnostic> {
-        let old = revision
-            .previous
-            .and_then(|b| History::blob_text(repo, b))
-            .unwrap_or_default();
-        let new = History::blob_text(repo, revision.blob).unwrap_or_default();
+        let (old, new) = texts(repo, revision);
         let diff = diff_texts(&old, &new);
-        let before = revision
-            .previous
-            .unwrap_or_else(|| ObjectId::empty_blob(revision.blob.kind()));
-        self.cache
-            .remember_line_stats(before, revision.blob, (diff.added, diff.removed));
+        self.cache.remember_line_stats(
+            blob_before(revision),
+            revision.blob,
+            (diff.added, diff.removed),
+        );
         let mut page = self.subpage_context(i, self.renderer.string("diff_title"));
-        page["url"] = summary["diff_url"].clone();
+        page["url"] = revision_context["diff_url"].clone();
         let history_crumb = json!({"title": self.renderer.string("history_title"), "url": page["history_url"].clone()});
         if let Some(crumbs) = page["breadcrumbs"].as_array_mut() {
             crumbs.push(history_crumb);
         }
-        let mut revision_context = summary.clone();
-        revision_context["older"] = neighbours["older"].clone();
-        revision_context["newer"] = neighbours["newer"].clone();
         self.renderer.render(
             "diff.html",
             page,
@@ -421,4 +407,54 @@ impl PageJob<'_> {
             ],
         )
     }
+}
+
+/// A cache key under construction for a revision page.
+struct RevisionKey(KeyBuilder);
+
+impl RevisionKey {
+    /// Adds what a revision is: its commit, its text before and after, its rename.
+    fn revision(mut self, job: &PageJob, revision: &Revision) -> Self {
+        self.0
+            .add(&job.history.commits[revision.commit].id.to_string())
+            .add(&revision.blob.to_string())
+            .add(&revision.previous.map(|p| p.to_string()).unwrap_or_default())
+            .add(revision.renamed_from.as_deref().unwrap_or_default());
+        self
+    }
+
+    /// Adds the revisions a page links to as older and newer.
+    fn neighbours(
+        mut self,
+        job: &PageJob,
+        older: Option<&Revision>,
+        newer: Option<&Revision>,
+    ) -> Self {
+        for neighbour in [older, newer] {
+            let id = neighbour.map(|r| job.history.commits[r.commit].id.to_string());
+            self.0.add(&id.unwrap_or_default());
+        }
+        self
+    }
+
+    fn finish(self) -> String {
+        self.0.finish()
+    }
+}
+
+/// The blob a revision changed: the empty blob where it created the file.
+fn blob_before(revision: &Revision) -> ObjectId {
+    revision
+        .previous
+        .unwrap_or_else(|| ObjectId::empty_blob(revision.blob.kind()))
+}
+
+/// The page's text before and after a revision.
+fn texts(repo: &gix::Repository, revision: &Revision) -> (String, String) {
+    let old = revision
+        .previous
+        .and_then(|b| History::blob_text(repo, b))
+        .unwrap_or_default();
+    let new = History::blob_text(repo, revision.blob).unwrap_or_default();
+    (old, new)
 }

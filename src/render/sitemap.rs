@@ -1,5 +1,6 @@
 //! `sitemap.xml`: every current page, for search engines.
 
+use super::xml_escape as escape;
 use crate::resolve::Site;
 use std::fmt::Write as _;
 
@@ -24,21 +25,12 @@ pub fn sitemap(site: &Site) -> String {
         entry("", None);
     }
     for (i, page) in site.pages.iter().enumerate() {
-        let updated = page
-            .front
-            .updated
-            .or_else(|| site.last_commit(i).map(|c| c.date()));
-        entry(&page.url_path, updated.map(|d| d.to_string()));
+        let committed = site.last_updated(i).filter(|(_, committed)| *committed);
+        entry(&page.url_path, committed.map(|(date, _)| date.to_string()));
     }
     for name in site.config.collections.keys() {
         entry(&format!("{name}/"), None);
     }
     xml.push_str("</urlset>\n");
     xml
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
