@@ -3,11 +3,12 @@
 //! theme and settings and afterwards hard-linked into each new output.
 //! Entries are named by a hash of everything that went into them.
 
+use crate::output::replace_file;
 use gix::ObjectId;
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub const CACHE_DIR: &str = ".twn-cache";
 const STATS_FILE: &str = "regelstatistiek.tsv";
@@ -16,7 +17,7 @@ pub struct RevisionCache {
     dir: PathBuf,
     /// Lines added and removed per (before, after) blob pair.
     stats: Mutex<HashMap<(ObjectId, ObjectId), (usize, usize)>>,
-    stats_changed: Mutex<bool>,
+    stats_changed: AtomicBool,
 }
 
 /// Builds a cache key from the parts that decide an entry's contents.
@@ -75,7 +76,7 @@ impl RevisionCache {
         RevisionCache {
             dir,
             stats: Mutex::new(stats),
-            stats_changed: Mutex::new(false),
+            stats_changed: AtomicBool::new(false),
         }
     }
 
@@ -103,16 +104,10 @@ impl RevisionCache {
         path.is_file().then_some(path)
     }
 
-    /// Stores a rendered page; written under a temporary name first so a
-    /// crash never leaves half a file under a valid key.
+    /// Stores a rendered page; never half a file under a valid key.
     pub fn put(&self, key: &str, contents: &[u8]) -> std::io::Result<PathBuf> {
         let path = self.entry_path(key);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-        std::fs::File::create(&temporary)?.write_all(contents)?;
-        std::fs::rename(&temporary, &path)?;
+        replace_file(&path, contents)?;
         Ok(path)
     }
 
@@ -123,32 +118,33 @@ impl RevisionCache {
     pub fn remember_line_stats(&self, before: ObjectId, after: ObjectId, stats: (usize, usize)) {
         if let Ok(mut map) = self.stats.lock()
             && map.insert((before, after), stats).is_none()
-            && let Ok(mut changed) = self.stats_changed.lock()
         {
-            *changed = true;
+            self.stats_changed.store(true, Ordering::Relaxed);
         }
     }
 
     /// Writes the line statistics back if this build learnt new ones. The
     /// cache is an optimisation: failing to save it costs time, not output.
     pub fn save(&self) {
-        let changed = self.stats_changed.lock().map(|c| *c).unwrap_or(false);
         let Ok(stats) = self.stats.lock() else { return };
-        if !changed {
+        if !self.stats_changed.load(Ordering::Relaxed) {
             return;
         }
         let mut text = String::with_capacity(stats.len() * 96);
         for ((before, after), (added, removed)) in stats.iter() {
             text.push_str(&format!("{before}\t{after}\t{added}\t{removed}\n"));
         }
-        let _ = std::fs::create_dir_all(&self.dir).and_then(|()| {
-            let _ = std::fs::write(self.dir.join(".gitignore"), "*\n");
-            let temporary = self
-                .dir
-                .join(format!("{STATS_FILE}.tmp-{}", std::process::id()));
-            std::fs::write(&temporary, text)?;
-            std::fs::rename(temporary, self.dir.join(STATS_FILE))
-        });
+        let _ = write_cache_file(&self.dir.join(STATS_FILE), text.as_bytes());
+    }
+}
+
+/// Writes a file of the cache folder (the parent of `path`), which keeps
+/// itself out of git even where the site's .gitignore does not list it.
+pub fn write_cache_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    replace_file(path, contents)?;
+    match path.parent() {
+        Some(dir) => std::fs::write(dir.join(".gitignore"), "*\n"),
+        None => Ok(()),
     }
 }
 

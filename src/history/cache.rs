@@ -179,16 +179,6 @@ impl HistoryCache {
         let Ok(text) = serde_json::to_string(&stored) else {
             return;
         };
-        let Some(dir) = self.path.parent() else {
-            return;
-        };
-        let _ = std::fs::create_dir_all(dir).and_then(|()| {
-            let _ = std::fs::write(dir.join(".gitignore"), "*\n");
-            let temporary = self
-                .path
-                .with_extension(format!("tmp-{}", std::process::id()));
-            std::fs::write(&temporary, text)?;
-            std::fs::rename(temporary, &self.path)
-        });
+        let _ = crate::revision_cache::write_cache_file(&self.path, text.as_bytes());
     }
 }

@@ -135,12 +135,12 @@ pub fn read(site_root: &Path) -> Result<HistoryRead, Diagnostic> {
     let head = repo.head_id().ok().map(|id| id.detach());
     let repo = repo.into_sync();
     let cache = cache::HistoryCache::new(site_root);
-    let cache_name = content_prefix.join("/");
+    let content_path = content_prefix.join("/");
     let commits = match head {
         Some(head) => {
             // A shallow clone's boundary moves when it is deepened: read it all.
             let known = cache
-                .load(&cache_name)
+                .load(&content_path)
                 .filter(|k| !shallow && (k.head == head || is_ancestor(&repo, k.head, head)));
             match known {
                 Some(known) if known.head == head => known.commits,
@@ -150,7 +150,7 @@ pub fn read(site_root: &Path) -> Result<HistoryRead, Diagnostic> {
                         walk::read_commits(&repo, head, since, &content_prefix).map_err(problem)?;
                     commits.extend(known.map(|k| k.commits).unwrap_or_default());
                     if !shallow {
-                        cache.save(&cache_name, head, &commits);
+                        cache.save(&content_path, head, &commits);
                     }
                     commits
                 }
@@ -159,7 +159,7 @@ pub fn read(site_root: &Path) -> Result<HistoryRead, Diagnostic> {
         // An empty repository: nothing is committed yet.
         None => Vec::new(),
     };
-    let history = follow::follow_renames(commits, repo, content_prefix.join("/"), shallow);
+    let history = follow::follow_renames(commits, repo, content_path, shallow);
     let mut warnings = Vec::new();
     if shallow {
         warnings.push(

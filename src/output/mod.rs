@@ -83,6 +83,17 @@ pub fn write_atomically(
     Ok(())
 }
 
+/// Writes one file whole: under a temporary name first, then renamed, so a
+/// crash never leaves half a file under the real name.
+pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&temporary, contents)?;
+    std::fs::rename(&temporary, path)
+}
+
 /// Copies the folder `from` with everything in it to `to`.
 pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     for entry in walkdir::WalkDir::new(from) {

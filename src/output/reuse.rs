@@ -81,12 +81,7 @@ impl Manifest {
                 text.push_str(&format!("{}\t{}\t{}\n", dir.dir, entry.name, entry.key));
             }
         }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-        std::fs::write(&temporary, text)?;
-        std::fs::rename(temporary, path)
+        super::replace_file(path, text.as_bytes())
     }
 }
 
