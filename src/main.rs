@@ -18,6 +18,20 @@ struct Cli {
     command: Command,
 }
 
+/// What `build` and `check` share.
+#[derive(clap::Args)]
+struct Checking {
+    /// Neem ook concepten (draft: true) op.
+    #[arg(long)]
+    drafts: bool,
+    /// Behandel waarschuwingen (zoals een ondiepe git-kopie) als fouten.
+    #[arg(long)]
+    strict: bool,
+    /// Toon hoe lang elke stap duurde.
+    #[arg(long)]
+    timings: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Bouwt de site in public/ (of --out).
@@ -28,26 +42,13 @@ enum Command {
         /// Basis-URL, bijvoorbeeld https://example.org/wiki/.
         #[arg(long)]
         base_url: Option<String>,
-        /// Neem ook concepten (draft: true) op.
-        #[arg(long)]
-        drafts: bool,
-        /// Behandel waarschuwingen (zoals een ondiepe git-kopie) als fouten.
-        #[arg(long)]
-        strict: bool,
-        /// Toon hoe lang elke stap duurde.
-        #[arg(long)]
-        timings: bool,
+        #[command(flatten)]
+        checking: Checking,
     },
     /// Controleert alles wat build controleert, zonder iets te schrijven.
     Check {
-        #[arg(long)]
-        drafts: bool,
-        /// Behandel waarschuwingen als fouten.
-        #[arg(long)]
-        strict: bool,
-        /// Toon hoe lang elke stap duurde.
-        #[arg(long)]
-        timings: bool,
+        #[command(flatten)]
+        checking: Checking,
     },
     /// Bouwt de site, toont haar op http://127.0.0.1:1111/ en ververst bij elke wijziging.
     Serve {
@@ -81,40 +82,12 @@ fn main() -> ExitCode {
         Command::Build {
             out,
             base_url,
-            drafts,
-            strict,
-            timings,
+            checking,
         } => {
             let out_dir = out.unwrap_or_else(|| default_out_dir(&cli.root));
-            run_build(
-                BuildOptions {
-                    site_root: cli.root,
-                    out_dir: Some(out_dir),
-                    base_url,
-                    drafts,
-                    progress: styled,
-                    strict,
-                },
-                styled,
-                timings,
-            )
+            run_build(cli.root, Some(out_dir), base_url, checking, styled)
         }
-        Command::Check {
-            drafts,
-            strict,
-            timings,
-        } => run_build(
-            BuildOptions {
-                site_root: cli.root,
-                out_dir: None,
-                base_url: None,
-                drafts,
-                progress: styled,
-                strict,
-            },
-            styled,
-            timings,
-        ),
+        Command::Check { checking } => run_build(cli.root, None, None, checking, styled),
         Command::Serve { port, bind, drafts } => match twn::serve::serve(twn::serve::ServeOptions {
             site_root: cli.root,
             bind,
@@ -134,18 +107,32 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_build(options: BuildOptions, styled: bool, show_timings: bool) -> ExitCode {
-    let checking = options.out_dir.is_none();
+fn run_build(
+    site_root: PathBuf,
+    out_dir: Option<PathBuf>,
+    base_url: Option<String>,
+    checking: Checking,
+    styled: bool,
+) -> ExitCode {
+    let options = BuildOptions {
+        site_root,
+        out_dir,
+        base_url,
+        drafts: checking.drafts,
+        progress: styled,
+        strict: checking.strict,
+    };
+    let writes_nothing = options.out_dir.is_none();
     match build(&options) {
         Ok(report) => {
             print_diagnostics(&report.diagnostics, styled);
-            if show_timings {
+            if checking.timings {
                 for (step, time) in &report.timings {
                     eprintln!("  {step:<36} {:>8.3} s", time.as_secs_f64());
                 }
             }
             let seconds = format!("{:.2}", report.elapsed.as_secs_f64()).replace('.', ",");
-            if checking {
+            if writes_nothing {
                 eprintln!(
                     "twn: geen fouten in {} pagina's ({seconds} s)",
                     report.pages
