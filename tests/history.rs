@@ -27,6 +27,14 @@ fn site_with_history() -> TestSite {
     site
 }
 
+/// The short ids of the commits that changed `file` (following renames), newest first.
+fn commits_of(repo: &Path, file: &str) -> Vec<String> {
+    git(repo, &["log", "--format=%h", "--follow", "--", file])
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
 fn stamp(html: &str) -> &str {
     let start = html.find("Laatst bijgewerkt").expect("a stamp");
     &html[start..start + html[start..].find("</p>").unwrap()]
@@ -95,16 +103,8 @@ fn history_lists_revisions_newest_first_with_authors_and_line_counts() {
         history.contains("+3<") && history.contains("−1<"),
         "lines added and removed"
     );
-    let log = git(
-        site.dir.path(),
-        &[
-            "log",
-            "--format=%h",
-            "--",
-            "content/regio/twents-waternet.md",
-        ],
-    );
-    for short in log.lines() {
+    let log = commits_of(site.dir.path(), "content/regio/twents-waternet.md");
+    for short in &log {
         assert!(
             history.contains(&format!("/regio/twents-waternet/versie/{short}/")),
             "version link {short}"
@@ -125,16 +125,8 @@ fn history_lists_revisions_newest_first_with_authors_and_line_counts() {
 fn an_old_version_is_the_page_as_it_was_with_a_banner_and_noindex() {
     let site = site_with_history();
     site.build_ok();
-    let log = git(
-        site.dir.path(),
-        &[
-            "log",
-            "--format=%h",
-            "--",
-            "content/regio/twents-waternet.md",
-        ],
-    );
-    let (newest, oldest) = (log.lines().next().unwrap(), log.lines().last().unwrap());
+    let log = commits_of(site.dir.path(), "content/regio/twents-waternet.md");
+    let (newest, oldest) = (&log[0], log.last().unwrap());
     let old = site.read(&format!(
         "public/regio/twents-waternet/versie/{oldest}/index.html"
     ));
@@ -162,16 +154,8 @@ fn an_old_version_is_the_page_as_it_was_with_a_banner_and_noindex() {
 fn a_diff_marks_added_and_removed_lines_and_changed_words() {
     let site = site_with_history();
     site.build_ok();
-    let log = git(
-        site.dir.path(),
-        &[
-            "log",
-            "--format=%h",
-            "--",
-            "content/regio/twents-waternet.md",
-        ],
-    );
-    let newest = log.lines().next().unwrap();
+    let log = commits_of(site.dir.path(), "content/regio/twents-waternet.md");
+    let newest = &log[0];
     let diff = site.read(&format!(
         "public/regio/twents-waternet/verschil/{newest}/index.html"
     ));
@@ -249,17 +233,8 @@ fn a_page_renamed_twice_keeps_its_history_and_its_old_urls_redirect() {
         assert!(redirect.contains("/organisatie/almelo-stad/"), "{old}");
     }
     // The oldest version still has its text, under the page's current URL.
-    let log = git(
-        dir,
-        &[
-            "log",
-            "--format=%h",
-            "--follow",
-            "--",
-            "content/organisatie/almelo-stad/index.md",
-        ],
-    );
-    let oldest = log.lines().last().unwrap();
+    let log = commits_of(dir, "content/organisatie/almelo-stad/index.md");
+    let oldest = log.last().unwrap();
     let old = site.read(&format!(
         "public/organisatie/almelo-stad/versie/{oldest}/index.html"
     ));
@@ -568,17 +543,9 @@ fn the_example_wiki_shows_the_2017_and_2019_revisions_of_twents_waternet() {
         history.find("23-09-2019") < history.find("16-01-2017"),
         "newest first"
     );
-    let log = git(
-        repo,
-        &[
-            "log",
-            "--format=%h",
-            "--",
-            "content/regio/twents-waternet.md",
-        ],
-    );
-    let oldest = log.lines().last().unwrap();
-    let newest = log.lines().next().unwrap();
+    let log = commits_of(repo, "content/regio/twents-waternet.md");
+    let oldest = log.last().unwrap();
+    let newest = &log[0];
     assert!(
         out_dir
             .join(format!("regio/twents-waternet/versie/{oldest}/index.html"))
