@@ -101,6 +101,9 @@ pub enum FieldKind {
     Reference,
     List,
     Object,
+    /// The bodies of an organisation, drawn as a chart; `collection` names
+    /// where their members are.
+    Bodies,
 }
 
 impl SiteConfig {
@@ -125,6 +128,8 @@ impl SiteConfig {
         })?;
         let problems = config.check(&file.text);
         if problems.is_empty() {
+            let mut config = config;
+            config.fill_in_body_specs();
             Ok(config)
         } else {
             Err(problems)
@@ -148,6 +153,20 @@ impl SiteConfig {
             }
         }
         problems
+    }
+
+    /// Gives every `bodies` field the shape of one body, which twn defines.
+    fn fill_in_body_specs(&mut self) {
+        let names: Vec<String> = self.collections.keys().cloned().collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        for collection in self.collections.values_mut() {
+            for spec in collection.fields.values_mut() {
+                if spec.kind.value == FieldKind::Bodies {
+                    let members = spec.collection.as_ref().map_or("", |c| c.value.as_str());
+                    spec.of = Some(Box::new(crate::orgchart::body_spec(members, &names)));
+                }
+            }
+        }
     }
 
     /// The path part of `base_url`, always starting and ending with `/`.
@@ -189,8 +208,14 @@ impl FieldSpec {
                 format!("veld `{name}` is een keuze maar heeft geen `values`"),
                 "geef de toegestane waarden, bijvoorbeeld `values: [gepland, actief, afgerond]`",
             ),
-            FieldKind::Reference => {
+            FieldKind::Reference | FieldKind::Bodies => {
                 match &self.collection {
+                    None if self.kind.value == FieldKind::Bodies => problem(
+                        format!(
+                            "veld `{name}` bevat organen maar noemt niet de collectie van hun leden (`collection`)"
+                        ),
+                        "zeg in welke collectie de leden staan, bijvoorbeeld `collection: organisatie`",
+                    ),
                     None => problem(
                         format!("veld `{name}` is een verwijzing maar noemt geen `collection`"),
                         "zeg naar welke collectie het verwijst, bijvoorbeeld `collection: organisatie`",

@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod frontmatter;
 pub mod history;
 pub mod markdown;
+pub mod orgchart;
 pub mod output;
 pub mod page;
 pub mod render;

@@ -6,6 +6,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Position};
 use crate::history::{CommitMeta, History, PageHistory, Revision};
 use crate::markdown::{LinkKind, LinkRef, ResolvedLink};
+use crate::orgchart::{OrgChart, Seat};
 use crate::page::Page;
 use crate::schema::{FieldValue, Reference};
 use crate::slug::{slugify, slugify_path};
@@ -44,6 +45,10 @@ pub struct Site {
     pub history: Option<History>,
     /// Per page, its revisions; empty until [`Site::attach_history`].
     pub page_history: Vec<PageHistory>,
+    /// Organisation charts, from fields of `type: bodies`.
+    pub org_charts: Vec<OrgChart>,
+    /// Per page, the bodies of charts it is a member of.
+    pub seats: Vec<Vec<Seat>>,
 }
 
 enum Lookup {
@@ -141,6 +146,8 @@ pub fn resolve(config: SiteConfig, pages: Vec<Page>, diagnostics: &mut Vec<Diagn
         index,
         history: None,
         page_history: Vec::new(),
+        org_charts: Vec::new(),
+        seats: Vec::new(),
     };
     for i in 0..site.pages.len() {
         let page = &site.pages[i];
@@ -180,6 +187,7 @@ pub fn resolve(config: SiteConfig, pages: Vec<Page>, diagnostics: &mut Vec<Diagn
     for list in &mut site.backrefs {
         list.sort_by(|a, b| titles[a.from].cmp(&titles[b.from]));
     }
+    (site.org_charts, site.seats) = crate::orgchart::resolve_charts(&site);
     site
 }
 

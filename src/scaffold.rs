@@ -130,6 +130,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/list.html"),
     ),
     (
+        "templates/orgchart.html",
+        include_str!("../themes/default/templates/orgchart.html"),
+    ),
+    (
         "templates/history.html",
         include_str!("../themes/default/templates/history.html"),
     ),

@@ -104,6 +104,10 @@ pub fn validate(
                     if let Some(typed) = v.value(value, spec) {
                         front_matter.fields.insert(name.to_owned(), typed);
                     }
+                    if spec.kind.value == FieldKind::Bodies {
+                        v.diagnostics
+                            .extend(crate::orgchart::check::check_bodies(file, value, node));
+                    }
                 }
                 None => v.unknown_field(key, name, &known),
             },
@@ -288,7 +292,7 @@ impl Validator<'_> {
                     position: node.position,
                 })
             }
-            FieldKind::List => {
+            FieldKind::List | FieldKind::Bodies => {
                 let item_spec = spec.of.as_deref()?;
                 FieldValue::List(self.list(node, |v, item| v.value(item, item_spec))?)
             }
@@ -454,6 +458,7 @@ pub fn example_value(spec: &FieldSpec) -> String {
             spec.of.as_deref().map(example_value).unwrap_or_default()
         ),
         FieldKind::Object => "{ … }".into(),
+        FieldKind::Bodies => "[{ id: …, name: … }]".into(),
     }
 }
 

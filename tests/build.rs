@@ -59,7 +59,8 @@ fn the_example_wiki_builds_with_every_page_and_its_facts() {
         r#"<a href="/werkplaats/grondwatermeetnet/">Grondwatermeetnet</a>"#,
         "Waterwinst",
         "geen eigen rechtsvorm",
-        "Bestuurlijk kernteam",
+        r#"<a class="orgchart-preview" href="/regio/twents-waternet/organisatie/">"#,
+        r#"<img src="/regio/twents-waternet/organisatie/organogram.svg""#,
     ] {
         assert!(region.contains(fact), "{fact} on the Twents Waternet page");
     }

@@ -2,6 +2,7 @@
 //! references become `{title, url}`, dates ISO strings (the `datum` filter
 //! shows them the Dutch way), Markdown fields HTML.
 
+use crate::config::FieldKind;
 use crate::markdown::ResolvedLink;
 use crate::markdown::render_fragment;
 use crate::page::Page;
@@ -93,7 +94,7 @@ fn fields_object(site: &Site, fields: &indexmap::IndexMap<String, FieldValue>) -
     )
 }
 
-fn last_updated(site: &Site, i: usize) -> Value {
+pub fn last_updated(site: &Site, i: usize) -> Value {
     match site.last_updated(i) {
         Some((date, committed)) => json!({"date": date.to_string(), "committed": committed}),
         None => Value::Null,
@@ -168,11 +169,16 @@ pub fn page_context_showing(site: &Site, summaries: &[Value], i: usize, showing:
     for backref in backrefs {
         let from = &site.pages[backref.from];
         let from_collection = from.collection.clone().unwrap_or_default();
-        let label = site
+        let field_spec = site
             .config
             .collections
             .get(&from_collection)
-            .and_then(|c| c.fields.get(&backref.field))
+            .and_then(|c| c.fields.get(&backref.field));
+        // Seats in bodies are listed per body below, `alle` included.
+        if field_spec.is_some_and(|f| f.kind.value == FieldKind::Bodies) {
+            continue;
+        }
+        let label = field_spec
             .and_then(|f| f.backlink_label.clone())
             .unwrap_or_else(|| format!("{} ({})", backref.field, from_collection));
         let mut summary = summaries[backref.from].clone();
@@ -193,6 +199,9 @@ pub fn page_context_showing(site: &Site, summaries: &[Value], i: usize, showing:
         {
             list.push(summary);
         }
+    }
+    if current && !site.seats[i].is_empty() {
+        groups.push(seats_group(site, i));
     }
     let backrefs: Vec<Value> = groups
         .into_iter()
@@ -241,9 +250,43 @@ pub fn page_context_showing(site: &Site, summaries: &[Value], i: usize, showing:
         "source_path": page.source.display_path,
         "updated": updated,
         "history_url": history_url,
+        "orgchart": if current { super::orgchart::chart_preview(site, i) } else { Value::Null },
     });
     if let (Some(target), Value::Object(extra)) = (context.as_object_mut(), extra) {
         target.extend(extra);
     }
     context
+}
+
+/// The bodies page `i` sits in, as a group of the page's back-references:
+/// each body links to its place on its chart page.
+fn seats_group(site: &Site, i: usize) -> (String, String, Vec<Value>) {
+    let mut label = String::new();
+    let pages = site.seats[i]
+        .iter()
+        .map(|seat| {
+            let chart = &site.org_charts[seat.chart];
+            let owner = &site.pages[chart.page];
+            if label.is_empty() {
+                label = owner
+                    .collection
+                    .as_deref()
+                    .and_then(|c| site.config.collections.get(c))
+                    .and_then(|c| {
+                        c.fields
+                            .values()
+                            .find(|f| f.kind.value == FieldKind::Bodies)
+                    })
+                    .and_then(|f| f.backlink_label.clone().or_else(|| f.label.clone()))
+                    .unwrap_or_else(|| "bodies".into());
+            }
+            let body = &chart.bodies[seat.body];
+            json!({
+                "title": body.name,
+                "url": format!("{}#{}", chart.url(site), body.anchor()),
+                "context": owner.front.title,
+            })
+        })
+        .collect();
+    (String::new(), label, pages)
 }

@@ -4,6 +4,7 @@
 
 pub mod context;
 pub mod diff;
+pub mod orgchart;
 pub mod recent;
 pub mod revisions;
 pub mod sitemap;
@@ -186,6 +187,7 @@ pub fn render_site(
             )
             .into_bytes(),
         });
+        files.extend(orgchart::render_charts(&renderer, site, summaries)?);
         files.push(OutputFile {
             path: "sitemap.xml".into(),
             contents: sitemap::sitemap(site).into_bytes(),
@@ -262,7 +264,7 @@ fn old_urls(site: &Site) -> Vec<(String, usize)> {
 }
 
 /// Text for XML made by hand (sitemap, feed), safe in elements and attributes.
-fn xml_escape(text: &str) -> String {
+pub fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

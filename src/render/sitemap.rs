@@ -31,6 +31,15 @@ pub fn sitemap(site: &Site) -> String {
     for name in site.config.collections.keys() {
         entry(&format!("{name}/"), None);
     }
+    for chart in &site.org_charts {
+        let committed = site
+            .last_updated(chart.page)
+            .filter(|(_, committed)| *committed);
+        entry(
+            &chart.out_dir(site),
+            committed.map(|(date, _)| date.to_string()),
+        );
+    }
     xml.push_str("</urlset>\n");
     xml
 }

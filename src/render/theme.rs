@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 use tera::{ErrorKind, Kwargs, State, Tera};
 
 /// Templates every theme must have; collections may add `<collection>.html`.
-pub const REQUIRED_TEMPLATES: [&str; 9] = [
+pub const REQUIRED_TEMPLATES: [&str; 10] = [
     "base.html",
     "page.html",
     "home.html",
     "list.html",
+    "orgchart.html",
     "404.html",
     "redirect.html",
     "history.html",

@@ -1,0 +1,671 @@
+//! A layered (Sugiyama-style) layout with orthogonal edges.
+//!
+//! Ranking edges (the hierarchy) put their source one layer or more above
+//! their target; other edges are routed between whatever layers their boxes
+//! are in. Edges that skip layers pass through reserved slots in the layers
+//! between, so no edge crosses a box. Boxes in a layer are ordered to reduce
+//! crossings (barycentre sweeps) and placed as close to their neighbours as
+//! order and spacing allow (isotonic regression per layer). Horizontal runs
+//! of edges get their own track in the channel between two layers.
+
+const MARGIN: f64 = 12.0;
+const BOX_GAP: f64 = 48.0;
+const SLOT_GAP: f64 = 16.0;
+const PORT_GAP: f64 = 12.0;
+const TRACK_GAP: f64 = 12.0;
+const MIN_CHANNEL: f64 = 64.0;
+/// Horizontal runs on one track keep at least this much apart.
+const RUN_GAP: f64 = 8.0;
+const SWEEPS: usize = 12;
+const PLACEMENT_ROUNDS: usize = 6;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Rect {
+    pub fn right(&self) -> f64 {
+        self.x + self.width
+    }
+
+    pub fn bottom(&self) -> f64 {
+        self.y + self.height
+    }
+
+    /// True if the two share more than a border.
+    pub fn overlaps(&self, other: &Rect) -> bool {
+        self.x < other.right()
+            && other.x < self.right()
+            && self.y < other.bottom()
+            && other.y < self.bottom()
+    }
+
+    /// True if `p` lies on the border (within half a pixel).
+    pub fn has_on_border(&self, p: Point) -> bool {
+        let near = |a: f64, b: f64| (a - b).abs() <= 0.5;
+        let within_x = p.x >= self.x - 0.5 && p.x <= self.right() + 0.5;
+        let within_y = p.y >= self.y - 0.5 && p.y <= self.bottom() + 0.5;
+        ((near(p.y, self.y) || near(p.y, self.bottom())) && within_x)
+            || ((near(p.x, self.x) || near(p.x, self.right())) && within_y)
+    }
+
+    /// True if the axis-parallel segment from `a` to `b` passes through the
+    /// inside of the box (touching the border does not count).
+    pub fn cut_by(&self, a: Point, b: Point) -> bool {
+        let (x0, x1) = (a.x.min(b.x), a.x.max(b.x));
+        let (y0, y1) = (a.y.min(b.y), a.y.max(b.y));
+        x0 < self.right() - 0.5
+            && x1 > self.x + 0.5
+            && y0 < self.bottom() - 0.5
+            && y1 > self.y + 0.5
+    }
+}
+
+/// An edge to draw from box `source` to box `target`.
+#[derive(Debug, Clone, Copy)]
+pub struct Edge {
+    pub source: usize,
+    pub target: usize,
+    /// A ranking edge puts `source` above `target`.
+    pub ranks: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub boxes: Vec<Rect>,
+    /// Per edge, its corners from source to target.
+    pub edges: Vec<Vec<Point>>,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// One slot in a layer: a box, or a pass of an edge through the layer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Slot {
+    Box(usize),
+    Pass,
+}
+
+struct Grid {
+    slots: Vec<Slot>,
+    layer_of: Vec<usize>,
+    width: Vec<f64>,
+    /// Slots in each layer, left to right.
+    layers: Vec<Vec<usize>>,
+    /// Per slot, its neighbours in the layer above and below.
+    up: Vec<Vec<usize>>,
+    down: Vec<Vec<usize>>,
+    /// Per edge, its slots from the upper end to the lower end.
+    chains: Vec<Vec<usize>>,
+}
+
+/// Lays out boxes of the given `(width, height)` and the edges between them.
+pub fn lay_out(sizes: &[(f64, f64)], edges: &[Edge]) -> Layout {
+    let layer = assign_layers(sizes.len(), edges);
+    let mut grid = build_grid(sizes, edges, &layer);
+    order_layers(&mut grid);
+    widen_for_ports(&mut grid, edges);
+    let left = place_horizontally(&grid);
+    route(&grid, sizes, edges, &left)
+}
+
+/// Longest path from the top over ranking edges; a box with only other
+/// edges joins the highest layer of its neighbours.
+fn assign_layers(count: usize, edges: &[Edge]) -> Vec<usize> {
+    let mut layer = vec![0usize; count];
+    let mut incoming = vec![0usize; count];
+    let mut ranked = vec![false; count];
+    for edge in edges.iter().filter(|e| e.ranks && e.source != e.target) {
+        incoming[edge.target] += 1;
+        ranked[edge.source] = true;
+        ranked[edge.target] = true;
+    }
+    let mut ready: Vec<usize> = (0..count).filter(|&n| incoming[n] == 0).collect();
+    ready.reverse();
+    while let Some(node) = ready.pop() {
+        for edge in edges
+            .iter()
+            .filter(|e| e.ranks && e.source == node && e.target != node)
+        {
+            layer[edge.target] = layer[edge.target].max(layer[node] + 1);
+            incoming[edge.target] -= 1;
+            if incoming[edge.target] == 0 {
+                ready.push(edge.target);
+            }
+        }
+    }
+    for node in (0..count).filter(|&n| !ranked[n]) {
+        let neighbour_layer = edges
+            .iter()
+            .filter_map(|e| match (e.source == node, e.target == node) {
+                (true, false) if ranked[e.target] => Some(layer[e.target]),
+                (false, true) if ranked[e.source] => Some(layer[e.source]),
+                _ => None,
+            })
+            .min();
+        layer[node] = neighbour_layer.unwrap_or(0);
+    }
+    layer
+}
+
+fn build_grid(sizes: &[(f64, f64)], edges: &[Edge], layer: &[usize]) -> Grid {
+    let layer_count = layer.iter().max().map_or(0, |m| m + 1);
+    let mut grid = Grid {
+        slots: (0..sizes.len()).map(Slot::Box).collect(),
+        layer_of: layer.to_vec(),
+        width: sizes.iter().map(|s| s.0).collect(),
+        layers: vec![Vec::new(); layer_count],
+        up: vec![Vec::new(); sizes.len()],
+        down: vec![Vec::new(); sizes.len()],
+        chains: Vec::with_capacity(edges.len()),
+    };
+    for edge in edges {
+        let (upper, lower) = if layer[edge.source] <= layer[edge.target] {
+            (edge.source, edge.target)
+        } else {
+            (edge.target, edge.source)
+        };
+        let mut chain = vec![upper];
+        for pass_layer in layer[upper] + 1..layer[lower] {
+            grid.slots.push(Slot::Pass);
+            grid.layer_of.push(pass_layer);
+            grid.width.push(0.0);
+            grid.up.push(Vec::new());
+            grid.down.push(Vec::new());
+            chain.push(grid.slots.len() - 1);
+        }
+        chain.push(lower);
+        for pair in chain.windows(2) {
+            if grid.layer_of[pair[0]] != grid.layer_of[pair[1]] {
+                grid.down[pair[0]].push(pair[1]);
+                grid.up[pair[1]].push(pair[0]);
+            }
+        }
+        grid.chains.push(chain);
+    }
+    // First order: depth first from the top, in the order the boxes came.
+    let mut seen = vec![false; grid.slots.len()];
+    let mut stack: Vec<usize> = (0..sizes.len()).rev().collect();
+    while let Some(slot) = stack.pop() {
+        if std::mem::replace(&mut seen[slot], true) {
+            continue;
+        }
+        grid.layers[grid.layer_of[slot]].push(slot);
+        stack.extend(grid.down[slot].iter().rev().filter(|&&s| !seen[s]));
+    }
+    grid
+}
+
+/// Barycentre sweeps, keeping the order with the fewest crossings.
+fn order_layers(grid: &mut Grid) {
+    let mut best = grid.layers.clone();
+    let mut best_crossings = crossings(grid);
+    for sweep in 0..SWEEPS {
+        let downward = sweep % 2 == 0;
+        let order: Vec<usize> = if downward {
+            (1..grid.layers.len()).collect()
+        } else {
+            (0..grid.layers.len().saturating_sub(1)).rev().collect()
+        };
+        for l in order {
+            let neighbour_layer = if downward { l - 1 } else { l + 1 };
+            let mut position = vec![0.0; grid.slots.len()];
+            for (i, &slot) in grid.layers[neighbour_layer].iter().enumerate() {
+                position[slot] = i as f64;
+            }
+            let keys: Vec<(f64, usize)> = grid.layers[l]
+                .iter()
+                .enumerate()
+                .map(|(i, &slot)| {
+                    let neighbours = if downward {
+                        &grid.up[slot]
+                    } else {
+                        &grid.down[slot]
+                    };
+                    let key = if neighbours.is_empty() {
+                        // Keep its place relative to the others.
+                        i as f64 * (grid.layers[neighbour_layer].len().max(1) as f64)
+                            / grid.layers[l].len() as f64
+                    } else {
+                        neighbours.iter().map(|&n| position[n]).sum::<f64>()
+                            / neighbours.len() as f64
+                    };
+                    (key, slot)
+                })
+                .collect();
+            let mut keyed = keys;
+            keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+            grid.layers[l] = keyed.into_iter().map(|(_, slot)| slot).collect();
+        }
+        let now = crossings(grid);
+        if now < best_crossings {
+            best_crossings = now;
+            best = grid.layers.clone();
+        }
+    }
+    grid.layers = best;
+}
+
+/// Crossings between neighbouring layers, counted as inversions.
+fn crossings(grid: &Grid) -> usize {
+    let mut position = vec![0usize; grid.slots.len()];
+    for layer in &grid.layers {
+        for (i, &slot) in layer.iter().enumerate() {
+            position[slot] = i;
+        }
+    }
+    let mut total = 0;
+    for l in 0..grid.layers.len().saturating_sub(1) {
+        let mut pairs: Vec<(usize, usize)> = grid.layers[l]
+            .iter()
+            .flat_map(|&slot| grid.down[slot].iter().map(move |&lower| (slot, lower)))
+            .map(|(upper, lower)| (position[upper], position[lower]))
+            .collect();
+        pairs.sort_unstable();
+        // Fenwick tree over lower positions: for each pair, count the
+        // earlier pairs that end further right.
+        let size = grid.layers[l + 1].len() + 1;
+        let mut tree = vec![0usize; size + 1];
+        for (seen, &(_, lower)) in pairs.iter().enumerate() {
+            let mut at_or_left = 0;
+            let mut i = lower + 1;
+            while i > 0 {
+                at_or_left += tree[i];
+                i -= i & i.wrapping_neg();
+            }
+            total += seen - at_or_left;
+            let mut i = lower + 1;
+            while i <= size {
+                tree[i] += 1;
+                i += i & i.wrapping_neg();
+            }
+        }
+    }
+    total
+}
+
+/// Which side of a box an edge leaves or enters by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Top,
+    Bottom,
+}
+
+/// The (box, side) each end of each edge attaches to.
+fn attachments(grid: &Grid, edge: usize) -> [(usize, Side); 2] {
+    let chain = &grid.chains[edge];
+    let (first, last) = (chain[0], chain[chain.len() - 1]);
+    if grid.layer_of[first] == grid.layer_of[last] {
+        [(first, Side::Bottom), (last, Side::Bottom)]
+    } else {
+        [(first, Side::Bottom), (last, Side::Top)]
+    }
+}
+
+fn widen_for_ports(grid: &mut Grid, edges: &[Edge]) {
+    let mut count = vec![[0usize; 2]; grid.slots.len()];
+    for edge in 0..edges.len() {
+        for (slot, side) in attachments(grid, edge) {
+            count[slot][side as usize] += 1;
+        }
+    }
+    for (slot, [top, bottom]) in count.into_iter().enumerate() {
+        let needed = (top.max(bottom) + 1) as f64 * PORT_GAP;
+        grid.width[slot] = grid.width[slot].max(needed);
+    }
+}
+
+/// Left x of every slot: each layer in turn is pulled towards its
+/// neighbours' centres, in order and without overlap.
+fn place_horizontally(grid: &Grid) -> Vec<f64> {
+    let gap = |a: usize, b: usize| match (grid.slots[a], grid.slots[b]) {
+        (Slot::Box(_), Slot::Box(_)) => BOX_GAP,
+        _ => SLOT_GAP,
+    };
+    let mut left = vec![0.0; grid.slots.len()];
+    for layer in &grid.layers {
+        let mut x = 0.0;
+        for (i, &slot) in layer.iter().enumerate() {
+            if i > 0 {
+                x += gap(layer[i - 1], slot);
+            }
+            left[slot] = x;
+            x += grid.width[slot];
+        }
+    }
+    // Centre narrower layers under the widest before pulling.
+    let widest = grid
+        .layers
+        .iter()
+        .map(|layer| layer_extent(layer, &left, &grid.width))
+        .fold(0.0, f64::max);
+    for layer in &grid.layers {
+        let shift = (widest - layer_extent(layer, &left, &grid.width)) / 2.0;
+        for &slot in layer {
+            left[slot] += shift;
+        }
+    }
+    let layer_count = grid.layers.len();
+    for round in 0..PLACEMENT_ROUNDS {
+        let last = round == PLACEMENT_ROUNDS - 1;
+        let order: Vec<(usize, bool)> = if last {
+            (0..layer_count).map(|l| (l, true)).collect()
+        } else {
+            (1..layer_count)
+                .map(|l| (l, false))
+                .chain((0..layer_count.saturating_sub(1)).rev().map(|l| (l, false)))
+                .collect()
+        };
+        for (position, (l, both)) in order.into_iter().enumerate() {
+            let from_above = !both && position < layer_count.saturating_sub(1);
+            let layer = &grid.layers[l];
+            let mut targets = Vec::with_capacity(layer.len());
+            let mut weights = Vec::with_capacity(layer.len());
+            let mut offset = 0.0;
+            for (i, &slot) in layer.iter().enumerate() {
+                if i > 0 {
+                    offset += grid.width[layer[i - 1]] + gap(layer[i - 1], slot);
+                }
+                let neighbours: Vec<usize> = if both {
+                    grid.up[slot]
+                        .iter()
+                        .chain(&grid.down[slot])
+                        .copied()
+                        .collect()
+                } else if from_above {
+                    grid.up[slot].clone()
+                } else {
+                    grid.down[slot].clone()
+                };
+                let (centre, weight) = if neighbours.is_empty() {
+                    (left[slot] + grid.width[slot] / 2.0, 0.1)
+                } else {
+                    let sum: f64 = neighbours
+                        .iter()
+                        .map(|&n| left[n] + grid.width[n] / 2.0)
+                        .sum();
+                    let weight = if grid.slots[slot] == Slot::Pass {
+                        4.0
+                    } else {
+                        neighbours.len() as f64
+                    };
+                    (sum / neighbours.len() as f64, weight)
+                };
+                targets.push(centre - grid.width[slot] / 2.0 - offset);
+                weights.push(weight);
+            }
+            let fitted = isotonic(&targets, &weights);
+            let mut offset = 0.0;
+            for (i, &slot) in layer.iter().enumerate() {
+                if i > 0 {
+                    offset += grid.width[layer[i - 1]] + gap(layer[i - 1], slot);
+                }
+                left[slot] = fitted[i] + offset;
+            }
+        }
+    }
+    let min = left.iter().copied().fold(f64::INFINITY, f64::min);
+    let min = if min.is_finite() { min } else { 0.0 };
+    for x in &mut left {
+        *x = (*x - min + MARGIN).round();
+    }
+    left
+}
+
+fn layer_extent(layer: &[usize], left: &[f64], width: &[f64]) -> f64 {
+    match (layer.first(), layer.last()) {
+        (Some(&first), Some(&last)) => left[last] + width[last] - left[first],
+        _ => 0.0,
+    }
+}
+
+/// The non-decreasing sequence closest to `targets` in weighted least
+/// squares (pool adjacent violators).
+fn isotonic(targets: &[f64], weights: &[f64]) -> Vec<f64> {
+    // (total weight, weighted sum, count) per block.
+    let mut blocks: Vec<(f64, f64, usize)> = Vec::with_capacity(targets.len());
+    for (&target, &weight) in targets.iter().zip(weights) {
+        blocks.push((weight, weight * target, 1));
+        while blocks.len() > 1 {
+            let (w2, s2, c2) = blocks[blocks.len() - 1];
+            let (w1, s1, c1) = blocks[blocks.len() - 2];
+            if s1 / w1 <= s2 / w2 {
+                break;
+            }
+            blocks.pop();
+            *blocks.last_mut().expect("two blocks") = (w1 + w2, s1 + s2, c1 + c2);
+        }
+    }
+    blocks
+        .into_iter()
+        .flat_map(|(w, s, c)| std::iter::repeat_n(s / w, c))
+        .collect()
+}
+
+fn route(grid: &Grid, sizes: &[(f64, f64)], edges: &[Edge], left: &[f64]) -> Layout {
+    let layer_count = grid.layers.len();
+    let centre = |slot: usize| left[slot] + grid.width[slot] / 2.0;
+
+    // Ports: the ends on one side of a box spread along it, ordered by
+    // where the edge goes next so they do not cross at the box.
+    let mut ends: Vec<Vec<(usize, usize, f64)>> = vec![Vec::new(); sizes.len() * 2];
+    for edge in 0..edges.len() {
+        let chain = &grid.chains[edge];
+        for (end, (slot, side)) in attachments(grid, edge).into_iter().enumerate() {
+            let next = if end == 0 {
+                chain[1]
+            } else {
+                chain[chain.len() - 2]
+            };
+            ends[slot * 2 + side as usize].push((edge, end, centre(next)));
+        }
+    }
+    let mut port_x = vec![[0.0f64; 2]; edges.len()];
+    for (key, list) in ends.iter_mut().enumerate() {
+        let slot = key / 2;
+        list.sort_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)));
+        let step = grid.width[slot] / (list.len() + 1) as f64;
+        for (k, &(edge, end, _)) in list.iter().enumerate() {
+            port_x[edge][end] = (left[slot] + step * (k + 1) as f64).round();
+        }
+    }
+    // Where each edge crosses each channel: (channel, from x, to x).
+    let x_at = |edge: usize, index: usize| {
+        let chain = &grid.chains[edge];
+        if index == 0 {
+            port_x[edge][0]
+        } else if index == chain.len() - 1 {
+            port_x[edge][1]
+        } else {
+            centre(chain[index]).round()
+        }
+    };
+    let mut runs: Vec<Vec<(usize, usize, f64, f64)>> = vec![Vec::new(); layer_count];
+    for (edge, chain) in grid.chains.iter().enumerate() {
+        for (index, &slot) in chain[..chain.len() - 1].iter().enumerate() {
+            let (a, b) = (x_at(edge, index), x_at(edge, index + 1));
+            runs[grid.layer_of[slot]].push((edge, index, a, b));
+        }
+    }
+    // Tracks: runs that overlap get different ones; straight runs none.
+    let mut track = vec![Vec::new(); edges.len()];
+    for (edge, chain) in grid.chains.iter().enumerate() {
+        track[edge] = vec![0usize; chain.len()];
+    }
+    let mut tracks_in = vec![0usize; layer_count];
+    for (channel, list) in runs.iter_mut().enumerate() {
+        list.sort_by(|p, q| p.2.min(p.3).total_cmp(&q.2.min(q.3)));
+        let mut track_end: Vec<f64> = Vec::new();
+        for &(edge, index, a, b) in list.iter() {
+            if (a - b).abs() < 0.5 {
+                continue;
+            }
+            let (lo, hi) = (a.min(b), a.max(b));
+            let free = track_end.iter().position(|&end| end + RUN_GAP <= lo);
+            let t = match free {
+                Some(t) => t,
+                None => {
+                    track_end.push(f64::NEG_INFINITY);
+                    track_end.len() - 1
+                }
+            };
+            track_end[t] = hi;
+            track[edge][index] = t;
+        }
+        tracks_in[channel] = track_end.len();
+    }
+    // Vertical placement: each layer as tall as its tallest box, then its
+    // channel.
+    let mut layer_top = vec![0.0; layer_count];
+    let mut channel_top = vec![0.0; layer_count];
+    let mut channel_height = vec![0.0; layer_count];
+    let mut y = MARGIN;
+    for l in 0..layer_count {
+        layer_top[l] = y;
+        let tallest = grid.layers[l]
+            .iter()
+            .filter_map(|&slot| match grid.slots[slot] {
+                Slot::Box(b) => Some(sizes[b].1),
+                Slot::Pass => None,
+            })
+            .fold(0.0, f64::max);
+        y += tallest;
+        channel_top[l] = y;
+        let needed = (tracks_in[l] + 1) as f64 * TRACK_GAP;
+        let last = l + 1 == layer_count;
+        channel_height[l] = if last && tracks_in[l] == 0 {
+            0.0
+        } else {
+            needed.max(MIN_CHANNEL)
+        };
+        y += channel_height[l];
+    }
+    let track_y = |channel: usize, t: usize| {
+        let count = tracks_in[channel].max(1);
+        (channel_top[channel] + channel_height[channel] * (t + 1) as f64 / (count + 1) as f64)
+            .round()
+    };
+    let boxes: Vec<Rect> = (0..sizes.len())
+        .map(|b| Rect {
+            x: left[b],
+            y: layer_top[grid.layer_of[b]],
+            width: grid.width[b],
+            height: sizes[b].1,
+        })
+        .collect();
+    let mut paths = Vec::with_capacity(edges.len());
+    for (edge, chain) in grid.chains.iter().enumerate() {
+        let (first, last) = (chain[0], chain[chain.len() - 1]);
+        let mut points = vec![Point {
+            x: port_x[edge][0],
+            y: boxes[first].bottom(),
+        }];
+        for index in 0..chain.len() - 1 {
+            let channel = grid.layer_of[chain[index]];
+            let (a, b) = (x_at(edge, index), x_at(edge, index + 1));
+            if (a - b).abs() >= 0.5 {
+                let ty = track_y(channel, track[edge][index]);
+                points.push(Point { x: a, y: ty });
+                points.push(Point { x: b, y: ty });
+            }
+        }
+        let same_layer = grid.layer_of[first] == grid.layer_of[last];
+        points.push(Point {
+            x: port_x[edge][1],
+            y: if same_layer {
+                boxes[last].bottom()
+            } else {
+                boxes[last].y
+            },
+        });
+        let mut points = simplify(points);
+        if edges[edge].source != first {
+            points.reverse();
+        }
+        paths.push(points);
+    }
+    let width = left
+        .iter()
+        .zip(&grid.width)
+        .map(|(x, w)| x + w)
+        .fold(0.0, f64::max)
+        + MARGIN;
+    Layout {
+        boxes,
+        edges: paths,
+        width: width.ceil(),
+        height: (y + MARGIN).ceil(),
+    }
+}
+
+/// Drops repeated points and corners that are not corners.
+fn simplify(points: Vec<Point>) -> Vec<Point> {
+    let mut out: Vec<Point> = Vec::with_capacity(points.len());
+    for p in points {
+        if out.last() == Some(&p) {
+            continue;
+        }
+        if out.len() >= 2 {
+            let a = out[out.len() - 2];
+            let b = out[out.len() - 1];
+            let straight = (a.x == b.x && b.x == p.x) || (a.y == b.y && b.y == p.y);
+            if straight {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn isotonic_pools_what_is_out_of_order() {
+        let fitted = isotonic(&[1.0, 3.0, 2.0, 4.0], &[1.0; 4]);
+        assert_eq!(fitted, [1.0, 2.5, 2.5, 4.0]);
+    }
+
+    #[test]
+    fn a_chain_of_command_goes_down_and_a_report_goes_up() {
+        let sizes = [(100.0, 40.0); 3];
+        let edges = [
+            Edge {
+                source: 0,
+                target: 1,
+                ranks: true,
+            },
+            Edge {
+                source: 1,
+                target: 2,
+                ranks: true,
+            },
+            Edge {
+                source: 2,
+                target: 0,
+                ranks: false,
+            },
+        ];
+        let layout = lay_out(&sizes, &edges);
+        assert!(layout.boxes[0].bottom() < layout.boxes[1].y);
+        assert!(layout.boxes[1].bottom() < layout.boxes[2].y);
+        let report = &layout.edges[2];
+        assert!(layout.boxes[2].has_on_border(report[0]));
+        assert!(layout.boxes[0].has_on_border(*report.last().unwrap()));
+        for pair in report.windows(2) {
+            assert!(!layout.boxes[1].cut_by(pair[0], pair[1]), "{report:?}");
+        }
+    }
+}

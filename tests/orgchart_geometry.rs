@@ -1,0 +1,173 @@
+//! Geometry of drawn charts, read back from the SVG: every body once, no
+//! overlapping boxes, every edge from its box to its other box without
+//! crossing a third, hierarchy pointing down, names inside their boxes.
+
+use twn::orgchart::svg::{ChartText, lay_out};
+use twn::orgchart::{OrgChart, synthetic};
+
+#[derive(Debug, Clone, Copy)]
+struct Box {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+impl Box {
+    fn on_border(&self, (x, y): (f64, f64)) -> bool {
+        let near = |a: f64, b: f64| (a - b).abs() <= 0.5;
+        let in_x = x >= self.x - 0.5 && x <= self.x + self.w + 0.5;
+        let in_y = y >= self.y - 0.5 && y <= self.y + self.h + 0.5;
+        ((near(y, self.y) || near(y, self.y + self.h)) && in_x)
+            || ((near(x, self.x) || near(x, self.x + self.w)) && in_y)
+    }
+
+    fn overlaps(&self, o: &Box) -> bool {
+        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
+    }
+
+    fn cut_by(&self, a: (f64, f64), b: (f64, f64)) -> bool {
+        let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
+        let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+        x0 < self.x + self.w - 0.5
+            && x1 > self.x + 0.5
+            && y0 < self.y + self.h - 0.5
+            && y1 > self.y + 0.5
+    }
+}
+
+fn number(node: roxmltree::Node, name: &str) -> f64 {
+    node.attribute(name)
+        .unwrap_or_else(|| panic!("{name} missing"))
+        .parse()
+        .unwrap()
+}
+
+fn points(d: &str) -> Vec<(f64, f64)> {
+    d.split(['M', 'L'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|p| {
+            let (x, y) = p.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect()
+}
+
+fn text_for(chart: &OrgChart) -> ChartText {
+    ChartText {
+        title: "Organogram".into(),
+        notes: chart
+            .bodies
+            .iter()
+            .enumerate()
+            .map(|(i, _)| (i % 3 == 0).then(|| format!("{i} werkplaatsen")))
+            .collect(),
+        sentences: chart.relations().map(|_| String::new()).collect(),
+    }
+}
+
+/// Checks one chart's drawing; returns a description of what is wrong.
+pub fn check_geometry(chart: &OrgChart, svg: &str) -> Result<(), String> {
+    let document = roxmltree::Document::parse(svg).map_err(|e| e.to_string())?;
+    let mut boxes = std::collections::HashMap::new();
+    for group in document
+        .descendants()
+        .filter(|n| n.has_attribute("data-body"))
+    {
+        let id = group.attribute("data-body").unwrap().to_owned();
+        let rect = group
+            .children()
+            .find(|n| n.has_tag_name("rect"))
+            .ok_or("a body without a box")?;
+        let b = Box {
+            x: number(rect, "x"),
+            y: number(rect, "y"),
+            w: number(rect, "width"),
+            h: number(rect, "height"),
+        };
+        for tspan in group.descendants().filter(|n| n.has_tag_name("tspan")) {
+            let y = number(tspan, "y");
+            if y < b.y || y > b.y + b.h {
+                return Err(format!("a line of {id} is outside its box"));
+            }
+        }
+        if boxes.insert(id.clone(), b).is_some() {
+            return Err(format!("{id} is drawn twice"));
+        }
+    }
+    if boxes.len() != chart.bodies.len() {
+        return Err(format!(
+            "{} boxes for {} bodies",
+            boxes.len(),
+            chart.bodies.len()
+        ));
+    }
+    let all: Vec<(&String, &Box)> = boxes.iter().collect();
+    for (i, (a, p)) in all.iter().enumerate() {
+        for (b, q) in &all[i + 1..] {
+            if p.overlaps(q) {
+                return Err(format!("{a} and {b} overlap"));
+            }
+        }
+    }
+    let edges: Vec<_> = document
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("oc-edge"))
+        .collect();
+    if edges.len() != chart.relations().count() {
+        return Err(format!(
+            "{} edges for {} relations",
+            edges.len(),
+            chart.relations().count()
+        ));
+    }
+    for edge in edges {
+        let (from, to, kind) = (
+            edge.attribute("data-from").unwrap(),
+            edge.attribute("data-to").unwrap(),
+            edge.attribute("data-kind").unwrap(),
+        );
+        let path = points(edge.attribute("d").unwrap());
+        let (first, last) = (path[0], path[path.len() - 1]);
+        let (start_box, end_box) = match kind {
+            "onderdeel-van" => (boxes[to], boxes[from]),
+            _ => (boxes[from], boxes[to]),
+        };
+        if !start_box.on_border(first) || !end_box.on_border(last) {
+            return Err(format!(
+                "{kind} {from} → {to} does not run between its boxes: {path:?}"
+            ));
+        }
+        if matches!(kind, "stuurt-aan" | "onderdeel-van") && first.1 >= last.1 {
+            return Err(format!(
+                "{kind} {from} → {to} does not point down: {path:?}"
+            ));
+        }
+        for pair in path.windows(2) {
+            if pair[0].0 != pair[1].0 && pair[0].1 != pair[1].1 {
+                return Err(format!("{kind} {from} → {to} has a slanted segment"));
+            }
+            for (id, b) in &boxes {
+                if b.cut_by(pair[0], pair[1]) {
+                    return Err(format!(
+                        "{kind} {from} → {to} crosses the box of {id}: {path:?}"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn generated_charts_of_1_to_200_bodies_are_drawn_cleanly() {
+    for bodies in 1..=200 {
+        let chart = synthetic::chart(bodies, bodies * 2, bodies as u64);
+        let text = text_for(&chart);
+        let svg = lay_out(&chart, &text).svg(&chart, &text, true);
+        if let Err(problem) = check_geometry(&chart, &svg) {
+            panic!("chart of {bodies} bodies: {problem}");
+        }
+    }
+}
