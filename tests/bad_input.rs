@@ -357,3 +357,91 @@ fn a_bom_and_crlf_line_endings_simply_work() {
         run.stderr
     );
 }
+
+/// Two bodies that are fine; tests break one line of it.
+const BODIES: &str = "  - id: bestuurlijk-platform
+    name: Bestuurlijk platform
+    members: [alle]
+    relations:
+      - { type: stuurt-aan, to: ambtelijk-platform }
+  - id: ambtelijk-platform
+    name: Ambtelijk platform
+    members: [almelo]
+    relations:
+      - { type: rapporteert-aan, to: bestuurlijk-platform }
+";
+
+#[test]
+fn relation_to_an_unknown_body() {
+    let stderr = assert_rejected(
+        |s| s.write_bodies(&BODIES.replace("to: ambtelijk-platform", "to: ambtelijk-platfrom")),
+        "content/regio/twents-waternet.md:9:33",
+        "relatie `stuurt-aan` naar een orgaan dat niet bestaat: `ambtelijk-platfrom`",
+    );
+    assert!(
+        stderr.contains("bedoelt u `ambtelijk-platform`?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unknown_relation_type() {
+    let stderr = assert_rejected(
+        |s| s.write_bodies(&BODIES.replace("type: rapporteert-aan", "type: rapporteert")),
+        "content/regio/twents-waternet.md:14:17",
+        "`rapporteert` is geen toegestane waarde; bedoelt u `rapporteert-aan`?",
+    );
+    assert!(
+        stderr.contains("stuurt-aan, onderdeel-van, rapporteert-aan, adviseert, ondersteunt"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn duplicate_body_id() {
+    assert_rejected(
+        |s| s.write_bodies(&BODIES.replace("id: ambtelijk-platform", "id: bestuurlijk-platform")),
+        "content/regio/twents-waternet.md:10:9",
+        "id `bestuurlijk-platform` is al gebruikt voor een ander orgaan (regel 5)",
+    );
+}
+
+#[test]
+fn body_member_that_is_not_an_organisation() {
+    let stderr = assert_rejected(
+        |s| s.write_bodies(&BODIES.replace("members: [almelo]", "members: [almelo, enschede]")),
+        "content/regio/twents-waternet.md:12:23",
+        "verwijzing naar een organisatie-pagina die niet bestaat: `enschede`",
+    );
+    assert!(stderr.contains("twn new organisatie"), "{stderr}");
+}
+
+#[test]
+fn cycle_in_the_hierarchy_is_spelled_out() {
+    let stderr = assert_rejected(
+        |s| {
+            s.write_bodies(&format!(
+                "{BODIES}  - id: werkplaatsen\n    name: Werkplaatsen\n    relations:\n      - {{ type: onderdeel-van, to: ambtelijk-platform }}\n      - {{ type: stuurt-aan, to: bestuurlijk-platform }}\n"
+            ))
+        },
+        "content/regio/twents-waternet.md:19:33",
+        "kring in de hiërarchie: Bestuurlijk platform stuurt Ambtelijk platform aan, Werkplaatsen is onderdeel van Ambtelijk platform en Werkplaatsen stuurt Bestuurlijk platform aan",
+    );
+    assert!(stderr.contains("`rapporteert-aan`"), "{stderr}");
+}
+
+#[test]
+fn every_bodies_error_is_reported_in_one_run() {
+    let stderr = assert_rejected(
+        |s| {
+            s.write_bodies(
+                &BODIES
+                    .replace("to: ambtelijk-platform", "to: niemand")
+                    .replace("id: ambtelijk-platform", "id: Ambtelijk Platform"),
+            )
+        },
+        "content/regio/twents-waternet.md:10:9",
+        "`Ambtelijk Platform` kan geen id van een orgaan zijn",
+    );
+    assert!(stderr.contains("`niemand`"), "{stderr}");
+}

@@ -136,7 +136,7 @@ fn a_broken_twn_yaml_is_reported_with_its_position() {
     );
     let run = site.twn(&["build"]);
     assert_eq!(run.code, Some(1));
-    assert!(run.stderr.contains("twn.yaml:21:"), "{}", run.stderr);
+    assert!(run.stderr.contains("twn.yaml:22:"), "{}", run.stderr);
     assert!(
         run.stderr
             .contains("onbekende collectie `regios`; bedoelt u `regio`?"),

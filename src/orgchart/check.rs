@@ -148,7 +148,7 @@ pub fn check_bodies(file: &SourceFile, node: &Node, front: &Node) -> Vec<Diagnos
         error(
             closing.to_node,
             closing.to.chars().count(),
-            format!("kring in de hiërarchie: {}", sentences.join(", en ")),
+            format!("kring in de hiërarchie: {}", enumerate_dutch(&sentences)),
             "`stuurt-aan` en `onderdeel-van` geven aan wie boven wie staat, en dat kan niet rondgaan; verwijder één van deze relaties of maak er een andere soort van, zoals `rapporteert-aan`".into(),
         );
     }
@@ -177,6 +177,15 @@ pub fn check_bodies(file: &SourceFile, node: &Node, front: &Node) -> Vec<Diagnos
         );
     }
     problems
+}
+
+/// "a, b en c".
+fn enumerate_dutch(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} en {last}", init.join(", ")),
+    }
 }
 
 /// A relation as a sentence for an error message.

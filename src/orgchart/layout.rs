@@ -144,6 +144,25 @@ fn assign_layers(count: usize, edges: &[Edge]) -> Vec<usize> {
             }
         }
     }
+    // A top box that only leads to boxes far below moves down to sit just
+    // above the highest of them.
+    let has_ranking_parent: Vec<bool> = (0..count)
+        .map(|n| {
+            edges
+                .iter()
+                .any(|e| e.ranks && e.target == n && e.source != n)
+        })
+        .collect();
+    for node in (0..count).filter(|&n| ranked[n] && !has_ranking_parent[n]) {
+        let highest_child = edges
+            .iter()
+            .filter(|e| e.ranks && e.source == node && e.target != node)
+            .map(|e| layer[e.target])
+            .min();
+        if let Some(child_layer) = highest_child {
+            layer[node] = child_layer.saturating_sub(1).max(layer[node]);
+        }
+    }
     for node in (0..count).filter(|&n| !ranked[n]) {
         let neighbour_layer = edges
             .iter()
@@ -503,26 +522,28 @@ fn route(grid: &Grid, sizes: &[(f64, f64)], edges: &[Edge], left: &[f64]) -> Lay
         track[edge] = vec![0usize; chain.len()];
     }
     let mut tracks_in = vec![0usize; layer_count];
-    for (channel, list) in runs.iter_mut().enumerate() {
-        list.sort_by(|p, q| p.2.min(p.3).total_cmp(&q.2.min(q.3)));
-        let mut track_end: Vec<f64> = Vec::new();
-        for &(edge, index, a, b) in list.iter() {
-            if (a - b).abs() < 0.5 {
-                continue;
-            }
-            let (lo, hi) = (a.min(b), a.max(b));
-            let free = track_end.iter().position(|&end| end + RUN_GAP <= lo);
-            let t = match free {
-                Some(t) => t,
-                None => {
-                    track_end.push(f64::NEG_INFINITY);
-                    track_end.len() - 1
+    for (channel, list) in runs.iter().enumerate() {
+        let bent: Vec<Run> = list
+            .iter()
+            .filter(|&&(_, _, a, b)| (a - b).abs() >= 0.5)
+            .map(|&(edge, index, a, b)| {
+                let chain = &grid.chains[edge];
+                let same_layer = grid.layer_of[chain[0]] == grid.layer_of[chain[chain.len() - 1]];
+                Run {
+                    edge,
+                    index,
+                    from_above: if same_layer { vec![a, b] } else { vec![a] },
+                    to_below: if same_layer { None } else { Some(b) },
+                    lo: a.min(b),
+                    hi: a.max(b),
                 }
-            };
-            track_end[t] = hi;
-            track[edge][index] = t;
+            })
+            .collect();
+        let assigned = assign_tracks(&bent);
+        for (run, t) in bent.iter().zip(&assigned) {
+            track[run.edge][run.index] = *t;
         }
-        tracks_in[channel] = track_end.len();
+        tracks_in[channel] = assigned.iter().map(|t| t + 1).max().unwrap_or(0);
     }
     // Vertical placement: each layer as tall as its tallest box, then its
     // channel.
@@ -606,6 +627,83 @@ fn route(grid: &Grid, sizes: &[(f64, f64)], edges: &[Edge], left: &[f64]) -> Lay
         width: width.ceil(),
         height: (y + MARGIN).ceil(),
     }
+}
+
+/// A horizontal run of an edge through a channel, between the legs that
+/// come down into it from above and the one that goes on below.
+struct Run {
+    edge: usize,
+    index: usize,
+    from_above: Vec<f64>,
+    to_below: Option<f64>,
+    lo: f64,
+    hi: f64,
+}
+
+/// Tracks for the runs of one channel, from the top (0). A run must lie
+/// above another whose span its downward leg would cross, and below one
+/// whose span its upward leg would cross (the vertical constraints of
+/// channel routing); runs then take the highest free track that keeps to
+/// that, so fans of edges do not cross themselves.
+fn assign_tracks(runs: &[Run]) -> Vec<usize> {
+    let spans = |run: &Run, x: f64| run.lo < x && x < run.hi;
+    // above[i] lists the runs that must lie above run i.
+    let mut above: Vec<Vec<usize>> = vec![Vec::new(); runs.len()];
+    for (i, a) in runs.iter().enumerate() {
+        for (j, b) in runs.iter().enumerate() {
+            if i == j {
+                continue;
+            }
+            // a's leg from above passes b's track: a goes above b.
+            let a_over_b = a.from_above.iter().any(|&x| spans(b, x))
+                || b.to_below.is_some_and(|x| spans(a, x));
+            if a_over_b {
+                above[j].push(i);
+            }
+        }
+    }
+    let mut waiting: Vec<usize> = (0..runs.len()).map(|j| above[j].len()).collect();
+    let mut placed = vec![false; runs.len()];
+    let mut track: Vec<usize> = vec![0; runs.len()];
+    let mut taken: Vec<Vec<(f64, f64)>> = Vec::new();
+    for _ in 0..runs.len() {
+        // The next run whose required upper runs are all placed; in a cycle
+        // of constraints, the one with the fewest missing.
+        let next = (0..runs.len())
+            .filter(|&j| !placed[j])
+            .min_by(|&p, &q| {
+                waiting[p]
+                    .cmp(&waiting[q])
+                    .then(runs[p].lo.total_cmp(&runs[q].lo))
+            })
+            .expect("a run is left");
+        let lowest = above[next]
+            .iter()
+            .filter(|&&i| placed[i])
+            .map(|&i| track[i] + 1)
+            .max()
+            .unwrap_or(0);
+        let run = &runs[next];
+        let fits = |list: &Vec<(f64, f64)>| {
+            list.iter()
+                .all(|&(lo, hi)| hi + RUN_GAP <= run.lo || run.hi + RUN_GAP <= lo)
+        };
+        let t = (lowest..)
+            .find(|&t| taken.get(t).is_none_or(fits))
+            .expect("some track is free");
+        if taken.len() <= t {
+            taken.resize(t + 1, Vec::new());
+        }
+        taken[t].push((run.lo, run.hi));
+        track[next] = t;
+        placed[next] = true;
+        for (j, list) in above.iter().enumerate() {
+            if list.contains(&next) {
+                waiting[j] -= 1;
+            }
+        }
+    }
+    track
 }
 
 /// Drops repeated points and corners that are not corners.

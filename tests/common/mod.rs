@@ -20,6 +20,7 @@ collections:
     singular: Regio
     fields:
       members: { type: list, of: { type: reference, collection: organisatie }, label: Leden, backlink_label: Lid van }
+      bodies: { type: bodies, collection: organisatie, label: Organen, backlink_label: Zit in }
   organisatie:
     title: Organisaties
     singular: Organisatie
@@ -63,6 +64,15 @@ impl TestSite {
             "---\ntitle: Rioolvervanging\nregio: twents-waternet\nperiod: \"2017\"\nstart: 2017-01-16\n---\n\nZie [[Twents Waternet#visie]].\n",
         );
         site
+    }
+
+    /// Gives Twents Waternet bodies: `bodies` is the YAML list, indented
+    /// by two spaces.
+    pub fn write_bodies(&self, bodies: &str) {
+        self.write(
+            "content/regio/twents-waternet.md",
+            &format!("---\ntitle: Twents Waternet\nmembers: [almelo, vechtstromen]\nbodies:\n{bodies}---\n\n## Visie\n\nSamen met [[Almelo]].\n"),
+        );
     }
 
     pub fn path(&self, relative: &str) -> PathBuf {
