@@ -2,19 +2,11 @@
 //! for old URLs, drafts, and the outputs every site has.
 
 mod common;
-use common::{TestSite, copy_dir};
-use std::path::Path;
+use common::TestSite;
 
 #[test]
 fn the_example_wiki_builds_with_every_page_and_its_facts() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let site = TestSite {
-        dir: tempfile::tempdir().unwrap(),
-    };
-    for part in ["content", "themes"] {
-        copy_dir(&repo.join(part), &site.path(part));
-    }
-    std::fs::copy(repo.join("twn.yaml"), site.path("twn.yaml")).unwrap();
+    let site = TestSite::example();
     let run = site.build_ok();
     assert!(
         run.stderr.contains("pagina's"),

@@ -2,6 +2,8 @@
 //! overlapping boxes, every edge from its box to its other box without
 //! crossing a third, hierarchy pointing down, names inside their boxes.
 
+mod common;
+use common::TestSite;
 use twn::orgchart::svg::{ChartText, lay_out};
 use twn::orgchart::{OrgChart, synthetic};
 
@@ -67,8 +69,9 @@ fn text_for(chart: &OrgChart) -> ChartText {
     }
 }
 
-/// Checks one chart's drawing; returns a description of what is wrong.
-pub fn check_geometry(chart: &OrgChart, svg: &str) -> Result<(), String> {
+/// Checks the drawing of a chart of `bodies` bodies and `relations`
+/// relations; returns a description of what is wrong.
+fn check_geometry(bodies: usize, relations: usize, svg: &str) -> Result<(), String> {
     let document = roxmltree::Document::parse(svg).map_err(|e| e.to_string())?;
     let mut boxes = std::collections::HashMap::new();
     for group in document
@@ -96,12 +99,8 @@ pub fn check_geometry(chart: &OrgChart, svg: &str) -> Result<(), String> {
             return Err(format!("{id} is drawn twice"));
         }
     }
-    if boxes.len() != chart.bodies.len() {
-        return Err(format!(
-            "{} boxes for {} bodies",
-            boxes.len(),
-            chart.bodies.len()
-        ));
+    if boxes.len() != bodies {
+        return Err(format!("{} boxes for {bodies} bodies", boxes.len()));
     }
     let all: Vec<(&String, &Box)> = boxes.iter().collect();
     for (i, (a, p)) in all.iter().enumerate() {
@@ -115,12 +114,8 @@ pub fn check_geometry(chart: &OrgChart, svg: &str) -> Result<(), String> {
         .descendants()
         .filter(|n| n.attribute("class") == Some("oc-edge"))
         .collect();
-    if edges.len() != chart.relations().count() {
-        return Err(format!(
-            "{} edges for {} relations",
-            edges.len(),
-            chart.relations().count()
-        ));
+    if edges.len() != relations {
+        return Err(format!("{} edges for {relations} relations", edges.len()));
     }
     for edge in edges {
         let (from, to, kind) = (
@@ -166,8 +161,28 @@ fn generated_charts_of_1_to_200_bodies_are_drawn_cleanly() {
         let chart = synthetic::chart(bodies, bodies * 2, bodies as u64);
         let text = text_for(&chart);
         let svg = lay_out(&chart, &text).svg(&chart, &text, true);
-        if let Err(problem) = check_geometry(&chart, &svg) {
+        let relations = chart.relations().count();
+        if let Err(problem) = check_geometry(bodies, relations, &svg) {
             panic!("chart of {bodies} bodies: {problem}");
+        }
+    }
+}
+
+#[test]
+fn the_example_charts_are_drawn_cleanly() {
+    let site = TestSite::example();
+    site.build_ok();
+    for (region, bodies, relations) in [
+        ("twents-waternet", 5, 10),
+        ("regio-twente", 6, 8),
+        ("groningen-en-noord-drenthe", 9, 8),
+    ] {
+        for file in ["organogram.svg", "index.html"] {
+            let text = site.read(&format!("public/regio/{region}/organisatie/{file}"));
+            let svg = &text[text.find("<svg").unwrap()..text.find("</svg>").unwrap() + 6];
+            if let Err(problem) = check_geometry(bodies, relations, svg) {
+                panic!("{region}/{file}: {problem}");
+            }
         }
     }
 }

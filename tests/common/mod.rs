@@ -75,6 +75,19 @@ impl TestSite {
         );
     }
 
+    /// A copy of the repository's own wiki: content, themes and twn.yaml.
+    pub fn example() -> Self {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = TestSite {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        for part in ["content", "themes"] {
+            copy_dir(&repo.join(part), &site.path(part));
+        }
+        std::fs::copy(repo.join("twn.yaml"), site.path("twn.yaml")).unwrap();
+        site
+    }
+
     pub fn path(&self, relative: &str) -> PathBuf {
         self.dir.path().join(relative)
     }
