@@ -1,6 +1,9 @@
 //! A real site in a temporary folder, built with the real `twn` binary.
 #![allow(dead_code)]
 
+pub mod browser;
+pub mod server;
+
 use assert_cmd::Command;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
