@@ -226,16 +226,14 @@ fn bodies_of(site: &Site, page: usize, items: &[FieldValue]) -> Vec<Body> {
                 };
             }
             if let Some(collection) = &body.collects {
-                body.collected = site.backrefs[page]
-                    .iter()
-                    .map(|b| b.from)
-                    .filter(|&from| site.pages[from].collection.as_deref() == Some(collection))
-                    .fold(Vec::new(), |mut seen, from| {
-                        if !seen.contains(&from) {
-                            seen.push(from);
-                        }
-                        seen
-                    });
+                for backref in &site.backrefs[page] {
+                    let from = backref.from;
+                    let in_collection =
+                        site.pages[from].collection.as_deref() == Some(collection.as_str());
+                    if in_collection && !body.collected.contains(&from) {
+                        body.collected.push(from);
+                    }
+                }
             }
             body
         })
