@@ -445,3 +445,35 @@ fn every_bodies_error_is_reported_in_one_run() {
     );
     assert!(stderr.contains("`niemand`"), "{stderr}");
 }
+
+#[test]
+fn relation_of_a_body_to_itself_and_a_relation_written_twice() {
+    let stderr = assert_rejected(
+        |s| {
+            s.write_bodies(&BODIES.replace(
+                "      - { type: rapporteert-aan, to: bestuurlijk-platform }\n",
+                "      - { type: rapporteert-aan, to: bestuurlijk-platform }\n      - { type: rapporteert-aan, to: bestuurlijk-platform }\n      - { type: adviseert, to: ambtelijk-platform }\n",
+            ))
+        },
+        "content/regio/twents-waternet.md:15:38",
+        "de relatie `rapporteert-aan` naar `bestuurlijk-platform` staat twee keer bij Ambtelijk platform",
+    );
+    assert!(
+        stderr.contains("Ambtelijk platform heeft een relatie `adviseert` met zichzelf"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn all_members_on_a_page_without_members() {
+    assert_rejected(
+        |s| {
+            s.write(
+                "content/regio/twents-waternet.md",
+                &format!("---\ntitle: Twents Waternet\nbodies:\n{BODIES}---\n\nTekst.\n"),
+            )
+        },
+        "content/regio/twents-waternet.md:6:15",
+        "`alle` staat voor alle leden van deze pagina, maar de pagina heeft geen `members`",
+    );
+}
