@@ -1,10 +1,12 @@
 //! Organisation charts: the `bodies` of a page (a field of `type: bodies`),
 //! their relations, members and the pages they collect. Checked with
 //! positions while the front matter is read ([`check`]), resolved against
-//! the site here, laid out ([`layout`]) and drawn ([`svg`]) at render time.
+//! the site here, laid out ([`layout`], edges routed in `route`) and drawn
+//! ([`svg`]) at render time.
 
 pub mod check;
 pub mod layout;
+mod route;
 pub mod svg;
 pub mod synthetic;
 pub mod text;
@@ -201,15 +203,25 @@ fn bodies_of(site: &Site, page: usize, items: &[FieldValue]) -> Vec<Body> {
         Some(value) => referenced_pages(site, value),
         None => Vec::new(),
     };
-    let mut bodies: Vec<Body> = items
+    let objects: Vec<&indexmap::IndexMap<String, FieldValue>> = items
         .iter()
         .filter_map(|item| match item {
             FieldValue::Object(fields) => Some(fields),
             _ => None,
         })
-        .map(|fields| {
+        .collect();
+    // Relations name bodies by id; ones the checks refused (unknown ids)
+    // are left out.
+    let ids: Vec<String> = objects
+        .iter()
+        .map(|fields| text(fields, "id").unwrap_or_default())
+        .collect();
+    objects
+        .iter()
+        .zip(&ids)
+        .map(|(fields, id)| {
             let mut body = Body {
-                id: text(fields, "id").unwrap_or_default(),
+                id: id.clone(),
                 name: text(fields, "name").unwrap_or_default(),
                 in_text: text(fields, "in_text"),
                 description: text(fields, "description"),
@@ -235,31 +247,22 @@ fn bodies_of(site: &Site, page: usize, items: &[FieldValue]) -> Vec<Body> {
                     }
                 }
             }
+            if let Some(FieldValue::List(relations)) = fields.get("relations") {
+                for relation in relations {
+                    let FieldValue::Object(relation) = relation else {
+                        continue;
+                    };
+                    let kind = text(relation, "type").and_then(|k| RelationKind::from_key(&k));
+                    let to =
+                        text(relation, "to").and_then(|to| ids.iter().position(|id| *id == to));
+                    if let (Some(kind), Some(to)) = (kind, to) {
+                        body.relations.push(Relation { kind, to });
+                    }
+                }
+            }
             body
         })
-        .collect();
-    // Relations are read after all ids are known; ones the checks refused
-    // (unknown ids) are left out.
-    let ids: Vec<String> = bodies.iter().map(|b| b.id.clone()).collect();
-    for (body, item) in bodies.iter_mut().zip(items) {
-        let FieldValue::Object(fields) = item else {
-            continue;
-        };
-        let Some(FieldValue::List(relations)) = fields.get("relations") else {
-            continue;
-        };
-        for relation in relations {
-            let FieldValue::Object(relation) = relation else {
-                continue;
-            };
-            let kind = text(relation, "type").and_then(|k| RelationKind::from_key(&k));
-            let to = text(relation, "to").and_then(|to| ids.iter().position(|id| *id == to));
-            if let (Some(kind), Some(to)) = (kind, to) {
-                body.relations.push(Relation { kind, to });
-            }
-        }
-    }
-    bodies
+        .collect()
 }
 
 fn referenced_pages(site: &Site, value: &FieldValue) -> Vec<usize> {
@@ -294,6 +297,11 @@ impl OrgChart {
     /// The URL of the chart page, below the page's own.
     pub fn url(&self, site: &Site) -> String {
         format!("{}{CHART_DIR}", site.url(self.page))
+    }
+
+    /// The URL of the drawing as a file of its own.
+    pub fn file_url(&self, site: &Site) -> String {
+        format!("{}{CHART_FILE}", self.url(site))
     }
 
     /// The output path of the chart page's folder.

@@ -146,7 +146,7 @@ pub struct Drawing {
     pub layout: Layout,
     names: Vec<Vec<String>>,
     notes: Vec<Option<String>>,
-    /// Per relation: (from, kind, to) and whether the path runs to → from.
+    /// Per relation, as in [`OrgChart::relations`]: (from, kind, to).
     edges: Vec<(usize, RelationKind, usize)>,
 }
 

@@ -45,7 +45,7 @@ pub(super) fn render_charts(
         page["updated"] = super::context::last_updated(site, chart.page);
         let context = json!({
             "svg": drawing.svg(chart, &text, true),
-            "file": format!("{}{CHART_FILE}", chart.url(site)),
+            "file": chart.file_url(site),
             "title": text.title,
             "legend": legend,
             "bodies": body_list(renderer, site, summaries, chart),
@@ -71,7 +71,7 @@ pub fn chart_preview(site: &Site, page: usize) -> Value {
     };
     json!({
         "url": chart.url(site),
-        "file": format!("{}{CHART_FILE}", chart.url(site)),
+        "file": chart.file_url(site),
         "bodies": chart.bodies.len(),
     })
 }
