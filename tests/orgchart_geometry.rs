@@ -4,39 +4,9 @@
 
 mod common;
 use common::TestSite;
+use twn::orgchart::layout::{Point, Rect};
 use twn::orgchart::svg::{ChartText, lay_out};
 use twn::orgchart::{OrgChart, synthetic};
-
-#[derive(Debug, Clone, Copy)]
-struct Box {
-    x: f64,
-    y: f64,
-    w: f64,
-    h: f64,
-}
-
-impl Box {
-    fn on_border(&self, (x, y): (f64, f64)) -> bool {
-        let near = |a: f64, b: f64| (a - b).abs() <= 0.5;
-        let in_x = x >= self.x - 0.5 && x <= self.x + self.w + 0.5;
-        let in_y = y >= self.y - 0.5 && y <= self.y + self.h + 0.5;
-        ((near(y, self.y) || near(y, self.y + self.h)) && in_x)
-            || ((near(x, self.x) || near(x, self.x + self.w)) && in_y)
-    }
-
-    fn overlaps(&self, o: &Box) -> bool {
-        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
-    }
-
-    fn cut_by(&self, a: (f64, f64), b: (f64, f64)) -> bool {
-        let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
-        let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
-        x0 < self.x + self.w - 0.5
-            && x1 > self.x + 0.5
-            && y0 < self.y + self.h - 0.5
-            && y1 > self.y + 0.5
-    }
-}
 
 fn number(node: roxmltree::Node, name: &str) -> f64 {
     node.attribute(name)
@@ -45,13 +15,16 @@ fn number(node: roxmltree::Node, name: &str) -> f64 {
         .unwrap()
 }
 
-fn points(d: &str) -> Vec<(f64, f64)> {
+fn points(d: &str) -> Vec<Point> {
     d.split(['M', 'L'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|p| {
             let (x, y) = p.split_once(',').unwrap();
-            (x.parse().unwrap(), y.parse().unwrap())
+            Point {
+                x: x.parse().unwrap(),
+                y: y.parse().unwrap(),
+            }
         })
         .collect()
 }
@@ -83,15 +56,15 @@ fn check_geometry(bodies: usize, relations: usize, svg: &str) -> Result<(), Stri
             .children()
             .find(|n| n.has_tag_name("rect"))
             .ok_or("a body without a box")?;
-        let b = Box {
+        let b = Rect {
             x: number(rect, "x"),
             y: number(rect, "y"),
-            w: number(rect, "width"),
-            h: number(rect, "height"),
+            width: number(rect, "width"),
+            height: number(rect, "height"),
         };
         for tspan in group.descendants().filter(|n| n.has_tag_name("tspan")) {
             let y = number(tspan, "y");
-            if y < b.y || y > b.y + b.h {
+            if y < b.y || y > b.bottom() {
                 return Err(format!("a line of {id} is outside its box"));
             }
         }
@@ -102,7 +75,7 @@ fn check_geometry(bodies: usize, relations: usize, svg: &str) -> Result<(), Stri
     if boxes.len() != bodies {
         return Err(format!("{} boxes for {bodies} bodies", boxes.len()));
     }
-    let all: Vec<(&String, &Box)> = boxes.iter().collect();
+    let all: Vec<(&String, &Rect)> = boxes.iter().collect();
     for (i, (a, p)) in all.iter().enumerate() {
         for (b, q) in &all[i + 1..] {
             if p.overlaps(q) {
@@ -129,18 +102,18 @@ fn check_geometry(bodies: usize, relations: usize, svg: &str) -> Result<(), Stri
             "onderdeel-van" => (boxes[to], boxes[from]),
             _ => (boxes[from], boxes[to]),
         };
-        if !start_box.on_border(first) || !end_box.on_border(last) {
+        if !start_box.has_on_border(first) || !end_box.has_on_border(last) {
             return Err(format!(
                 "{kind} {from} → {to} does not run between its boxes: {path:?}"
             ));
         }
-        if matches!(kind, "stuurt-aan" | "onderdeel-van") && first.1 >= last.1 {
+        if matches!(kind, "stuurt-aan" | "onderdeel-van") && first.y >= last.y {
             return Err(format!(
                 "{kind} {from} → {to} does not point down: {path:?}"
             ));
         }
         for pair in path.windows(2) {
-            if pair[0].0 != pair[1].0 && pair[0].1 != pair[1].1 {
+            if pair[0].x != pair[1].x && pair[0].y != pair[1].y {
                 return Err(format!("{kind} {from} → {to} has a slanted segment"));
             }
             for (id, b) in &boxes {
