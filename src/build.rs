@@ -94,7 +94,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             None
         }
     };
-    let settings = settings_fingerprint(root, &config, options);
+    let settings = settings_fingerprint(root, &config, options.drafts);
     let mut problems = Vec::new();
     let mut site = resolve(config, pages, &mut problems);
     diagnostics.extend(problems);
@@ -194,7 +194,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     })
 }
 
-fn static_files(dir: &Path, prefix: &str) -> Vec<CopiedFile> {
+pub fn static_files(dir: &Path, prefix: &str) -> Vec<CopiedFile> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
@@ -222,11 +222,11 @@ fn timed<T>(work: impl FnOnce() -> T) -> (T, Duration) {
 
 /// The settings that shape every page: twn.yaml as written and the options
 /// that change what it says.
-fn settings_fingerprint(root: &Path, config: &SiteConfig, options: &BuildOptions) -> String {
+pub fn settings_fingerprint(root: &Path, config: &SiteConfig, drafts: bool) -> String {
     let mut key = KeyBuilder::new("instellingen");
     key.add(&std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default())
         .add(&config.base_url)
-        .add(if options.drafts { "concepten" } else { "" });
+        .add(if drafts { "concepten" } else { "" });
     key.finish()
 }
 

@@ -113,6 +113,27 @@ fn place(content_path: &str, config: &SiteConfig) -> Result<Placement, Misplaced
     }
 }
 
+/// Files editors leave beside the ones they save: swap, backup, lock and
+/// safe-write temporaries. They are never pages or assets.
+pub fn is_editor_leftover(file_name: &str) -> bool {
+    const SUFFIXES: [&str; 9] = [
+        "~",
+        ".swp",
+        ".swo",
+        ".swx",
+        ".tmp",
+        ".kate-swp",
+        ".crswap",
+        "___jb_tmp___",
+        "___jb_old___",
+    ];
+    file_name.starts_with('.')
+        || (file_name.starts_with('#') && file_name.ends_with('#'))
+        || file_name == "4913"
+        || file_name == "Thumbs.db"
+        || SUFFIXES.iter().any(|s| file_name.ends_with(s))
+}
+
 /// The Markdown files and other files (assets) under `content/`.
 pub struct ContentFiles {
     pub markdown: Vec<(PathBuf, String)>,
@@ -132,6 +153,7 @@ pub fn discover(site_root: &Path) -> ContentFiles {
     for entry in walker
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
+        .filter(|e| !is_editor_leftover(&e.file_name().to_string_lossy()))
     {
         let relative = entry.path().strip_prefix(&content).unwrap_or(entry.path());
         let content_path = relative
@@ -167,51 +189,9 @@ pub fn load_pages(
     files: &[(PathBuf, String)],
     include_drafts: bool,
 ) -> (Vec<Page>, Vec<Diagnostic>) {
-    let no_fields = IndexMap::new();
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|(path, content_path)| {
-            let display_path = format!("{CONTENT_DIR}/{content_path}");
-            let placement = match place(content_path, config) {
-                Ok(p) => p,
-                Err((message, help)) => {
-                    let problem = Diagnostic::error(&display_path, message)
-                        .at("", crate::diagnostics::Position::new(1, 1))
-                        .help(help);
-                    return (None, vec![problem]);
-                }
-            };
-            let source = match read_source(path, &display_path) {
-                Ok(s) => s,
-                Err(d) => return (None, vec![d]),
-            };
-            let split = match frontmatter::split(&source) {
-                Ok(s) => s,
-                Err(d) => return (None, vec![d]),
-            };
-            let (collection, slug, url_path) = placement.into_parts();
-            let fields = collection
-                .as_ref()
-                .map_or(&no_fields, |c| &config.collections[c].fields);
-            let (front, diagnostics) = schema::validate(&source, &split.front_matter, fields);
-            let body = markdown::parse(split.body, config.allow_html);
-            let body_offset = split.body_offset;
-            if front.draft && !include_drafts {
-                return (None, diagnostics);
-            }
-            let page = Page {
-                modified: modification_date(path),
-                content_path: content_path.clone(),
-                collection,
-                slug,
-                url_path,
-                front,
-                body,
-                body_offset,
-                source,
-            };
-            (Some(page), diagnostics)
-        })
+        .map(|(path, content_path)| load_page(config, path, content_path, include_drafts))
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
@@ -220,4 +200,55 @@ pub fn load_pages(
         diagnostics.extend(problems);
     }
     (pages, diagnostics)
+}
+
+/// Reads, validates and parses one Markdown file: the page, unless it
+/// cannot be read or is a draft left out, and what is wrong with it.
+pub fn load_page(
+    config: &SiteConfig,
+    path: &Path,
+    content_path: &str,
+    include_drafts: bool,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let display_path = format!("{CONTENT_DIR}/{content_path}");
+    let placement = match place(content_path, config) {
+        Ok(p) => p,
+        Err((message, help)) => {
+            let problem = Diagnostic::error(&display_path, message)
+                .at("", crate::diagnostics::Position::new(1, 1))
+                .help(help);
+            return (None, vec![problem]);
+        }
+    };
+    let source = match read_source(path, &display_path) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let split = match frontmatter::split(&source) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let (collection, slug, url_path) = placement.into_parts();
+    let no_fields = IndexMap::new();
+    let fields = collection
+        .as_ref()
+        .map_or(&no_fields, |c| &config.collections[c].fields);
+    let (front, diagnostics) = schema::validate(&source, &split.front_matter, fields);
+    let body = markdown::parse(split.body, config.allow_html);
+    let body_offset = split.body_offset;
+    if front.draft && !include_drafts {
+        return (None, diagnostics);
+    }
+    let page = Page {
+        modified: modification_date(path),
+        content_path: content_path.to_owned(),
+        collection,
+        slug,
+        url_path,
+        front,
+        body,
+        body_offset,
+        source,
+    };
+    (Some(page), diagnostics)
 }

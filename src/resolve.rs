@@ -38,6 +38,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Per page, the resolution of each of its links (None where it failed).
     pub links: Vec<Vec<Option<ResolvedLink>>>,
+    /// Per page, the other pages it links to or names in its front matter.
+    pub outgoing: Vec<Vec<usize>>,
     pub backlinks: Vec<Vec<usize>>,
     pub backrefs: Vec<Vec<BackRef>>,
     pub index: SiteIndex,
@@ -119,6 +121,11 @@ impl SiteIndex {
         }
     }
 
+    /// The page of a file, by its path below `content/`.
+    pub fn page_of_source(&self, content_path: &str) -> Option<usize> {
+        self.by_source.get(content_path).copied()
+    }
+
     pub fn page_at(&self, url_path: &str) -> Option<usize> {
         self.by_path.get(url_path.trim_matches('/')).copied()
     }
@@ -134,10 +141,23 @@ fn duplicate_url(page: &Page, first: &Page) -> Diagnostic {
 }
 
 pub fn resolve(config: SiteConfig, pages: Vec<Page>, diagnostics: &mut Vec<Diagnostic>) -> Site {
-    let index = SiteIndex::build(&pages, diagnostics);
+    let (site, problems) = resolve_by_page(config, pages, diagnostics);
+    diagnostics.extend(problems.into_iter().flatten());
+    site
+}
+
+/// Resolves the site; the problems of each page's links and references
+/// come back by page, so that `twn serve` can replace one page's alone.
+pub fn resolve_by_page(
+    config: SiteConfig,
+    pages: Vec<Page>,
+    index_problems: &mut Vec<Diagnostic>,
+) -> (Site, Vec<Vec<Diagnostic>>) {
+    let index = SiteIndex::build(&pages, index_problems);
     let base_path = config.base_path();
     let mut site = Site {
         links: Vec::with_capacity(pages.len()),
+        outgoing: Vec::with_capacity(pages.len()),
         backlinks: vec![Vec::new(); pages.len()],
         backrefs: vec![Vec::new(); pages.len()],
         config,
@@ -149,32 +169,22 @@ pub fn resolve(config: SiteConfig, pages: Vec<Page>, diagnostics: &mut Vec<Diagn
         org_charts: Vec::new(),
         seats: Vec::new(),
     };
+    let mut problems = Vec::with_capacity(site.pages.len());
     for i in 0..site.pages.len() {
-        let page = &site.pages[i];
-        let mut resolved = Vec::with_capacity(page.body.links.len());
-        for link in &page.body.links {
-            let answer = resolve_link(&site, i, link);
-            match answer {
-                Ok((target, resolved_link)) => {
-                    if target != i && !site.backlinks[target].contains(&i) {
-                        site.backlinks[target].push(i);
-                    }
-                    resolved.push(Some(resolved_link));
-                }
-                Err((message, help)) => {
-                    diagnostics.push(link_error(page, link, message, help));
-                    resolved.push(None);
-                }
+        let mut page_problems = Vec::new();
+        let (links, mut outgoing) = site.resolve_links_of(i, &mut page_problems);
+        for &target in &outgoing {
+            site.backlinks[target].push(i);
+        }
+        site.links.push(links);
+        for (target, backref) in site.references_of(i, &mut page_problems) {
+            site.backrefs[target].push(backref);
+            if target != i && !outgoing.contains(&target) {
+                outgoing.push(target);
             }
         }
-        site.links.push(resolved);
-        let mut found = Vec::new();
-        for (field, value) in &page.front.fields {
-            collect_references(&site, i, field, None, value, &mut found, diagnostics);
-        }
-        for (target, backref) in found {
-            site.backrefs[target].push(backref);
-        }
+        site.outgoing.push(outgoing);
+        problems.push(page_problems);
     }
     let titles: Vec<String> = site
         .pages
@@ -182,16 +192,117 @@ pub fn resolve(config: SiteConfig, pages: Vec<Page>, diagnostics: &mut Vec<Diagn
         .map(|p| p.front.title.to_lowercase())
         .collect();
     for list in &mut site.backlinks {
-        list.sort_by(|a, b| titles[*a].cmp(&titles[*b]));
+        list.sort_by(|a, b| (&titles[*a], a).cmp(&(&titles[*b], b)));
     }
     for list in &mut site.backrefs {
-        list.sort_by(|a, b| titles[a.from].cmp(&titles[b.from]));
+        list.sort_by(|a, b| (&titles[a.from], a.from).cmp(&(&titles[b.from], b.from)));
     }
     (site.org_charts, site.seats) = crate::orgchart::resolve_charts(&site);
-    site
+    (site, problems)
+}
+
+/// What other pages can see of a page without reading its text: if these
+/// stay the same, no other page's links resolve differently.
+fn index_keys(page: &Page) -> impl PartialEq + '_ {
+    (
+        (&page.content_path, &page.url_path, &page.slug),
+        (&page.collection, &page.front.title, &page.front.aliases),
+        page.body
+            .headings
+            .iter()
+            .map(|h| (&h.id, &h.text))
+            .collect::<Vec<_>>(),
+    )
 }
 
 impl Site {
+    /// Resolves page `i`'s links: each link's target (`None` where it
+    /// failed, with a problem added) and the pages they lead to.
+    fn resolve_links_of(
+        &self,
+        i: usize,
+        problems: &mut Vec<Diagnostic>,
+    ) -> (Vec<Option<ResolvedLink>>, Vec<usize>) {
+        let page = &self.pages[i];
+        let mut resolved = Vec::with_capacity(page.body.links.len());
+        let mut targets = Vec::new();
+        for link in &page.body.links {
+            match resolve_link(self, i, link) {
+                Ok((target, resolved_link)) => {
+                    if target != i && !targets.contains(&target) {
+                        targets.push(target);
+                    }
+                    resolved.push(Some(resolved_link));
+                }
+                Err((message, help)) => {
+                    problems.push(link_error(page, link, message, help));
+                    resolved.push(None);
+                }
+            }
+        }
+        (resolved, targets)
+    }
+
+    /// The pages that page `i`'s front matter names, with the fields naming them.
+    fn references_of(&self, i: usize, problems: &mut Vec<Diagnostic>) -> Vec<(usize, BackRef)> {
+        let mut found = Vec::new();
+        for (field, value) in &self.pages[i].front.fields {
+            collect_references(self, i, field, None, value, &mut found, problems);
+        }
+        found
+    }
+
+    /// Puts a new version of page `i` in place and resolves it, without
+    /// resolving the other pages again: possible when nothing another page
+    /// can link to changed (title, place, aliases, headings). Gives the
+    /// page back otherwise. On success, returns the page's own problems.
+    pub fn replace_page(&mut self, i: usize, page: Page) -> Result<Vec<Diagnostic>, Page> {
+        if index_keys(&self.pages[i]) != index_keys(&page) {
+            return Err(page);
+        }
+        self.pages[i] = page;
+        let mut touched_links = Vec::new();
+        for (target, list) in self.backlinks.iter_mut().enumerate() {
+            if let Some(at) = list.iter().position(|&from| from == i) {
+                list.remove(at);
+                touched_links.push(target);
+            }
+        }
+        let mut touched_refs = Vec::new();
+        for (target, list) in self.backrefs.iter_mut().enumerate() {
+            let before = list.len();
+            list.retain(|b| b.from != i);
+            if list.len() != before {
+                touched_refs.push(target);
+            }
+        }
+        let mut problems = Vec::new();
+        let (links, mut outgoing) = self.resolve_links_of(i, &mut problems);
+        self.links[i] = links;
+        for &target in &outgoing {
+            self.backlinks[target].push(i);
+            touched_links.push(target);
+        }
+        for (target, backref) in self.references_of(i, &mut problems) {
+            self.backrefs[target].push(backref);
+            touched_refs.push(target);
+            if target != i && !outgoing.contains(&target) {
+                outgoing.push(target);
+            }
+        }
+        self.outgoing[i] = outgoing;
+        let pages = &self.pages;
+        let title = |from: usize| (pages[from].front.title.to_lowercase(), from);
+        for target in touched_links {
+            self.backlinks[target].sort_by_cached_key(|&from| title(from));
+        }
+        for target in touched_refs {
+            self.backrefs[target].sort_by_cached_key(|b| title(b.from));
+        }
+        (self.org_charts, self.seats) = crate::orgchart::resolve_charts(self);
+        Ok(problems)
+    }
+
     pub fn url(&self, page: usize) -> String {
         format!("{}{}", self.base_path, self.pages[page].url_path)
     }

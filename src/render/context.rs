@@ -22,7 +22,6 @@ pub fn site_context(site: &Site) -> Value {
                 "singular": c.singular,
                 "description": c.description.clone().unwrap_or_default(),
                 "url": format!("{}{name}/", site.base_path),
-                "count": site.collection_pages(name).count(),
             })
         })
         .collect();
@@ -46,7 +45,7 @@ pub fn page_summaries(site: &Site) -> Vec<Value> {
 }
 
 /// A short summary of a page, for lists and links.
-fn page_summary(site: &Site, i: usize) -> Value {
+pub fn page_summary(site: &Site, i: usize) -> Value {
     summary_of(site, &site.pages[i], site.url(i))
 }
 
@@ -260,7 +259,7 @@ pub fn page_context_showing(site: &Site, summaries: &[Value], i: usize, showing:
 
 /// The bodies page `i` sits in, as a group of the page's back-references:
 /// each body links to its place on its chart page.
-fn seats_group(site: &Site, i: usize) -> (String, String, Vec<Value>) {
+pub fn seats_group(site: &Site, i: usize) -> (String, String, Vec<Value>) {
     let mut label = String::new();
     let pages = site.seats[i]
         .iter()

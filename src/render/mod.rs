@@ -26,7 +26,7 @@ pub struct OutputFile {
     pub contents: Vec<u8>,
 }
 
-struct Renderer<'a> {
+pub struct Renderer<'a> {
     theme: &'a Theme,
     display_dir: String,
     /// `site` and `t`, the same for every page: built once, cloned cheaply
@@ -68,6 +68,37 @@ pub struct RenderedSite {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Which outputs to render (revision pages aside): all of them for a
+/// build, only those a change touched for `twn serve`.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Pages by site index; `None` renders every page.
+    pub pages: Option<Vec<usize>>,
+    /// Collection indexes by name; `None` renders every one.
+    pub collections: Option<Vec<String>>,
+    pub home: bool,
+    pub not_found: bool,
+    pub redirects: bool,
+    pub recent: bool,
+    pub charts: bool,
+    pub sitemap: bool,
+}
+
+impl Selection {
+    pub fn everything() -> Selection {
+        Selection {
+            pages: None,
+            collections: None,
+            home: true,
+            not_found: true,
+            redirects: true,
+            recent: true,
+            charts: true,
+            sitemap: true,
+        }
+    }
+}
+
 /// Renders everything; `progress` is told of every page rendered.
 pub fn render_site(
     site: &Site,
@@ -77,38 +108,71 @@ pub fn render_site(
     cache_inputs: &CacheInputs,
     with_revisions: bool,
 ) -> Result<RenderedSite, Vec<Diagnostic>> {
-    let mut base = tera::Context::new();
-    base.insert("site", &site_context(site));
-    base.insert("t", &theme.strings);
-    // Only old versions set it; templates test it without `is defined`.
-    base.insert("version", &false);
-    let renderer = Renderer {
-        theme,
-        display_dir: format!("themes/{}", site.config.theme),
-        base,
-    };
+    let renderer = Renderer::new(site, theme);
     // Built once: pages mention each other often.
     let summaries = &page_summaries(site);
-    let pages: Vec<Result<OutputFile, Diagnostic>> = (0..site.pages.len())
+    let mut files = render_selected(
+        &renderer,
+        site,
+        summaries,
+        &Selection::everything(),
+        progress,
+    )?;
+    let history = if with_revisions {
+        revisions::render_revisions(&renderer, site, summaries, cache, cache_inputs)
+    } else {
+        revisions::RevisionOutput::default()
+    };
+    files.extend(history.files);
+    Ok(RenderedSite {
+        files,
+        revision_dirs: history.dirs,
+        versions_rendered: history.versions_rendered,
+        versions_from_cache: history.versions_from_cache,
+        warnings: history.warnings,
+    })
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &Site, theme: &'a Theme) -> Renderer<'a> {
+        let mut base = tera::Context::new();
+        base.insert("site", &site_context(site));
+        base.insert("t", &theme.strings);
+        // Only old versions set it; templates test it without `is defined`.
+        base.insert("version", &false);
+        Renderer {
+            theme,
+            display_dir: format!("themes/{}", site.config.theme),
+            base,
+        }
+    }
+}
+
+/// Renders the outputs `selection` names; `summaries` are every page's.
+pub fn render_selected(
+    renderer: &Renderer,
+    site: &Site,
+    summaries: &[Value],
+    selection: &Selection,
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let home_page = site.index.page_at("");
+    let mut page_indexes: Vec<usize> = match &selection.pages {
+        None => (0..site.pages.len()).collect(),
+        Some(pages) => pages.clone(),
+    };
+    if selection.home
+        && let Some(home) = home_page
+        && !page_indexes.contains(&home)
+    {
+        page_indexes.push(home);
+    }
+    let pages: Vec<Result<OutputFile, Diagnostic>> = page_indexes
         .into_par_iter()
         .map(|i| {
-            let page = &site.pages[i];
-            let template = if page.is_home() {
-                "home.html".to_owned()
-            } else {
-                theme.page_template(page.collection.as_deref())
-            };
-            let extra = if page.is_home() {
-                home_extra(site, summaries)
-            } else {
-                Vec::new()
-            };
-            let html = renderer.render(&template, page_context(site, summaries, i), &extra)?;
+            let file = render_page(renderer, site, summaries, i);
             progress.inc(1);
-            Ok(OutputFile {
-                path: format!("{}index.html", page.url_path),
-                contents: html.into_bytes(),
-            })
+            file
         })
         .collect();
     let mut files = Vec::with_capacity(pages.len() + 16);
@@ -119,39 +183,94 @@ pub fn render_site(
             Err(d) => problems.push(d),
         }
     }
-    let mut other = || -> Result<(), Diagnostic> {
-        if site.index.page_at("").is_none() {
-            let page = json!({"title": site.config.title, "url": site.base_path, "content": "", "breadcrumbs": [], "toc": [], "backlinks": [], "backrefs": [], "fields": [], "edit_url": "", "f": {}});
-            let html = renderer.render("home.html", page, &home_extra(site, summaries))?;
-            files.push(OutputFile {
-                path: "index.html".into(),
-                contents: html.into_bytes(),
-            });
+    if let Err(d) = render_other(renderer, site, summaries, selection, &mut files) {
+        problems.push(d);
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The output file of page `i`.
+pub fn page_output_path(site: &Site, i: usize) -> String {
+    format!("{}index.html", site.pages[i].url_path)
+}
+
+fn render_page(
+    renderer: &Renderer,
+    site: &Site,
+    summaries: &[Value],
+    i: usize,
+) -> Result<OutputFile, Diagnostic> {
+    let page = &site.pages[i];
+    let (template, extra) = if page.is_home() {
+        ("home.html".to_owned(), home_extra(site, summaries))
+    } else {
+        (
+            renderer.theme.page_template(page.collection.as_deref()),
+            Vec::new(),
+        )
+    };
+    let html = renderer.render(&template, page_context(site, summaries, i), &extra)?;
+    Ok(OutputFile {
+        path: page_output_path(site, i),
+        contents: html.into_bytes(),
+    })
+}
+
+/// Everything that is not one page's own: indexes, the generated home
+/// page, 404, redirects, recent changes, org charts and the sitemap.
+fn render_other(
+    renderer: &Renderer,
+    site: &Site,
+    summaries: &[Value],
+    selection: &Selection,
+    files: &mut Vec<OutputFile>,
+) -> Result<(), Diagnostic> {
+    if selection.home && site.index.page_at("").is_none() {
+        let page = json!({"title": site.config.title, "url": site.base_path, "content": "", "breadcrumbs": [], "toc": [], "backlinks": [], "backrefs": [], "fields": [], "edit_url": "", "f": {}});
+        let html = renderer.render("home.html", page, &home_extra(site, summaries))?;
+        files.push(OutputFile {
+            path: "index.html".into(),
+            contents: html.into_bytes(),
+        });
+    }
+    for (name, collection) in &site.config.collections {
+        if selection
+            .collections
+            .as_ref()
+            .is_some_and(|names| !names.contains(name))
+        {
+            continue;
         }
-        for (name, collection) in &site.config.collections {
-            let mut members: Vec<usize> = site.collection_pages(name).collect();
-            sort_members(site, &mut members, collection.sort_by.as_deref());
-            let listed: Vec<Value> = members.iter().map(|&i| summaries[i].clone()).collect();
-            let page = json!({
-                "title": collection.title,
-                "url": format!("{}{name}/", site.base_path),
-                "description": collection.description.clone().unwrap_or_default(),
-                "breadcrumbs": context::breadcrumbs(site, None),
-                "name": name,
-                "singular": collection.singular,
-            });
-            let html = renderer.render("list.html", page, &[("pages", Value::Array(listed))])?;
-            files.push(OutputFile {
-                path: format!("{name}/index.html"),
-                contents: html.into_bytes(),
-            });
-        }
-        let not_found = json!({"title": theme.strings.get("not_found_title").cloned().unwrap_or_default(), "url": format!("{}404.html", site.base_path)});
+        let mut members: Vec<usize> = site.collection_pages(name).collect();
+        sort_members(site, &mut members, collection.sort_by.as_deref());
+        let listed: Vec<Value> = members.iter().map(|&i| summaries[i].clone()).collect();
+        let page = json!({
+            "title": collection.title,
+            "url": format!("{}{name}/", site.base_path),
+            "description": collection.description.clone().unwrap_or_default(),
+            "breadcrumbs": context::breadcrumbs(site, None),
+            "name": name,
+            "singular": collection.singular,
+        });
+        let html = renderer.render("list.html", page, &[("pages", Value::Array(listed))])?;
+        files.push(OutputFile {
+            path: format!("{name}/index.html"),
+            contents: html.into_bytes(),
+        });
+    }
+    if selection.not_found {
+        let not_found = json!({"title": renderer.string("not_found_title"), "url": format!("{}404.html", site.base_path)});
         let html = renderer.render("404.html", not_found, &[])?;
         files.push(OutputFile {
             path: "404.html".into(),
             contents: html.into_bytes(),
         });
+    }
+    if selection.redirects {
         for (from, i) in old_urls(site) {
             let page = &site.pages[i];
             let target = json!({"title": page.front.title, "url": site.url(i), "absolute_url": format!("{}/{}", site.config.origin_and_base(), page.url_path)});
@@ -161,6 +280,8 @@ pub fn render_site(
                 contents: html.into_bytes(),
             });
         }
+    }
+    if selection.recent {
         let changes = recent::recent_changes(site);
         let title = renderer.string("recent_title");
         let page = json!({
@@ -187,51 +308,23 @@ pub fn render_site(
             )
             .into_bytes(),
         });
-        files.extend(orgchart::render_charts(&renderer, site, summaries)?);
+    }
+    if selection.charts {
+        files.extend(orgchart::render_charts(renderer, site, summaries)?);
+    }
+    if selection.sitemap {
         files.push(OutputFile {
             path: "sitemap.xml".into(),
             contents: sitemap::sitemap(site).into_bytes(),
         });
-        Ok(())
-    };
-    if let Err(d) = other() {
-        problems.push(d);
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let history = if with_revisions {
-        // Revision pages are cached by what made them: not page counts,
-        // which change with every new page.
-        let mut stable_site = site_context(site);
-        if let Some(collections) = stable_site["collections"].as_array_mut() {
-            for collection in collections {
-                if let Some(fields) = collection.as_object_mut() {
-                    fields.remove("count");
-                }
-            }
-        }
-        let mut base = renderer.base.clone();
-        base.insert("site", &stable_site);
-        let revision_renderer = Renderer { base, ..renderer };
-        revisions::render_revisions(&revision_renderer, site, summaries, cache, cache_inputs)
-    } else {
-        revisions::RevisionOutput::default()
-    };
-    files.extend(history.files);
-    Ok(RenderedSite {
-        files,
-        revision_dirs: history.dirs,
-        versions_rendered: history.versions_rendered,
-        versions_from_cache: history.versions_from_cache,
-        warnings: history.warnings,
-    })
+    Ok(())
 }
 
 /// URLs that lead to a page without being its own: its aliases and every
 /// place its file had before a rename. An old place now taken by another
 /// page belongs to that page.
-fn old_urls(site: &Site) -> Vec<(String, usize)> {
+pub fn old_urls(site: &Site) -> Vec<(String, usize)> {
     let mut seen = std::collections::HashSet::new();
     let mut urls = Vec::new();
     for (i, page) in site.pages.iter().enumerate() {
@@ -286,7 +379,21 @@ fn home_extra(site: &Site, summaries: &[Value]) -> Vec<(&'static str, Value)> {
         .take(5)
         .map(|i| summaries[i].clone())
         .collect();
-    vec![("latest", Value::Array(latest))]
+    // Counts live here, not in `site`: they change with every new page,
+    // and every page would then depend on every other.
+    let mut collections = site_context(site)["collections"].take();
+    for (listed, name) in collections
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+        .zip(site.config.collections.keys())
+    {
+        listed["count"] = json!(site.collection_pages(name).count());
+    }
+    vec![
+        ("latest", Value::Array(latest)),
+        ("collections", collections),
+    ]
 }
 
 /// Sorts pages by a field (dates newest first, else ascending) then title.

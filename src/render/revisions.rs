@@ -110,6 +110,35 @@ pub(super) fn render_revisions(
     all
 }
 
+/// The history page, old versions and diffs of page `i` alone: what
+/// `twn serve` renders when a reader first asks for one of them.
+pub fn render_page_revisions(
+    renderer: &Renderer,
+    site: &Site,
+    summaries: &[Value],
+    cache: &RevisionCache,
+    inputs: &CacheInputs,
+    i: usize,
+) -> RevisionOutput {
+    let Some(history) = &site.history else {
+        return RevisionOutput::default();
+    };
+    if site.revisions(i).is_empty() {
+        return RevisionOutput::default();
+    }
+    let job = PageJob {
+        renderer,
+        site,
+        history,
+        summaries,
+        cache,
+        inputs,
+    };
+    let out = job.page(&history.reader(), i);
+    cache.save();
+    out
+}
+
 /// Where a revision page came from.
 enum Origin {
     Cache,

@@ -27,6 +27,8 @@ pub struct Theme {
     pub fingerprint: String,
     pub strings: IndexMap<String, String>,
     pub static_dir: PathBuf,
+    /// Every template's name and text, for telling which ones a change reached.
+    pub templates: Vec<(String, String)>,
 }
 
 impl Theme {
@@ -136,6 +138,7 @@ impl Theme {
                 tera,
                 strings,
                 static_dir: theme_dir.join("static"),
+                templates: sources.into_iter().map(|(n, f)| (n, f.text)).collect(),
             })
         } else {
             Err(problems)
