@@ -11,6 +11,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod history;
+pub mod live;
 pub mod markdown;
 pub mod orgchart;
 pub mod output;

@@ -60,6 +60,12 @@ enum Command {
         bind: std::net::IpAddr,
         #[arg(long)]
         drafts: bool,
+        /// Kijk regelmatig zelf naar de bestanden: voor netwerkschijven, WSL en containers.
+        #[arg(long)]
+        poll: bool,
+        /// Open de voorvertoning in de browser.
+        #[arg(long)]
+        open: bool,
     },
     /// Maakt een nieuwe pagina met de verplichte velden.
     New {
@@ -88,11 +94,19 @@ fn main() -> ExitCode {
             run_build(cli.root, Some(out_dir), base_url, checking, styled)
         }
         Command::Check { checking } => run_build(cli.root, None, None, checking, styled),
-        Command::Serve { port, bind, drafts } => match twn::serve::serve(twn::serve::ServeOptions {
+        Command::Serve {
+            port,
+            bind,
+            drafts,
+            poll,
+            open,
+        } => match twn::serve::serve(twn::serve::ServeOptions {
             site_root: cli.root,
             bind,
             port,
             drafts,
+            poll,
+            open,
         }) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {

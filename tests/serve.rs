@@ -1,54 +1,302 @@
 //! `twn serve` as a reader and an editor meet it: the real binary on a free
-//! loopback port, real HTTP requests, real edits on disk.
+//! loopback port, real HTTP requests, real edits on disk, and a client
+//! that waits for the reload event and then fetches the page, as a tab does.
 
 mod common;
 use common::TestSite;
-use common::server::{get, start, wait_for};
+use common::server::{events, get, raw, start, wait_for};
+
+const ALMELO: &str = "content/organisatie/almelo.md";
+
+fn almelo(text: &str) -> String {
+    format!("---\ntitle: Almelo\ntype: gemeente\n---\n\n{text}\n")
+}
 
 #[test]
-fn serves_pages_with_live_reload_and_refuses_paths_outside_the_site() {
+fn serves_from_memory_with_the_right_types_and_refuses_paths_outside_the_site() {
     let site = TestSite::new();
+    site.write_bytes("content/organisatie/almelo/kaart.png", b"\x89PNG\r\n");
+    std::fs::rename(
+        site.path(ALMELO),
+        site.path("content/organisatie/almelo/index.md"),
+    )
+    .unwrap();
+    site.write_bodies("  - id: team\n    name: Kernteam\n");
     let server = start(&site);
     let body = wait_for(&server, "/organisatie/almelo/", 200);
     assert!(body.contains("<h1>Almelo</h1>"));
-    assert!(
-        body.contains("EventSource(\"/__twn/reload\")"),
-        "live reload script injected"
+    assert!(body.contains("/__twn/reload?since="), "live reload script");
+    for (path, content_type) in [
+        ("/static/style.css", "text/css; charset=utf-8"),
+        ("/organisatie/almelo/kaart.png", "image/png"),
+        (
+            "/regio/twents-waternet/organisatie/organogram.svg",
+            "image/svg+xml",
+        ),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        (
+            "/recente-wijzigingen/atom.xml",
+            "application/atom+xml; charset=utf-8",
+        ),
+        ("/organisatie/", "text/html; charset=utf-8"),
+    ] {
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let (status, response) = raw(&server, &request);
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            response.contains(&format!("content-type: {content_type}\r\n")),
+            "{path}: {response}"
+        );
+    }
+    let (status, response) = get(&server, "/organisatie/almelo");
+    assert_eq!(status, 301);
+    assert!(response.contains("location: /organisatie/almelo/\r\n"));
+    let (status, head) = raw(
+        &server,
+        "HEAD /organisatie/almelo/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     );
-    assert!(body.contains(r#"href="/static/style.css""#), "{body}");
-    let (status, css) = get(&server, "/static/style.css");
     assert_eq!(status, 200);
-    assert!(css.contains("content-type: text/css"), "{css}");
+    assert!(!head.contains("<h1>"), "HEAD has no body");
+    let (status, _) = raw(
+        &server,
+        "POST /organisatie/almelo/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 405, "only GET and HEAD");
     for outside in [
         "/../twn.yaml",
+        "/../../../../etc/passwd",
         "/%2e%2e/twn.yaml",
         "/static/%2E%2E/%2e%2e/twn.yaml",
+        "/static/..%2f..%2ftwn.yaml",
+        "/static/%2f..%2ftwn.yaml",
+        "/static/..\\..\\twn.yaml",
+        "/static/%5c..%5ctwn.yaml",
+        "//etc/passwd",
+        "/C:/Windows/win.ini",
+        "/twn.yaml%00.html",
+        "/content/organisatie/almelo/index.md",
+        "/twn.yaml",
     ] {
-        assert_eq!(get(&server, outside).0, 400, "{outside}");
+        let request = format!("GET {outside} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let (status, response) = raw(&server, &request);
+        assert!(
+            status == 400 || status == 404,
+            "{outside}: {status}\n{response}"
+        );
+        assert!(
+            !response.contains("collections:") && !response.contains("root:"),
+            "{outside} leaked a file:\n{response}"
+        );
     }
     assert_eq!(get(&server, "/bestaat-niet/").0, 404);
     assert!(
         !site.path("public").exists(),
-        "the preview does not touch public/"
+        "serve does not touch public/"
+    );
+    site.build_ok();
+    let built = site.read("public/organisatie/almelo/index.html");
+    assert!(!built.contains("__twn"), "twn build has no reload script");
+}
+
+#[test]
+fn edits_creations_renames_deletions_and_atomic_saves_reach_open_tabs() {
+    let site = TestSite::new();
+    let server = start(&site);
+    wait_for(&server, "/", 200);
+    let mut tab = events(&server);
+
+    site.write(ALMELO, &almelo("Een nieuwe zin over Almelo."));
+    tab.reload_of("/organisatie/almelo/");
+    let (_, page) = get(&server, "/organisatie/almelo/");
+    assert!(page.contains("Een nieuwe zin over Almelo."), "{page}");
+
+    site.write(
+        "content/werkplaats/afkoppelen.md",
+        "---\ntitle: Afkoppelen\nregio: twents-waternet\nperiod: \"2025\"\n---\n\nMet [[Almelo]].\n",
+    );
+    let event = tab.reload_of("/werkplaats/afkoppelen/");
+    assert!(
+        event["paths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "/organisatie/almelo/"),
+        "the page it links to gets a backlink: {event}"
+    );
+    assert!(
+        get(&server, "/werkplaats/afkoppelen/")
+            .1
+            .contains("<h1>Afkoppelen</h1>")
+    );
+    assert!(
+        get(&server, "/organisatie/almelo/")
+            .1
+            .contains("/werkplaats/afkoppelen/")
+    );
+
+    // An atomic save: a temporary file renamed over the page.
+    let temporary = site.path("content/organisatie/.almelo.md.tmp");
+    std::fs::write(&temporary, almelo("Atomisch opgeslagen.")).unwrap();
+    std::fs::rename(&temporary, site.path(ALMELO)).unwrap();
+    tab.reload_of("/organisatie/almelo/");
+    assert!(
+        get(&server, "/organisatie/almelo/")
+            .1
+            .contains("Atomisch opgeslagen.")
+    );
+
+    // Vim's way: the old file moved aside, a new one written, the old removed.
+    let backup = site.path("content/organisatie/almelo.md~");
+    std::fs::rename(site.path(ALMELO), &backup).unwrap();
+    std::fs::write(site.path(ALMELO), almelo("Zoals vim opslaat.")).unwrap();
+    std::fs::remove_file(&backup).unwrap();
+    tab.reload_of("/organisatie/almelo/");
+    assert!(
+        get(&server, "/organisatie/almelo/")
+            .1
+            .contains("Zoals vim opslaat.")
+    );
+
+    std::fs::rename(
+        site.path("content/werkplaats/afkoppelen.md"),
+        site.path("content/werkplaats/regenwater-afkoppelen.md"),
+    )
+    .unwrap();
+    tab.reload_of("/werkplaats/regenwater-afkoppelen/");
+    assert_eq!(get(&server, "/werkplaats/regenwater-afkoppelen/").0, 200);
+    assert_eq!(
+        get(&server, "/werkplaats/afkoppelen/").0,
+        404,
+        "the old URL is gone"
+    );
+
+    std::fs::create_dir_all(site.path("content/werkplaats/nieuw")).unwrap();
+    site.write(
+        "content/werkplaats/nieuw/index.md",
+        "---\ntitle: In een map\nregio: twents-waternet\nperiod: \"2026\"\n---\n\nNieuw.\n",
+    );
+    tab.reload_of("/werkplaats/nieuw/");
+    assert!(
+        get(&server, "/werkplaats/nieuw/")
+            .1
+            .contains("<h1>In een map</h1>")
+    );
+
+    std::fs::remove_file(site.path("content/werkplaats/regenwater-afkoppelen.md")).unwrap();
+    tab.reload_of("/werkplaats/regenwater-afkoppelen/");
+    assert_eq!(get(&server, "/werkplaats/regenwater-afkoppelen/").0, 404);
+    assert!(
+        !get(&server, "/organisatie/almelo/")
+            .1
+            .contains("regenwater-afkoppelen")
+    );
+
+    // A deleted page that others link to: the links become errors.
+    std::fs::remove_file(site.path(ALMELO)).unwrap();
+    let event = tab.until(|e| e["error"].is_string());
+    let error = event["error"].as_str().unwrap();
+    assert!(
+        error.contains("content/regio/twents-waternet.md"),
+        "{error}"
+    );
+    assert!(error.contains("[[Almelo]]"), "{error}");
+    site.write(ALMELO, &almelo("Terug."));
+    let event = tab.reload_of("/organisatie/almelo/");
+    assert!(event["error"].is_null(), "{event}");
+    assert!(get(&server, "/organisatie/almelo/").1.contains("Terug."));
+}
+
+#[test]
+fn a_bad_edit_shows_an_overlay_over_the_last_good_page_until_it_is_fixed() {
+    let site = TestSite::new();
+    let server = start(&site);
+    wait_for(&server, "/", 200);
+    let mut tab = events(&server);
+    site.write(ALMELO, "---\ntitle: Almelo\ntype: dorp\n---\n");
+    let event = tab.until(|e| e["error"].is_string());
+    let error = event["error"].as_str().unwrap();
+    assert!(
+        error.contains("content/organisatie/almelo.md:3:7"),
+        "{error}"
+    );
+    assert!(error.contains("type: dorp"), "the source line: {error}");
+    assert!(
+        error.contains("`dorp` is geen toegestane waarde"),
+        "{error}"
+    );
+    let (status, page) = get(&server, "/organisatie/almelo/");
+    assert_eq!(status, 200, "the last good site is still served");
+    assert!(page.contains("<h1>Almelo</h1>"));
+    assert!(
+        page.contains("<div id=\"twn-fout\" role=\"alert\""),
+        "{page}"
+    );
+    assert!(page.contains("content/organisatie/almelo.md:3:7"));
+
+    site.write(ALMELO, &almelo("Hersteld."));
+    let event = tab.reload_of("/organisatie/almelo/");
+    assert!(event["error"].is_null(), "the overlay goes: {event}");
+    let (_, page) = get(&server, "/organisatie/almelo/");
+    assert!(page.contains("Hersteld."));
+    assert!(!page.contains("<div id=\"twn-fout\""));
+}
+
+#[test]
+fn a_template_edit_rerenders_the_pages_that_use_it() {
+    let site = TestSite::new();
+    let server = start(&site);
+    wait_for(&server, "/", 200);
+    let mut tab = events(&server);
+    let template = site.read("themes/default/templates/page.html").replacen(
+        "{% block main %}",
+        "{% block main %}<p>Sjabloon bijgewerkt</p>",
+        1,
+    );
+    site.write("themes/default/templates/page.html", &template);
+    let event = tab.reload_of("/organisatie/almelo/");
+    let paths: Vec<&str> = event["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
+    assert!(!paths.contains(&"/sitemap.xml"), "{paths:?}");
+    assert!(
+        !paths.contains(&"/organisatie/"),
+        "lists use list.html: {paths:?}"
+    );
+    assert!(
+        get(&server, "/organisatie/almelo/")
+            .1
+            .contains("Sjabloon bijgewerkt")
+    );
+    assert!(
+        !get(&server, "/organisatie/")
+            .1
+            .contains("Sjabloon bijgewerkt")
     );
 }
 
 #[test]
-fn a_bad_edit_shows_the_error_in_the_browser_and_a_fix_brings_the_site_back() {
+fn history_pages_are_served_and_a_changed_setting_reloads_everything() {
     let site = TestSite::new();
+    site.git_init();
+    site.commit_all(
+        "Almelo toegevoegd",
+        ("Anna", "anna@example.org"),
+        "2024-03-01T10:00:00+01:00",
+    );
     let server = start(&site);
-    wait_for(&server, "/", 200);
-    site.write(
-        "content/organisatie/almelo.md",
-        "---\ntitle: Almelo\ntype: dorp\n---\n",
-    );
-    let body = wait_for(&server, "/organisatie/almelo/", 500);
-    assert!(body.contains("content/organisatie/almelo.md:3:7"), "{body}");
-    assert!(body.contains("`dorp` is geen toegestane waarde"), "{body}");
-    site.write(
-        "content/organisatie/almelo.md",
-        "---\ntitle: Almelo hersteld\ntype: gemeente\n---\n",
-    );
-    let body = wait_for(&server, "/organisatie/almelo/", 200);
-    assert!(body.contains("<h1>Almelo hersteld</h1>"), "{body}");
+    let history = wait_for(&server, "/organisatie/almelo/geschiedenis/", 200);
+    assert!(history.contains("Almelo toegevoegd"), "{history}");
+    assert!(!history.contains("anna@example.org"));
+    let mut tab = events(&server);
+    let config = site
+        .read("twn.yaml")
+        .replace("title: Testwiki", "title: Proefwiki");
+    site.write("twn.yaml", &config);
+    let event = tab.until(|e| e["all"] == true);
+    assert!(event["error"].is_null());
+    assert!(get(&server, "/").1.contains("Proefwiki"));
+    assert!(wait_for(&server, "/organisatie/almelo/geschiedenis/", 200).contains("Proefwiki"));
 }

@@ -74,3 +74,78 @@ pub fn wait_for(server: &Server, path: &str, status: u16) -> String {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// A raw request line and headers, sent as they are: for requests an HTTP
+/// library would clean up. Returns the status code and the whole response.
+pub fn raw(server: &Server, request: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, response)
+}
+
+/// The reload events a tab receives, read as they come.
+pub struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+/// Listens for reload events, from the server's current state on.
+pub fn events(server: &Server) -> Events {
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    // HTTP/1.0: the stream comes without chunked encoding.
+    write!(stream, "GET /__twn/reload HTTP/1.0\r\n\r\n").unwrap();
+    let mut events = Events {
+        reader: BufReader::new(stream),
+    };
+    events.next();
+    events
+}
+
+impl Events {
+    /// The next event's data.
+    pub fn next(&mut self) -> serde_json::Value {
+        loop {
+            let mut line = String::new();
+            let read = self.reader.read_line(&mut line).expect("an event in time");
+            assert!(read > 0, "the event stream ended");
+            if let Some(data) = line.trim_end().strip_prefix("data: ") {
+                return serde_json::from_str(data).unwrap();
+            }
+        }
+    }
+
+    /// Waits for an event that reloads the tab showing `path`.
+    pub fn reload_of(&mut self, path: &str) -> serde_json::Value {
+        self.until(|event| {
+            event["all"] == true
+                || event["paths"]
+                    .as_array()
+                    .is_some_and(|paths| paths.iter().any(|p| p == path))
+        })
+    }
+
+    /// Waits for an event that `wanted` accepts.
+    pub fn until(&mut self, wanted: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let event = self.next();
+            if wanted(&event) {
+                return event;
+            }
+            assert!(Instant::now() < deadline, "no such event; last: {event}");
+        }
+    }
+}

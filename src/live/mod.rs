@@ -1,0 +1,401 @@
+//! The site as `twn serve` keeps it in memory: pages parsed once, the
+//! resolved site, and every rendered output. A change re-reads only the
+//! files it names, resolves again only what it can reach, and renders only
+//! the outputs whose inputs changed. Nothing is written to `public/`.
+
+mod changes;
+mod facts;
+mod render;
+pub mod store;
+mod templates;
+
+pub use changes::ChangeSet;
+pub use store::{Reload, Store};
+
+use crate::build::settings_fingerprint;
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::history::PageHistory;
+use crate::page::{CONTENT_DIR, Page, discover, load_page};
+use crate::render::context::{page_summaries, page_summary};
+use crate::render::theme::{REQUIRED_TEMPLATES, Theme};
+use crate::resolve::{Site, resolve_by_page};
+use crate::revision_cache::RevisionCache;
+use facts::PageFacts;
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use templates::TemplatePrints;
+
+#[derive(Debug, Clone)]
+pub struct LiveOptions {
+    pub site_root: PathBuf,
+    /// Where the preview is served, e.g. `http://127.0.0.1:1111/`.
+    pub base_url: String,
+    pub drafts: bool,
+}
+
+/// Changes read but not yet rendered: they pile up while the site has
+/// errors and are rendered together once it has none.
+#[derive(Debug, Default)]
+struct Pending {
+    everything: bool,
+    /// Pages came, went or were resolved again: compare every page's facts.
+    whole_site: bool,
+    pages: BTreeSet<String>,
+    templates: HashSet<String>,
+    static_files: bool,
+}
+
+/// What one change did, for the terminal.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Outputs that changed, appeared or went.
+    pub outputs_changed: usize,
+    /// Errors that keep the change from the browser, as the terminal shows them.
+    pub errors: Option<Diagnostics>,
+}
+
+pub struct LiveSite {
+    options: LiveOptions,
+    config: SiteConfig,
+    theme: Theme,
+    prints: TemplatePrints,
+    settings: String,
+    cache: RevisionCache,
+    site: Site,
+    summaries: Vec<Value>,
+    assets: Vec<(PathBuf, String)>,
+    /// Every Markdown file read, with its problems (a draft left out or a
+    /// file that cannot be read has problems but no page).
+    load_problems: HashMap<String, Vec<Diagnostic>>,
+    index_problems: Vec<Diagnostic>,
+    /// By site index: problems of each page's links and references.
+    page_problems: Vec<Vec<Diagnostic>>,
+    setup_problems: Vec<Diagnostic>,
+    theme_problems: Vec<Diagnostic>,
+    render_problems: Vec<Diagnostic>,
+    /// Each page's facts as last rendered, by its path below `content/`.
+    rendered: HashMap<String, PageFacts>,
+    redirect_outputs: HashSet<String>,
+    chart_outputs: HashSet<String>,
+    pending: Pending,
+    store: Arc<RwLock<Store>>,
+}
+
+impl LiveSite {
+    /// Reads the whole site; fails only when settings or theme cannot be
+    /// read. Content errors are kept and reported by [`LiveSite::render`].
+    pub fn open(
+        options: LiveOptions,
+        store: Arc<RwLock<Store>>,
+    ) -> Result<(LiveSite, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let root = &options.site_root;
+        let mut config = SiteConfig::load(root)?;
+        config.base_url = options.base_url.clone();
+        let theme = Theme::load(root, &config.theme, &config.language)?;
+        let content = discover(root);
+        let loaded: Vec<(String, Option<Page>, Vec<Diagnostic>)> = content
+            .markdown
+            .par_iter()
+            .map(|(path, content_path)| {
+                let (page, problems) = load_page(&config, path, content_path, options.drafts);
+                (content_path.clone(), page, problems)
+            })
+            .collect();
+        let mut load_problems = HashMap::with_capacity(loaded.len());
+        let mut pages = Vec::with_capacity(loaded.len());
+        for (content_path, page, problems) in loaded {
+            pages.extend(page);
+            load_problems.insert(content_path, problems);
+        }
+        let mut warnings = Vec::new();
+        let history = match crate::history::read(root) {
+            Ok(read) => {
+                warnings.extend(read.warnings);
+                read.history
+            }
+            Err(problem) => {
+                warnings.push(problem);
+                None
+            }
+        };
+        let mut index_problems = Vec::new();
+        let (mut site, page_problems) = resolve_by_page(config.clone(), pages, &mut index_problems);
+        if let Some(history) = history {
+            site.attach_history(history, root);
+        }
+        let summaries = page_summaries(&site);
+        let settings = settings_fingerprint(root, &config, options.drafts);
+        let live = LiveSite {
+            prints: TemplatePrints::of(&theme.templates),
+            cache: RevisionCache::open(root),
+            settings,
+            config,
+            theme,
+            site,
+            summaries,
+            assets: content.assets,
+            load_problems,
+            index_problems,
+            page_problems,
+            setup_problems: Vec::new(),
+            theme_problems: Vec::new(),
+            render_problems: Vec::new(),
+            rendered: HashMap::new(),
+            redirect_outputs: HashSet::new(),
+            chart_outputs: HashSet::new(),
+            pending: Pending {
+                everything: true,
+                ..Pending::default()
+            },
+            store,
+            options,
+        };
+        Ok((live, warnings))
+    }
+
+    pub fn theme_name(&self) -> &str {
+        &self.config.theme
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.site.pages.len()
+    }
+
+    /// Takes in a burst of changes and renders what they reached.
+    pub fn apply(&mut self, changes: &ChangeSet) -> Outcome {
+        if changes.config {
+            match LiveSite::open(self.options.clone(), Arc::clone(&self.store)) {
+                Ok((fresh, _)) => *self = fresh,
+                Err(problems) => {
+                    self.setup_problems = problems;
+                    return self.render();
+                }
+            }
+        }
+        if changes.theme {
+            self.reload_theme();
+        }
+        if changes.theme_static || changes.assets || changes.rescan {
+            self.pending.static_files = true;
+        }
+        self.read_pages(&changes.pages, changes.rescan || changes.assets);
+        self.render()
+    }
+
+    fn reload_theme(&mut self) {
+        let root = &self.options.site_root;
+        match Theme::load(root, &self.config.theme, &self.config.language) {
+            Ok(theme) => {
+                let prints = TemplatePrints::of(&theme.templates);
+                let collections = &self.config.collections;
+                let changes = self.prints.changes(&prints, |name| {
+                    REQUIRED_TEMPLATES.contains(&name)
+                        || name
+                            .strip_suffix(".html")
+                            .is_some_and(|c| collections.contains_key(c))
+                });
+                if changes.untraceable || theme.strings != self.theme.strings {
+                    self.pending.everything = true;
+                }
+                self.pending.templates.extend(changes.changed);
+                self.theme = theme;
+                self.prints = prints;
+                self.theme_problems.clear();
+            }
+            Err(problems) => self.theme_problems = problems,
+        }
+    }
+
+    /// Reads the changed Markdown files again. An edit that leaves what
+    /// other pages can link to alone is resolved for that page only;
+    /// anything else resolves the whole site again.
+    fn read_pages(&mut self, changed: &BTreeSet<String>, rescan: bool) {
+        let root = self.options.site_root.join(CONTENT_DIR);
+        let mut whole_site = rescan;
+        let mut read_again = BTreeSet::new();
+        for content_path in changed {
+            let file = root.join(content_path);
+            let existing = self.site.index.page_of_source(content_path);
+            let (Some(i), true) = (existing, file.is_file()) else {
+                whole_site = true;
+                read_again.insert(content_path.clone());
+                continue;
+            };
+            let (page, problems) =
+                load_page(&self.config, &file, content_path, self.options.drafts);
+            let Some(page) = page else {
+                whole_site = true;
+                read_again.insert(content_path.clone());
+                continue;
+            };
+            if page.source.text == self.site.pages[i].source.text
+                && page.modified == self.site.pages[i].modified
+            {
+                continue;
+            }
+            self.load_problems.insert(content_path.clone(), problems);
+            match self.site.replace_page(i, page) {
+                Ok(problems) => {
+                    self.page_problems[i] = problems;
+                    self.refresh_history(i);
+                    self.summaries[i] = page_summary(&self.site, i);
+                }
+                Err(_) => {
+                    whole_site = true;
+                    read_again.insert(content_path.clone());
+                }
+            }
+            self.pending.pages.insert(content_path.clone());
+        }
+        if whole_site {
+            self.resolve_again(&read_again);
+        }
+    }
+
+    fn refresh_history(&mut self, i: usize) {
+        let Some(history) = &self.site.history else {
+            return;
+        };
+        let page = &self.site.pages[i];
+        let file = self.options.site_root.join(&page.source.display_path);
+        let fresh = history.for_pages(rayon::iter::once((
+            page.content_path.as_str(),
+            file.as_path(),
+        )));
+        if let Some(fresh) = fresh.into_iter().next() {
+            self.site.page_history[i] = fresh;
+        }
+    }
+
+    /// Looks at every file again, reads the new and changed ones, and
+    /// resolves the whole site.
+    fn resolve_again(&mut self, read_again: &BTreeSet<String>) {
+        let root = &self.options.site_root;
+        let content = discover(root);
+        let present: HashSet<&str> = content.markdown.iter().map(|(_, p)| p.as_str()).collect();
+        self.load_problems
+            .retain(|path, _| present.contains(path.as_str()));
+        let to_read: Vec<&(PathBuf, String)> = content
+            .markdown
+            .iter()
+            .filter(|(_, p)| read_again.contains(p) || !self.load_problems.contains_key(p))
+            .collect();
+        let config = &self.config;
+        let drafts = self.options.drafts;
+        let mut fresh: HashMap<String, Option<Page>> = HashMap::with_capacity(to_read.len());
+        let read: Vec<_> = to_read
+            .par_iter()
+            .map(|(file, content_path)| {
+                (content_path, load_page(config, file, content_path, drafts))
+            })
+            .collect();
+        for (content_path, (page, problems)) in read {
+            self.load_problems.insert(content_path.clone(), problems);
+            fresh.insert(content_path.clone(), page);
+        }
+        let history = self.site.history.take();
+        let old_history: Vec<PageHistory> = std::mem::take(&mut self.site.page_history);
+        let mut old: HashMap<String, (Page, Option<PageHistory>)> = HashMap::new();
+        let mut old_history = old_history.into_iter();
+        for page in std::mem::take(&mut self.site.pages) {
+            old.insert(page.content_path.clone(), (page, old_history.next()));
+        }
+        let mut pages = Vec::with_capacity(content.markdown.len());
+        let mut kept_history = Vec::with_capacity(content.markdown.len());
+        for (_, content_path) in &content.markdown {
+            let page = match fresh.remove(content_path) {
+                Some(page) => page.map(|p| (p, None)),
+                None => old.remove(content_path),
+            };
+            if let Some((page, page_history)) = page {
+                pages.push(page);
+                kept_history.push(page_history);
+            }
+        }
+        self.index_problems.clear();
+        let (mut site, page_problems) =
+            resolve_by_page(self.config.clone(), pages, &mut self.index_problems);
+        if let Some(history) = history {
+            let missing: Vec<usize> = (0..site.pages.len())
+                .filter(|&i| kept_history[i].is_none())
+                .collect();
+            let files: Vec<(&str, PathBuf)> = missing
+                .iter()
+                .map(|&i| {
+                    let page = &site.pages[i];
+                    (
+                        page.content_path.as_str(),
+                        root.join(&page.source.display_path),
+                    )
+                })
+                .collect();
+            let read = history.for_pages(files.par_iter().map(|(p, f)| (*p, f.as_path())));
+            for (i, page_history) in missing.into_iter().zip(read) {
+                kept_history[i] = Some(page_history);
+            }
+            site.page_history = kept_history
+                .into_iter()
+                .map(Option::unwrap_or_default)
+                .collect();
+            site.history = Some(history);
+        }
+        self.site = site;
+        self.page_problems = page_problems;
+        self.summaries = page_summaries(&self.site);
+        self.assets = content.assets;
+        self.pending.whole_site = true;
+        self.pending.pages.extend(read_again.iter().cloned());
+    }
+
+    fn problems(&self) -> Diagnostics {
+        let mut all = Diagnostics::default();
+        let load = self.load_problems.values().flatten();
+        all.extend(self.setup_problems.iter().cloned());
+        all.extend(self.theme_problems.iter().cloned());
+        all.extend(load.cloned());
+        all.extend(self.index_problems.iter().cloned());
+        all.extend(self.page_problems.iter().flatten().cloned());
+        all.extend(self.render_problems.iter().cloned());
+        all
+    }
+
+    /// Renders what the pending changes reached and publishes it, or
+    /// publishes the errors that keep it back.
+    pub fn render(&mut self) -> Outcome {
+        self.render_problems.clear();
+        let problems = self.problems();
+        if problems.has_errors() {
+            let report = problems.report(false);
+            self.store
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .publish_error(report);
+            return Outcome {
+                outputs_changed: 0,
+                errors: Some(problems),
+            };
+        }
+        match self.render_pending() {
+            Ok(outputs_changed) => Outcome {
+                outputs_changed,
+                errors: None,
+            },
+            Err(problems) => {
+                self.render_problems = problems;
+                let problems = self.problems();
+                self.store
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .publish_error(problems.report(false));
+                Outcome {
+                    outputs_changed: 0,
+                    errors: Some(problems),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! What the preview server serves: every rendered output in memory, where
+//! the files served as they are live, the current errors, and a short log
+//! of the URLs each change touched, so that a tab reloads only when its
+//! own page changed, and only once the new output is in place.
+
+use crate::render::OutputFile;
+use bytes::Bytes;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::PathBuf;
+
+/// Changes remembered for tabs that reconnect after missing some.
+const LOG_LENGTH: usize = 200;
+
+#[derive(Debug, Default)]
+pub struct Store {
+    files: HashMap<String, Bytes>,
+    copies: HashMap<String, PathBuf>,
+    /// History pages, old versions and diffs, rendered when first asked for.
+    revisions: HashMap<String, Bytes>,
+    /// URL paths (below the base) of the pages whose revisions are in.
+    revision_owners: HashSet<String>,
+    /// What the revisions in the store were rendered with.
+    pub(super) revision_inputs: Option<String>,
+    error: Option<String>,
+    generation: u64,
+    log: VecDeque<Reload>,
+}
+
+/// What changed since a generation, as a tab learns it.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Reload {
+    pub generation: u64,
+    /// Every page changed (settings, theme strings or assets).
+    pub all: bool,
+    /// URL paths whose output changed, appeared or went.
+    pub paths: Vec<String>,
+    /// Every history page, old version and diff changed.
+    pub revisions: bool,
+    /// The errors that hold the site back, as the terminal shows them.
+    pub error: Option<String>,
+}
+
+/// One response's worth of the store.
+pub enum Served {
+    Output(Bytes),
+    /// A file served from where it is.
+    Copy(PathBuf),
+}
+
+impl Store {
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// The output at `path` below the site, e.g. `regio/x/index.html`.
+    pub fn get(&self, path: &str) -> Option<Served> {
+        if let Some(bytes) = self.files.get(path).or_else(|| self.revisions.get(path)) {
+            return Some(Served::Output(bytes.clone()));
+        }
+        self.copies.get(path).cloned().map(Served::Copy)
+    }
+
+    /// Every rendered output but revision pages, by path below the site.
+    pub fn outputs(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files
+            .iter()
+            .map(|(path, bytes)| (path.as_str(), &bytes[..]))
+    }
+
+    pub(super) fn has_revisions_of(&self, owner: &str) -> bool {
+        self.revision_owners.contains(owner)
+    }
+
+    pub(super) fn add_revisions(&mut self, owner: String, files: Vec<(String, Bytes)>) {
+        self.revisions.extend(files);
+        self.revision_owners.insert(owner);
+    }
+
+    /// Puts new outputs in place and logs what changed; returns how many
+    /// outputs did. `everything` replaces all outputs; `revision_inputs`
+    /// drops every rendered revision page, now rendered with these inputs.
+    pub(super) fn publish(
+        &mut self,
+        base_path: &str,
+        files: Vec<OutputFile>,
+        gone: HashSet<String>,
+        everything: bool,
+        copies: Option<HashMap<String, PathBuf>>,
+        revision_inputs: Option<String>,
+    ) -> usize {
+        let mut reload = Reload {
+            all: everything || copies.is_some(),
+            ..Reload::default()
+        };
+        let mut changed = 0;
+        if everything {
+            changed = files.len();
+            self.files = files
+                .into_iter()
+                .map(|f| (f.path, Bytes::from(f.contents)))
+                .collect();
+        } else {
+            for path in gone {
+                if self.files.remove(&path).is_some() {
+                    changed += 1;
+                    reload.paths.push(url_of(base_path, &path));
+                }
+            }
+            for file in files {
+                if self.files.get(&file.path).map(|b| &b[..]) != Some(&file.contents[..]) {
+                    changed += 1;
+                    reload.paths.push(url_of(base_path, &file.path));
+                    self.files.insert(file.path, Bytes::from(file.contents));
+                }
+            }
+        }
+        if let Some(copies) = copies {
+            self.copies = copies;
+        }
+        if let Some(inputs) = revision_inputs {
+            reload.revisions = !self.revision_owners.is_empty();
+            self.revisions.clear();
+            self.revision_owners.clear();
+            self.revision_inputs = Some(inputs);
+        }
+        let had_error = self.error.take().is_some();
+        if changed > 0 || reload.all || reload.revisions || had_error {
+            self.log(reload);
+        }
+        changed
+    }
+
+    /// Shows `report` in every tab; the outputs stay as they were.
+    pub fn publish_error(&mut self, report: String) {
+        if self.error.as_deref() != Some(report.as_str()) {
+            self.error = Some(report);
+            self.log(Reload::default());
+        }
+    }
+
+    fn log(&mut self, mut reload: Reload) {
+        self.generation += 1;
+        reload.generation = self.generation;
+        self.log.push_back(reload);
+        if self.log.len() > LOG_LENGTH {
+            self.log.pop_front();
+        }
+    }
+
+    /// Everything that changed after `generation`, merged.
+    pub fn since(&self, generation: u64) -> Reload {
+        let mut merged = Reload {
+            generation: self.generation,
+            error: self.error.clone(),
+            ..Reload::default()
+        };
+        if generation >= self.generation {
+            return merged;
+        }
+        let remembered = self.log.front().map_or(u64::MAX, |r| r.generation);
+        merged.all = remembered > generation + 1;
+        for reload in self.log.iter().filter(|r| r.generation > generation) {
+            merged.all |= reload.all;
+            merged.revisions |= reload.revisions;
+            for path in &reload.paths {
+                if !merged.paths.contains(path) {
+                    merged.paths.push(path.clone());
+                }
+            }
+        }
+        merged
+    }
+}
+
+/// The URL path of an output file: `regio/x/index.html` is `/regio/x/`.
+fn url_of(base_path: &str, output: &str) -> String {
+    let path = output.strip_suffix("index.html").unwrap_or(output);
+    format!("{base_path}{path}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            contents: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn only_outputs_that_differ_are_reported_and_tabs_catch_up() {
+        let mut store = Store::default();
+        let files = vec![file("index.html", "a"), file("regio/x/index.html", "b")];
+        store.publish("/", files, HashSet::new(), true, None, None);
+        assert_eq!(store.generation(), 1);
+        let same_and_new = vec![file("index.html", "a"), file("regio/x/index.html", "c")];
+        assert_eq!(
+            store.publish("/", same_and_new, HashSet::new(), false, None, None),
+            1
+        );
+        store.publish_error("fout".into());
+        let gone = HashSet::from(["regio/x/index.html".to_owned()]);
+        store.publish("/", Vec::new(), gone, false, None, None);
+        let caught_up = store.since(1);
+        assert_eq!(caught_up.paths, ["/regio/x/"]);
+        assert!(!caught_up.all && caught_up.error.is_none());
+        assert_eq!(store.since(2).paths, ["/regio/x/"]);
+        assert!(store.since(4).paths.is_empty());
+        assert!(store.get("regio/x/index.html").is_none());
+    }
+}

@@ -1,0 +1,357 @@
+//! The preview's HTTP side: outputs from memory, files served as they are,
+//! the reload events, and the overlay that shows errors. Only GET and HEAD;
+//! a path that would leave the site gets 400.
+
+use crate::live::{LiveSite, Reload, Store, store::Served};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::convert::Infallible;
+use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock};
+use tokio::sync::broadcast;
+
+pub const RELOAD_PATH: &str = "/__twn/reload";
+
+/// What every request handler shares.
+pub struct Preview {
+    pub store: Arc<RwLock<Store>>,
+    /// `None` until the settings and theme can be read.
+    pub live: Arc<Mutex<Option<LiveSite>>>,
+    /// Told the new generation after every change.
+    pub changed: broadcast::Sender<u64>,
+}
+
+pub fn router(preview: Arc<Preview>) -> Router {
+    Router::new()
+        .route(RELOAD_PATH, get(reload_events))
+        .fallback(get(serve_path))
+        .with_state(preview)
+}
+
+#[derive(serde::Deserialize)]
+struct Since {
+    since: Option<u64>,
+}
+
+/// Server-sent events: first what the tab missed since its page was
+/// served, then every change.
+async fn reload_events(
+    State(preview): State<Arc<Preview>>,
+    Query(Since { since }): Query<Since>,
+) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
+    let receiver = preview.changed.subscribe();
+    let since = since.unwrap_or_else(|| read(&preview.store).generation());
+    let state = (receiver, preview, since, true);
+    let stream =
+        futures_util::stream::unfold(state, |(mut receiver, preview, since, first)| async move {
+            loop {
+                if !first {
+                    match receiver.recv().await {
+                        Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    }
+                }
+                let reload: Reload = read(&preview.store).since(since);
+                if first || reload.generation > since {
+                    let data = serde_json::to_string(&reload).unwrap_or_default();
+                    let next = reload.generation.max(since);
+                    return Some((
+                        Ok(Event::default().data(data)),
+                        (receiver, preview, next, false),
+                    ));
+                }
+            }
+        });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+fn read(store: &RwLock<Store>) -> std::sync::RwLockReadGuard<'_, Store> {
+    store.read().unwrap_or_else(|e| e.into_inner())
+}
+
+async fn serve_path(State(preview): State<Arc<Preview>>, uri: Uri) -> Response {
+    let Some(relative) = safe_relative_path(uri.path()) else {
+        return (StatusCode::BAD_REQUEST, "Dit adres valt buiten de site.").into_response();
+    };
+    let wants_folder = uri.path().ends_with('/') || relative.is_empty();
+    let file = if wants_folder {
+        format!("{relative}index.html")
+    } else {
+        relative.clone()
+    };
+    if let Some(response) = respond(&preview, &file, StatusCode::OK).await {
+        return response;
+    }
+    if !wants_folder
+        && read(&preview.store)
+            .get(&format!("{relative}/index.html"))
+            .is_some()
+    {
+        return (
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, format!("{}/", uri.path()))],
+        )
+            .into_response();
+    }
+    // History pages, old versions and diffs are rendered when first asked for.
+    let live = Arc::clone(&preview.live);
+    let folder = if wants_folder {
+        relative
+    } else {
+        String::new()
+    };
+    let rendered = tokio::task::spawn_blocking(move || {
+        let live = live.lock().unwrap_or_else(|e| e.into_inner());
+        live.as_ref()
+            .is_some_and(|l| l.render_revisions_at(&folder))
+    })
+    .await
+    .unwrap_or(false);
+    if rendered && let Some(response) = respond(&preview, &file, StatusCode::OK).await {
+        return response;
+    }
+    match respond(&preview, "404.html", StatusCode::NOT_FOUND).await {
+        Some(response) => response,
+        None => html_response(
+            StatusCode::NOT_FOUND,
+            with_preview_script("<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Niet gevonden</title></head><body><main><h1>Niet gevonden</h1></main></body></html>".into(), &read(&preview.store)),
+        ),
+    }
+}
+
+async fn respond(preview: &Preview, file: &str, status: StatusCode) -> Option<Response> {
+    let served = read(&preview.store).get(file)?;
+    let content_type = content_type(Path::new(file));
+    let bytes = match served {
+        Served::Output(bytes) => bytes,
+        Served::Copy(path) => tokio::fs::read(&path).await.ok()?.into(),
+    };
+    if content_type.starts_with("text/html") {
+        let html = String::from_utf8_lossy(&bytes).into_owned();
+        let html = with_preview_script(html, &read(&preview.store));
+        return Some(html_response(status, html));
+    }
+    Some(
+        (
+            status,
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            Body::from(bytes),
+        )
+            .into_response(),
+    )
+}
+
+/// The request path as a path below the site (`/` between parts, a
+/// trailing `/` kept), or `None` when it would leave the site: `..`,
+/// encoded or not, backslashes, drive letters and NUL bytes.
+pub fn safe_relative_path(uri_path: &str) -> Option<String> {
+    let decoded = percent_decode(uri_path)?;
+    let mut parts = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return None,
+            s if s.contains(['\\', '\0', ':']) => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut path = parts.join("/");
+    if decoded.ends_with('/') && !path.is_empty() {
+        path.push('/');
+    }
+    Some(path)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn html_response(status: StatusCode, html: String) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// The error overlay; `<pre></pre>` receives the report.
+const OVERLAY: &str = r#"<div id="twn-fout" role="alert" style="position:fixed;inset:auto 0 0 0;max-height:70vh;overflow:auto;z-index:2147483647;margin:0;padding:1rem 1.5rem;background:#fff;color:#1a1a1a;border-top:6px solid #b00020;box-shadow:0 -4px 16px rgba(0,0,0,.3);font:16px/1.5 system-ui,sans-serif"><h2 style="margin:0 0 .5rem;font-size:1.25rem;color:#b00020">De wiki kan niet gebouwd worden</h2><p style="margin:0 0 .5rem">Los de fout hieronder op en sla het bestand op; de pagina ververst dan vanzelf. Tot dan ziet u de laatste goede versie.</p><pre style="margin:0;white-space:pre-wrap;font:14px/1.4 ui-monospace,monospace"></pre></div>"#;
+
+/// Only `twn serve` adds this: it reloads the tab when its page changed
+/// (keeping the scroll position) and shows or hides the error overlay.
+const SCRIPT: &str = r#"<script>
+(() => {
+  const since = GENERATION;
+  const here = decodeURIComponent(location.pathname).replace(/index\.html$/, "");
+  const key = "twn-scroll:" + here;
+  const saved = sessionStorage.getItem(key);
+  if (saved !== null) {
+    sessionStorage.removeItem(key);
+    const [x, y] = saved.split(",").map(Number);
+    const restore = () => window.scrollTo(x, y);
+    restore();
+    addEventListener("load", restore);
+  }
+  const revisionPage = /\/(geschiedenis|versie|verschil)\//.test(here);
+  const showError = (report) => {
+    let overlay = document.getElementById("twn-fout");
+    if (!report) {
+      if (overlay) overlay.remove();
+      return;
+    }
+    if (!overlay) {
+      const holder = document.createElement("div");
+      holder.innerHTML = OVERLAY;
+      overlay = holder.firstChild;
+      document.body.append(overlay);
+    }
+    overlay.querySelector("pre").textContent = report;
+  };
+  const events = new EventSource("RELOAD_PATH?since=" + since);
+  events.onmessage = (message) => {
+    const change = JSON.parse(message.data);
+    showError(change.error);
+    if (change.all || change.paths.includes(here) || (change.revisions && revisionPage)) {
+      sessionStorage.setItem(key, scrollX + "," + scrollY);
+      events.close();
+      location.reload();
+    }
+  };
+})();
+</script>"#;
+
+fn with_preview_script(mut html: String, store: &Store) -> String {
+    let overlay_literal = serde_json::to_string(OVERLAY).unwrap_or_default();
+    let mut addition = SCRIPT
+        .replace("GENERATION", &store.generation().to_string())
+        .replace("RELOAD_PATH", RELOAD_PATH)
+        .replace("OVERLAY", &overlay_literal);
+    if let Some(report) = store.error() {
+        let mut escaped = Vec::new();
+        let _ = tera::escape_html(report, &mut escaped);
+        let shown = OVERLAY.replace(
+            "</pre>",
+            &format!("{}</pre>", String::from_utf8_lossy(&escaped)),
+        );
+        addition.insert_str(0, &shown);
+    }
+    match html.rfind("</body>") {
+        Some(at) => html.insert_str(at, &addition),
+        None => html.push_str(&addition),
+    }
+    html
+}
+
+fn content_type(path: &Path) -> &'static str {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if name == "atom.xml" {
+        return "application/atom+xml; charset=utf-8";
+    }
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "zip" => "application/zip",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_outside_the_site_are_refused_encoded_or_not() {
+        assert_eq!(
+            safe_relative_path("/regio/twents-waternet/").as_deref(),
+            Some("regio/twents-waternet/")
+        );
+        assert_eq!(
+            safe_relative_path("/organisatie/co%C3%B6peratie/kaart.png").as_deref(),
+            Some("organisatie/coöperatie/kaart.png")
+        );
+        assert_eq!(safe_relative_path("/").as_deref(), Some(""));
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/a/%2E%2E/%2e%2e/x",
+            "/..%2fetc",
+            "/a%5c..%5cb",
+            "/%zz",
+            "/a%00b",
+            "/C:/Windows",
+        ] {
+            assert_eq!(safe_relative_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn types_of_theme_and_page_files() {
+        assert_eq!(
+            content_type(Path::new("static/style.css")),
+            "text/css; charset=utf-8"
+        );
+        assert_eq!(content_type(Path::new("a/kaart.PNG")), "image/png");
+        assert_eq!(content_type(Path::new("x/organogram.svg")), "image/svg+xml");
+        assert_eq!(
+            content_type(Path::new("recente-wijzigingen/atom.xml")),
+            "application/atom+xml; charset=utf-8"
+        );
+    }
+}

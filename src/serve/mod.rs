@@ -1,0 +1,232 @@
+//! `twn serve`: a live preview. The site is built in memory (never into
+//! `public/`), served on loopback, and kept up to date as files change:
+//! each change renders only what it reached, then open tabs showing a
+//! changed page reload. A bad edit shows its errors in every tab while
+//! the last good site stays up.
+
+mod http;
+mod watch;
+
+pub use http::{RELOAD_PATH, safe_relative_path};
+
+use crate::live::{ChangeSet, LiveOptions, LiveSite, Outcome, Store};
+use http::Preview;
+use std::io::IsTerminal;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub site_root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub drafts: bool,
+    /// Look at the files now and then instead of being told of changes:
+    /// for network drives, WSL and containers.
+    pub poll: bool,
+    /// Open the preview in the browser.
+    pub open: bool,
+}
+
+/// A page file that seems gone may be in the middle of an atomic save.
+const DELETION_GRACE: Duration = Duration::from_millis(50);
+
+pub fn serve(options: ServeOptions) -> Result<(), String> {
+    let site_root = std::path::absolute(&options.site_root).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let address = SocketAddr::new(options.bind, options.port);
+        let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| {
+            format!("kan niet luisteren op {address}: {e}; kies een andere poort met --port")
+        })?;
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        let shown_host = if address.ip().is_unspecified() {
+            IpAddr::from([127, 0, 0, 1])
+        } else {
+            address.ip()
+        };
+        let url = format!("http://{}/", SocketAddr::new(shown_host, address.port()));
+        if !address.ip().is_loopback() {
+            eprintln!(
+                "twn serve: let op: op {address} kan iedereen in het netwerk de voorvertoning zien, concepten en fouten incluis; laat --bind weg om alleen op deze computer te luisteren"
+            );
+        }
+        let preview = Arc::new(Preview {
+            store: Arc::new(RwLock::new(Store::default())),
+            live: Arc::new(Mutex::new(None)),
+            changed: broadcast::channel(64).0,
+        });
+        let live_options = LiveOptions {
+            site_root: site_root.clone(),
+            base_url: url.clone(),
+            drafts: options.drafts,
+        };
+        open_site(&preview, &live_options);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let _watch = watch::watch(&site_root, options.poll, sender)
+            .map_err(|e| format!("kan de bestanden niet volgen: {e}; probeer --poll"))?;
+        let rebuilder = Arc::clone(&preview);
+        std::thread::spawn(move || rebuild_on_change(&rebuilder, &live_options, &receiver));
+        eprintln!("twn serve: {url} (Ctrl+C om te stoppen)");
+        if options.open {
+            open_in_browser(&url);
+        }
+        axum::serve(listener, http::router(preview))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// Reads and renders the whole site; on errors, shows them and waits
+/// for the next change.
+fn open_site(preview: &Preview, options: &LiveOptions) {
+    let started = Instant::now();
+    match LiveSite::open(options.clone(), Arc::clone(&preview.store)) {
+        Ok((mut live, warnings)) => {
+            let styled = std::io::stderr().is_terminal();
+            let mut shown = crate::diagnostics::Diagnostics::default();
+            shown.extend(warnings);
+            eprint!("{}", shown.report(styled));
+            let outcome = live.render();
+            let pages = live.page_count();
+            *preview.live.lock().unwrap_or_else(|e| e.into_inner()) = Some(live);
+            report(&outcome, started, |_| {
+                format!(
+                    "twn serve: {pages} pagina's gebouwd in {} ms",
+                    started.elapsed().as_millis()
+                )
+            });
+        }
+        Err(problems) => {
+            let mut errors = crate::diagnostics::Diagnostics::default();
+            errors.extend(problems);
+            preview
+                .store
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .publish_error(errors.report(false));
+            report(
+                &Outcome {
+                    outputs_changed: 0,
+                    errors: Some(errors),
+                },
+                started,
+                |_| String::new(),
+            );
+        }
+    }
+    let generation = preview
+        .store
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .generation();
+    let _ = preview.changed.send(generation);
+}
+
+fn report(outcome: &Outcome, started: Instant, success: impl Fn(usize) -> String) {
+    match &outcome.errors {
+        None => eprintln!("{}", success(outcome.outputs_changed)),
+        Some(errors) => {
+            eprint!("{}", errors.report(std::io::stderr().is_terminal()));
+            eprintln!(
+                "twn serve: de fout staat ook in de browser ({} ms); na het opslaan van de oplossing ververst de pagina vanzelf",
+                started.elapsed().as_millis()
+            );
+        }
+    }
+}
+
+/// The watcher's bursts, joined while a render runs, each applied in turn.
+fn rebuild_on_change(preview: &Preview, options: &LiveOptions, bursts: &Receiver<Vec<PathBuf>>) {
+    let root = &options.site_root;
+    while let Ok(first) = bursts.recv() {
+        let started = Instant::now();
+        let theme = current_theme(preview);
+        let mut changes = ChangeSet::from_paths(root, &theme, first.iter().map(PathBuf::as_path));
+        let more = |changes: &mut ChangeSet, wait: Duration| {
+            while let Ok(paths) = bursts.recv_timeout(wait) {
+                let paths = paths.iter().map(PathBuf::as_path);
+                changes.merge(ChangeSet::from_paths(root, &theme, paths));
+            }
+        };
+        more(&mut changes, Duration::ZERO);
+        if seems_deleted(root, &changes) {
+            more(&mut changes, DELETION_GRACE);
+        }
+        if changes.is_empty() {
+            continue;
+        }
+        let mut live = preview.live.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(site) = live.as_mut() else {
+            drop(live);
+            open_site(preview, options);
+            continue;
+        };
+        let outcome = site.apply(&changes);
+        drop(live);
+        let generation = preview
+            .store
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .generation();
+        let _ = preview.changed.send(generation);
+        report(&outcome, started, |count| {
+            format!(
+                "twn serve: {} in {} ms",
+                describe(&changes, count),
+                started.elapsed().as_millis()
+            )
+        });
+    }
+}
+
+fn current_theme(preview: &Preview) -> String {
+    let live = preview.live.lock().unwrap_or_else(|e| e.into_inner());
+    live.as_ref()
+        .map_or_else(|| "default".into(), |l| l.theme_name().to_owned())
+}
+
+fn seems_deleted(root: &Path, changes: &ChangeSet) -> bool {
+    let content = root.join(crate::page::CONTENT_DIR);
+    changes.pages.iter().any(|p| !content.join(p).exists())
+}
+
+fn describe(changes: &ChangeSet, outputs: usize) -> String {
+    let what = match changes.pages.len() {
+        0 if changes.config => "twn.yaml".to_owned(),
+        0 if changes.theme || changes.theme_static => "thema".to_owned(),
+        0 => "bestanden".to_owned(),
+        1 => changes.pages.first().cloned().unwrap_or_default(),
+        n => format!("{n} pagina's"),
+    };
+    let outputs = match outputs {
+        1 => "1 uitvoerbestand".to_owned(),
+        n => format!("{n} uitvoerbestanden"),
+    };
+    format!("{what} gewijzigd, {outputs} bijgewerkt")
+}
+
+fn open_in_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    let opened = std::process::Command::new(command.0)
+        .args(&command.1)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if opened.is_err() {
+        eprintln!("twn serve: de browser kon niet geopend worden; open {url} zelf");
+    }
+}

@@ -1,0 +1,73 @@
+//! Watching what a build reads: `content/`, `themes/` and `twn.yaml`.
+//! Every burst of events (an editor's atomic save is several) arrives as
+//! one list of paths after a short quiet time.
+
+use notify_debouncer_full::notify::{self, PollWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, NoCache, RecommendedCache};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+/// Long enough to join the events of one save, short enough to feel instant.
+const QUIET_TIME: Duration = Duration::from_millis(20);
+/// How often `--poll` looks at every file.
+const POLL_INTERVAL: Duration = Duration::from_millis(300);
+
+/// Keeps watching until dropped.
+pub struct Watch(#[allow(dead_code)] Box<dyn Send>);
+
+pub fn watch(site_root: &Path, poll: bool, changes: Sender<Vec<PathBuf>>) -> notify::Result<Watch> {
+    let handler = move |result: DebounceEventResult| match result {
+        Ok(events) => {
+            let paths: Vec<PathBuf> = events
+                .into_iter()
+                .filter(|e| !e.kind.is_access())
+                .flat_map(|e| e.event.paths)
+                .collect();
+            if !paths.is_empty() {
+                let _ = changes.send(paths);
+            }
+        }
+        Err(errors) => {
+            for error in errors {
+                eprintln!("twn serve: bestanden volgen lukt niet helemaal: {error}");
+            }
+        }
+    };
+    // The site folder itself is watched, not twn.yaml: an editor that saves
+    // by renaming a new file over the old one would end a watch on the file.
+    let folders = [
+        (site_root.to_path_buf(), RecursiveMode::NonRecursive),
+        (
+            site_root.join(crate::page::CONTENT_DIR),
+            RecursiveMode::Recursive,
+        ),
+        (site_root.join("themes"), RecursiveMode::Recursive),
+    ];
+    if poll {
+        let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+        let mut debouncer = notify_debouncer_full::new_debouncer_opt::<_, PollWatcher, NoCache>(
+            QUIET_TIME, None, handler, NoCache, config,
+        )?;
+        for (folder, mode) in folders.iter().filter(|(f, _)| f.is_dir()) {
+            debouncer.watch(folder, *mode)?;
+        }
+        Ok(Watch(Box::new(debouncer)))
+    } else {
+        let mut debouncer = notify_debouncer_full::new_debouncer_opt::<
+            _,
+            notify::RecommendedWatcher,
+            RecommendedCache,
+        >(
+            QUIET_TIME,
+            None,
+            handler,
+            RecommendedCache::new(),
+            notify::Config::default(),
+        )?;
+        for (folder, mode) in folders.iter().filter(|(f, _)| f.is_dir()) {
+            debouncer.watch(folder, *mode)?;
+        }
+        Ok(Watch(Box::new(debouncer)))
+    }
+}

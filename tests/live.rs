@@ -1,0 +1,257 @@
+//! The preview's incremental renders against full builds: after every kind
+//! of edit, what `twn serve` holds in memory is byte for byte what
+//! `twn build` writes for the same files.
+
+mod common;
+use common::TestSite;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+use twn::build::{BuildOptions, build};
+use twn::live::{ChangeSet, LiveOptions, LiveSite, Store};
+
+const BASE_URL: &str = "http://127.0.0.1:9/";
+
+struct Preview {
+    live: LiveSite,
+    store: Arc<RwLock<Store>>,
+    site_root: std::path::PathBuf,
+}
+
+impl Preview {
+    fn open(site: &TestSite) -> Preview {
+        let store = Arc::new(RwLock::new(Store::default()));
+        let options = LiveOptions {
+            site_root: site.dir.path().to_path_buf(),
+            base_url: BASE_URL.into(),
+            drafts: false,
+        };
+        let (mut live, _) = LiveSite::open(options, Arc::clone(&store)).expect("site opens");
+        assert!(live.render().errors.is_none());
+        Preview {
+            live,
+            store,
+            site_root: site.dir.path().to_path_buf(),
+        }
+    }
+
+    /// Tells the preview that `paths` (below the site) changed.
+    fn changed(&mut self, paths: &[&str]) -> Option<String> {
+        let absolute: Vec<_> = paths.iter().map(|p| self.site_root.join(p)).collect();
+        let changes = ChangeSet::from_paths(
+            &self.site_root,
+            "default",
+            absolute.iter().map(|p| p.as_path()),
+        );
+        let outcome = self.live.apply(&changes);
+        outcome.errors.map(|e| e.report(false))
+    }
+
+    fn outputs(&self) -> BTreeMap<String, Vec<u8>> {
+        let store = self.store.read().unwrap();
+        store
+            .outputs()
+            .map(|(p, b)| (p.to_owned(), b.to_vec()))
+            .collect()
+    }
+
+    fn assert_same_as_build(&self, step: &str) {
+        let out = tempfile::tempdir().unwrap();
+        build(&BuildOptions {
+            site_root: self.site_root.clone(),
+            out_dir: Some(out.path().join("public")),
+            base_url: Some(BASE_URL.into()),
+            drafts: false,
+            progress: false,
+            strict: false,
+        })
+        .unwrap_or_else(|f| panic!("{step}: build failed: {}", f.diagnostics.report(false)));
+        let built = rendered_files(&out.path().join("public"));
+        let live = self.outputs();
+        let built_paths: Vec<&String> = built.keys().collect();
+        let live_paths: Vec<&String> = live.keys().collect();
+        assert_eq!(live_paths, built_paths, "{step}: the same outputs");
+        for (path, bytes) in &built {
+            assert!(
+                live[path] == *bytes,
+                "{step}: {path} differs from a full build:\n--- serve\n{}\n--- build\n{}",
+                String::from_utf8_lossy(&live[path]),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+}
+
+/// What a build rendered, without revision pages (serve renders those
+/// when asked) and copied files.
+fn rendered_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let path = e.path().strip_prefix(root).unwrap().to_string_lossy();
+            (path.into_owned(), e.path().to_path_buf())
+        })
+        .filter(|(path, _)| {
+            let revision = ["/geschiedenis/", "/versie/", "/verschil/"]
+                .iter()
+                .any(|dir| format!("/{path}").contains(dir));
+            let rendered = path.ends_with(".html")
+                || path.ends_with(".xml")
+                || path.ends_with("organogram.svg");
+            rendered && !revision && !path.starts_with("static/")
+        })
+        .map(|(path, file)| (path, std::fs::read(file).unwrap()))
+        .collect()
+}
+
+#[test]
+fn every_kind_of_edit_leaves_the_preview_as_a_full_build_would() {
+    let site = TestSite::new();
+    site.git_init();
+    site.commit_all(
+        "Begin",
+        ("Anna", "anna@example.org"),
+        "2024-03-01T10:00:00+01:00",
+    );
+    site.write(
+        "content/organisatie/almelo.md",
+        "---\ntitle: Almelo\ntype: gemeente\n---\n\nLid van [[regio/twents-waternet|het verband]], eerder.\n",
+    );
+    site.commit_all(
+        "Almelo bijgewerkt",
+        ("Bram", "bram@example.org"),
+        "2024-04-01T10:00:00+02:00",
+    );
+    let mut preview = Preview::open(&site);
+    preview.assert_same_as_build("at the start");
+
+    site.write(
+        "content/organisatie/almelo.md",
+        "---\ntitle: Almelo\ntype: gemeente\n---\n\nLid van [[regio/twents-waternet|het verband]]. Nu met [[Waterschap Vechtstromen]].\n",
+    );
+    assert_eq!(preview.changed(&["content/organisatie/almelo.md"]), None);
+    preview.assert_same_as_build("a new link in the text");
+
+    site.write(
+        "content/organisatie/vechtstromen.md",
+        "---\ntitle: Vechtstromen\ntype: waterschap\n---\n\nHet waterschap.\n",
+    );
+    let error = preview.changed(&["content/organisatie/vechtstromen.md"]);
+    assert!(
+        error.is_some_and(|e| e.contains("content/organisatie/almelo.md:6:55")),
+        "a link to the old title breaks"
+    );
+
+    site.write(
+        "content/organisatie/almelo.md",
+        "---\ntitle: Almelo\ntype: gemeente\n---\n\nLid van [[regio/twents-waternet|het verband]]. Nu met [[Vechtstromen]].\n",
+    );
+    site.write(
+        "content/werkplaats/afkoppelen.md",
+        "---\ntitle: Afkoppelen\nregio: twents-waternet\nperiod: \"2025\"\n---\n\nMet [[Almelo]].\n",
+    );
+    let paths = [
+        "content/organisatie/almelo.md",
+        "content/werkplaats/afkoppelen.md",
+    ];
+    assert_eq!(preview.changed(&paths), None);
+    preview.assert_same_as_build("a new title, a fixed link and a new page");
+
+    std::fs::remove_file(site.path("content/werkplaats/rioolvervanging.md")).unwrap();
+    assert_eq!(
+        preview.changed(&["content/werkplaats/rioolvervanging.md"]),
+        None
+    );
+    preview.assert_same_as_build("a deleted page");
+
+    std::fs::rename(
+        site.path("content/organisatie/almelo.md"),
+        site.path("content/organisatie/almelo-stad.md"),
+    )
+    .unwrap();
+    let error = preview.changed(&[
+        "content/organisatie/almelo.md",
+        "content/organisatie/almelo-stad.md",
+    ]);
+    assert!(
+        error.as_deref().is_some_and(|e| e.contains("almelo")),
+        "the region still names almelo: {error:?}"
+    );
+    site.write_bodies("  - id: bestuur\n    name: Bestuurlijk overleg\n    members: [almelo-stad]\n    relations: [{ type: stuurt-aan, to: team }]\n  - id: team\n    name: Kernteam\n    collects: werkplaats\n");
+    let region = site.read("content/regio/twents-waternet.md").replace(
+        "members: [almelo, vechtstromen]",
+        "members: [almelo-stad, vechtstromen]",
+    );
+    site.write("content/regio/twents-waternet.md", &region);
+    assert_eq!(preview.changed(&["content/regio/twents-waternet.md"]), None);
+    preview.assert_same_as_build("a renamed page and an org chart");
+
+    site.write(
+        "content/organisatie/almelo-stad.md",
+        "---\ntitle: Almelo\ntype: gemeente\ndescription: De stad\n---\n\nAnders.\n",
+    );
+    assert_eq!(
+        preview.changed(&["content/organisatie/almelo-stad.md"]),
+        None
+    );
+    preview.assert_same_as_build("a new description of a member");
+
+    let before = preview.outputs();
+    site.write(
+        "content/organisatie/almelo-stad.md",
+        "---\ntitle: Almelo\ntype: dorp\n---\n",
+    );
+    let error = preview.changed(&["content/organisatie/almelo-stad.md"]);
+    assert!(error.is_some_and(|e| e.contains("content/organisatie/almelo-stad.md:3:7")));
+    assert_eq!(preview.outputs(), before, "the last good site stays");
+    site.write(
+        "content/organisatie/almelo-stad.md",
+        "---\ntitle: Almelo\ntype: gemeente\n---\n\nHersteld.\n",
+    );
+    assert_eq!(
+        preview.changed(&["content/organisatie/almelo-stad.md"]),
+        None
+    );
+    preview.assert_same_as_build("a bad edit, then the fix");
+
+    let template = site.read("themes/default/templates/page.html").replacen(
+        "{% block main %}",
+        "{% block main %}<p>Sjabloon gewijzigd</p>",
+        1,
+    );
+    site.write("themes/default/templates/page.html", &template);
+    assert_eq!(
+        preview.changed(&["themes/default/templates/page.html"]),
+        None
+    );
+    preview.assert_same_as_build("a template edit");
+    assert!(
+        String::from_utf8_lossy(&preview.outputs()["organisatie/almelo-stad/index.html"])
+            .contains("Sjabloon gewijzigd")
+    );
+
+    let strings = site
+        .read("themes/default/strings/nl.yaml")
+        .replace("Recente wijzigingen", "Laatste wijzigingen");
+    site.write("themes/default/strings/nl.yaml", &strings);
+    assert_eq!(preview.changed(&["themes/default/strings/nl.yaml"]), None);
+    preview.assert_same_as_build("new interface strings");
+
+    site.write_bodies("  - id: team\n    name: Kernteam\n");
+    let region = site
+        .read("content/regio/twents-waternet.md")
+        .replace("[almelo, vechtstromen]", "[almelo-stad, vechtstromen]");
+    site.write("content/regio/twents-waternet.md", &region);
+    site.write(
+        "content/werkplaats/afkoppelen.md",
+        "---\ntitle: Afkoppelen\nregio: twents-waternet\nperiod: \"2025\"\ndraft: true\n---\n\nMet [[Almelo]].\n",
+    );
+    let paths = [
+        "content/regio/twents-waternet.md",
+        "content/werkplaats/afkoppelen.md",
+    ];
+    assert_eq!(preview.changed(&paths), None);
+    preview.assert_same_as_build("a draft and a smaller chart");
+}
