@@ -4,7 +4,7 @@
 
 mod common;
 use common::TestSite;
-use common::server::{events, get, raw, start, wait_for};
+use common::server::{events, get, raw, start, start_with, wait_for};
 
 const ALMELO: &str = "content/organisatie/almelo.md";
 
@@ -299,4 +299,27 @@ fn history_pages_are_served_and_a_changed_setting_reloads_everything() {
     assert!(event["error"].is_null());
     assert!(get(&server, "/").1.contains("Proefwiki"));
     assert!(wait_for(&server, "/organisatie/almelo/geschiedenis/", 200).contains("Proefwiki"));
+}
+
+#[test]
+fn polling_sees_edits_and_binding_beyond_this_computer_warns() {
+    let site = TestSite::new();
+    let (server, printed) = start_with(&site, &["--poll", "--bind", "0.0.0.0"]);
+    assert!(
+        printed
+            .iter()
+            .any(|l| l.contains("kan iedereen in het netwerk")),
+        "{printed:?}"
+    );
+    let address = server.address.replace("0.0.0.0", "127.0.0.1");
+    assert!(address.starts_with("127.0.0.1:"), "{address}");
+    wait_for(&server, "/", 200);
+    let mut tab = events(&server);
+    site.write(ALMELO, &almelo("Gezien door te kijken."));
+    tab.reload_of("/organisatie/almelo/");
+    assert!(
+        get(&server, "/organisatie/almelo/")
+            .1
+            .contains("Gezien door te kijken.")
+    );
 }

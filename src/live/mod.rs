@@ -79,6 +79,8 @@ pub struct LiveSite {
     render_problems: Vec<Diagnostic>,
     /// Each page's facts as last rendered, by its path below `content/`.
     rendered: HashMap<String, PageFacts>,
+    /// Titles and places of all pages, as old versions were rendered with.
+    page_set: String,
     redirect_outputs: HashSet<String>,
     chart_outputs: HashSet<String>,
     pending: Pending,
@@ -145,6 +147,7 @@ impl LiveSite {
             theme_problems: Vec::new(),
             render_problems: Vec::new(),
             rendered: HashMap::new(),
+            page_set: String::new(),
             redirect_outputs: HashSet::new(),
             chart_outputs: HashSet::new(),
             pending: Pending {
@@ -182,7 +185,11 @@ impl LiveSite {
         if changes.theme_static || changes.assets || changes.rescan {
             self.pending.static_files = true;
         }
-        self.read_pages(&changes.pages, changes.rescan || changes.assets);
+        if changes.assets && !changes.rescan {
+            // Files beside pages are served, never linked to by resolution.
+            self.assets = discover(&self.options.site_root).assets;
+        }
+        self.read_pages(&changes.pages, changes.rescan);
         self.render()
     }
 

@@ -174,11 +174,13 @@ impl LiveSite {
             gone.extend(self.chart_outputs.difference(&new_charts).cloned());
             self.chart_outputs = new_charts;
         }
-        let page_set = page_set_fingerprint(site);
+        if everything || pending.whole_site {
+            self.page_set = page_set_fingerprint(site);
+        }
         let inputs = CacheInputs {
             theme: self.theme.fingerprint.clone(),
             settings: self.settings.clone(),
-            pages: page_set,
+            pages: self.page_set.clone(),
         };
         let copies = (everything || pending.static_files).then(|| self.copies());
         let mut store = self.store.write().unwrap_or_else(|e| e.into_inner());
@@ -242,7 +244,7 @@ impl LiveSite {
         let inputs = CacheInputs {
             theme: self.theme.fingerprint.clone(),
             settings: self.settings.clone(),
-            pages: page_set_fingerprint(&self.site),
+            pages: self.page_set.clone(),
         };
         let output = render_page_revisions(
             &renderer,

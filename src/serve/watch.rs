@@ -11,7 +11,7 @@ use std::time::Duration;
 /// Long enough to join the events of one save, short enough to feel instant.
 const QUIET_TIME: Duration = Duration::from_millis(20);
 /// How often `--poll` looks at every file.
-const POLL_INTERVAL: Duration = Duration::from_millis(300);
+const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
 /// Keeps watching until dropped.
 pub struct Watch(#[allow(dead_code)] Box<dyn Send>);
@@ -45,7 +45,11 @@ pub fn watch(site_root: &Path, poll: bool, changes: Sender<Vec<PathBuf>>) -> not
         (site_root.join("themes"), RecursiveMode::Recursive),
     ];
     if poll {
-        let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+        // Polling compares modification times in whole seconds; contents
+        // too, or a second save within the same second would go unseen.
+        let config = notify::Config::default()
+            .with_poll_interval(POLL_INTERVAL)
+            .with_compare_contents(true);
         let mut debouncer = notify_debouncer_full::new_debouncer_opt::<_, PollWatcher, NoCache>(
             QUIET_TIME, None, handler, NoCache, config,
         )?;

@@ -19,23 +19,32 @@ impl Drop for Server {
 }
 
 pub fn start(site: &TestSite) -> Server {
+    start_with(site, &[]).0
+}
+
+/// `twn serve` with more arguments; also returns what it printed before
+/// its address.
+pub fn start_with(site: &TestSite, args: &[&str]) -> (Server, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_twn"))
         .args(["serve", "--port", "0"])
+        .args(args)
         .current_dir(site.dir.path())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let stderr = child.stderr.take().unwrap();
     let mut lines = BufReader::new(stderr).lines();
+    let mut printed = Vec::new();
     let address = loop {
         let line = lines.next().expect("serve printed its address").unwrap();
         if let Some(rest) = line.split("http://").nth(1) {
             break rest.split('/').next().unwrap().to_owned();
         }
+        printed.push(line);
     };
     // Keep draining stderr so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    Server { child, address }
+    (Server { child, address }, printed)
 }
 
 /// A plain HTTP/1.1 GET; returns the status code and the body.
@@ -117,7 +126,10 @@ pub fn events(server: &Server) -> Events {
 impl Events {
     /// The next event's data.
     pub fn next(&mut self) -> serde_json::Value {
+        // Keep-alive comments arrive every few seconds; they do not count.
+        let deadline = Instant::now() + Duration::from_secs(20);
         loop {
+            assert!(Instant::now() < deadline, "no event in time");
             let mut line = String::new();
             let read = self.reader.read_line(&mut line).expect("an event in time");
             assert!(read > 0, "the event stream ended");
