@@ -39,7 +39,7 @@ pub struct LiveOptions {
 
 /// Changes read but not yet rendered: they pile up while the site has
 /// errors and are rendered together once it has none.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Pending {
     everything: bool,
     /// Pages came, went or were resolved again: compare every page's facts.

@@ -2,8 +2,8 @@
 //! may have touched are compared with the facts as last rendered, and
 //! only pages and indexes whose inputs differ are rendered again.
 
+use super::LiveSite;
 use super::facts::PageFacts;
-use super::{LiveSite, Pending};
 use crate::diagnostics::Diagnostic;
 use crate::render::revisions::{CacheInputs, page_set_fingerprint, render_page_revisions};
 use crate::render::{Renderer, Selection, render_selected};
@@ -144,7 +144,7 @@ impl LiveSite {
         };
         let hidden = indicatif::ProgressBar::hidden();
         let files = render_selected(&renderer, site, &self.summaries, &selection, &hidden)
-            .inspect_err(|_| self.pending = restore(&pending))?;
+            .inspect_err(|_| self.pending = pending.clone())?;
         // What went away: pages and the redirects and charts they made.
         let mut gone: HashSet<String> = removed
             .iter()
@@ -276,17 +276,6 @@ impl LiveSite {
             .unwrap_or_else(|e| e.into_inner())
             .add_revisions(owner, files);
         true
-    }
-}
-
-/// Pending work back in place after a failed render, to be tried again.
-fn restore(pending: &Pending) -> Pending {
-    Pending {
-        everything: pending.everything,
-        whole_site: pending.whole_site,
-        pages: pending.pages.clone(),
-        templates: pending.templates.clone(),
-        static_files: pending.static_files,
     }
 }
 
