@@ -5,7 +5,7 @@
 use super::LiveSite;
 use super::facts::PageFacts;
 use crate::diagnostics::Diagnostic;
-use crate::render::revisions::{CacheInputs, page_set_fingerprint, render_page_revisions};
+use crate::render::revisions::{CacheInputs, page_set_fingerprint, render_revisions_of};
 use crate::render::{Renderer, Selection, render_selected};
 use crate::resolve::Site;
 use rayon::prelude::*;
@@ -246,13 +246,13 @@ impl LiveSite {
             settings: self.settings.clone(),
             pages: self.page_set.clone(),
         };
-        let output = render_page_revisions(
+        let output = render_revisions_of(
             &renderer,
             &self.site,
             &self.summaries,
             &self.cache,
             &inputs,
-            i,
+            &[i],
         );
         let mut files: Vec<(String, bytes::Bytes)> = output
             .files

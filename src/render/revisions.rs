@@ -82,6 +82,20 @@ pub(super) fn render_revisions(
     cache: &RevisionCache,
     inputs: &CacheInputs,
 ) -> RevisionOutput {
+    let pages: Vec<usize> = (0..site.pages.len()).collect();
+    render_revisions_of(renderer, site, summaries, cache, inputs, &pages)
+}
+
+/// The history pages, old versions and diffs of `pages` alone: `twn
+/// serve` renders a page's when a reader first asks for one of them.
+pub fn render_revisions_of(
+    renderer: &Renderer,
+    site: &Site,
+    summaries: &[Value],
+    cache: &RevisionCache,
+    inputs: &CacheInputs,
+    pages: &[usize],
+) -> RevisionOutput {
     let Some(history) = &site.history else {
         return RevisionOutput::default();
     };
@@ -93,10 +107,10 @@ pub(super) fn render_revisions(
         cache,
         inputs,
     };
-    let parts: Vec<RevisionOutput> = (0..site.pages.len())
-        .into_par_iter()
-        .filter(|&i| !site.revisions(i).is_empty())
-        .map_init(|| history.reader(), |repo, i| job.page(repo, i))
+    let parts: Vec<RevisionOutput> = pages
+        .par_iter()
+        .filter(|&&i| !site.revisions(i).is_empty())
+        .map_init(|| history.reader(), |repo, &i| job.page(repo, i))
         .collect();
     let mut all = RevisionOutput::default();
     for part in parts {
@@ -108,35 +122,6 @@ pub(super) fn render_revisions(
     }
     cache.save();
     all
-}
-
-/// The history page, old versions and diffs of page `i` alone: what
-/// `twn serve` renders when a reader first asks for one of them.
-pub fn render_page_revisions(
-    renderer: &Renderer,
-    site: &Site,
-    summaries: &[Value],
-    cache: &RevisionCache,
-    inputs: &CacheInputs,
-    i: usize,
-) -> RevisionOutput {
-    let Some(history) = &site.history else {
-        return RevisionOutput::default();
-    };
-    if site.revisions(i).is_empty() {
-        return RevisionOutput::default();
-    }
-    let job = PageJob {
-        renderer,
-        site,
-        history,
-        summaries,
-        cache,
-        inputs,
-    };
-    let out = job.page(&history.reader(), i);
-    cache.save();
-    out
 }
 
 /// Where a revision page came from.

@@ -26,6 +26,13 @@ pub struct Preview {
     pub changed: broadcast::Sender<u64>,
 }
 
+impl Preview {
+    /// Tells every open event stream that the store has a new generation.
+    pub fn announce(&self) {
+        let _ = self.changed.send(read(&self.store).generation());
+    }
+}
+
 pub fn router(preview: Arc<Preview>) -> Router {
     Router::new()
         .route(RELOAD_PATH, get(reload_events))

@@ -122,12 +122,7 @@ fn open_site(preview: &Preview, options: &LiveOptions) {
             );
         }
     }
-    let generation = preview
-        .store
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .generation();
-    let _ = preview.changed.send(generation);
+    preview.announce();
 }
 
 fn report(outcome: &Outcome, started: Instant, success: impl Fn(usize) -> String) {
@@ -171,12 +166,7 @@ fn rebuild_on_change(preview: &Preview, options: &LiveOptions, bursts: &Receiver
         };
         let outcome = site.apply(&changes);
         drop(live);
-        let generation = preview
-            .store
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .generation();
-        let _ = preview.changed.send(generation);
+        preview.announce();
         report(&outcome, started, |count| {
             format!(
                 "twn serve: {} in {} ms",

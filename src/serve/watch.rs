@@ -3,7 +3,9 @@
 //! one list of paths after a short quiet time.
 
 use notify_debouncer_full::notify::{self, PollWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, NoCache, RecommendedCache};
+use notify_debouncer_full::{
+    DebounceEventResult, Debouncer, FileIdCache, NoCache, RecommendedCache,
+};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
@@ -50,15 +52,12 @@ pub fn watch(site_root: &Path, poll: bool, changes: Sender<Vec<PathBuf>>) -> not
         let config = notify::Config::default()
             .with_poll_interval(POLL_INTERVAL)
             .with_compare_contents(true);
-        let mut debouncer = notify_debouncer_full::new_debouncer_opt::<_, PollWatcher, NoCache>(
+        let debouncer = notify_debouncer_full::new_debouncer_opt::<_, PollWatcher, NoCache>(
             QUIET_TIME, None, handler, NoCache, config,
         )?;
-        for (folder, mode) in folders.iter().filter(|(f, _)| f.is_dir()) {
-            debouncer.watch(folder, *mode)?;
-        }
-        Ok(Watch(Box::new(debouncer)))
+        watch_folders(debouncer, &folders)
     } else {
-        let mut debouncer = notify_debouncer_full::new_debouncer_opt::<
+        let debouncer = notify_debouncer_full::new_debouncer_opt::<
             _,
             notify::RecommendedWatcher,
             RecommendedCache,
@@ -69,9 +68,20 @@ pub fn watch(site_root: &Path, poll: bool, changes: Sender<Vec<PathBuf>>) -> not
             RecommendedCache::new(),
             notify::Config::default(),
         )?;
-        for (folder, mode) in folders.iter().filter(|(f, _)| f.is_dir()) {
-            debouncer.watch(folder, *mode)?;
-        }
-        Ok(Watch(Box::new(debouncer)))
+        watch_folders(debouncer, &folders)
     }
+}
+
+fn watch_folders<W, C>(
+    mut debouncer: Debouncer<W, C>,
+    folders: &[(PathBuf, RecursiveMode)],
+) -> notify::Result<Watch>
+where
+    W: notify::Watcher + Send + 'static,
+    C: FileIdCache + Send + 'static,
+{
+    for (folder, mode) in folders.iter().filter(|(f, _)| f.is_dir()) {
+        debouncer.watch(folder, *mode)?;
+    }
+    Ok(Watch(Box::new(debouncer)))
 }

@@ -47,26 +47,13 @@ pub fn start_with(site: &TestSite, args: &[&str]) -> (Server, Vec<String>) {
     (Server { child, address }, printed)
 }
 
-/// A plain HTTP/1.1 GET; returns the status code and the body.
+/// A plain HTTP/1.1 GET; returns the status code and the whole response.
 pub fn get(server: &Server, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(&server.address).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
+    let request = format!(
         "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
         server.address
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, response)
+    );
+    raw(server, &request)
 }
 
 pub fn wait_for(server: &Server, path: &str, status: u16) -> String {
