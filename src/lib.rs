@@ -21,6 +21,7 @@ pub mod resolve;
 pub mod revision_cache;
 pub mod scaffold;
 pub mod schema;
+pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod source;

@@ -228,14 +228,27 @@ impl ParsedBody {
         for event in &self.events {
             match event {
                 Event::Text(t) | Event::Code(t) => text.push_str(t),
-                Event::SoftBreak | Event::HardBreak | Event::End(_) if !text.ends_with(' ') => {
-                    text.push(' ')
-                }
+                Event::SoftBreak | Event::HardBreak if !text.ends_with(' ') => text.push(' '),
+                // Inline ends (emphasis, links) sit inside words and sentences.
+                Event::End(end) if !is_inline(end) && !text.ends_with(' ') => text.push(' '),
                 _ => {}
             }
         }
         text.trim().to_owned()
     }
+}
+
+fn is_inline(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
 }
 
 fn is_relative_markdown_file(dest: &str) -> bool {

@@ -154,6 +154,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/redirect.html"),
     ),
     (
+        "templates/search.html",
+        include_str!("../themes/default/templates/search.html"),
+    ),
+    (
         "templates/partials/value.html",
         include_str!("../themes/default/templates/partials/value.html"),
     ),
@@ -164,6 +168,14 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
     (
         "static/style.css",
         include_str!("../themes/default/static/style.css"),
+    ),
+    (
+        "static/search.js",
+        include_str!("../themes/default/static/search.js"),
+    ),
+    (
+        "static/stem-nl.js",
+        include_str!("../themes/default/static/stem-nl.js"),
     ),
     (
         "strings/nl.yaml",

@@ -98,6 +98,7 @@ fn rendered_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
                 .iter()
                 .any(|dir| format!("/{path}").contains(dir));
             let rendered = path.ends_with(".html")
+                || path.ends_with(".json")
                 || path.ends_with(".xml")
                 || path.ends_with("organogram.svg");
             rendered && !revision && !path.starts_with("static/")

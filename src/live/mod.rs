@@ -6,6 +6,7 @@
 mod changes;
 mod facts;
 mod render;
+mod search;
 pub mod store;
 mod templates;
 
@@ -84,6 +85,7 @@ pub struct LiveSite {
     redirect_outputs: HashSet<String>,
     chart_outputs: HashSet<String>,
     pending: Pending,
+    search: search::LiveSearch,
     store: Arc<RwLock<Store>>,
 }
 
@@ -154,6 +156,7 @@ impl LiveSite {
                 everything: true,
                 ..Pending::default()
             },
+            search: search::LiveSearch::default(),
             store,
             options,
         };

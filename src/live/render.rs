@@ -140,10 +140,11 @@ impl LiveSite {
                 recent: any_summary || touched(&["recent.html"]),
                 charts: charts_reached || touched(&["orgchart.html"]),
                 sitemap: pending.whole_site || updated_changed,
+                search: touched(&["search.html"]),
             }
         };
         let hidden = indicatif::ProgressBar::hidden();
-        let files = render_selected(&renderer, site, &self.summaries, &selection, &hidden)
+        let mut files = render_selected(&renderer, site, &self.summaries, &selection, &hidden)
             .inspect_err(|_| self.pending = pending.clone())?;
         // What went away: pages and the redirects and charts they made.
         let mut gone: HashSet<String> = removed
@@ -182,6 +183,11 @@ impl LiveSite {
             settings: self.settings.clone(),
             pages: self.page_set.clone(),
         };
+        if let Some((index, index_gone)) = self.search_changes(&pending) {
+            files.extend(index);
+            gone.extend(index_gone);
+        }
+        let site = &self.site;
         let copies = (everything || pending.static_files).then(|| self.copies());
         let mut store = self.store.write().unwrap_or_else(|e| e.into_inner());
         let revisions_stale = everything

@@ -82,6 +82,8 @@ pub struct Selection {
     pub recent: bool,
     pub charts: bool,
     pub sitemap: bool,
+    /// The search page (its index is built apart, by `crate::search`).
+    pub search: bool,
 }
 
 impl Selection {
@@ -95,6 +97,7 @@ impl Selection {
             recent: true,
             charts: true,
             sitemap: true,
+            search: true,
         }
     }
 }
@@ -111,13 +114,20 @@ pub fn render_site(
     let renderer = Renderer::new(site, theme);
     // Built once: pages mention each other often.
     let summaries = &page_summaries(site);
-    let mut files = render_selected(
-        &renderer,
-        site,
-        summaries,
-        &Selection::everything(),
-        progress,
-    )?;
+    let (files, search_index) = rayon::join(
+        || {
+            render_selected(
+                &renderer,
+                site,
+                summaries,
+                &Selection::everything(),
+                progress,
+            )
+        },
+        || crate::search::site_search_files(site, theme),
+    );
+    let mut files = files?;
+    files.extend(search_index);
     let history = if with_revisions {
         revisions::render_revisions(&renderer, site, summaries, cache, cache_inputs)
     } else {
@@ -312,6 +322,19 @@ fn render_other(
     if selection.charts {
         files.extend(orgchart::render_charts(renderer, site, summaries)?);
     }
+    if selection.search {
+        let page = json!({
+            "title": renderer.string("search_title"),
+            "url": format!("{}{}", site.base_path, crate::search::SEARCH_DIR),
+            "index_url": format!("{}{}index/", site.base_path, crate::search::SEARCH_DIR),
+            "breadcrumbs": context::breadcrumbs(site, None),
+        });
+        let html = renderer.render("search.html", page, &[])?;
+        files.push(OutputFile {
+            path: format!("{}index.html", crate::search::SEARCH_DIR),
+            contents: html.into_bytes(),
+        });
+    }
     if selection.sitemap {
         files.push(OutputFile {
             path: "sitemap.xml".into(),
@@ -345,7 +368,8 @@ pub fn old_urls(site: &Site) -> Vec<(String, usize)> {
                 *url != page.url_path
                     && site.index.page_at(bare).is_none()
                     && !site.config.collections.contains_key(bare)
-                    && format!("{bare}/") != recent::RECENT_DIR
+                    && ![recent::RECENT_DIR, crate::search::SEARCH_DIR]
+                        .contains(&format!("{bare}/").as_str())
             });
         for url in aliases.chain(former) {
             if seen.insert(url.clone()) {

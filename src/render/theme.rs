@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use tera::{ErrorKind, Kwargs, State, Tera};
 
 /// Templates every theme must have; collections may add `<collection>.html`.
-pub const REQUIRED_TEMPLATES: [&str; 10] = [
+pub const REQUIRED_TEMPLATES: [&str; 11] = [
     "base.html",
     "page.html",
     "home.html",
@@ -19,6 +19,7 @@ pub const REQUIRED_TEMPLATES: [&str; 10] = [
     "history.html",
     "diff.html",
     "recent.html",
+    "search.html",
 ];
 
 pub struct Theme {

@@ -1,10 +1,13 @@
 //! Generates a large site for benchmarks:
-//! `twn-corpus <dir> <pages> [--commits <n>]`.
+//! `twn-corpus <dir> <pages> [--commits <n>] [--kb <n>]`.
 //! Pages use the example wiki's collections, with wiki links, references
 //! and headings in realistic proportions. With `--commits`, the site is a git
 //! repository whose history adds the pages and then edits one page per
-//! commit, renaming a workplace or news item every 25th commit. The output
-//! is deterministic.
+//! commit, renaming a workplace or news item every 25th commit. With
+//! `--kb`, every page gets about that many kilobytes of varied Dutch prose
+//! (see `prose.rs`). The output is deterministic.
+
+mod prose;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -13,16 +16,21 @@ use std::path::Path;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let commits = args
-        .iter()
-        .position(|a| a == "--commits")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse::<usize>().ok());
+    let option = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|n| n.parse::<usize>().ok())
+    };
+    let commits = option("--commits");
+    let kilobytes = option("--kb").unwrap_or(0);
     let (Some(dir), Some(pages)) = (
         args.get(1),
         args.get(2).and_then(|n| n.parse::<usize>().ok()),
     ) else {
-        eprintln!("gebruik: twn-corpus <map> <aantal pagina's> [--commits <aantal>]");
+        eprintln!(
+            "gebruik: twn-corpus <map> <aantal pagina's> [--commits <aantal>] [--kb <kilobytes tekst per pagina>]"
+        );
         std::process::exit(2);
     };
     let root = Path::new(dir);
@@ -33,7 +41,7 @@ fn main() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     twn::output::copy_tree(&repo.join("themes"), &root.join("themes")).expect("themes");
     std::fs::copy(repo.join("twn.yaml"), root.join("twn.yaml")).expect("twn.yaml");
-    let files = generate(pages);
+    let files = generate(pages, kilobytes);
     match commits {
         Some(commits) => {
             import_history(root, files, commits.max(1));
@@ -49,9 +57,18 @@ fn main() {
 }
 
 /// Every page, by its path below `content/`.
-fn generate(pages: usize) -> BTreeMap<String, String> {
+fn generate(pages: usize, kilobytes: usize) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
-    let mut add = |relative: String, text: String| {
+    let mut add = |relative: String, mut text: String| {
+        if kilobytes > 0 {
+            let seed = relative
+                .bytes()
+                .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b.into()));
+            text.push_str(&prose::prose(
+                &mut prose::Random::new(seed),
+                kilobytes * 1024,
+            ));
+        }
         files.insert(relative, text);
     };
     // Of every 20 pages: 1 region, 8 organisations, 7 workplaces, 4 news.

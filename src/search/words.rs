@@ -1,0 +1,147 @@
+//! Words as search sees them: cut from text, folded to lower case without
+//! diacritics, and stemmed. `static/search.js` in the theme does exactly the
+//! same to a query, so both sides must change together (a browser test
+//! compares them word for word).
+
+use snowball_stemmers_rs::{Algorithm, Stemmer};
+use std::collections::HashMap;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Longer "words" are codes, hashes or URLs: not worth an index entry.
+pub const MAX_WORD_CHARS: usize = 40;
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// The words of `text` with their byte ranges: runs of letters and digits,
+/// joined by apostrophes inside them (`regio's`). Hyphens separate words,
+/// so `Rijssen-Holten` is `Rijssen` and `Holten`.
+pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let start = loop {
+            let (i, c) = chars.next()?;
+            if is_word_char(c) {
+                break i;
+            }
+        };
+        let mut end = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            let inner_apostrophe = is_apostrophe(c)
+                && text[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(is_word_char);
+            if !is_word_char(c) && !inner_apostrophe {
+                end = i;
+                break;
+            }
+            chars.next();
+        }
+        Some((start, &text[start..end]))
+    })
+}
+
+/// Lower case, compatibility-decomposed, without diacritics: `Ideeën` and
+/// `ideeen` become the same, and so do `Ĳssel` and `IJssel`.
+pub fn fold(word: &str) -> String {
+    word.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == '\u{2019}' { '\'' } else { c })
+        .collect()
+}
+
+/// Folds and stems words, remembering each answer: a wiki repeats its
+/// words thousands of times.
+pub struct WordStemmer {
+    stemmer: Option<Stemmer>,
+    known: HashMap<String, (String, String)>,
+}
+
+impl WordStemmer {
+    /// A stemmer for the site's language; languages without one only fold.
+    pub fn new(language: &str) -> WordStemmer {
+        WordStemmer {
+            stemmer: stemmer_name(language).map(|_| Stemmer::create(Algorithm::Dutch)),
+            known: HashMap::new(),
+        }
+    }
+
+    /// The folded word and its stem, or `None` for a word too long to keep.
+    pub fn fold_and_stem(&mut self, word: &str) -> Option<(&str, &str)> {
+        if !self.known.contains_key(word) {
+            let folded = fold(word);
+            if folded.chars().count() > MAX_WORD_CHARS {
+                return None;
+            }
+            let stem = match &self.stemmer {
+                Some(stemmer) => stemmer.stem(&folded).into_owned(),
+                None => folded.clone(),
+            };
+            self.known.insert(word.to_owned(), (folded, stem));
+        }
+        self.known
+            .get(word)
+            .map(|(folded, stem)| (folded.as_str(), stem.as_str()))
+    }
+}
+
+/// The name the browser side knows the stemmer by, if the language has one.
+pub fn stemmer_name(language: &str) -> Option<&'static str> {
+    match language.split(['-', '_']).next() {
+        Some("nl") => Some("nl"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stems(text: &str) -> Vec<String> {
+        let mut stemmer = WordStemmer::new("nl");
+        words(text)
+            .filter_map(|(_, w)| stemmer.fold_and_stem(w).map(|(_, s)| s.to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn words_split_on_hyphens_and_keep_inner_apostrophes() {
+        let found: Vec<&str> = words("Rijssen-Holten, regio's en ’t Hof van Twente (2024)!")
+            .map(|(_, w)| w)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "Rijssen", "Holten", "regio's", "en", "t", "Hof", "van", "Twente", "2024"
+            ]
+        );
+    }
+
+    #[test]
+    fn diacritics_and_ligatures_fold_away() {
+        assert_eq!(fold("Ideeën"), "ideeen");
+        assert_eq!(fold("Ĳssel"), "ijssel");
+        assert_eq!(fold("coöperatie’s"), "cooperatie's");
+    }
+
+    #[test]
+    fn dutch_word_forms_share_a_stem() {
+        for (a, b) in [
+            ("gemeenten", "gemeente"),
+            ("werkplaatsen", "werkplaats"),
+            ("ideeën", "ideeen"),
+            ("waterschappen", "waterschap"),
+            ("rioleringen", "riolering"),
+        ] {
+            assert_eq!(stems(a), stems(b), "{a} and {b}");
+        }
+    }
+}
