@@ -129,13 +129,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     // `check` writes nothing, not even the cache; old versions cannot fail.
     let with_revisions = options.out_dir.is_some();
-    let rendered = render_site(
-        &site,
-        &theme,
-        &progress,
-        &cache,
-        &cache_inputs,
-        with_revisions,
+    let (rendered, (search_index, search_time)) = rayon::join(
+        || {
+            render_site(
+                &site,
+                &theme,
+                &progress,
+                &cache,
+                &cache_inputs,
+                with_revisions,
+            )
+        },
+        || timed(|| crate::search::site_search_files(&site, &theme)),
     );
     progress.finish_and_clear();
     lap("renderen");
@@ -145,7 +150,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         diagnostics.promote_warnings();
         return Err(BuildFailure { diagnostics });
     }
-    let files = rendered.files;
+    let mut files = rendered.files;
+    files.extend(search_index);
     let mut copies = static_files(&theme.static_dir, "static");
     copies.extend(
         content
@@ -183,6 +189,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         })?;
         lap("schrijven");
     }
+    timings.push(("zoekindex (tegelijk met renderen)", search_time));
     Ok(BuildReport {
         pages: site.pages.len(),
         files: file_count,

@@ -28,6 +28,7 @@ impl Preview {
         };
         let (mut live, _) = LiveSite::open(options, Arc::clone(&store)).expect("site opens");
         assert!(live.render().errors.is_none());
+        live.update_search();
         Preview {
             live,
             store,
@@ -44,6 +45,7 @@ impl Preview {
             absolute.iter().map(|p| p.as_path()),
         );
         let outcome = self.live.apply(&changes);
+        self.live.update_search();
         outcome.errors.map(|e| e.report(false))
     }
 

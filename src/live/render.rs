@@ -144,7 +144,7 @@ impl LiveSite {
             }
         };
         let hidden = indicatif::ProgressBar::hidden();
-        let mut files = render_selected(&renderer, site, &self.summaries, &selection, &hidden)
+        let files = render_selected(&renderer, site, &self.summaries, &selection, &hidden)
             .inspect_err(|_| self.pending = pending.clone())?;
         // What went away: pages and the redirects and charts they made.
         let mut gone: HashSet<String> = removed
@@ -183,11 +183,6 @@ impl LiveSite {
             settings: self.settings.clone(),
             pages: self.page_set.clone(),
         };
-        if let Some((index, index_gone)) = self.search_changes(&pending) {
-            files.extend(index);
-            gone.extend(index_gone);
-        }
-        let site = &self.site;
         let copies = (everything || pending.static_files).then(|| self.copies());
         let mut store = self.store.write().unwrap_or_else(|e| e.into_inner());
         let revisions_stale = everything
@@ -202,6 +197,7 @@ impl LiveSite {
             revisions_stale.then(|| inputs_key(&inputs)),
         );
         drop(store);
+        self.search.mark(&pending);
         if everything || pending.whole_site {
             self.rendered = facts
                 .into_iter()

@@ -1,13 +1,16 @@
 //! Keeping the search index in step with the preview. Each page's search
 //! document is kept and made again only when its file was read again; when
 //! any document changed, the index files are made anew and the store
-//! passes on only the pieces that differ.
+//! passes on only the pieces that differ. This runs after the pages are
+//! published, when the editor pauses: on a large wiki it takes a second,
+//! and a page's reload must not wait for it.
 
 use super::{LiveSite, Pending};
 use crate::render::OutputFile;
 use crate::search::documents::{Document, chart_documents, index_documents, page_document};
 use crate::search::{kind_names, search_files};
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::collections::{HashMap, HashSet};
 
 #[derive(Default)]
@@ -19,23 +22,53 @@ pub(super) struct LiveSearch {
     indexed_pages: Vec<String>,
     indexed_others: Vec<Document>,
     outputs: HashSet<String>,
+    /// Rendered since the index was last made: pages read again, or all.
+    stale: bool,
+    stale_all: bool,
+    stale_pages: BTreeSet<String>,
+}
+
+impl LiveSearch {
+    /// Notes what a render that succeeded read again.
+    pub(super) fn mark(&mut self, rendered: &Pending) {
+        self.stale = true;
+        self.stale_all |= rendered.everything;
+        self.stale_pages.extend(rendered.pages.iter().cloned());
+    }
 }
 
 impl LiveSite {
+    /// Whether pages were published that the search index does not know yet.
+    pub fn search_is_stale(&self) -> bool {
+        self.search.stale
+    }
+
+    /// Brings the search index up to date with the published pages;
+    /// returns how many of its files changed.
+    pub fn update_search(&mut self) -> usize {
+        let Some((files, gone)) = self.search_changes() else {
+            return 0;
+        };
+        self.store
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .publish(&self.site.base_path, files, gone, false, None, None)
+    }
+
     /// New index files and the old ones that went, if any document changed.
-    pub(super) fn search_changes(
-        &mut self,
-        pending: &Pending,
-    ) -> Option<(Vec<OutputFile>, HashSet<String>)> {
+    fn search_changes(&mut self) -> Option<(Vec<OutputFile>, HashSet<String>)> {
         let site = &self.site;
         let kinds = kind_names(&self.theme);
         let search = &mut self.search;
-        let mut changed = pending.everything;
-        if pending.everything {
+        if !std::mem::take(&mut search.stale) {
+            return None;
+        }
+        let mut changed = std::mem::take(&mut search.stale_all);
+        if changed {
             search.pages.clear();
         }
-        for path in &pending.pages {
-            search.pages.remove(path);
+        for path in std::mem::take(&mut search.stale_pages) {
+            search.pages.remove(&path);
         }
         let made: Vec<(String, Document)> = site
             .pages

@@ -114,20 +114,13 @@ pub fn render_site(
     let renderer = Renderer::new(site, theme);
     // Built once: pages mention each other often.
     let summaries = &page_summaries(site);
-    let (files, search_index) = rayon::join(
-        || {
-            render_selected(
-                &renderer,
-                site,
-                summaries,
-                &Selection::everything(),
-                progress,
-            )
-        },
-        || crate::search::site_search_files(site, theme),
-    );
-    let mut files = files?;
-    files.extend(search_index);
+    let mut files = render_selected(
+        &renderer,
+        site,
+        summaries,
+        &Selection::everything(),
+        progress,
+    )?;
     let history = if with_revisions {
         revisions::render_revisions(&renderer, site, summaries, cache, cache_inputs)
     } else {

@@ -17,8 +17,9 @@
 use super::documents::Document;
 use super::words::{WordStemmer, stemmer_name, words};
 use crate::render::OutputFile;
+use foldhash::HashMap;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 const STEM_PIECE_BYTES: usize = 20_000;
@@ -36,94 +37,158 @@ struct Occurrences {
     count: u32,
 }
 
-/// What the documents add up to before weights can be given.
-#[derive(Default)]
-struct Tally {
-    postings: HashMap<String, Vec<Occurrences>>,
-    /// Word form → stem.
-    forms: HashMap<String, String>,
+/// Word counts of some of the documents, made on one thread. Stems are
+/// numbered as they are met; each word is folded and stemmed only once.
+struct Tally<'a> {
+    stemmer: &'a WordStemmer,
+    stems: Vec<String>,
+    stem_ids: HashMap<String, u32>,
+    /// By stem number.
+    postings: Vec<Vec<Occurrences>>,
+    /// Each word as written → its stem number (`None`: too long to keep).
+    known: HashMap<String, Option<u32>>,
+    /// Folded word form → stem number.
+    forms: HashMap<String, u32>,
+    lengths: Vec<(u32, u32)>,
+    /// Scratch for one document: counts by stem number, and which are set.
+    counts: Vec<Occurrences>,
+    touched: Vec<u32>,
 }
 
-impl Tally {
-    fn add(&mut self, stemmer: &mut WordStemmer, id: u32, document: &Document) -> u32 {
-        let mut counts: HashMap<String, Occurrences> = HashMap::new();
-        let mut length = 0;
-        let mut count_words = |text: &str, in_title: bool, weight: u32, length: &mut u32| {
-            for (_, word) in words(text) {
-                let Some((form, stem)) = stemmer.fold_and_stem(word) else {
-                    continue;
-                };
-                if !self.forms.contains_key(form) {
-                    self.forms.insert(form.to_owned(), stem.to_owned());
-                }
-                let entry = counts.entry(stem.to_owned()).or_insert(Occurrences {
-                    document: id,
-                    in_title: false,
-                    count: 0,
-                });
-                entry.in_title |= in_title;
-                entry.count += weight;
-                *length += weight;
-            }
-        };
-        count_words(&document.title, true, 0, &mut length);
-        for heading in &document.headings {
-            count_words(heading, false, HEADING_WEIGHT, &mut length);
+impl<'a> Tally<'a> {
+    fn new(stemmer: &'a WordStemmer) -> Tally<'a> {
+        Tally {
+            stemmer,
+            stems: Vec::new(),
+            stem_ids: HashMap::default(),
+            postings: Vec::new(),
+            known: HashMap::default(),
+            forms: HashMap::default(),
+            lengths: Vec::new(),
+            counts: Vec::new(),
+            touched: Vec::new(),
         }
-        count_words(&document.text, false, 1, &mut length);
-        for (stem, occurrences) in counts {
-            self.postings.entry(stem).or_default().push(occurrences);
+    }
+
+    fn stem_id(&mut self, stem: &str) -> u32 {
+        if let Some(&id) = self.stem_ids.get(stem) {
+            return id;
+        }
+        let id = self.stems.len() as u32;
+        self.stems.push(stem.to_owned());
+        self.stem_ids.insert(stem.to_owned(), id);
+        self.postings.push(Vec::new());
+        id
+    }
+
+    fn word_id(&mut self, word: &str) -> Option<u32> {
+        if let Some(&id) = self.known.get(word) {
+            return id;
+        }
+        let id = self.stemmer.fold_and_stem(word).map(|(form, stem)| {
+            let id = self.stem_id(&stem);
+            self.forms.entry(form).or_insert(id);
+            id
+        });
+        self.known.insert(word.to_owned(), id);
+        id
+    }
+
+    fn count(&mut self, text: &str, in_title: bool, weight: u32) -> u32 {
+        let mut length = 0;
+        for (_, word) in words(text) {
+            let Some(id) = self.word_id(word) else {
+                continue;
+            };
+            let slot = id as usize;
+            if slot >= self.counts.len() {
+                self.counts.resize(
+                    slot + 1,
+                    Occurrences {
+                        document: u32::MAX,
+                        in_title: false,
+                        count: 0,
+                    },
+                );
+            }
+            let entry = &mut self.counts[slot];
+            if entry.document == u32::MAX {
+                self.touched.push(id);
+                entry.document = 0;
+            }
+            entry.in_title |= in_title;
+            entry.count += weight;
+            length += weight;
         }
         length
     }
 
-    fn merge(mut self, other: Tally) -> Tally {
-        for (stem, mut list) in other.postings {
-            self.postings.entry(stem).or_default().append(&mut list);
+    fn add(mut self, id: u32, document: &Document) -> Tally<'a> {
+        let mut length = self.count(&document.title, true, 0);
+        for heading in &document.headings {
+            length += self.count(heading, false, HEADING_WEIGHT);
         }
-        for (form, stem) in other.forms {
-            self.forms.entry(form).or_insert(stem);
+        length += self.count(&document.text, false, 1);
+        for stem in std::mem::take(&mut self.touched) {
+            let entry = &mut self.counts[stem as usize];
+            self.postings[stem as usize].push(Occurrences {
+                document: id,
+                ..*entry
+            });
+            *entry = Occurrences {
+                document: u32::MAX,
+                in_title: false,
+                count: 0,
+            };
         }
+        self.lengths.push((id, length));
+        self
+    }
+
+    fn merge(mut self, other: Tally<'a>) -> Tally<'a> {
+        let renumber: Vec<u32> = other.stems.iter().map(|s| self.stem_id(s)).collect();
+        for (old, mut list) in other.postings.into_iter().enumerate() {
+            self.postings[renumber[old] as usize].append(&mut list);
+        }
+        for (form, old) in other.forms {
+            self.forms.entry(form).or_insert(renumber[old as usize]);
+        }
+        self.lengths.extend(other.lengths);
         self
     }
 }
 
 /// Builds every file of the index, with paths below the search folder.
 pub fn index_files(documents: &[&Document], language: &str) -> Vec<OutputFile> {
-    let (tally, lengths) = documents
+    let stemmer = WordStemmer::new(language);
+    let tally = documents
         .par_iter()
         .enumerate()
         .fold(
-            || (WordStemmer::new(language), Tally::default(), Vec::new()),
-            |(mut stemmer, mut tally, mut lengths), (id, document)| {
-                let length = tally.add(&mut stemmer, id as u32, document);
-                lengths.push((id, length));
-                (stemmer, tally, lengths)
-            },
+            || Tally::new(&stemmer),
+            |tally, (id, document)| tally.add(id as u32, document),
         )
-        .map(|(_, tally, lengths)| (tally, lengths))
-        .reduce(
-            || (Tally::default(), Vec::new()),
-            |(a, mut la), (b, mut lb)| {
-                la.append(&mut lb);
-                (a.merge(b), la)
-            },
-        );
+        .reduce(|| Tally::new(&stemmer), Tally::merge);
     let mut length_of = vec![0u32; documents.len()];
-    for (id, length) in lengths {
-        length_of[id] = length;
+    for &(id, length) in &tally.lengths {
+        length_of[id as usize] = length;
     }
     let average =
         (length_of.iter().map(|&l| l as f64).sum::<f64>() / documents.len().max(1) as f64).max(1.0);
 
-    let mut stems: Vec<(String, Vec<Occurrences>)> = tally.postings.into_iter().collect();
-    stems.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let stem_names = tally.stems;
+    let mut stems: Vec<(&str, Vec<Occurrences>)> = stem_names
+        .iter()
+        .map(String::as_str)
+        .zip(tally.postings)
+        .collect();
+    stems.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     let encoded: Vec<(String, String)> = stems
         .into_par_iter()
         .map(|(stem, mut list)| {
             list.sort_unstable_by_key(|o| o.document);
             let posting = encode_posting(&list, &length_of, average);
-            (json_string(&stem), posting)
+            (json_string(stem), posting)
         })
         .collect();
     let mut files = Vec::new();
@@ -137,14 +202,18 @@ pub fn index_files(documents: &[&Document], language: &str) -> Vec<OutputFile> {
         )
     });
 
-    let forms: BTreeMap<String, String> = tally.forms.into_iter().collect();
+    let forms: BTreeMap<String, &str> = tally
+        .forms
+        .into_iter()
+        .map(|(form, id)| (form, stem_names[id as usize].as_str()))
+        .collect();
     let form_entries: Vec<(String, String)> = forms
         .into_iter()
         .map(|(form, stem)| {
-            let entry = if form == stem {
+            let entry = if form == *stem {
                 format!("[{}]", json_string(&form))
             } else {
-                format!("[{},{}]", json_string(&form), json_string(&stem))
+                format!("[{},{}]", json_string(&form), json_string(stem))
             };
             (json_string(&form), entry)
         })

@@ -4,7 +4,6 @@
 //! compares them word for word).
 
 use snowball_stemmers_rs::{Algorithm, Stemmer};
-use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -12,7 +11,11 @@ use unicode_normalization::char::is_combining_mark;
 pub const MAX_WORD_CHARS: usize = 40;
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() || is_combining_mark(c)
+    }
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -58,11 +61,9 @@ pub fn fold(word: &str) -> String {
         .collect()
 }
 
-/// Folds and stems words, remembering each answer: a wiki repeats its
-/// words thousands of times.
+/// Folds and stems words in the site's language.
 pub struct WordStemmer {
     stemmer: Option<Stemmer>,
-    known: HashMap<String, (String, String)>,
 }
 
 impl WordStemmer {
@@ -70,26 +71,20 @@ impl WordStemmer {
     pub fn new(language: &str) -> WordStemmer {
         WordStemmer {
             stemmer: stemmer_name(language).map(|_| Stemmer::create(Algorithm::Dutch)),
-            known: HashMap::new(),
         }
     }
 
     /// The folded word and its stem, or `None` for a word too long to keep.
-    pub fn fold_and_stem(&mut self, word: &str) -> Option<(&str, &str)> {
-        if !self.known.contains_key(word) {
-            let folded = fold(word);
-            if folded.chars().count() > MAX_WORD_CHARS {
-                return None;
-            }
-            let stem = match &self.stemmer {
-                Some(stemmer) => stemmer.stem(&folded).into_owned(),
-                None => folded.clone(),
-            };
-            self.known.insert(word.to_owned(), (folded, stem));
+    pub fn fold_and_stem(&self, word: &str) -> Option<(String, String)> {
+        let folded = fold(word);
+        if folded.chars().count() > MAX_WORD_CHARS {
+            return None;
         }
-        self.known
-            .get(word)
-            .map(|(folded, stem)| (folded.as_str(), stem.as_str()))
+        let stem = match &self.stemmer {
+            Some(stemmer) => stemmer.stem(&folded).into_owned(),
+            None => folded.clone(),
+        };
+        Some((folded, stem))
     }
 }
 
@@ -106,9 +101,9 @@ mod tests {
     use super::*;
 
     fn stems(text: &str) -> Vec<String> {
-        let mut stemmer = WordStemmer::new("nl");
+        let stemmer = WordStemmer::new("nl");
         words(text)
-            .filter_map(|(_, w)| stemmer.fold_and_stem(w).map(|(_, s)| s.to_owned()))
+            .filter_map(|(_, w)| stemmer.fold_and_stem(w).map(|(_, s)| s))
             .collect()
     }
 

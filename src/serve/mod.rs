@@ -34,6 +34,8 @@ pub struct ServeOptions {
 
 /// A page file that seems gone may be in the middle of an atomic save.
 const DELETION_GRACE: Duration = Duration::from_millis(50);
+/// The search index is made again once saves pause this long.
+const SEARCH_PAUSE: Duration = Duration::from_millis(250);
 
 pub fn serve(options: ServeOptions) -> Result<(), String> {
     let site_root = std::path::absolute(&options.site_root).map_err(|e| e.to_string())?;
@@ -95,6 +97,7 @@ fn open_site(preview: &Preview, options: &LiveOptions) {
             shown.extend(warnings);
             eprint!("{}", shown.report(styled));
             let outcome = live.render();
+            live.update_search();
             let pages = live.page_count();
             *preview.live.lock().unwrap_or_else(|e| e.into_inner()) = Some(live);
             report(&outcome, started, |_| {
@@ -141,7 +144,22 @@ fn report(outcome: &Outcome, started: Instant, success: impl Fn(usize) -> String
 /// The watcher's bursts, joined while a render runs, each applied in turn.
 fn rebuild_on_change(preview: &Preview, options: &LiveOptions, bursts: &Receiver<Vec<PathBuf>>) {
     let root = &options.site_root;
-    while let Ok(first) = bursts.recv() {
+    loop {
+        let first = if search_is_stale(preview) {
+            match bursts.recv_timeout(SEARCH_PAUSE) {
+                Ok(first) => first,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    update_search(preview);
+                    continue;
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match bursts.recv() {
+                Ok(first) => first,
+                Err(_) => break,
+            }
+        };
         let started = Instant::now();
         let theme = current_theme(preview);
         let mut changes = ChangeSet::from_paths(root, &theme, first.iter().map(PathBuf::as_path));
@@ -174,6 +192,20 @@ fn rebuild_on_change(preview: &Preview, options: &LiveOptions, bursts: &Receiver
                 started.elapsed().as_millis()
             )
         });
+    }
+}
+
+fn search_is_stale(preview: &Preview) -> bool {
+    let live = preview.live.lock().unwrap_or_else(|e| e.into_inner());
+    live.as_ref().is_some_and(LiveSite::search_is_stale)
+}
+
+fn update_search(preview: &Preview) {
+    let mut live = preview.live.lock().unwrap_or_else(|e| e.into_inner());
+    let changed = live.as_mut().map_or(0, LiveSite::update_search);
+    drop(live);
+    if changed > 0 {
+        preview.announce();
     }
 }
 

@@ -96,6 +96,21 @@ impl Browser {
         self.command("url", json!({ "url": url }));
     }
 
+    /// Types `text` into the element `selector` names, key by key, as a
+    /// reader would (after emptying it).
+    pub fn type_into(&mut self, selector: &str, text: &str) {
+        let found = self.command(
+            "element",
+            json!({"using": "css selector", "value": selector}),
+        );
+        let id = found["element-6066-11e4-a52e-4f735466cecf"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {selector}: {found}"))
+            .to_owned();
+        self.command(&format!("element/{id}/clear"), json!({}));
+        self.command(&format!("element/{id}/value"), json!({ "text": text }));
+    }
+
     /// Runs `script` (a function body) in the page and returns its value.
     pub fn run(&mut self, script: &str) -> Value {
         self.command("execute/sync", json!({"script": script, "args": []}))

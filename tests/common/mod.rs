@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod server;
+pub mod static_host;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;

@@ -327,6 +327,11 @@
     event.preventDefault();
   });
 
+  // For the browser test that compares these words with the index's.
+  globalThis.twnSearchTerms = function (query) {
+    return loadMeta().then(function () { return terms(query); });
+  };
+
   var initial = new URLSearchParams(window.location.search).get("q");
   if (initial) {
     input.value = initial;
