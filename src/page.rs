@@ -78,9 +78,23 @@ fn place(content_path: &str, config: &SiteConfig) -> Result<Placement, Misplaced
     let collections: Vec<&str> = config.collections.keys().map(String::as_str).collect();
     match parts.as_slice() {
         ["index.md"] => Ok(Placement::Home),
-        [file] => Ok(Placement::Free {
-            slug: slugify(&stem(file)),
-        }),
+        [file] => {
+            let slug = slugify(&stem(file));
+            let taken = match slug.as_str() {
+                "zoeken" => Some("de zoekpagina"),
+                "recente-wijzigingen" => Some("de recente wijzigingen"),
+                "static" => Some("de bestanden van het thema"),
+                s if config.collections.contains_key(s) => Some("het overzicht van die collectie"),
+                _ => None,
+            };
+            match taken {
+                Some(what) => Err((
+                    format!("deze pagina zou op /{slug}/ komen, maar daar staat al {what}"),
+                    "geef het bestand een andere naam".into(),
+                )),
+                None => Ok(Placement::Free { slug }),
+            }
+        }
         [folder, ..] if !config.collections.contains_key(*folder) => {
             let hint = closest(folder, collections.iter().copied())
                 .map_or(String::new(), |c| format!(" Bedoelt u de collectie `{c}`?"));

@@ -253,6 +253,20 @@ fn markdown_file_in_an_undeclared_folder() {
 }
 
 #[test]
+fn page_where_the_search_page_or_a_collection_index_is() {
+    assert_rejected(
+        |s| s.write("content/zoeken.md", "---\ntitle: Zoeken\n---\n"),
+        "content/zoeken.md:1:1",
+        "deze pagina zou op /zoeken/ komen, maar daar staat al de zoekpagina",
+    );
+    assert_rejected(
+        |s| s.write("content/regio.md", "---\ntitle: Regio\n---\n"),
+        "content/regio.md:1:1",
+        "daar staat al het overzicht van die collectie",
+    );
+}
+
+#[test]
 fn template_syntax_error() {
     assert_rejected(
         |s| {
