@@ -10,21 +10,31 @@ use common::static_host::StaticHost;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
-/// Waits until the results settle for `query` and returns their titles.
-fn results(browser: &mut Browser, query: &str) -> Vec<String> {
+/// Waits until the results settle for `query` and returns their titles,
+/// or `None` if the page says the index could not be loaded.
+fn try_results(browser: &mut Browser, query: &str) -> Option<Vec<String>> {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let answer = browser.run(&format!(
-            "const status = document.getElementById('zoekstatus').textContent;
+            "const shown = document.getElementById('zoekstatus');
+             if (!shown) return null;
+             const status = shown.textContent;
+             if (status.includes('niet geladen')) return false;
              if (!status.includes({query:?}) || status.includes('…')) return null;
              return Array.from(document.querySelectorAll('#zoekresultaten h2 a')).map(a => a.textContent);",
             query = format!("“{}”", query.trim())
         ));
-        if let Value::Array(titles) = answer {
-            return titles
-                .into_iter()
-                .map(|t| t.as_str().unwrap_or_default().to_owned())
-                .collect();
+        match answer {
+            Value::Array(titles) => {
+                return Some(
+                    titles
+                        .into_iter()
+                        .map(|t| t.as_str().unwrap_or_default().to_owned())
+                        .collect(),
+                );
+            }
+            Value::Bool(false) => return None,
+            _ => {}
         }
         assert!(
             Instant::now() < deadline,
@@ -32,6 +42,10 @@ fn results(browser: &mut Browser, query: &str) -> Vec<String> {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+fn results(browser: &mut Browser, query: &str) -> Vec<String> {
+    try_results(browser, query).unwrap_or_else(|| panic!("{query}: the index did not load"))
 }
 
 fn search(browser: &mut Browser, query: &str) -> Vec<String> {
@@ -121,13 +135,13 @@ fn dutch_queries_find_the_right_pages_from_a_static_host_below_a_sub_path() {
     );
 
     // Keyboard: arrow down from the field reaches the first result.
-    browser.run("document.getElementById('zoekterm').focus(); return true;");
-    browser.type_into("#zoekterm", "waterschappen");
-    results(&mut browser, "waterschappen");
-    browser.run("document.getElementById('zoekterm').dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowDown', bubbles: true})); return true;");
+    search(&mut browser, "Vechtstromen");
+    browser.run("document.getElementById('zoekterm').focus(); document.getElementById('zoekterm').dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowDown', bubbles: true})); return true;");
     assert_eq!(
-        browser.run("return document.activeElement.textContent;"),
-        Value::String("Waterschap Vechtstromen".into())
+        browser.run(
+            "return document.activeElement === document.querySelector('#zoekresultaten h2 a');"
+        ),
+        Value::Bool(true)
     );
     // The count is announced in a live region.
     assert_eq!(
@@ -301,7 +315,8 @@ fn the_preview_index_follows_an_edit() {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         browser.open(&format!("http://{}/zoeken/?q=kikkerdril", server.address));
-        if results(&mut browser, "kikkerdril") == ["Almelo"] {
+        // While the index is being made again, a piece may be missing.
+        if try_results(&mut browser, "kikkerdril").is_some_and(|titles| titles == ["Almelo"]) {
             break;
         }
         assert!(

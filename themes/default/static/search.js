@@ -253,7 +253,9 @@
     });
   }
 
-  function run(query, announce) {
+  // `retried`: a piece can vanish when the site is published again while
+  // a reader searches; the table of contents is then fetched anew, once.
+  function run(query, announce, retried) {
     var mine = ++generation;
     var trimmed = query.trim();
     if (!trimmed) {
@@ -284,7 +286,14 @@
         say(message);
       });
     }).catch(function () {
-      if (mine === generation) say(form.getAttribute("data-failed"));
+      if (mine !== generation) return;
+      if (!retried) {
+        meta = null;
+        pieces.clear();
+        run(query, announce, true);
+      } else {
+        say(form.getAttribute("data-failed"));
+      }
     });
   }
 
