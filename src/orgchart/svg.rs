@@ -212,7 +212,7 @@ impl Drawing {
         let (w, h) = (layout.width, layout.height);
         if links {
             out.push_str(&format!(
-                "<svg class=\"orgchart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"group\" aria-labelledby=\"oc-title\" font-family=\"{FONT_FAMILY}\">"
+                "<svg class=\"orgchart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" aria-labelledby=\"oc-title\" font-family=\"{FONT_FAMILY}\">"
             ));
         } else {
             out.push_str(&format!(

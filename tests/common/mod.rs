@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod server;
 pub mod static_host;
+pub mod tools;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;
@@ -89,6 +90,37 @@ impl TestSite {
             copy_dir(&repo.join(part), &site.path(part));
         }
         std::fs::copy(repo.join("twn.yaml"), site.path("twn.yaml")).unwrap();
+        site
+    }
+
+    /// The example wiki with a git history: every page committed, then a
+    /// workplace edited and a news item renamed, so that history pages,
+    /// old versions, diffs and a redirect exist.
+    pub fn example_with_history() -> Self {
+        let site = Self::example();
+        site.git_init();
+        let editor = ("Redactie Twents Waternet", "redactie@example.org");
+        site.commit_all("Voorbeeldwiki", editor, "2025-01-10T10:00:00+01:00");
+        let workplace = "content/werkplaats/rioolvervanging.md";
+        let text = site.read(workplace);
+        site.write(
+            workplace,
+            &format!("{text}\nDe planning voor de komende jaren wordt dit voorjaar gedeeld.\n"),
+        );
+        site.commit_all("Planning genoemd", editor, "2025-03-05T09:30:00+01:00");
+        git(
+            site.dir.path(),
+            &[
+                "mv",
+                "content/nieuws/samenwerken-doen-we-zelf.md",
+                "content/nieuws/presentatie-samenwerken.md",
+            ],
+        );
+        site.commit_all(
+            "Nieuwsbericht hernoemd",
+            editor,
+            "2025-04-01T11:00:00+02:00",
+        );
         site
     }
 
