@@ -5,6 +5,7 @@
 mod common;
 use common::TestSite;
 use common::browser::Browser;
+use common::main_pages::main_pages;
 use common::static_host::StaticHost;
 use common::tools::axe_script;
 use serde_json::Value;
@@ -41,24 +42,10 @@ fn the_main_pages_meet_wcag_2_1_aa_at_phone_and_desktop_width() {
     let run = site.twn(&["build", "--base-url", &base]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let _host = StaticHost::serve(listener, site.path("public"), "/wiki/");
-    let history = site.read("public/werkplaats/rioolvervanging/geschiedenis/index.html");
-    let diff = history
-        .split("href=\"")
-        .skip(1)
-        .map(|rest| rest.split('"').next().unwrap())
-        .find(|href| href.contains("/verschil/"))
-        .expect("the history page links to a diff")
-        .to_owned();
-    let pages = [
-        base.clone(),
-        format!("{base}regio/twents-waternet/"),
-        format!("{base}regio/twents-waternet/organisatie/"),
-        format!("{base}werkplaats/rioolvervanging/"),
-        format!("{base}werkplaats/"),
-        format!("{base}werkplaats/rioolvervanging/geschiedenis/"),
-        format!("http://{address}{diff}"),
-        format!("{base}zoeken/?q=waterschappen"),
-    ];
+    let pages: Vec<String> = main_pages(&site, &base)
+        .into_iter()
+        .map(|(_, url)| url)
+        .collect();
     let source = axe_script();
     let mut browser = Browser::start();
     let mut rules = 0;

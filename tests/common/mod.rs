@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod main_pages;
 pub mod server;
 pub mod static_host;
 pub mod tools;
