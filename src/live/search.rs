@@ -10,8 +10,7 @@ use crate::render::OutputFile;
 use crate::search::documents::{Document, chart_documents, index_documents, page_document};
 use crate::search::{kind_names, search_files};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 #[derive(Default)]
 pub(super) struct LiveSearch {
