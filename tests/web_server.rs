@@ -22,7 +22,8 @@ impl Drop for Nginx {
     }
 }
 
-/// Starts nginx serving `public` at `/wiki/` on `port`.
+/// Starts nginx serving `public` at `/wiki/` on `port`, as one process
+/// (no master), so that stopping it leaves no worker behind.
 fn start_nginx(dir: &Path, public: &Path, port: u16) -> Nginx {
     let running_as_root = Command::new("id")
         .arg("-u")
@@ -30,7 +31,7 @@ fn start_nginx(dir: &Path, public: &Path, port: u16) -> Nginx {
         .is_ok_and(|o| o.stdout.starts_with(b"0"));
     let d = dir.display();
     let config = format!(
-        "{user}daemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\nhttp {{\n  include /etc/nginx/mime.types;\n  access_log off;\n  absolute_redirect off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n  server {{\n    listen 127.0.0.1:{port};\n    location /wiki/ {{\n      alias {}/;\n      error_page 404 /wiki/404.html;\n    }}\n  }}\n}}\n",
+        "{user}daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\nhttp {{\n  include /etc/nginx/mime.types;\n  access_log off;\n  absolute_redirect off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n  server {{\n    listen 127.0.0.1:{port};\n    location /wiki/ {{\n      alias {}/;\n      error_page 404 /wiki/404.html;\n    }}\n  }}\n}}\n",
         public.display(),
         user = if running_as_root { "user root;\n" } else { "" },
     );
