@@ -399,8 +399,9 @@
     tail = fromEnd(); if (step2()) stemmed = true; toEnd(tail);
     tail = fromEnd(); if (step3()) stemmed = true; toEnd(tail);
     tail = fromEnd(); if (step4()) stemmed = true; toEnd(tail);
-    c = lb;
-    if (losePrefix()) {
+    // After a "ge" is gone, the regions are measured again and a final
+    // d or t may go too.
+    function afterGeRemoved() {
       c = 0;
       measure();
       lb = 0;
@@ -408,16 +409,11 @@
       stemmed = true;
       step1c();
     }
+    c = lb;
+    if (losePrefix()) afterGeRemoved();
     c = 0;
     lb = 0;
-    if (loseInfix()) {
-      c = 0;
-      measure();
-      lb = 0;
-      c = limit();
-      stemmed = true;
-      step1c();
-    }
+    if (loseInfix()) afterGeRemoved();
     lb = 0;
     c = limit();
     tail = fromEnd();
