@@ -127,20 +127,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         settings,
         pages: page_set_fingerprint(&site),
     };
-    // `check` writes nothing, not even the cache; old versions cannot fail.
-    let with_revisions = options.out_dir.is_some();
+    // `check` writes nothing, not even the cache; old versions and the
+    // search index cannot fail, so it makes neither.
+    let writing = options.out_dir.is_some();
     let (rendered, (search_index, search_time)) = rayon::join(
+        || render_site(&site, &theme, &progress, &cache, &cache_inputs, writing),
         || {
-            render_site(
-                &site,
-                &theme,
-                &progress,
-                &cache,
-                &cache_inputs,
-                with_revisions,
-            )
+            timed(|| {
+                if writing {
+                    crate::search::site_search_files(&site, &theme)
+                } else {
+                    Vec::new()
+                }
+            })
         },
-        || timed(|| crate::search::site_search_files(&site, &theme)),
     );
     progress.finish_and_clear();
     lap("renderen");
