@@ -37,11 +37,7 @@ fn axe(browser: &mut Browser, source: &str) -> Value {
 #[test]
 fn the_main_pages_meet_wcag_2_1_aa_at_phone_and_desktop_width() {
     let site = TestSite::example_with_history();
-    let (listener, address) = StaticHost::bind();
-    let base = format!("http://{address}/wiki/");
-    let run = site.twn(&["build", "--base-url", &base]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let _host = StaticHost::serve(listener, site.path("public"), "/wiki/");
+    let (_host, base) = StaticHost::serve_site(&site);
     let pages: Vec<String> = main_pages(&site, &base)
         .into_iter()
         .map(|(_, url)| url)

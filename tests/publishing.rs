@@ -37,6 +37,28 @@ fn runs(steps: &Value) -> Vec<String> {
     }
 }
 
+/// The step that uses the action starting with `action`.
+fn step_using<'a>(steps: &'a Value, action: &str) -> Option<&'a Value> {
+    steps
+        .as_array()?
+        .iter()
+        .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with(action)))
+}
+
+/// Whether `commands` build as `command` says and install twn first.
+fn assert_builds_like_the_readme(commands: &[String], command: &str) {
+    assert!(
+        commands.iter().any(|r| r.starts_with(command)),
+        "{command:?} in {commands:?}"
+    );
+    assert!(
+        commands
+            .iter()
+            .any(|r| r.contains("cargo install --locked")),
+        "twn is installed"
+    );
+}
+
 #[test]
 fn the_github_actions_workflow_builds_with_full_history_and_publishes_public() {
     let command = readme_build_command();
@@ -50,36 +72,10 @@ fn the_github_actions_workflow_builds_with_full_history_and_publishes_public() {
     assert_eq!(workflow["permissions"]["pages"], "write");
     assert_eq!(workflow["permissions"]["id-token"], "write");
     let steps = &workflow["jobs"]["build"]["steps"];
-    let checkout = steps
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| {
-            s["uses"]
-                .as_str()
-                .is_some_and(|u| u.starts_with("actions/checkout@"))
-        })
-        .expect("a checkout step");
+    let checkout = step_using(steps, "actions/checkout@").expect("a checkout step");
     assert_eq!(checkout["with"]["fetch-depth"], 0, "the whole history");
-    let runs = runs(steps);
-    assert!(
-        runs.iter().any(|r| r.starts_with(&command)),
-        "{command:?} in {runs:?}"
-    );
-    assert!(
-        runs.iter().any(|r| r.contains("cargo install --locked")),
-        "twn is installed"
-    );
-    let upload = steps
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| {
-            s["uses"]
-                .as_str()
-                .is_some_and(|u| u.starts_with("actions/upload-pages-artifact@"))
-        })
-        .expect("the site is uploaded");
+    assert_builds_like_the_readme(&runs(steps), &command);
+    let upload = step_using(steps, "actions/upload-pages-artifact@").expect("the site is uploaded");
     assert_eq!(upload["with"]["path"], "public");
     let deploy = &workflow["jobs"]["deploy"];
     assert_eq!(deploy["needs"], "build");
@@ -101,14 +97,6 @@ fn the_gitlab_job_builds_with_full_history_and_publishes_public() {
         pages["variables"]["GIT_DEPTH"] == 0 || pages["variables"]["GIT_DEPTH"] == "0",
         "the whole history"
     );
-    let script = runs(&pages["script"]);
-    assert!(
-        script.iter().any(|r| r.starts_with(&command)),
-        "{command:?} in {script:?}"
-    );
-    assert!(
-        script.iter().any(|r| r.contains("cargo install --locked")),
-        "twn is installed"
-    );
+    assert_builds_like_the_readme(&runs(&pages["script"]), &command);
     assert_eq!(pages["artifacts"]["paths"], serde_json::json!(["public"]));
 }

@@ -30,11 +30,7 @@ fn save_png(path: &PathBuf, (width, height, pixels): (u32, u32, Vec<u8>)) {
 #[test]
 fn screenshots_of_the_main_pages_at_phone_and_desktop_width() {
     let site = TestSite::example_with_history();
-    let (listener, address) = StaticHost::bind();
-    let base = format!("http://{address}/wiki/");
-    let run = site.twn(&["build", "--base-url", &base]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let _host = StaticHost::serve(listener, site.path("public"), "/wiki/");
+    let (_host, base) = StaticHost::serve_site(&site);
     let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/schermafbeeldingen");
     std::fs::create_dir_all(&out).unwrap();
     let mut browser = Browser::start();

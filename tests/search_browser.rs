@@ -56,11 +56,7 @@ fn search(browser: &mut Browser, query: &str) -> Vec<String> {
 #[test]
 fn dutch_queries_find_the_right_pages_from_a_static_host_below_a_sub_path() {
     let site = TestSite::example();
-    let (listener, address) = StaticHost::bind();
-    let base_url = format!("http://{address}/wiki/");
-    let run = site.twn(&["build", "--base-url", &base_url]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let host = StaticHost::serve(listener, site.path("public"), "/wiki/");
+    let (host, base_url) = StaticHost::serve_site(&site);
     let mut browser = Browser::start();
     browser.viewport(1100, 900);
 

@@ -19,18 +19,8 @@ fn built() -> TestSite {
 }
 
 fn files_ending(site: &TestSite, suffix: &str) -> Vec<String> {
-    let root = site.path("public");
-    walkdir::WalkDir::new(&root)
+    site.public_files()
         .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            e.path()
-                .strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned()
-        })
         .filter(|p| p.ends_with(suffix))
         .collect()
 }

@@ -192,21 +192,14 @@ fn a_crawler_finds_no_broken_link_and_no_unreachable_page_on_nginx() {
 
     // Every page is reachable from the home page, but the 404 page and the
     // redirects left at old addresses, which no page links to on purpose.
-    let public = site.path("public");
     let mut unreachable = Vec::new();
     let mut pages = 0;
-    for entry in walkdir::WalkDir::new(&public).into_iter().flatten() {
-        let relative = entry
-            .path()
-            .strip_prefix(&public)
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+    for relative in site.public_files() {
         if !relative.ends_with(".html") || relative == "404.html" {
             continue;
         }
-        if std::fs::read_to_string(entry.path())
-            .unwrap()
+        if site
+            .read(&format!("public/{relative}"))
             .contains("http-equiv=\"refresh\"")
         {
             continue;

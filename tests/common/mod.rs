@@ -163,22 +163,30 @@ impl TestSite {
         run
     }
 
-    /// Every file of `public/` with its bytes.
-    pub fn public_snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+    /// The path below `public/` of every file there.
+    pub fn public_files(&self) -> Vec<String> {
         let root = self.path("public");
         walkdir::WalkDir::new(&root)
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
             .map(|e| {
-                (
-                    e.path()
-                        .strip_prefix(&root)
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned(),
-                    std::fs::read(e.path()).unwrap(),
-                )
+                e.path()
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect()
+    }
+
+    /// Every file of `public/` with its bytes.
+    pub fn public_snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        self.public_files()
+            .into_iter()
+            .map(|path| {
+                let bytes = std::fs::read(self.path("public").join(&path)).unwrap();
+                (path, bytes)
             })
             .collect()
     }
