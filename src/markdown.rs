@@ -1,11 +1,16 @@
-//! Markdown bodies: parsed once into events, from which headings (with
-//! Dutch-safe ids) and links are collected for the resolver; rendered to
-//! HTML after the resolver has turned every wiki link into a URL.
+//! Markdown bodies, parsed once: a single pulldown-cmark pass collects the
+//! headings (with Dutch-safe ids) and links for the resolver, the plain text
+//! for search, and the HTML, in which every spot that depends on the
+//! resolver (a link's target, the text of a wiki link without a label) is
+//! left as a gap. Rendering a page is then filling the gaps, not parsing
+//! again; and no event list is kept per page.
 
 use crate::slug::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
-use std::collections::{HashMap, HashSet};
+use pulldown_cmark_escape::{escape_href, escape_html_body_text};
+use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone)]
 pub struct Heading {
@@ -33,7 +38,6 @@ pub struct LinkRef {
     pub fragment: Option<String>,
     /// Byte range in the body, for error positions.
     pub range: Range<usize>,
-    event_index: usize,
 }
 
 /// Where a link goes once resolved, and what it shows when the editor gave
@@ -46,9 +50,25 @@ pub struct ResolvedLink {
 
 #[derive(Debug, Clone, Default)]
 pub struct ParsedBody {
-    events: Vec<Event<'static>>,
+    /// The HTML with the gaps left out; `gaps` says where they go.
+    html: String,
+    gaps: Vec<Gap>,
+    /// Plain text, for descriptions and search.
+    text: String,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
+}
+
+/// A spot in the HTML that the resolver's answer for link `link` fills.
+#[derive(Debug, Clone)]
+struct Gap {
+    at: usize,
+    link: usize,
+    /// A wiki link's text rather than its target.
+    label: bool,
+    /// What the spot shows when the link is not resolved (an old version
+    /// may link to a page that is gone): what the editor wrote.
+    unresolved: String,
 }
 
 fn options(wiki_links: bool) -> Options {
@@ -63,54 +83,97 @@ fn options(wiki_links: bool) -> Options {
     options
 }
 
+/// Marks a gap while pulldown-cmark writes the HTML. Letters and digits
+/// only, so that escaping leaves it as it is; the random part keeps it from
+/// ever matching what an editor wrote.
+static GAP_MARK: LazyLock<String> = LazyLock::new(|| {
+    use std::hash::BuildHasher;
+    let random = std::collections::hash_map::RandomState::new().hash_one(0x0074_776e_u32);
+    format!("twngap{random:016x}x")
+});
+
 pub fn parse(body: &str, allow_html: bool) -> ParsedBody {
+    let mark: &str = &GAP_MARK;
     let mut parsed = ParsedBody::default();
+    let mut events: Vec<Event> = Vec::with_capacity(body.len() / 16);
     let mut used_ids = HashSet::new();
     let mut open_heading: Option<(usize, String)> = None;
+    // The events of a wiki link's text, while inside one without a label.
+    let mut label: Option<Vec<Event>> = None;
+    let mut gaps: Vec<(usize, bool, String)> = Vec::new();
     for (event, range) in Parser::new_ext(body, options(true)).into_offset_iter() {
-        let index = parsed.events.len();
         let event = match event {
             Event::Html(html) | Event::InlineHtml(html) if !allow_html => Event::Text(html),
-            Event::Start(Tag::Heading { .. }) => {
-                open_heading = Some((index, String::new()));
-                event
+            other => other,
+        };
+        parsed.add_plain_text(&event);
+        if let (Event::Text(text) | Event::Code(text), Some((_, heading_text))) =
+            (&event, &mut open_heading)
+        {
+            heading_text.push_str(text);
+        }
+        if let Some(inner) = &mut label {
+            if !matches!(event, Event::End(TagEnd::Link)) {
+                inner.push(event);
+                continue;
             }
-            Event::Text(ref text) | Event::Code(ref text) => {
-                if let Some((_, heading_text)) = &mut open_heading {
-                    heading_text.push_str(text);
-                }
+            let mut unresolved = String::new();
+            pulldown_cmark::html::push_html(&mut unresolved, inner.drain(..));
+            gaps.push((parsed.links.len() - 1, true, unresolved));
+            events.push(Event::Text(CowStr::Borrowed(mark)));
+            label = None;
+        }
+        let event = match event {
+            Event::Start(Tag::Heading { .. }) => {
+                open_heading = Some((events.len(), String::new()));
                 event
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((start, text)) = open_heading.take() {
-                    parsed.name_heading(start, level, text, &mut used_ids);
+                    parsed.name_heading(&mut events[start], level, text, &mut used_ids);
                 }
                 event
             }
             Event::Start(Tag::Link {
                 link_type,
-                ref dest_url,
-                ..
-            }) => {
-                parsed.collect_link(link_type, dest_url, range, index);
-                event
+                dest_url,
+                title,
+                id,
+            }) if parsed.collect_link(link_type, &dest_url, range) => {
+                let mut unresolved = String::new();
+                let _ = escape_href(&mut unresolved, &dest_url);
+                gaps.push((parsed.links.len() - 1, false, unresolved));
+                if link_type == (LinkType::WikiLink { has_pothole: false }) {
+                    label = Some(Vec::new());
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::Borrowed(mark),
+                    title,
+                    id,
+                })
             }
             other => other,
         };
-        parsed.events.push(event.into_static());
+        events.push(event);
     }
+    let mut marked = String::with_capacity(body.len() + body.len() / 4);
+    pulldown_cmark::html::push_html(&mut marked, events.into_iter());
+    parsed.take_gaps(&marked, gaps);
+    let trimmed = parsed.text.trim_end().len();
+    parsed.text.truncate(trimmed);
     parsed
 }
 
 impl ParsedBody {
     fn name_heading(
         &mut self,
-        start: usize,
+        start: &mut Event,
         level: HeadingLevel,
         text: String,
         used: &mut HashSet<String>,
     ) {
-        let Event::Start(Tag::Heading { id, .. }) = &mut self.events[start] else {
+        let Event::Start(Tag::Heading { id, .. }) = start else {
             return;
         };
         let base = match id {
@@ -134,15 +197,17 @@ impl ParsedBody {
         });
     }
 
-    fn collect_link(&mut self, link_type: LinkType, dest: &str, range: Range<usize>, index: usize) {
+    /// Whether the link is one the resolver must answer; if so, it is
+    /// added to `links`.
+    fn collect_link(&mut self, link_type: LinkType, dest: &str, range: Range<usize>) -> bool {
         let kind = match link_type {
             LinkType::WikiLink { has_pothole } => LinkKind::Wiki {
                 has_label: has_pothole,
             },
-            LinkType::Autolink | LinkType::Email => return,
+            LinkType::Autolink | LinkType::Email => return false,
             _ if dest.starts_with('#') => LinkKind::SamePage,
             _ if is_relative_markdown_file(dest) => LinkKind::MarkdownFile,
-            _ => return,
+            _ => return false,
         };
         let (target, fragment) = match dest.split_once('#') {
             Some((t, f)) => (t.to_owned(), Some(f.to_owned())),
@@ -153,57 +218,80 @@ impl ParsedBody {
             target: target.trim().to_owned(),
             fragment,
             range,
-            event_index: index,
         });
+        true
+    }
+
+    /// Keeps the HTML without the gap marks, and where each was.
+    fn take_gaps(&mut self, marked: &str, gaps: Vec<(usize, bool, String)>) {
+        let mark: &str = &GAP_MARK;
+        self.html.reserve(marked.len());
+        let mut rest = 0;
+        for (link, label, unresolved) in gaps {
+            let found = rest + marked[rest..].find(mark).expect("every gap is marked");
+            self.html.push_str(&marked[rest..found]);
+            self.gaps.push(Gap {
+                at: self.html.len(),
+                link,
+                label,
+                unresolved,
+            });
+            rest = found + mark.len();
+        }
+        self.html.push_str(&marked[rest..]);
+        self.html.shrink_to_fit();
+    }
+
+    fn add_plain_text(&mut self, event: &Event) {
+        let text = &mut self.text;
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                if text.is_empty() {
+                    text.push_str(t.trim_start());
+                } else {
+                    text.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if !text.is_empty() && !text.ends_with(' ') => {
+                text.push(' ')
+            }
+            // Inline ends (emphasis, links) sit inside words and sentences.
+            Event::End(end) if !is_inline(end) && !text.is_empty() && !text.ends_with(' ') => {
+                text.push(' ')
+            }
+            _ => {}
+        }
     }
 
     pub fn has_heading(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id)
     }
 
-    /// Renders the body; `resolved` holds the resolver's answer per link, in
-    /// the order of `links`.
+    /// The body as HTML; `resolved` holds the resolver's answer per link,
+    /// in the order of `links`.
     pub fn to_html(&self, resolved: &[Option<ResolvedLink>]) -> String {
-        let by_event: HashMap<usize, &ResolvedLink> = self
-            .links
-            .iter()
-            .zip(resolved)
-            .filter_map(|(link, r)| r.as_ref().map(|r| (link.event_index, r)))
-            .collect();
-        let mut events = Vec::with_capacity(self.events.len());
-        let mut replacing_label = false;
-        for (index, event) in self.events.iter().enumerate() {
-            match (by_event.get(&index), event) {
+        let mut html = String::with_capacity(self.html.len() + self.gaps.len() * 48);
+        let mut rest = 0;
+        for gap in &self.gaps {
+            html.push_str(&self.html[rest..gap.at]);
+            rest = gap.at;
+            let answer = resolved.get(gap.link).and_then(Option::as_ref);
+            match (answer, gap.label) {
+                (Some(link), false) => {
+                    let _ = escape_href(&mut html, &link.href);
+                }
                 (
-                    Some(link),
-                    Event::Start(Tag::Link {
-                        link_type,
-                        title,
-                        id,
-                        ..
+                    Some(ResolvedLink {
+                        label: Some(label), ..
                     }),
+                    true,
                 ) => {
-                    events.push(Event::Start(Tag::Link {
-                        link_type: *link_type,
-                        dest_url: CowStr::from(link.href.as_str()),
-                        title: title.clone(),
-                        id: id.clone(),
-                    }));
-                    if let Some(label) = &link.label {
-                        events.push(Event::Text(CowStr::from(label.as_str())));
-                        replacing_label = true;
-                    }
+                    let _ = escape_html_body_text(&mut html, label);
                 }
-                (_, Event::End(TagEnd::Link)) => {
-                    replacing_label = false;
-                    events.push(event.clone());
-                }
-                _ if replacing_label => {}
-                _ => events.push(event.clone()),
+                _ => html.push_str(&gap.unresolved),
             }
         }
-        let mut html = String::with_capacity(self.events.len() * 16);
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        html.push_str(&self.html[rest..]);
         html
     }
 
@@ -223,18 +311,8 @@ impl ParsedBody {
     }
 
     /// Plain text of the body, for descriptions and search.
-    pub fn plain_text(&self) -> String {
-        let mut text = String::new();
-        for event in &self.events {
-            match event {
-                Event::Text(t) | Event::Code(t) => text.push_str(t),
-                Event::SoftBreak | Event::HardBreak if !text.ends_with(' ') => text.push(' '),
-                // Inline ends (emphasis, links) sit inside words and sentences.
-                Event::End(end) if !is_inline(end) && !text.ends_with(' ') => text.push(' '),
-                _ => {}
-            }
-        }
-        text.trim().to_owned()
+    pub fn plain_text(&self) -> &str {
+        &self.text
     }
 }
 

@@ -44,7 +44,7 @@ pub fn page_document(site: &Site, i: usize, kinds: &KindNames) -> Document {
     for value in page.front.fields.values() {
         push_field_text(&mut text, value);
     }
-    push_sentence(&mut text, &page.body.plain_text());
+    push_sentence(&mut text, page.body.plain_text());
     Document {
         url_path: page.url_path.clone(),
         title: page.front.title.clone(),
@@ -135,7 +135,7 @@ fn push_field_text(text: &mut String, value: &FieldValue) {
     match value {
         FieldValue::Text(s) | FieldValue::Choice(s) => push_sentence(text, s),
         FieldValue::Markdown(s) => {
-            push_sentence(text, &crate::markdown::parse(s, false).plain_text())
+            push_sentence(text, crate::markdown::parse(s, false).plain_text())
         }
         FieldValue::List(items) => items.iter().for_each(|v| push_field_text(text, v)),
         FieldValue::Object(fields) => fields.values().for_each(|v| push_field_text(text, v)),
