@@ -5,8 +5,12 @@
 //! repository whose history adds the pages and then edits one page per
 //! commit, renaming a workplace or news item every 25th commit. With
 //! `--kb`, every page gets about that many kilobytes of varied Dutch prose
-//! (see `prose.rs`). The output is deterministic.
+//! (see `prose.rs`). With `--hugo`, the folder is a Hugo site as well, with
+//! templates that show what twn's do (see `hugo.rs`), so both tools can be
+//! timed on the very same Markdown and git history. The output is
+//! deterministic.
 
+mod hugo;
 mod prose;
 
 use std::collections::BTreeMap;
@@ -24,12 +28,13 @@ fn main() {
     };
     let commits = option("--commits");
     let kilobytes = option("--kb").unwrap_or(0);
+    let hugo = args.iter().any(|a| a == "--hugo");
     let (Some(dir), Some(pages)) = (
         args.get(1),
         args.get(2).and_then(|n| n.parse::<usize>().ok()),
     ) else {
         eprintln!(
-            "gebruik: twn-corpus <map> <aantal pagina's> [--commits <aantal>] [--kb <kilobytes tekst per pagina>]"
+            "gebruik: twn-corpus <map> <aantal pagina's> [--commits <aantal>] [--kb <kilobytes tekst per pagina>] [--hugo]"
         );
         std::process::exit(2);
     };
@@ -42,6 +47,9 @@ fn main() {
     twn::output::copy_tree(&repo.join("themes"), &root.join("themes")).expect("themes");
     std::fs::copy(repo.join("twn.yaml"), root.join("twn.yaml")).expect("twn.yaml");
     let files = generate(pages, kilobytes);
+    if hugo {
+        hugo::write_site(root).expect("Hugo site");
+    }
     match commits {
         Some(commits) => {
             import_history(root, files, commits.max(1));
@@ -180,7 +188,11 @@ fn import_history(root: &Path, mut files: BTreeMap<String, String>, commits: usi
         let time = start + c as i64 * 3_600;
         let mut operations = String::new();
         let message = if c == 0 {
-            inline(&mut operations, ".gitignore", "/public\n/.twn-cache\n");
+            inline(
+                &mut operations,
+                ".gitignore",
+                "/public\n/.twn-cache\n/public-hugo\n/resources\n/.hugo_build.lock\n",
+            );
             for (path, text) in &files {
                 inline(&mut operations, &format!("content/{path}"), text);
             }
