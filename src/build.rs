@@ -5,8 +5,9 @@
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::history;
-use crate::output::{CopiedFile, Revisions, write_atomically};
+use crate::output::{CopiedFile, Revisions, Staging};
 use crate::page::{discover, load_pages};
+use crate::render::OutputFile;
 use crate::render::revisions::{CacheInputs, page_set_fingerprint};
 use crate::render::{render_site, theme::Theme};
 use crate::resolve::resolve;
@@ -130,15 +131,58 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // `check` writes nothing, not even the cache; old versions and the
     // search index cannot fail, so it makes neither.
     let writing = options.out_dir.is_some();
-    let (rendered, (search_index, search_time)) = rayon::join(
-        || render_site(&site, &theme, &progress, &cache, &cache_inputs, writing),
+    let write_failure = |out_dir: &Path, e: std::io::Error| {
+        Diagnostic::error(
+            out_dir.display().to_string(),
+            format!("de uitvoer kan niet geschreven worden: {e}"),
+        )
+        .help("controleer of de map schrijfbaar is en of er genoeg schijfruimte is")
+    };
+    // Files are written as soon as they are rendered, so the whole output
+    // is never held in memory; the staging folder is swapped in at the end.
+    let staging = match &options.out_dir {
+        Some(out_dir) => Some(Staging::begin(out_dir).map_err(|e| {
+            fail(
+                std::mem::take(&mut diagnostics),
+                vec![write_failure(out_dir, e)],
+            )
+        })?),
+        None => None,
+    };
+    let first_write_error = std::sync::Mutex::new(None);
+    let write = |file: &OutputFile| {
+        if let Some(staging) = &staging
+            && let Err(e) = staging.write(file)
+        {
+            first_write_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(e);
+        }
+    };
+    let emitted = std::sync::atomic::AtomicUsize::new(0);
+    let emit = |file: OutputFile| {
+        emitted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        write(&file);
+    };
+    let (rendered, (search_files, search_time)) = rayon::join(
+        || {
+            render_site(
+                &site,
+                &theme,
+                &progress,
+                &cache,
+                &cache_inputs,
+                writing,
+                &emit,
+            )
+        },
         || {
             timed(|| {
-                if writing {
-                    crate::search::site_search_files(&site, &theme)
-                } else {
-                    Vec::new()
+                if !writing {
+                    return 0;
                 }
+                crate::search::write_site_index(&site, &theme, &|file| write(&file))
             })
         },
     );
@@ -150,8 +194,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         diagnostics.promote_warnings();
         return Err(BuildFailure { diagnostics });
     }
-    let mut files = rendered.files;
-    files.extend(search_index);
     let mut copies = static_files(&theme.static_dir, "static");
     copies.extend(
         content
@@ -163,30 +205,32 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 link: false,
             }),
     );
-    let file_count = files.len()
+    let file_count = emitted.into_inner()
+        + search_files
+        + rendered.files.len()
         + copies.len()
         + rendered
             .revision_dirs
             .iter()
             .map(|d| d.entries.len())
             .sum::<usize>();
-    if let Some(out_dir) = &options.out_dir {
+    if let (Some(out_dir), Some(staging)) = (&options.out_dir, staging) {
         let revisions = Revisions {
             dirs: &rendered.revision_dirs,
             manifest: cache.manifest_path(out_dir),
         };
-        write_atomically(out_dir, &files, &copies, Some(revisions)).map_err(|e| {
-            fail(
-                std::mem::take(&mut diagnostics),
-                vec![
-                    Diagnostic::error(
-                        out_dir.display().to_string(),
-                        format!("de uitvoer kan niet geschreven worden: {e}"),
-                    )
-                    .help("controleer of de map schrijfbaar is en of er genoeg schijfruimte is"),
-                ],
-            )
-        })?;
+        let first_error = first_write_error
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        first_error
+            .map_or(Ok(()), Err)
+            .and_then(|()| staging.finish(&rendered.files, &copies, Some(revisions)))
+            .map_err(|e| {
+                fail(
+                    std::mem::take(&mut diagnostics),
+                    vec![write_failure(out_dir, e)],
+                )
+            })?;
         lap("schrijven");
     }
     timings.push(("zoekindex (tegelijk met renderen)", search_time));

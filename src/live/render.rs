@@ -144,8 +144,11 @@ impl LiveSite {
             }
         };
         let hidden = indicatif::ProgressBar::hidden();
-        let files = render_selected(&renderer, site, &self.summaries, &selection, &hidden)
+        let files = std::sync::Mutex::new(Vec::new());
+        let keep = |file| files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        render_selected(&renderer, site, &self.summaries, &selection, &hidden, &keep)
             .inspect_err(|_| self.pending = pending.clone())?;
+        let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
         // What went away: pages and the redirects and charts they made.
         let mut gone: HashSet<String> = removed
             .iter()

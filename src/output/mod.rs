@@ -31,56 +31,113 @@ pub fn write_atomically(
     copies: &[CopiedFile],
     revisions: Option<Revisions>,
 ) -> io::Result<()> {
-    let parent = match out_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)?;
-    let name = out_dir
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let previous = parent.join(format!(".{name}.previous-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    let out_name = std::path::absolute(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
-    let mut moved = Vec::new();
-    if let Some(revisions) = &revisions {
-        let manifest = Manifest::load(&revisions.manifest, &out_name);
-        // From here the previous output may lose folders to the new one.
-        let _ = std::fs::remove_file(&revisions.manifest);
+    Staging::begin(out_dir)?.finish(files, copies, revisions)
+}
+
+/// The folder a build writes into, beside the output folder. Files can be
+/// written as soon as they are rendered, from any thread; `finish` swaps
+/// the folder in. Dropped unfinished (a failed build), it is removed and the
+/// previous output stays as it was.
+pub struct Staging {
+    out_dir: PathBuf,
+    staging: PathBuf,
+    previous: PathBuf,
+    finished: bool,
+}
+
+impl Staging {
+    pub fn begin(out_dir: &Path) -> io::Result<Staging> {
+        let parent = match out_dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)?;
+        let name = out_dir
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let previous = parent.join(format!(".{name}.previous-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&staging);
         std::fs::create_dir_all(&staging)?;
-        let previous_output = out_dir.is_dir().then_some(out_dir);
-        let (carried, placed) =
-            reuse::place_revision_dirs(&staging, previous_output, &manifest, revisions.dirs);
-        moved = carried;
-        if let Err(e) = placed {
-            reuse::restore(&staging, out_dir, &moved);
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
+        Ok(Staging {
+            out_dir: out_dir.to_path_buf(),
+            staging,
+            previous,
+            finished: false,
+        })
+    }
+
+    /// Writes one file into the new output.
+    pub fn write(&self, file: &OutputFile) -> io::Result<()> {
+        let path = self.staging.join(&file.path);
+        match std::fs::write(&path, &file.contents) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::write(path, &file.contents)
+            }
+            other => other,
         }
     }
-    let written = write_all(&staging, files, copies);
-    if let Err(e) = written {
-        reuse::restore(&staging, out_dir, &moved);
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
+
+    /// Carries old versions over, writes what is left and swaps the new
+    /// output in.
+    pub fn finish(
+        mut self,
+        files: &[OutputFile],
+        copies: &[CopiedFile],
+        revisions: Option<Revisions>,
+    ) -> io::Result<()> {
+        let (out_dir, staging, previous) = (&self.out_dir, &self.staging, &self.previous);
+        let out_name = std::path::absolute(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
+        let mut moved = Vec::new();
+        if let Some(revisions) = &revisions {
+            let manifest = Manifest::load(&revisions.manifest, &out_name);
+            // From here the previous output may lose folders to the new one.
+            let _ = std::fs::remove_file(&revisions.manifest);
+            let previous_output = out_dir.is_dir().then_some(out_dir.as_path());
+            let (carried, placed) =
+                reuse::place_revision_dirs(staging, previous_output, &manifest, revisions.dirs);
+            moved = carried;
+            if let Err(e) = placed {
+                reuse::restore(staging, out_dir, &moved);
+                return Err(e);
+            }
+        }
+        let written = files
+            .par_iter()
+            .try_for_each(|file| self.write(file))
+            .and_then(|()| copy_all(staging, copies));
+        if let Err(e) = written {
+            reuse::restore(staging, out_dir, &moved);
+            return Err(e);
+        }
+        if out_dir.exists() {
+            std::fs::rename(out_dir, previous)?;
+        }
+        if let Err(e) = std::fs::rename(staging, out_dir) {
+            // Put the previous output back rather than leave nothing.
+            let _ = std::fs::rename(previous, out_dir);
+            reuse::restore(staging, out_dir, &moved);
+            return Err(e);
+        }
+        self.finished = true;
+        let _ = std::fs::remove_dir_all(previous);
+        if let Some(revisions) = &revisions {
+            // Without a manifest the next build links every file again: slower, not wrong.
+            let _ = Manifest::save(&revisions.manifest, &out_name, revisions.dirs);
+        }
+        Ok(())
     }
-    if out_dir.exists() {
-        std::fs::rename(out_dir, &previous)?;
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
     }
-    if let Err(e) = std::fs::rename(&staging, out_dir) {
-        // Put the previous output back rather than leave nothing.
-        let _ = std::fs::rename(&previous, out_dir);
-        reuse::restore(&staging, out_dir, &moved);
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    let _ = std::fs::remove_dir_all(&previous);
-    if let Some(revisions) = &revisions {
-        // Without a manifest the next build links every file again: slower, not wrong.
-        let _ = Manifest::save(&revisions.manifest, &out_name, revisions.dirs);
-    }
-    Ok(())
 }
 
 /// Writes one file whole: under a temporary name first, then renamed, so a
@@ -108,15 +165,7 @@ pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     Ok(())
 }
 
-fn write_all(root: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> io::Result<()> {
-    std::fs::create_dir_all(root)?;
-    files.par_iter().try_for_each(|file| {
-        let path = root.join(&file.path);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        std::fs::write(path, &file.contents)
-    })?;
+fn copy_all(root: &Path, copies: &[CopiedFile]) -> io::Result<()> {
     copies.par_iter().try_for_each(|copy| {
         let path = root.join(&copy.to);
         if let Some(dir) = path.parent() {

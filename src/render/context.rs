@@ -159,6 +159,8 @@ pub fn page_context_showing(site: &Site, summaries: &[Value], i: usize, showing:
     // Back-references grouped by the collection and field that name this page.
     let mut groups: Vec<(String, String, Vec<Value>)> = Vec::new();
     let mut referrers = Map::new();
+    // A page that names this one in several fields is listed once.
+    let mut listed_referrers = std::collections::HashSet::new();
     let no_backrefs = Vec::new();
     let backrefs = if current {
         &site.backrefs[i]
@@ -190,11 +192,11 @@ pub fn page_context_showing(site: &Site, summaries: &[Value], i: usize, showing:
             Some((_, _, pages)) => pages.push(summary.clone()),
             None => groups.push((key.0, key.1, vec![summary.clone()])),
         }
-        let list = referrers
-            .entry(from_collection)
-            .or_insert_with(|| json!([]));
-        if let Some(list) = list.as_array_mut()
-            && !list.iter().any(|p| p["url"] == summary["url"])
+        if listed_referrers.insert(backref.from)
+            && let Some(list) = referrers
+                .entry(from_collection)
+                .or_insert_with(|| json!([]))
+                .as_array_mut()
         {
             list.push(summary);
         }

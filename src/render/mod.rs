@@ -58,8 +58,14 @@ impl Renderer<'_> {
     }
 }
 
-/// Everything a build writes.
+/// Where rendered files go as they are made: a build writes each at once,
+/// `twn serve` keeps them.
+pub type Emit<'a> = &'a (dyn Fn(OutputFile) + Sync);
+
+/// What a build writes besides the files it emitted while rendering.
 pub struct RenderedSite {
+    /// Old versions that could not be cached, written into their folders
+    /// after those are in place.
     pub files: Vec<OutputFile>,
     /// Folders of old versions and diffs, from the revision cache.
     pub revision_dirs: Vec<crate::output::reuse::RevisionDir>,
@@ -110,25 +116,26 @@ pub fn render_site(
     cache: &RevisionCache,
     cache_inputs: &CacheInputs,
     with_revisions: bool,
+    emit: Emit,
 ) -> Result<RenderedSite, Vec<Diagnostic>> {
     let renderer = Renderer::new(site, theme);
     // Built once: pages mention each other often.
     let summaries = &page_summaries(site);
-    let mut files = render_selected(
+    render_selected(
         &renderer,
         site,
         summaries,
         &Selection::everything(),
         progress,
+        emit,
     )?;
     let history = if with_revisions {
         revisions::render_revisions(&renderer, site, summaries, cache, cache_inputs)
     } else {
         revisions::RevisionOutput::default()
     };
-    files.extend(history.files);
     Ok(RenderedSite {
-        files,
+        files: history.files,
         revision_dirs: history.dirs,
         versions_rendered: history.versions_rendered,
         versions_from_cache: history.versions_from_cache,
@@ -158,7 +165,8 @@ pub fn render_selected(
     summaries: &[Value],
     selection: &Selection,
     progress: &indicatif::ProgressBar,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    emit: Emit,
+) -> Result<(), Vec<Diagnostic>> {
     let home_page = site.index.page_at("");
     let mut page_indexes: Vec<usize> = match &selection.pages {
         None => (0..site.pages.len()).collect(),
@@ -170,27 +178,19 @@ pub fn render_selected(
     {
         page_indexes.push(home);
     }
-    let pages: Vec<Result<OutputFile, Diagnostic>> = page_indexes
+    let mut problems: Vec<Diagnostic> = page_indexes
         .into_par_iter()
-        .map(|i| {
+        .filter_map(|i| {
             let file = render_page(renderer, site, summaries, i);
             progress.inc(1);
-            file
+            file.map(emit).err()
         })
         .collect();
-    let mut files = Vec::with_capacity(pages.len() + 16);
-    let mut problems = Vec::new();
-    for result in pages {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => problems.push(d),
-        }
-    }
-    if let Err(d) = render_other(renderer, site, summaries, selection, &mut files) {
+    if let Err(d) = render_other(renderer, site, summaries, selection, emit) {
         problems.push(d);
     }
     if problems.is_empty() {
-        Ok(files)
+        Ok(())
     } else {
         Err(problems)
     }
@@ -230,12 +230,12 @@ fn render_other(
     site: &Site,
     summaries: &[Value],
     selection: &Selection,
-    files: &mut Vec<OutputFile>,
+    emit: Emit,
 ) -> Result<(), Diagnostic> {
     if selection.home && site.index.page_at("").is_none() {
         let page = json!({"title": site.config.title, "url": site.base_path, "content": "", "breadcrumbs": [], "toc": [], "backlinks": [], "backrefs": [], "fields": [], "edit_url": "", "f": {}});
         let html = renderer.render("home.html", page, &home_extra(site, summaries))?;
-        files.push(OutputFile {
+        emit(OutputFile {
             path: "index.html".into(),
             contents: html.into_bytes(),
         });
@@ -260,7 +260,7 @@ fn render_other(
             "singular": collection.singular,
         });
         let html = renderer.render("list.html", page, &[("pages", Value::Array(listed))])?;
-        files.push(OutputFile {
+        emit(OutputFile {
             path: format!("{name}/index.html"),
             contents: html.into_bytes(),
         });
@@ -268,7 +268,7 @@ fn render_other(
     if selection.not_found {
         let not_found = json!({"title": renderer.string("not_found_title"), "url": format!("{}404.html", site.base_path)});
         let html = renderer.render("404.html", not_found, &[])?;
-        files.push(OutputFile {
+        emit(OutputFile {
             path: "404.html".into(),
             contents: html.into_bytes(),
         });
@@ -278,7 +278,7 @@ fn render_other(
             let page = &site.pages[i];
             let target = json!({"title": page.front.title, "url": site.url(i), "absolute_url": format!("{}/{}", site.config.origin_and_base(), page.url_path)});
             let html = renderer.render("redirect.html", target, &[])?;
-            files.push(OutputFile {
+            emit(OutputFile {
                 path: format!("{from}index.html"),
                 contents: html.into_bytes(),
             });
@@ -298,11 +298,11 @@ fn render_other(
             page,
             &[("days", recent::days_context(site, &changes))],
         )?;
-        files.push(OutputFile {
+        emit(OutputFile {
             path: format!("{}index.html", recent::RECENT_DIR),
             contents: html.into_bytes(),
         });
-        files.push(OutputFile {
+        emit(OutputFile {
             path: format!("{}{}", recent::RECENT_DIR, recent::FEED_FILE),
             contents: recent::atom_feed(
                 site,
@@ -313,7 +313,9 @@ fn render_other(
         });
     }
     if selection.charts {
-        files.extend(orgchart::render_charts(renderer, site, summaries)?);
+        orgchart::render_charts(renderer, site, summaries)?
+            .into_iter()
+            .for_each(emit);
     }
     if selection.search {
         let page = json!({
@@ -323,13 +325,13 @@ fn render_other(
             "breadcrumbs": context::breadcrumbs(site, None),
         });
         let html = renderer.render("search.html", page, &[])?;
-        files.push(OutputFile {
+        emit(OutputFile {
             path: format!("{}index.html", crate::search::SEARCH_DIR),
             contents: html.into_bytes(),
         });
     }
     if selection.sitemap {
-        files.push(OutputFile {
+        emit(OutputFile {
             path: "sitemap.xml".into(),
             contents: sitemap::sitemap(site).into_bytes(),
         });

@@ -54,19 +54,6 @@ pub fn page_document(site: &Site, i: usize, kinds: &KindNames) -> Document {
     }
 }
 
-/// Every document of the site, in a fixed order: pages, collection
-/// indexes, org charts.
-pub fn site_documents(site: &Site, kinds: &KindNames) -> Vec<Document> {
-    use rayon::prelude::*;
-    let mut documents: Vec<Document> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| page_document(site, i, kinds))
-        .collect();
-    documents.extend(index_documents(site, kinds));
-    documents.extend(chart_documents(site, kinds));
-    documents
-}
-
 /// The collections' index pages.
 pub fn index_documents<'a>(
     site: &'a Site,

@@ -160,21 +160,57 @@ impl<'a> Tally<'a> {
 
 /// Builds every file of the index, with paths below the search folder.
 pub fn index_files(documents: &[&Document], language: &str) -> Vec<OutputFile> {
+    let files = std::sync::Mutex::new(Vec::new());
+    write_index(
+        documents.len(),
+        |id| std::borrow::Cow::Borrowed(documents[id]),
+        language,
+        &|file| files.lock().unwrap_or_else(|e| e.into_inner()).push(file),
+    );
+    files.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Builds the index of `count` documents, each made by `document` when it
+/// is its turn and dropped once counted, and hands every file to `emit`:
+/// the texts of a large site are never all in memory at once.
+pub fn write_index<'d>(
+    count: usize,
+    document: impl Fn(usize) -> std::borrow::Cow<'d, Document> + Sync,
+    language: &str,
+    emit: &(dyn Fn(OutputFile) + Sync),
+) {
     let stemmer = WordStemmer::new(language);
-    let tally = documents
-        .par_iter()
-        .enumerate()
+    let (tally, mut fragment_hashes) = (0..count)
+        .into_par_iter()
         .fold(
-            || Tally::new(&stemmer),
-            |tally, (id, document)| tally.add(id as u32, document),
+            || (Tally::new(&stemmer), Vec::new()),
+            |(tally, mut hashes), id| {
+                let document = document(id);
+                let tally = tally.add(id as u32, &document);
+                let contents = fragment(&document).into_bytes();
+                let mut hash = Fnv::default();
+                hash.write(&contents);
+                hashes.push((id, hash.0));
+                emit(OutputFile {
+                    path: format!("p/{id}.json"),
+                    contents,
+                });
+                (tally, hashes)
+            },
         )
-        .reduce(|| Tally::new(&stemmer), Tally::merge);
-    let mut length_of = vec![0u32; documents.len()];
+        .reduce(
+            || (Tally::new(&stemmer), Vec::new()),
+            |(a, mut hashes), (b, more)| {
+                hashes.extend(more);
+                (a.merge(b), hashes)
+            },
+        );
+    fragment_hashes.sort_unstable();
+    let mut length_of = vec![0u32; count];
     for &(id, length) in &tally.lengths {
         length_of[id as usize] = length;
     }
-    let average =
-        (length_of.iter().map(|&l| l as f64).sum::<f64>() / documents.len().max(1) as f64).max(1.0);
+    let average = (length_of.iter().map(|&l| l as f64).sum::<f64>() / count.max(1) as f64).max(1.0);
 
     let stem_names = tally.stems;
     let mut stems: Vec<(&str, Vec<Occurrences>)> = stem_names
@@ -223,25 +259,19 @@ pub fn index_files(documents: &[&Document], language: &str) -> Vec<OutputFile> {
         format!("{{\"w\":[{}]}}", entries.join(","))
     });
 
-    let fragments: Vec<OutputFile> = documents
-        .par_iter()
-        .enumerate()
-        .map(|(id, document)| OutputFile {
-            path: format!("p/{id}.json"),
-            contents: fragment(document).into_bytes(),
-        })
-        .collect();
-    files.extend(fragments);
-
+    // The version changes with any file of the index.
     let mut version = Fnv::default();
     for file in &files {
         version.write(file.path.as_bytes());
         version.write(&file.contents);
     }
+    for (_, hash) in fragment_hashes {
+        version.write(&hash.to_le_bytes());
+    }
     let table = serde_json::json!({
         "format": 1,
         "version": format!("{:012x}", version.0 & 0xffff_ffff_ffff),
-        "documents": documents.len(),
+        "documents": count,
         "stemmer": stemmer_name(language),
         "stems": stem_pieces,
         "words": word_pieces,
@@ -250,7 +280,7 @@ pub fn index_files(documents: &[&Document], language: &str) -> Vec<OutputFile> {
         path: "index.json".into(),
         contents: table.to_string().into_bytes(),
     });
-    files
+    files.into_iter().for_each(emit);
 }
 
 fn encode_posting(list: &[Occurrences], length_of: &[u32], average: f64) -> String {

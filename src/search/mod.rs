@@ -11,10 +11,12 @@ pub mod documents;
 pub mod index;
 pub mod words;
 
-use crate::render::OutputFile;
 use crate::render::theme::Theme;
+use crate::render::{Emit, OutputFile};
 use crate::resolve::Site;
 use documents::{Document, KindNames};
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Where the search page and its index live, below the base path.
 pub const SEARCH_DIR: &str = "zoeken/";
@@ -34,14 +36,35 @@ pub fn kind_names(theme: &Theme) -> KindNames {
 pub fn search_files(documents: &[&Document], language: &str) -> Vec<OutputFile> {
     let mut files = index::index_files(documents, language);
     for file in &mut files {
-        file.path = format!("{SEARCH_DIR}index/{}", file.path);
+        file.path = in_search_folder(&file.path);
     }
     files
 }
 
-/// The whole index of a site.
-pub fn site_search_files(site: &Site, theme: &Theme) -> Vec<OutputFile> {
-    let documents = documents::site_documents(site, &kind_names(theme));
-    let documents: Vec<&Document> = documents.iter().collect();
-    search_files(&documents, &site.config.language)
+fn in_search_folder(path: &str) -> String {
+    format!("{SEARCH_DIR}index/{path}")
+}
+
+/// Writes the whole index of a site through `emit`; the number of files.
+pub fn write_site_index(site: &Site, theme: &Theme, emit: Emit) -> usize {
+    let kinds = kind_names(theme);
+    let others: Vec<Document> = documents::index_documents(site, &kinds)
+        .chain(documents::chart_documents(site, &kinds))
+        .collect();
+    let pages = site.pages.len();
+    let written = AtomicUsize::new(0);
+    index::write_index(
+        pages + others.len(),
+        |i| match i.checked_sub(pages) {
+            None => Cow::Owned(documents::page_document(site, i, &kinds)),
+            Some(other) => Cow::Borrowed(&others[other]),
+        },
+        &site.config.language,
+        &|mut file| {
+            file.path = in_search_folder(&file.path);
+            written.fetch_add(1, Ordering::Relaxed);
+            emit(file);
+        },
+    );
+    written.into_inner()
 }
