@@ -18,13 +18,12 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::history::PageHistory;
 use crate::page::{CONTENT_DIR, Page, discover, load_page};
-use crate::render::context::{page_summaries, page_summary};
+use crate::render::context::{Summaries, page_summaries, page_summary};
 use crate::render::theme::{REQUIRED_TEMPLATES, Theme};
 use crate::resolve::{Site, resolve_by_page};
 use crate::revision_cache::RevisionCache;
 use facts::PageFacts;
 use rayon::prelude::*;
-use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -67,7 +66,7 @@ pub struct LiveSite {
     settings: String,
     cache: RevisionCache,
     site: Site,
-    summaries: Vec<Value>,
+    summaries: Summaries,
     assets: Vec<(PathBuf, String)>,
     /// Every Markdown file read, with its problems (a draft left out or a
     /// file that cannot be read has problems but no page).
@@ -252,7 +251,7 @@ impl LiveSite {
                 Ok(problems) => {
                     self.page_problems[i] = problems;
                     self.refresh_history(i);
-                    self.summaries[i] = page_summary(&self.site, i);
+                    self.summaries.set(i, page_summary(&self.site, i));
                 }
                 Err(_) => {
                     whole_site = true;

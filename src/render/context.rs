@@ -35,13 +35,55 @@ pub fn site_context(site: &Site) -> Value {
     })
 }
 
-/// Every page's summary, by page index.
-pub fn page_summaries(site: &Site) -> Vec<Value> {
+/// Every page's summary, by page index: as data, and as template values.
+/// Lists and back-links repeat summaries thousands of times; converted
+/// once, each repeat is a shared reference instead of a deep copy.
+#[derive(Debug, Clone, Default)]
+pub struct Summaries {
+    data: Vec<Value>,
+    template_values: Vec<tera::Value>,
+}
+
+impl Summaries {
+    /// The summary of page `i` as a template sees it.
+    pub fn template_value(&self, i: usize) -> &tera::Value {
+        &self.template_values[i]
+    }
+
+    pub fn set(&mut self, i: usize, summary: Value) {
+        self.template_values[i] = tera::Value::from_serializable(&summary);
+        self.data[i] = summary;
+    }
+}
+
+impl std::ops::Deref for Summaries {
+    type Target = [Value];
+    fn deref(&self) -> &[Value] {
+        &self.data
+    }
+}
+
+pub fn page_summaries(site: &Site) -> Summaries {
     use rayon::prelude::*;
-    (0..site.pages.len())
+    let (data, template_values) = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| page_summary(site, i))
-        .collect()
+        .map(|i| {
+            let summary = page_summary(site, i);
+            let value = tera::Value::from_serializable(&summary);
+            (summary, value)
+        })
+        .unzip();
+    Summaries {
+        data,
+        template_values,
+    }
+}
+
+/// A summary with one more key, such as the context of a back-reference.
+fn with_key(summary: &tera::Value, key: &'static str, value: tera::Value) -> tera::Value {
+    let mut map = summary.clone().into_map().unwrap_or_default();
+    map.insert(key.into(), value);
+    tera::Value::from(map)
 }
 
 /// A short summary of a page, for lists and links.
@@ -124,11 +166,16 @@ pub enum Showing<'a> {
 }
 
 /// The full context of one page's own template.
-pub fn page_context(site: &Site, summaries: &[Value], i: usize) -> Value {
+pub fn page_context(site: &Site, summaries: &Summaries, i: usize) -> tera::Value {
     page_context_showing(site, summaries, i, Showing::Current)
 }
 
-pub fn page_context_showing(site: &Site, summaries: &[Value], i: usize, showing: Showing) -> Value {
+pub fn page_context_showing(
+    site: &Site,
+    summaries: &Summaries,
+    i: usize,
+    showing: Showing,
+) -> tera::Value {
     let current = matches!(showing, Showing::Current);
     let (page, links) = match &showing {
         Showing::Current => (&site.pages[i], site.links[i].as_slice()),
@@ -157,8 +204,8 @@ pub fn page_context_showing(site: &Site, summaries: &[Value], i: usize, showing:
         None => Vec::new(),
     };
     // Back-references grouped by the collection and field that name this page.
-    let mut groups: Vec<(String, String, Vec<Value>)> = Vec::new();
-    let mut referrers = Map::new();
+    let mut groups: Vec<(String, String, Vec<tera::Value>)> = Vec::new();
+    let mut referrers: indexmap::IndexMap<String, Vec<tera::Value>> = indexmap::IndexMap::new();
     // A page that names this one in several fields is listed once.
     let mut listed_referrers = std::collections::HashSet::new();
     let no_backrefs = Vec::new();
@@ -182,8 +229,11 @@ pub fn page_context_showing(site: &Site, summaries: &[Value], i: usize, showing:
         let label = field_spec
             .and_then(|f| f.backlink_label.clone())
             .unwrap_or_else(|| format!("{} ({})", backref.field, from_collection));
-        let mut summary = summaries[backref.from].clone();
-        summary["context"] = json!(backref.context);
+        let summary = with_key(
+            summaries.template_value(backref.from),
+            "context",
+            tera::Value::from_serializable(&backref.context),
+        );
         let key = (from_collection.clone(), label);
         match groups
             .iter_mut()
@@ -192,26 +242,29 @@ pub fn page_context_showing(site: &Site, summaries: &[Value], i: usize, showing:
             Some((_, _, pages)) => pages.push(summary.clone()),
             None => groups.push((key.0, key.1, vec![summary.clone()])),
         }
-        if listed_referrers.insert(backref.from)
-            && let Some(list) = referrers
-                .entry(from_collection)
-                .or_insert_with(|| json!([]))
-                .as_array_mut()
-        {
-            list.push(summary);
+        if listed_referrers.insert(backref.from) {
+            referrers.entry(from_collection).or_default().push(summary);
         }
     }
     if current && !site.seats[i].is_empty() {
-        groups.push(seats_group(site, i));
+        let (collection, label, pages) = seats_group(site, i);
+        let pages = pages.iter().map(tera::Value::from_serializable).collect();
+        groups.push((collection, label, pages));
     }
-    let backrefs: Vec<Value> = groups
+    let backrefs: Vec<tera::Value> = groups
         .into_iter()
-        .map(|(collection, label, pages)| json!({"collection": collection, "label": label, "pages": pages}))
+        .map(|(collection, label, pages)| {
+            let mut group = tera::value::Map::default();
+            group.insert("collection".into(), collection.into());
+            group.insert("label".into(), label.into());
+            group.insert("pages".into(), pages.into());
+            tera::Value::from(group)
+        })
         .collect();
-    let backlinks: Vec<Value> = site.backlinks[i]
+    let backlinks: Vec<tera::Value> = site.backlinks[i]
         .iter()
         .filter(|_| current)
-        .map(|&j| summaries[j].clone())
+        .map(|&j| summaries.template_value(j).clone())
         .collect();
     let toc: Vec<Value> = page
         .body
@@ -225,10 +278,10 @@ pub fn page_context_showing(site: &Site, summaries: &[Value], i: usize, showing:
         .as_ref()
         .filter(|_| current)
         .map(|pattern| pattern.replace("{path}", &page.source.display_path));
-    let (mut context, updated) = match showing {
-        Showing::Current => (summaries[i].clone(), last_updated(site, i)),
+    let (context, updated) = match showing {
+        Showing::Current => (summaries.template_value(i).clone(), last_updated(site, i)),
         Showing::OldVersion { date, .. } => (
-            summary_of(site, page, site.url(i)),
+            tera::Value::from_serializable(&summary_of(site, page, site.url(i))),
             json!({"date": date.to_string(), "committed": true}),
         ),
     };
@@ -237,14 +290,10 @@ pub fn page_context_showing(site: &Site, summaries: &[Value], i: usize, showing:
     } else {
         format!("{}{}", site.url(i), crate::render::revisions::HISTORY_DIR)
     };
-    let extra = json!({
-        "content": page.body.to_html(links),
+    let small = json!({
         "toc": toc,
         "fields": fields,
         "breadcrumbs": breadcrumbs,
-        "backlinks": backlinks,
-        "backrefs": backrefs,
-        "referrers": referrers,
         "edit_url": edit_url.unwrap_or_default(),
         "collection_title": collection.map(|(_, c)| c.title.clone()).unwrap_or_default(),
         "singular": collection.map(|(_, c)| c.singular.clone()).unwrap_or_default(),
@@ -253,10 +302,19 @@ pub fn page_context_showing(site: &Site, summaries: &[Value], i: usize, showing:
         "history_url": history_url,
         "orgchart": if current { super::orgchart::chart_preview(site, i) } else { Value::Null },
     });
-    if let (Some(target), Value::Object(extra)) = (context.as_object_mut(), extra) {
-        target.extend(extra);
+    let mut context = context.into_map().unwrap_or_default();
+    if let Some(small) = tera::Value::from_serializable(&small).into_map() {
+        context.extend(small);
     }
-    context
+    context.insert("content".into(), page.body.to_html(links).into());
+    context.insert("backlinks".into(), backlinks.into());
+    context.insert("backrefs".into(), backrefs.into());
+    let referrers: tera::value::Map = referrers
+        .into_iter()
+        .map(|(collection, pages)| (collection.into(), pages.into()))
+        .collect();
+    context.insert("referrers".into(), referrers.into());
+    tera::Value::from(context)
 }
 
 /// The bodies page `i` sits in, as a group of the page's back-references:

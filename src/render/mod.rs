@@ -13,7 +13,7 @@ pub mod theme;
 use crate::diagnostics::Diagnostic;
 use crate::resolve::Site;
 use crate::revision_cache::RevisionCache;
-use context::{page_context, page_summaries, site_context};
+use context::{Summaries, page_context, page_summaries, site_context};
 use rayon::prelude::*;
 use revisions::CacheInputs;
 use serde_json::{Value, json};
@@ -46,8 +46,17 @@ impl Renderer<'_> {
         page: Value,
         extra: &[(&str, Value)],
     ) -> Result<String, Diagnostic> {
+        self.render_value(template, tera::Value::from_serializable(&page), extra)
+    }
+
+    fn render_value(
+        &self,
+        template: &str,
+        page: tera::Value,
+        extra: &[(&str, Value)],
+    ) -> Result<String, Diagnostic> {
         let mut context = self.base.clone();
-        context.insert("page", &page);
+        context.insert_value("page", page);
         for (key, value) in extra {
             context.insert(key.to_string(), value);
         }
@@ -162,7 +171,7 @@ impl<'a> Renderer<'a> {
 pub fn render_selected(
     renderer: &Renderer,
     site: &Site,
-    summaries: &[Value],
+    summaries: &Summaries,
     selection: &Selection,
     progress: &indicatif::ProgressBar,
     emit: Emit,
@@ -204,7 +213,7 @@ pub fn page_output_path(site: &Site, i: usize) -> String {
 fn render_page(
     renderer: &Renderer,
     site: &Site,
-    summaries: &[Value],
+    summaries: &Summaries,
     i: usize,
 ) -> Result<OutputFile, Diagnostic> {
     let page = &site.pages[i];
@@ -216,7 +225,7 @@ fn render_page(
             Vec::new(),
         )
     };
-    let html = renderer.render(&template, page_context(site, summaries, i), &extra)?;
+    let html = renderer.render_value(&template, page_context(site, summaries, i), &extra)?;
     Ok(OutputFile {
         path: page_output_path(site, i),
         contents: html.into_bytes(),

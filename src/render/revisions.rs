@@ -3,7 +3,7 @@
 //! `verschil/<sha>/` (what a revision changed). Old versions and diffs never
 //! change once rendered, so they come from the revision cache when they can.
 
-use super::context::{Showing, breadcrumbs, page_context_showing};
+use super::context::{Showing, Summaries, breadcrumbs, page_context_showing};
 use super::diff::{diff_texts, line_stats};
 use super::{OutputFile, Renderer};
 use crate::history::{History, Revision};
@@ -70,7 +70,7 @@ struct PageJob<'a> {
     renderer: &'a Renderer<'a>,
     site: &'a Site,
     history: &'a History,
-    summaries: &'a [Value],
+    summaries: &'a Summaries,
     cache: &'a RevisionCache,
     inputs: &'a CacheInputs,
 }
@@ -78,7 +78,7 @@ struct PageJob<'a> {
 pub(super) fn render_revisions(
     renderer: &Renderer,
     site: &Site,
-    summaries: &[Value],
+    summaries: &Summaries,
     cache: &RevisionCache,
     inputs: &CacheInputs,
 ) -> RevisionOutput {
@@ -91,7 +91,7 @@ pub(super) fn render_revisions(
 pub fn render_revisions_of(
     renderer: &Renderer,
     site: &Site,
-    summaries: &[Value],
+    summaries: &Summaries,
     cache: &RevisionCache,
     inputs: &CacheInputs,
     pages: &[usize],
@@ -387,9 +387,9 @@ impl PageJob<'_> {
             .theme
             .page_template(current.collection.as_deref());
         self.renderer
-            .render(&template, page.clone(), &extra)
+            .render_value(&template, page.clone(), &extra)
             // A theme's page template may expect fields an old version lacks.
-            .or_else(|_| self.renderer.render("page.html", page, &extra))
+            .or_else(|_| self.renderer.render_value("page.html", page, &extra))
     }
 
     fn render_diff(
