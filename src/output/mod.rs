@@ -1,6 +1,7 @@
-//! Writing the output all at once: everything goes into a staging folder
-//! beside the target, which is swapped in only when complete, so a failed
-//! build leaves the previous output untouched.
+//! Writing the output all at once: files go into a staging folder beside
+//! the target as soon as they are rendered, and the folder is swapped in
+//! only when complete, so a failed build leaves the previous output
+//! untouched.
 
 pub mod reuse;
 
