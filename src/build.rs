@@ -150,9 +150,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         None => None,
     };
     let first_write_error = std::sync::Mutex::new(None);
-    let write = |file: &OutputFile| {
+    let emitted = std::sync::atomic::AtomicUsize::new(0);
+    let emit = |file: OutputFile| {
+        emitted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Some(staging) = &staging
-            && let Err(e) = staging.write(file)
+            && let Err(e) = staging.write(&file)
         {
             first_write_error
                 .lock()
@@ -160,12 +162,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 .get_or_insert(e);
         }
     };
-    let emitted = std::sync::atomic::AtomicUsize::new(0);
-    let emit = |file: OutputFile| {
-        emitted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        write(&file);
-    };
-    let (rendered, (search_files, search_time)) = rayon::join(
+    let (rendered, ((), search_time)) = rayon::join(
         || {
             render_site(
                 &site,
@@ -179,10 +176,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         },
         || {
             timed(|| {
-                if !writing {
-                    return 0;
+                if writing {
+                    crate::search::write_site_index(&site, &theme, &emit);
                 }
-                crate::search::write_site_index(&site, &theme, &|file| write(&file))
             })
         },
     );
@@ -206,7 +202,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             }),
     );
     let file_count = emitted.into_inner()
-        + search_files
         + rendered.files.len()
         + copies.len()
         + rendered

@@ -26,15 +26,6 @@ pub struct Revisions<'a> {
     pub manifest: PathBuf,
 }
 
-pub fn write_atomically(
-    out_dir: &Path,
-    files: &[OutputFile],
-    copies: &[CopiedFile],
-    revisions: Option<Revisions>,
-) -> io::Result<()> {
-    Staging::begin(out_dir)?.finish(files, copies, revisions)
-}
-
 /// The folder a build writes into, beside the output folder. Files can be
 /// written as soon as they are rendered, from any thread; `finish` swaps
 /// the folder in. Dropped unfinished (a failed build), it is removed and the
@@ -193,7 +184,10 @@ mod tests {
             path: "nieuw/index.html".into(),
             contents: b"nieuw".to_vec(),
         }];
-        write_atomically(&out, &files, &[], None).unwrap();
+        Staging::begin(&out)
+            .unwrap()
+            .finish(&files, &[], None)
+            .unwrap();
         assert!(!out.join("oud").exists());
         assert_eq!(
             std::fs::read_to_string(out.join("nieuw/index.html")).unwrap(),

@@ -16,7 +16,6 @@ use crate::render::{Emit, OutputFile};
 use crate::resolve::Site;
 use documents::{Document, KindNames};
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Where the search page and its index live, below the base path.
 pub const SEARCH_DIR: &str = "zoeken/";
@@ -45,14 +44,13 @@ fn in_search_folder(path: &str) -> String {
     format!("{SEARCH_DIR}index/{path}")
 }
 
-/// Writes the whole index of a site through `emit`; the number of files.
-pub fn write_site_index(site: &Site, theme: &Theme, emit: Emit) -> usize {
+/// Writes the whole index of a site through `emit`.
+pub fn write_site_index(site: &Site, theme: &Theme, emit: Emit) {
     let kinds = kind_names(theme);
     let others: Vec<Document> = documents::index_documents(site, &kinds)
         .chain(documents::chart_documents(site, &kinds))
         .collect();
     let pages = site.pages.len();
-    let written = AtomicUsize::new(0);
     index::write_index(
         pages + others.len(),
         |i| match i.checked_sub(pages) {
@@ -62,9 +60,7 @@ pub fn write_site_index(site: &Site, theme: &Theme, emit: Emit) -> usize {
         &site.config.language,
         &|mut file| {
             file.path = in_search_folder(&file.path);
-            written.fetch_add(1, Ordering::Relaxed);
             emit(file);
         },
     );
-    written.into_inner()
 }
