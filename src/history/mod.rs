@@ -4,6 +4,7 @@
 
 mod cache;
 mod follow;
+mod tree_diff;
 mod walk;
 
 use crate::diagnostics::Diagnostic;

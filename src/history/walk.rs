@@ -3,6 +3,7 @@
 //! does by default (50 % similarity). Commits are diffed in parallel; each
 //! thread has its own view of the repository.
 
+use super::tree_diff::TreeDiff;
 use super::{CommitMeta, FileChange};
 use gix::ObjectId;
 use gix::bstr::{BStr, ByteSlice};
@@ -123,10 +124,10 @@ impl Differ {
             return Ok(None);
         }
         let first_parent = parent_trees.first().copied().flatten();
-        let mut changes = self.diff(first_parent, tree).map_err(error)?;
+        let mut changes = self.changes(first_parent, tree).map_err(error)?;
         // A merge changed only what differs from every parent.
         for other in parent_trees.iter().skip(1) {
-            let against_other = self.diff(*other, tree).map_err(error)?;
+            let against_other = self.changes(*other, tree).map_err(error)?;
             changes.retain(|c| against_other.iter().any(|o| o.path() == c.path()));
         }
         if changes.is_empty() {
@@ -151,7 +152,34 @@ impl Differ {
         Ok(Some(current))
     }
 
-    fn diff(
+    /// The pages that differ between two `content/` trees. Only a commit
+    /// that both adds and deletes a page can hold a rename; gix looks for
+    /// renames in those, the way git does.
+    fn changes(
+        &mut self,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+    ) -> Result<Vec<FileChange>, gix::Error> {
+        let mut diff = TreeDiff {
+            repo: &self.repo,
+            changes: Vec::new(),
+        };
+        diff.trees(old, new, &mut String::new())?;
+        let changes = diff.changes;
+        let added = changes
+            .iter()
+            .any(|c| matches!(c, FileChange::Added { .. }));
+        let deleted = changes
+            .iter()
+            .any(|c| matches!(c, FileChange::Deleted { .. }));
+        if added && deleted {
+            self.diff_with_renames(old, new)
+        } else {
+            Ok(changes)
+        }
+    }
+
+    fn diff_with_renames(
         &mut self,
         old: Option<ObjectId>,
         new: Option<ObjectId>,
@@ -248,5 +276,120 @@ impl Differ {
         )
         .map_err(gix::Error::from_error)?;
         Ok(changes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let output = Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.org")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.org")
+            .output()
+            .expect("git is installed");
+        assert!(output.status.success(), "git {args:?}");
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    }
+
+    fn sorted(changes: Vec<FileChange>) -> Vec<String> {
+        let mut shown: Vec<String> = changes.iter().map(|c| format!("{c:?}")).collect();
+        shown.sort();
+        shown
+    }
+
+    /// The byte-comparing diff finds exactly what gix's tree diff finds,
+    /// also where names sort around folders of the same name, folders come
+    /// and go, and files turn into folders.
+    #[test]
+    fn the_fast_tree_diff_agrees_with_gix_on_every_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        let write = |path: &str, text: &str| {
+            let file = root.join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        };
+        let commit = |message: &str| {
+            git(root, &["add", "-A"]);
+            git(root, &["commit", "-q", "--allow-empty", "-m", message]);
+        };
+        for name in [
+            "a.md",
+            "a-b.md",
+            "a/x.md",
+            "a.md.bak",
+            "b.md",
+            "z",
+            "deep/er/y.md",
+        ] {
+            write(name, &format!("eerste tekst van {name}\n"));
+        }
+        for n in 0..300 {
+            write(&format!("veel/pagina-{n:03}.md"), &format!("pagina {n}\n"));
+        }
+        commit("begin");
+        let steps: Vec<Box<dyn Fn()>> = vec![
+            Box::new(|| write("a/x.md", "gewijzigd\n")),
+            Box::new(|| write("veel/pagina-150.md", "midden gewijzigd\n")),
+            Box::new(|| {
+                write("veel/pagina-000.md", "eerste gewijzigd\n");
+                write("veel/pagina-299.md", "laatste gewijzigd\n");
+            }),
+            Box::new(|| write("veel/pagina-150a.md", "ertussen gezet\n")),
+            Box::new(|| std::fs::remove_file(root.join("veel/pagina-200.md")).unwrap()),
+            Box::new(|| write("a/nieuw/diep.md", "nieuwe map\n")),
+            Box::new(|| std::fs::remove_dir_all(root.join("deep")).unwrap()),
+            Box::new(|| {
+                std::fs::remove_file(root.join("z")).unwrap();
+                write("z/binnen.md", "een bestand werd een map\n");
+            }),
+            Box::new(|| {
+                std::fs::remove_dir_all(root.join("a")).unwrap();
+                write("a", "een map werd een bestand\n");
+            }),
+            Box::new(|| {
+                use std::os::unix::fs::PermissionsExt;
+                let file = root.join("b.md");
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
+            }),
+            Box::new(|| std::os::unix::fs::symlink("b.md", root.join("link.md")).unwrap()),
+            Box::new(|| {}),
+        ];
+        for (n, step) in steps.iter().enumerate() {
+            step();
+            commit(&format!("stap {n}"));
+        }
+        let repo = gix::open(root).unwrap();
+        let mut differ = Differ::new(repo.clone());
+        let mut compared = 0;
+        for info in repo.rev_walk([repo.head_id().unwrap()]).all().unwrap() {
+            let commit = repo.find_commit(info.unwrap().id).unwrap();
+            let tree = Some(commit.tree_id().unwrap().detach());
+            let parent = commit
+                .parent_ids()
+                .next()
+                .map(|p| repo.find_commit(p).unwrap().tree_id().unwrap().detach());
+            let mut fast = TreeDiff {
+                repo: &differ.repo,
+                changes: Vec::new(),
+            };
+            fast.trees(parent, tree, &mut String::new()).unwrap();
+            let fast = sorted(fast.changes);
+            let reference = sorted(differ.diff_with_renames(parent, tree).unwrap());
+            assert_eq!(fast, reference, "commit {:?}", commit.message_raw_sloppy());
+            compared += 1;
+        }
+        assert_eq!(compared, steps.len() + 1);
     }
 }
