@@ -135,11 +135,17 @@ impl Drop for Staging {
 /// Writes one file whole: under a temporary name first, then renamed, so a
 /// crash never leaves half a file under the real name.
 pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
     let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&temporary, contents)?;
+    // The folder usually exists: make it only when writing says it is missing.
+    match std::fs::write(&temporary, contents) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(&temporary, contents)?;
+        }
+        other => other?,
+    }
     std::fs::rename(&temporary, path)
 }
 

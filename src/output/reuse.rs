@@ -124,11 +124,13 @@ pub fn place_revision_dirs(
                         continue;
                     }
                     let file = target.join(RevisionEntry::file_in_dir(&entry.name));
-                    if let Some(folder) = file.parent() {
-                        std::fs::create_dir_all(folder)?;
+                    if !entry.name.is_empty() {
+                        std::fs::create_dir_all(target.join(&entry.name))?;
                     }
-                    // Never write through an old link into the cache.
-                    let _ = std::fs::remove_file(&file);
+                    if known.is_some() {
+                        // Never write through an old link into the cache.
+                        let _ = std::fs::remove_file(&file);
+                    }
                     if std::fs::hard_link(&entry.source, &file).is_err() {
                         std::fs::copy(&entry.source, &file)?;
                     }

@@ -46,25 +46,34 @@ impl Renderer<'_> {
         page: Value,
         extra: &[(&str, Value)],
     ) -> Result<String, Diagnostic> {
-        self.render_value(template, tera::Value::from_serializable(&page), extra)
+        let extra = template_values(extra);
+        self.render_value(template, tera::Value::from_serializable(&page), &extra)
     }
 
     fn render_value(
         &self,
         template: &str,
         page: tera::Value,
-        extra: &[(&str, Value)],
+        extra: &[(&str, tera::Value)],
     ) -> Result<String, Diagnostic> {
         let mut context = self.base.clone();
         context.insert_value("page", page);
         for (key, value) in extra {
-            context.insert(key.to_string(), value);
+            context.insert_value(key.to_string(), value.clone());
         }
         self.theme
             .tera
             .render(template, &context)
             .map_err(|e| template_diagnostic(&e, &self.display_dir))
     }
+}
+
+/// Named values for a template, as Tera holds them.
+fn template_values<'k>(values: &[(&'k str, Value)]) -> Vec<(&'k str, tera::Value)> {
+    values
+        .iter()
+        .map(|(key, value)| (*key, tera::Value::from_serializable(value)))
+        .collect()
 }
 
 /// Where rendered files go as they are made: a build writes each at once,
@@ -225,6 +234,7 @@ fn render_page(
             Vec::new(),
         )
     };
+    let extra = template_values(&extra);
     let html = renderer.render_value(&template, page_context(site, summaries, i), &extra)?;
     Ok(OutputFile {
         path: page_output_path(site, i),

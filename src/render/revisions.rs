@@ -15,7 +15,10 @@ use crate::schema;
 use crate::source::SourceFile;
 use gix::ObjectId;
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde_json::json;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 pub const HISTORY_DIR: &str = "geschiedenis/";
 pub const VERSION_DIR: &str = "versie/";
@@ -134,6 +137,10 @@ enum Origin {
 
 impl PageJob<'_> {
     fn page(&self, repo: &gix::Repository, i: usize) -> RevisionOutput {
+        let blobs = &Blobs {
+            repo,
+            read: Default::default(),
+        };
         let site = self.site;
         let revisions = site.revisions(i);
         let page_url = site.url(i);
@@ -147,7 +154,7 @@ impl PageJob<'_> {
             dir: format!("{url_path}{DIFF_DIR}"),
             entries: Vec::with_capacity(revisions.len()),
         };
-        let summaries: Vec<Value> = revisions
+        let summaries: Vec<tera::Value> = revisions
             .iter()
             .map(|r| self.revision_summary(r, &page_url))
             .collect();
@@ -158,11 +165,14 @@ impl PageJob<'_> {
             );
             // The revision with links to its neighbours, as its pages show it.
             let context = || {
-                let mut context = summaries[k].clone();
-                context["older"] = summaries.get(k + 1).cloned().unwrap_or(Value::Null);
-                context["newer"] = k
-                    .checked_sub(1)
-                    .map_or(Value::Null, |n| summaries[n].clone());
+                let neighbour = |n: Option<usize>| {
+                    n.and_then(|n| summaries.get(n))
+                        .cloned()
+                        .unwrap_or_else(tera::Value::none)
+                };
+                let mut context = summaries[k].clone().into_map().unwrap_or_default();
+                context.insert("older".into(), neighbour(Some(k + 1)));
+                context.insert("newer".into(), neighbour(k.checked_sub(1)));
                 context
             };
             let short = self.history.short_id(revision.commit);
@@ -172,7 +182,7 @@ impl PageJob<'_> {
                 .neighbours(self, older, newer);
             let origin =
                 self.cached_or_render(&mut out, &mut versions, key.finish(), &short, || {
-                    self.render_version(repo, i, revision, context())
+                    self.render_version(blobs, i, revision, context())
                 });
             out.count(origin);
             let key = self
@@ -180,7 +190,7 @@ impl PageJob<'_> {
                 .revision(self, revision)
                 .neighbours(self, older, newer);
             let origin = self.cached_or_render(&mut out, &mut diffs, key.finish(), &short, || {
-                self.render_diff(repo, i, revision, context())
+                self.render_diff(blobs, i, revision, context())
             });
             out.count(origin);
         }
@@ -196,20 +206,20 @@ impl PageJob<'_> {
             key = key.revision(self, revision);
         }
         self.cached_or_render(&mut out, &mut history_dir, key.finish(), "", || {
-            let listed = revisions
+            let listed: Vec<tera::Value> = revisions
                 .iter()
                 .zip(&summaries)
                 .map(|(revision, summary)| {
-                    let (added, removed) = self.line_stats(repo, revision);
-                    let mut listed = summary.clone();
-                    listed["added"] = json!(added);
-                    listed["removed"] = json!(removed);
-                    listed
+                    let (added, removed) = self.line_stats(blobs, revision);
+                    let mut listed = summary.clone().into_map().unwrap_or_default();
+                    listed.insert("added".into(), added.into());
+                    listed.insert("removed".into(), removed.into());
+                    tera::Value::from(listed)
                 })
                 .collect();
-            let page = self.subpage_context(i, self.renderer.string("history_title"));
+            let page = self.subpage_context(i, self.renderer.string("history_title"), None);
             self.renderer
-                .render("history.html", page, &[("revisions", Value::Array(listed))])
+                .render_value("history.html", page, &[("revisions", listed.into())])
         });
         out.dirs.push(history_dir);
         out
@@ -233,22 +243,32 @@ impl PageJob<'_> {
     }
 
     /// The facts about one revision that every history page shows.
-    fn revision_summary(&self, revision: &Revision, page_url: &str) -> Value {
+    fn revision_summary(&self, revision: &Revision, page_url: &str) -> tera::Value {
         let commit = &self.history.commits[revision.commit];
         let short = self.history.short_id(revision.commit);
         let time = commit.time();
-        json!({
-            "short": short,
-            "date": commit.date().to_string(),
-            "datetime": time.timestamp().to_string(),
-            "time": format!("{:02}:{:02}", time.hour(), time.minute()),
-            "author": commit.author,
-            "message": commit.summary(),
-            "created": revision.previous.is_none(),
-            "renamed_from": revision.renamed_from.clone().unwrap_or_default(),
-            "version_url": format!("{page_url}{VERSION_DIR}{short}/"),
-            "diff_url": format!("{page_url}{DIFF_DIR}{short}/"),
-        })
+        let mut summary = tera::value::Map::default();
+        let mut add = |key: &'static str, value: tera::Value| {
+            summary.insert(key.into(), value);
+        };
+        add(
+            "version_url",
+            format!("{page_url}{VERSION_DIR}{short}/").into(),
+        );
+        add("diff_url", format!("{page_url}{DIFF_DIR}{short}/").into());
+        add("date", commit.date().to_string().into());
+        add("datetime", time.timestamp().to_string().into());
+        add(
+            "time",
+            format!("{:02}:{:02}", time.hour(), time.minute()).into(),
+        );
+        add("author", commit.author.as_str().into());
+        add("message", commit.summary().into());
+        add("created", revision.previous.is_none().into());
+        let renamed_from = revision.renamed_from.as_deref().unwrap_or_default();
+        add("renamed_from", renamed_from.into());
+        add("short", short.into());
+        tera::Value::from(summary)
     }
 
     /// Takes the page for `key` from the cache, or renders and caches it.
@@ -289,44 +309,60 @@ impl PageJob<'_> {
         Origin::Rendered
     }
 
-    fn line_stats(&self, repo: &gix::Repository, revision: &Revision) -> (usize, usize) {
+    fn line_stats(&self, blobs: &Blobs, revision: &Revision) -> (usize, usize) {
         let before = blob_before(revision);
         if let Some(stats) = self.cache.line_stats(before, revision.blob) {
             return stats;
         }
-        let (old, new) = texts(repo, revision);
+        let (old, new) = blobs.before_and_after(revision);
         let stats = line_stats(&old, &new);
         self.cache.remember_line_stats(before, revision.blob, stats);
         stats
     }
 
-    /// Context for a page about page `i` (its history or a diff): the page's
-    /// summary with breadcrumbs that lead back to it.
-    fn subpage_context(&self, i: usize, title: String) -> Value {
+    /// Context for a page about page `i` (its history, or a diff shown at
+    /// `diff_url`): the page's summary with breadcrumbs that lead back to it.
+    fn subpage_context(&self, i: usize, title: String, diff_url: Option<String>) -> tera::Value {
         let site = self.site;
         let page = &site.pages[i];
-        let mut context = self.summaries[i].clone();
+        let history_url = format!("{}{HISTORY_DIR}", site.url(i));
         let mut breadcrumbs = breadcrumbs(site, page.collection.as_deref());
         breadcrumbs.push(json!({"title": page.front.title, "url": site.url(i)}));
-        context["page_title"] = json!(page.front.title);
-        context["page_url"] = json!(site.url(i));
-        context["title"] = json!(title);
-        context["url"] = json!(format!("{}{HISTORY_DIR}", site.url(i)));
-        context["history_url"] = json!(format!("{}{HISTORY_DIR}", site.url(i)));
-        context["breadcrumbs"] = Value::Array(breadcrumbs);
-        context
+        if diff_url.is_some() {
+            let history_title = self.renderer.string("history_title");
+            breadcrumbs.push(json!({"title": history_title, "url": history_url}));
+        }
+        let mut context = self
+            .summaries
+            .template_value(i)
+            .clone()
+            .into_map()
+            .unwrap_or_default();
+        let mut add = |key: &'static str, value: tera::Value| {
+            context.insert(key.into(), value);
+        };
+        add("page_title", page.front.title.as_str().into());
+        add("page_url", site.url(i).into());
+        add("title", title.into());
+        add(
+            "url",
+            diff_url.unwrap_or_else(|| history_url.clone()).into(),
+        );
+        add("history_url", history_url.into());
+        add("breadcrumbs", tera::Value::from_serializable(&breadcrumbs));
+        tera::Value::from(context)
     }
 
     fn render_version(
         &self,
-        repo: &gix::Repository,
+        blobs: &Blobs,
         i: usize,
         revision: &Revision,
-        mut version: Value,
+        mut version: tera::value::Map,
     ) -> Result<String, crate::diagnostics::Diagnostic> {
         let site = self.site;
         let current = &site.pages[i];
-        let text = History::blob_text(repo, revision.blob).unwrap_or_default();
+        let text = blobs.text(revision.blob).to_string();
         let mut old = current.clone();
         old.source = SourceFile {
             display_path: format!("{}/{}", crate::page::CONTENT_DIR, revision.path),
@@ -379,9 +415,10 @@ impl PageJob<'_> {
                 date,
             },
         );
-        version["current_url"] = json!(site.url(i));
-        version["history_url"] = json!(format!("{}{HISTORY_DIR}", site.url(i)));
-        let extra = [("version", version)];
+        version.insert("current_url".into(), site.url(i).into());
+        let history_url = format!("{}{HISTORY_DIR}", site.url(i));
+        version.insert("history_url".into(), history_url.into());
+        let extra = [("version", tera::Value::from(version))];
         let template = self
             .renderer
             .theme
@@ -394,30 +431,29 @@ impl PageJob<'_> {
 
     fn render_diff(
         &self,
-        repo: &gix::Repository,
+        blobs: &Blobs,
         i: usize,
         revision: &Revision,
-        revision_context: Value,
+        shown: tera::value::Map,
     ) -> Result<String, crate::diagnostics::Diagnostic> {
-        let (old, new) = texts(repo, revision);
+        let (old, new) = blobs.before_and_after(revision);
         let diff = diff_texts(&old, &new);
         self.cache.remember_line_stats(
             blob_before(revision),
             revision.blob,
             (diff.added, diff.removed),
         );
-        let mut page = self.subpage_context(i, self.renderer.string("diff_title"));
-        page["url"] = revision_context["diff_url"].clone();
-        let history_crumb = json!({"title": self.renderer.string("history_title"), "url": page["history_url"].clone()});
-        if let Some(crumbs) = page["breadcrumbs"].as_array_mut() {
-            crumbs.push(history_crumb);
-        }
-        self.renderer.render(
+        let diff_url = shown
+            .get(&"diff_url".into())
+            .and_then(|url| url.as_str())
+            .map(str::to_owned);
+        let page = self.subpage_context(i, self.renderer.string("diff_title"), diff_url);
+        self.renderer.render_value(
             "diff.html",
             page,
             &[
-                ("revision", revision_context),
-                ("diff", serde_json::to_value(&diff).unwrap_or_default()),
+                ("revision", tera::Value::from(shown)),
+                ("diff", tera::Value::from_serializable(&diff)),
             ],
         )
     }
@@ -463,12 +499,31 @@ fn blob_before(revision: &Revision) -> ObjectId {
         .unwrap_or_else(|| ObjectId::empty_blob(revision.blob.kind()))
 }
 
-/// The page's text before and after a revision.
-fn texts(repo: &gix::Repository, revision: &Revision) -> (String, String) {
-    let old = revision
-        .previous
-        .and_then(|b| History::blob_text(repo, b))
-        .unwrap_or_default();
-    let new = History::blob_text(repo, revision.blob).unwrap_or_default();
-    (old, new)
+/// The texts of one page's revisions, each read from git once: the text a
+/// revision made is also the text before the next one.
+struct Blobs<'r> {
+    repo: &'r gix::Repository,
+    read: RefCell<HashMap<ObjectId, Rc<str>>>,
+}
+
+impl Blobs<'_> {
+    fn text(&self, blob: ObjectId) -> Rc<str> {
+        self.read
+            .borrow_mut()
+            .entry(blob)
+            .or_insert_with(|| {
+                History::blob_text(self.repo, blob)
+                    .unwrap_or_default()
+                    .into()
+            })
+            .clone()
+    }
+
+    /// The page's text before and after a revision.
+    fn before_and_after(&self, revision: &Revision) -> (Rc<str>, Rc<str>) {
+        let before = revision
+            .previous
+            .map_or_else(|| Rc::from(""), |blob| self.text(blob));
+        (before, self.text(revision.blob))
+    }
 }
