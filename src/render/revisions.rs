@@ -9,6 +9,7 @@ use super::{OutputFile, Renderer};
 use crate::history::{History, Revision};
 use crate::markdown;
 use crate::output::reuse::{RevisionDir, RevisionEntry};
+use crate::page::Page;
 use crate::resolve::{Site, resolve_old_link};
 use crate::revision_cache::{KeyBuilder, RevisionCache};
 use crate::schema;
@@ -362,23 +363,21 @@ impl PageJob<'_> {
     ) -> Result<String, crate::diagnostics::Diagnostic> {
         let site = self.site;
         let current = &site.pages[i];
-        let text = blobs.text(revision.blob).to_string();
-        let mut old = current.clone();
-        old.source = SourceFile {
+        let source = SourceFile {
             display_path: format!("{}/{}", crate::page::CONTENT_DIR, revision.path),
-            text,
+            text: blobs.text(revision.blob).to_string(),
         };
+        let no_fields = Default::default();
+        let fields = current
+            .collection
+            .as_ref()
+            .and_then(|c| site.config.collections.get(c))
+            .map_or(&no_fields, |c| &c.fields);
         // An old version is shown as well as it can be: front matter that
         // no longer fits the schema keeps what does fit.
-        let (front, body, body_offset) = match crate::frontmatter::split(&old.source) {
+        let (front, body, body_offset) = match crate::frontmatter::split(&source) {
             Ok(split) => {
-                let fields = current
-                    .collection
-                    .as_ref()
-                    .and_then(|c| site.config.collections.get(c))
-                    .map(|c| c.fields.clone())
-                    .unwrap_or_default();
-                let (mut front, _) = schema::validate(&old.source, &split.front_matter, &fields);
+                let (mut front, _) = schema::validate(&source, &split.front_matter, fields);
                 if front.title.is_empty() {
                     front.title = current.front.title.clone();
                 }
@@ -388,16 +387,22 @@ impl PageJob<'_> {
             Err(_) => {
                 let mut front = current.front.clone();
                 front.fields.clear();
-                (
-                    front,
-                    markdown::parse(&old.source.text, site.config.allow_html),
-                    0,
-                )
+                let body = markdown::parse(&source.text, site.config.allow_html);
+                (front, body, 0)
             }
         };
-        old.front = front;
-        old.body = body;
-        old.body_offset = body_offset;
+        // The current page's place, with the old text.
+        let old = Page {
+            source,
+            content_path: current.content_path.clone(),
+            collection: current.collection.clone(),
+            slug: current.slug.clone(),
+            url_path: current.url_path.clone(),
+            front,
+            body,
+            body_offset,
+            modified: current.modified,
+        };
         let links: Vec<_> = old
             .body
             .links
