@@ -53,7 +53,7 @@ pub struct ParsedBody {
     /// The HTML with the gaps left out; `gaps` says where they go.
     html: String,
     gaps: Vec<Gap>,
-    /// Plain text, for descriptions and search.
+    /// Plain text, for search.
     text: String,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
@@ -312,9 +312,15 @@ impl ParsedBody {
         }
     }
 
-    /// Plain text of the body, for descriptions and search.
+    /// Plain text of the body, for search.
     pub fn plain_text(&self) -> &str {
         &self.text
+    }
+
+    /// The plain text, leaving none behind: a build hands it to search,
+    /// which drops it once indexed.
+    pub fn take_plain_text(&mut self) -> String {
+        std::mem::take(&mut self.text)
     }
 }
 

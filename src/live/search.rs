@@ -74,7 +74,12 @@ impl LiveSite {
             .par_iter()
             .enumerate()
             .filter(|(_, page)| !search.pages.contains_key(&page.content_path))
-            .map(|(i, page)| (page.content_path.clone(), page_document(site, i, &kinds)))
+            .map(|(i, page)| {
+                (
+                    page.content_path.clone(),
+                    page_document(site, i, page.body.plain_text(), &kinds),
+                )
+            })
             .collect();
         changed |= !made.is_empty();
         search.pages.extend(made);

@@ -29,8 +29,8 @@ pub struct KindNames {
     pub chart_title: String,
 }
 
-/// The document of page `i`.
-pub fn page_document(site: &Site, i: usize, kinds: &KindNames) -> Document {
+/// The document of page `i`, whose body reads `body_text` in plain text.
+pub fn page_document(site: &Site, i: usize, body_text: &str, kinds: &KindNames) -> Document {
     let page = &site.pages[i];
     let kind = page
         .collection
@@ -44,7 +44,7 @@ pub fn page_document(site: &Site, i: usize, kinds: &KindNames) -> Document {
     for value in page.front.fields.values() {
         push_field_text(&mut text, value);
     }
-    push_sentence(&mut text, page.body.plain_text());
+    push_sentence(&mut text, body_text);
     Document {
         url_path: page.url_path.clone(),
         title: page.front.title.clone(),

@@ -19,6 +19,7 @@ use super::words::{WordStemmer, stemmer_name, words};
 use crate::render::OutputFile;
 use foldhash::HashMap;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -45,7 +46,10 @@ struct Tally<'a> {
     stem_ids: HashMap<String, u32>,
     /// By stem number.
     postings: Vec<Vec<Occurrences>>,
-    /// Each word as written → its stem number (`None`: too long to keep).
+    /// Each word as written → its stem number (`None`: too long to keep);
+    /// words of up to 16 bytes, nearly all, are keyed by their bytes as one
+    /// number, which hashes and compares far faster than a string.
+    known_short: HashMap<u128, Option<u32>>,
     known: HashMap<String, Option<u32>>,
     /// Folded word form → stem number.
     forms: HashMap<String, u32>,
@@ -62,6 +66,7 @@ impl<'a> Tally<'a> {
             stems: Vec::new(),
             stem_ids: HashMap::default(),
             postings: Vec::new(),
+            known_short: HashMap::default(),
             known: HashMap::default(),
             forms: HashMap::default(),
             lengths: Vec::new(),
@@ -82,7 +87,12 @@ impl<'a> Tally<'a> {
     }
 
     fn word_id(&mut self, word: &str) -> Option<u32> {
-        if let Some(&id) = self.known.get(word) {
+        let short = packed(word);
+        let known = match short {
+            Some(key) => self.known_short.get(&key),
+            None => self.known.get(word),
+        };
+        if let Some(&id) = known {
             return id;
         }
         let id = self.stemmer.fold_and_stem(word).map(|(form, stem)| {
@@ -90,7 +100,10 @@ impl<'a> Tally<'a> {
             self.forms.entry(form).or_insert(id);
             id
         });
-        self.known.insert(word.to_owned(), id);
+        match short {
+            Some(key) => self.known_short.insert(key, id),
+            None => self.known.insert(word.to_owned(), id),
+        };
         id
     }
 
@@ -158,34 +171,42 @@ impl<'a> Tally<'a> {
     }
 }
 
+/// A word of at most 16 bytes as one number. Words hold no NUL bytes, so
+/// the zero padding cannot make two words equal.
+fn packed(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    let mut key = [0; 16];
+    key.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    Some(u128::from_le_bytes(key))
+}
+
 /// Builds every file of the index, with paths below the search folder.
 pub fn index_files(documents: &[&Document], language: &str) -> Vec<OutputFile> {
     let files = std::sync::Mutex::new(Vec::new());
     write_index(
-        documents.len(),
-        |id| std::borrow::Cow::Borrowed(documents[id]),
+        documents.par_iter().map(|&d| Cow::Borrowed(d)),
         language,
         &|file| files.lock().unwrap_or_else(|e| e.into_inner()).push(file),
     );
     files.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Builds the index of `count` documents, each made by `document` when it
-/// is its turn and dropped once counted, and hands every file to `emit`:
-/// the texts of a large site are never all in memory at once.
+/// Builds the index of `documents`, numbered in their order, and hands
+/// every file to `emit`. Each document is made when it is its turn and
+/// dropped once counted: the texts of a large site are never all in memory
+/// at once.
 pub fn write_index<'d>(
-    count: usize,
-    document: impl Fn(usize) -> std::borrow::Cow<'d, Document> + Sync,
+    documents: impl IndexedParallelIterator<Item = Cow<'d, Document>>,
     language: &str,
     emit: &(dyn Fn(OutputFile) + Sync),
 ) {
     let stemmer = WordStemmer::new(language);
-    let (tally, mut fragment_hashes) = (0..count)
-        .into_par_iter()
+    let count = documents.len();
+    let (tally, mut fragment_hashes) = documents
+        .enumerate()
         .fold(
             || (Tally::new(&stemmer), Vec::new()),
-            |(tally, mut hashes), id| {
-                let document = document(id);
+            |(tally, mut hashes), (id, document)| {
                 let tally = tally.add(id as u32, &document);
                 let contents = fragment(&document).into_bytes();
                 let mut hash = Fnv::default();

@@ -40,23 +40,33 @@ pub fn search_files(documents: &[&Document], language: &str) -> Vec<OutputFile> 
     files
 }
 
+/// Every page's plain text, which only search reads, taken out of the site.
+pub fn take_body_texts(site: &mut Site) -> Vec<String> {
+    site.pages
+        .iter_mut()
+        .map(|page| page.body.take_plain_text())
+        .collect()
+}
+
 fn in_search_folder(path: &str) -> String {
     format!("{SEARCH_DIR}index/{path}")
 }
 
-/// Writes the whole index of a site through `emit`.
-pub fn write_site_index(site: &Site, theme: &Theme, emit: Emit) {
+/// Writes the whole index of a site through `emit`. `body_texts` holds each
+/// page's plain text, taken from the site (see [`take_body_texts`]) so that
+/// each is dropped as soon as it is indexed.
+pub fn write_site_index(site: &Site, body_texts: Vec<String>, theme: &Theme, emit: Emit) {
+    use rayon::prelude::*;
     let kinds = kind_names(theme);
     let others: Vec<Document> = documents::index_documents(site, &kinds)
         .chain(documents::chart_documents(site, &kinds))
         .collect();
-    let pages = site.pages.len();
+    let pages = body_texts
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, text)| Cow::Owned(documents::page_document(site, i, &text, &kinds)));
     index::write_index(
-        pages + others.len(),
-        |i| match i.checked_sub(pages) {
-            None => Cow::Owned(documents::page_document(site, i, &kinds)),
-            Some(other) => Cow::Borrowed(&others[other]),
-        },
+        pages.chain(others.par_iter().map(Cow::Borrowed)),
         &site.config.language,
         &|mut file| {
             file.path = in_search_folder(&file.path);
