@@ -261,44 +261,34 @@ impl Site {
             return Err(page);
         }
         self.pages[i] = page;
-        let mut touched_links = Vec::new();
-        for (target, list) in self.backlinks.iter_mut().enumerate() {
-            if let Some(at) = list.iter().position(|&from| from == i) {
-                list.remove(at);
-                touched_links.push(target);
-            }
+        for list in &mut self.backlinks {
+            list.retain(|&from| from != i);
         }
-        let mut touched_refs = Vec::new();
-        for (target, list) in self.backrefs.iter_mut().enumerate() {
-            let before = list.len();
+        for list in &mut self.backrefs {
             list.retain(|b| b.from != i);
-            if list.len() != before {
-                touched_refs.push(target);
-            }
         }
         let mut problems = Vec::new();
         let (links, mut outgoing) = self.resolve_links_of(i, &mut problems);
         self.links[i] = links;
+        let references = self.references_of(i, &mut problems);
+        // The lists are sorted by title (see `resolve`) and the title is an
+        // index key, the same before and after: page `i` goes in after its
+        // equals, which keeps its references in their order.
+        let pages = &self.pages;
+        let key = |from: usize| (pages[from].front.title.to_lowercase(), from);
+        let own_key = key(i);
         for &target in &outgoing {
-            self.backlinks[target].push(i);
-            touched_links.push(target);
+            let list = &mut self.backlinks[target];
+            list.insert(list.partition_point(|&from| key(from) <= own_key), i);
         }
-        for (target, backref) in self.references_of(i, &mut problems) {
-            self.backrefs[target].push(backref);
-            touched_refs.push(target);
+        for (target, backref) in references {
+            let list = &mut self.backrefs[target];
+            list.insert(list.partition_point(|b| key(b.from) <= own_key), backref);
             if target != i && !outgoing.contains(&target) {
                 outgoing.push(target);
             }
         }
         self.outgoing[i] = outgoing;
-        let pages = &self.pages;
-        let title = |from: usize| (pages[from].front.title.to_lowercase(), from);
-        for target in touched_links {
-            self.backlinks[target].sort_by_cached_key(|&from| title(from));
-        }
-        for target in touched_refs {
-            self.backrefs[target].sort_by_cached_key(|b| title(b.from));
-        }
         (self.org_charts, self.seats) = crate::orgchart::resolve_charts(self);
         Ok(problems)
     }

@@ -258,3 +258,44 @@ fn every_kind_of_edit_leaves_the_preview_as_a_full_build_would() {
     assert_eq!(preview.changed(&paths), None);
     preview.assert_same_as_build("a draft and a smaller chart");
 }
+
+#[test]
+fn an_edited_page_takes_its_place_by_title_among_backlinks_and_references() {
+    let site = TestSite::new();
+    site.write("content/regio/salland.md", "---\ntitle: Salland\n---\n");
+    for (slug, region, body) in [
+        ("borne", "twents-waternet", "Met [[Almelo]]."),
+        ("hengelo", "salland", "Nog zonder koppeling."),
+        ("oldenzaal", "twents-waternet", "Met [[Almelo]]."),
+    ] {
+        let title = slug[..1].to_uppercase() + &slug[1..];
+        site.write(
+            &format!("content/werkplaats/{slug}.md"),
+            &format!("---\ntitle: {title}\nregio: {region}\nperiod: \"2025\"\n---\n\n{body}\n"),
+        );
+    }
+    let mut preview = Preview::open(&site);
+    preview.assert_same_as_build("at the start");
+
+    site.write(
+        "content/werkplaats/hengelo.md",
+        "---\ntitle: Hengelo\nregio: twents-waternet\nperiod: \"2025\"\n---\n\nMet [[Almelo]].\n",
+    );
+    assert_eq!(preview.changed(&["content/werkplaats/hengelo.md"]), None);
+    preview.assert_same_as_build("a page that now links and refers");
+    let outputs = preview.outputs();
+    for page in [
+        "organisatie/almelo/index.html",
+        "regio/twents-waternet/index.html",
+    ] {
+        let html = String::from_utf8_lossy(&outputs[page]);
+        let at = |title: &str| {
+            html.find(&format!(">{title}<"))
+                .unwrap_or_else(|| panic!("{title} on {page}"))
+        };
+        assert!(
+            at("Borne") < at("Hengelo") && at("Hengelo") < at("Oldenzaal"),
+            "{page} lists the three in title order"
+        );
+    }
+}

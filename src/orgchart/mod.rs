@@ -154,19 +154,32 @@ fields:
 
 /// Every chart of the site, and per page the bodies it sits in.
 pub fn resolve_charts(site: &Site) -> (Vec<OrgChart>, Vec<Vec<Seat>>) {
+    // The few collections with body fields, looked up once: `twn serve`
+    // runs this on every save.
+    let body_fields: Vec<(&str, Vec<&str>)> = site
+        .config
+        .collections
+        .iter()
+        .filter_map(|(collection, spec)| {
+            let fields: Vec<&str> = spec
+                .fields
+                .iter()
+                .filter(|(_, field)| field.kind.value == crate::config::FieldKind::Bodies)
+                .map(|(name, _)| name.as_str())
+                .collect();
+            (!fields.is_empty()).then_some((collection.as_str(), fields))
+        })
+        .collect();
     let mut charts = Vec::new();
     for (page_index, page) in site.pages.iter().enumerate() {
-        let Some(spec) = page
+        let Some((_, fields)) = page
             .collection
             .as_deref()
-            .and_then(|c| site.config.collections.get(c))
+            .and_then(|c| body_fields.iter().find(|(collection, _)| *collection == c))
         else {
             continue;
         };
-        for (name, field) in &spec.fields {
-            if field.kind.value != crate::config::FieldKind::Bodies {
-                continue;
-            }
+        for &name in fields {
             if let Some(FieldValue::List(items)) = page.front.fields.get(name) {
                 let bodies = bodies_of(site, page_index, items);
                 if !bodies.is_empty() {

@@ -1,6 +1,6 @@
 //! `sitemap.xml`: every current page, for search engines.
 
-use super::xml_escape as escape;
+use super::push_xml_escaped;
 use crate::resolve::Site;
 use std::fmt::Write as _;
 
@@ -9,13 +9,14 @@ pub fn sitemap(site: &Site) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
+    let mut origin_escaped = String::new();
+    push_xml_escaped(&mut origin_escaped, &origin);
     let mut entry = |path: &str, lastmod: Option<String>| {
-        let _ = write!(
-            xml,
-            "  <url><loc>{}/{}</loc>",
-            escape(&origin),
-            escape(path)
-        );
+        xml.push_str("  <url><loc>");
+        xml.push_str(&origin_escaped);
+        xml.push('/');
+        push_xml_escaped(&mut xml, path);
+        xml.push_str("</loc>");
         if let Some(date) = lastmod {
             let _ = write!(xml, "<lastmod>{date}</lastmod>");
         }
