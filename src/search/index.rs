@@ -30,12 +30,31 @@ const MAX_TEXT_BYTES: usize = 20_000;
 /// A heading word counts as this many words of body text.
 const HEADING_WEIGHT: u32 = 2;
 
+/// A stem in one document, in 8 bytes: a large site holds one per stem and
+/// document until the index is written.
 #[derive(Debug, Clone, Copy)]
 struct Occurrences {
     document: u32,
-    in_title: bool,
-    /// Body words plus heading words, weighted.
-    count: u32,
+    /// Body words plus heading words, weighted; [`IN_TITLE`] marks a stem
+    /// that is also in the title.
+    count_and_title: u32,
+}
+
+const IN_TITLE: u32 = 1 << 31;
+
+impl Occurrences {
+    const NONE: Occurrences = Occurrences {
+        document: u32::MAX,
+        count_and_title: 0,
+    };
+
+    fn count(self) -> u32 {
+        self.count_and_title & !IN_TITLE
+    }
+
+    fn in_title(self) -> bool {
+        self.count_and_title & IN_TITLE != 0
+    }
 }
 
 /// Word counts of some of the documents, made on one thread. Stems are
@@ -115,22 +134,18 @@ impl<'a> Tally<'a> {
             };
             let slot = id as usize;
             if slot >= self.counts.len() {
-                self.counts.resize(
-                    slot + 1,
-                    Occurrences {
-                        document: u32::MAX,
-                        in_title: false,
-                        count: 0,
-                    },
-                );
+                self.counts.resize(slot + 1, Occurrences::NONE);
             }
             let entry = &mut self.counts[slot];
             if entry.document == u32::MAX {
                 self.touched.push(id);
                 entry.document = 0;
             }
-            entry.in_title |= in_title;
-            entry.count += weight;
+            if in_title {
+                entry.count_and_title |= IN_TITLE;
+            }
+            // A document's words are far fewer than 2^31.
+            entry.count_and_title += weight;
             length += weight;
         }
         length
@@ -148,11 +163,7 @@ impl<'a> Tally<'a> {
                 document: id,
                 ..*entry
             });
-            *entry = Occurrences {
-                document: u32::MAX,
-                in_title: false,
-                count: 0,
-            };
+            *entry = Occurrences::NONE;
         }
         self.lengths.push((id, length));
         self
@@ -311,15 +322,15 @@ fn encode_posting(list: &[Occurrences], length_of: &[u32], average: f64) -> Stri
     out.push('[');
     let mut previous = 0;
     for (n, o) in list.iter().enumerate() {
-        let weight = if o.count == 0 {
+        let weight = if o.count() == 0 {
             0
         } else {
-            let tf = o.count as f64;
+            let tf = o.count() as f64;
             let norm = K1 * (1.0 - B + B * length_of[o.document as usize] as f64 / average);
             let score = tf * (K1 + 1.0) / (tf + norm) / (K1 + 1.0);
             ((score * 15.0).ceil() as u32).clamp(1, 15)
         };
-        let value = (o.document - previous) * 32 + if o.in_title { 16 } else { 0 } + weight;
+        let value = (o.document - previous) * 32 + if o.in_title() { 16 } else { 0 } + weight;
         previous = o.document;
         if n > 0 {
             out.push(',');
