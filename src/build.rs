@@ -110,11 +110,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let Some(theme) = theme.filter(|_| !diagnostics.has_errors()) else {
         return Err(BuildFailure { diagnostics });
     };
-    // Every content error has been reported, so nothing quotes a source
-    // from here on; its text is most of what a large site holds in memory.
-    for page in &mut site.pages {
-        page.source.text = String::new();
-    }
     let body_texts = crate::search::take_body_texts(&mut site);
     let progress = if options.progress && site.pages.len() >= PROGRESS_FROM_PAGES {
         let bar = indicatif::ProgressBar::new(site.pages.len() as u64);

@@ -15,6 +15,7 @@ use crate::source::{SourceFile, read_source};
 use crate::suggest::closest;
 use indexmap::IndexMap;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 pub const CONTENT_DIR: &str = "content";
@@ -34,11 +35,27 @@ pub struct Page {
     pub body_offset: usize,
     /// The file's modification date, for pages without a committed date.
     pub modified: Option<jiff::civil::Date>,
+    /// Set when a build dropped `source.text` after loading: the file to
+    /// read it from again should an error quote it.
+    pub dropped_source: Option<PathBuf>,
 }
 
 impl Page {
     pub fn is_home(&self) -> bool {
         self.url_path.is_empty()
+    }
+
+    /// The source text, to quote in an error: in memory, or read again
+    /// if a build dropped it.
+    pub fn source_text(&self) -> Cow<'_, str> {
+        match &self.dropped_source {
+            None => Cow::Borrowed(&self.source.text),
+            Some(path) => Cow::Owned(
+                read_source(path, &self.source.display_path)
+                    .map(|file| file.text)
+                    .unwrap_or_default(),
+            ),
+        }
     }
 }
 
@@ -205,7 +222,16 @@ pub fn load_pages(
 ) -> (Vec<Page>, Vec<Diagnostic>) {
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|(path, content_path)| load_page(config, path, content_path, include_drafts))
+        .map(|(path, content_path)| {
+            let (mut page, problems) = load_page(config, path, content_path, include_drafts);
+            // Only errors quote a page's source once it is parsed, and they
+            // are few: a large site does not keep every text meanwhile.
+            if let Some(page) = &mut page {
+                page.source.text = String::new();
+                page.dropped_source = Some(path.clone());
+            }
+            (page, problems)
+        })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
@@ -263,6 +289,7 @@ pub fn load_page(
         body,
         body_offset,
         source,
+        dropped_source: None,
     };
     (Some(page), diagnostics)
 }

@@ -136,7 +136,7 @@ fn duplicate_url(page: &Page, first: &Page) -> Diagnostic {
         &page.source.display_path,
         format!("twee pagina's hebben dezelfde URL /{}: {} en {}", page.url_path, first.source.display_path, page.source.display_path),
     )
-    .at(&page.source.text, Position::new(1, 1))
+    .at(&page.source_text(), Position::new(1, 1))
     .help("de URL komt uit de bestandsnaam (kleine letters, zonder accenten); hernoem één van de twee bestanden")
 }
 
@@ -361,7 +361,7 @@ impl Site {
 }
 
 fn link_error(page: &Page, link: &LinkRef, message: String, help: String) -> Diagnostic {
-    let text = &page.source.text;
+    let text = &page.source_text();
     let start = page.body_offset + link.range.start;
     let shown = text[start..page.body_offset + link.range.end]
         .lines()
@@ -567,7 +567,7 @@ fn collect_references(
                                 reference.collection, reference.target
                             ),
                         )
-                        .at(&page.source.text, reference.position)
+                        .at(&page.source_text(), reference.position)
                         .marker(reference.target.chars().count())
                         .help(help),
                     );

@@ -402,6 +402,7 @@ impl PageJob<'_> {
             body,
             body_offset,
             modified: current.modified,
+            dropped_source: None,
         };
         let links: Vec<_> = old
             .body
