@@ -45,6 +45,13 @@ impl Page {
         self.url_path.is_empty()
     }
 
+    /// Drops the source text, which only errors quote once the page is
+    /// parsed; [`Page::source_text`] reads it again from `read_from`.
+    pub fn drop_source_text(&mut self, read_from: &Path) {
+        self.source.text = String::new();
+        self.dropped_source = Some(read_from.to_owned());
+    }
+
     /// The source text, to quote in an error: in memory, or read again
     /// if a build dropped it.
     pub fn source_text(&self) -> Cow<'_, str> {
@@ -224,11 +231,9 @@ pub fn load_pages(
         .par_iter()
         .map(|(path, content_path)| {
             let (mut page, problems) = load_page(config, path, content_path, include_drafts);
-            // Only errors quote a page's source once it is parsed, and they
-            // are few: a large site does not keep every text meanwhile.
+            // A large site does not keep every text for the few errors.
             if let Some(page) = &mut page {
-                page.source.text = String::new();
-                page.dropped_source = Some(path.clone());
+                page.drop_source_text(path);
             }
             (page, problems)
         })

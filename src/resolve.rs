@@ -186,11 +186,7 @@ pub fn resolve_by_page(
         site.outgoing.push(outgoing);
         problems.push(page_problems);
     }
-    let titles: Vec<String> = site
-        .pages
-        .iter()
-        .map(|p| p.front.title.to_lowercase())
-        .collect();
+    let titles: Vec<String> = site.pages.iter().map(listing_order).collect();
     for list in &mut site.backlinks {
         list.sort_by(|a, b| (&titles[*a], a).cmp(&(&titles[*b], b)));
     }
@@ -203,6 +199,12 @@ pub fn resolve_by_page(
 
 /// What other pages can see of a page without reading its text: if these
 /// stay the same, no other page's links resolve differently.
+/// Backlinks and back-references are listed by title, case aside (then by
+/// page number); `replace_page` keeps the lists in this order.
+fn listing_order(page: &Page) -> String {
+    page.front.title.to_lowercase()
+}
+
 fn index_keys(page: &Page) -> impl PartialEq + '_ {
     (
         (&page.content_path, &page.url_path, &page.slug),
@@ -271,11 +273,11 @@ impl Site {
         let (links, mut outgoing) = self.resolve_links_of(i, &mut problems);
         self.links[i] = links;
         let references = self.references_of(i, &mut problems);
-        // The lists are sorted by title (see `resolve`) and the title is an
-        // index key, the same before and after: page `i` goes in after its
-        // equals, which keeps its references in their order.
+        // The lists are in `listing_order` and the title is an index key,
+        // the same before and after: page `i` goes in after its equals,
+        // which keeps its references in their order.
         let pages = &self.pages;
-        let key = |from: usize| (pages[from].front.title.to_lowercase(), from);
+        let key = |from: usize| (listing_order(&pages[from]), from);
         let own_key = key(i);
         for &target in &outgoing {
             let list = &mut self.backlinks[target];

@@ -1,19 +1,17 @@
 //! `sitemap.xml`: every current page, for search engines.
 
-use super::push_xml_escaped;
+use super::{push_xml_escaped, xml_escape};
 use crate::resolve::Site;
 use std::fmt::Write as _;
 
 pub fn sitemap(site: &Site) -> String {
-    let origin = site.config.origin_and_base();
+    let origin = xml_escape(&site.config.origin_and_base());
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut origin_escaped = String::new();
-    push_xml_escaped(&mut origin_escaped, &origin);
     let mut entry = |path: &str, lastmod: Option<String>| {
         xml.push_str("  <url><loc>");
-        xml.push_str(&origin_escaped);
+        xml.push_str(&origin);
         xml.push('/');
         push_xml_escaped(&mut xml, path);
         xml.push_str("</loc>");
