@@ -59,7 +59,7 @@ fn site() -> Site {
     let (pages, problems) = load_pages(&CONFIG, &content.markdown, false);
     assert!(problems.is_empty());
     let mut problems = Vec::new();
-    let site = resolve(CONFIG.clone(), pages, &mut problems);
+    let site = resolve(CONFIG.clone(), pages, Default::default(), &mut problems);
     assert!(problems.is_empty());
     site
 }
@@ -102,7 +102,9 @@ fn link_resolution(bencher: divan::Bencher) {
     let (pages, _) = load_pages(&CONFIG, &content.markdown, false);
     bencher.with_inputs(|| pages.clone()).bench_values(|pages| {
         let mut problems = Vec::new();
-        resolve(CONFIG.clone(), pages, &mut problems).pages.len()
+        resolve(CONFIG.clone(), pages, Default::default(), &mut problems)
+            .pages
+            .len()
     });
 }
 

@@ -48,15 +48,65 @@ pub struct BuildReport {
 #[derive(Debug)]
 pub struct BuildFailure {
     pub diagnostics: Diagnostics,
+    /// The command was wrong (no site, an output folder twn may not
+    /// replace), not the content: exit code 2.
+    pub usage: bool,
+}
+
+impl BuildFailure {
+    fn usage(problem: Diagnostic) -> BuildFailure {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(problem);
+        BuildFailure {
+            diagnostics,
+            usage: true,
+        }
+    }
+}
+
+/// What must hold before a build reads or writes anything: a site to
+/// build, a base URL that is a web address, and an output folder that is
+/// twn's to replace.
+fn check_command(options: &BuildOptions) -> Result<(), BuildFailure> {
+    let root = &options.site_root;
+    if let Some(problem) = crate::config::missing_config(root) {
+        return Err(BuildFailure::usage(problem));
+    }
+    if let Some(base_url) = options
+        .base_url
+        .as_ref()
+        .filter(|u| !crate::urls::is_web_address(u))
+    {
+        return Err(BuildFailure::usage(
+            Diagnostic::error("--base-url", format!("`{base_url}` is geen webadres"))
+                .help("geef het adres van de gepubliceerde wiki, bijvoorbeeld `--base-url https://wiki.twentswaternet.nl/`"),
+        ));
+    }
+    if let Some(out_dir) = &options.out_dir {
+        crate::output::guard::check_replaceable(root, out_dir, || {
+            RevisionCache::remembers_output(root, out_dir)
+        })
+        .map_err(|refusal| {
+            BuildFailure::usage(
+                Diagnostic::error(out_dir.display().to_string(), refusal.message)
+                    .help(refusal.help),
+            )
+        })?;
+    }
+    Ok(())
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
+    check_command(options)?;
     let root = &options.site_root;
     let mut diagnostics = Diagnostics::default();
     let fail = |mut diagnostics: Diagnostics, more: Vec<Diagnostic>| {
         diagnostics.extend(more);
-        BuildFailure { diagnostics }
+        BuildFailure {
+            diagnostics,
+            usage: false,
+        }
     };
     let mut config = SiteConfig::load(root).map_err(|d| fail(Diagnostics::default(), d))?;
     if let Some(base_url) = &options.base_url {
@@ -71,6 +121,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     };
     let content = discover(root);
+    diagnostics.extend(content.symlink_warnings());
     let mut timings = vec![("instellingen en thema", started.elapsed())];
     let (((pages, problems), load_time), (history, history_time)) = rayon::join(
         || timed(|| load_pages(&config, &content.markdown, options.drafts)),
@@ -97,7 +148,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     let settings = settings_fingerprint(root, &config, options.drafts);
     let mut problems = Vec::new();
-    let mut site = resolve(config, pages, &mut problems);
+    let assets = content
+        .assets
+        .iter()
+        .map(|(_, path)| path.clone())
+        .collect();
+    let mut site = resolve(config, pages, assets, &mut problems);
     diagnostics.extend(problems);
     lap("links en verwijzingen");
     if let Some(history) = history {
@@ -108,7 +164,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         diagnostics.promote_warnings();
     }
     let Some(theme) = theme.filter(|_| !diagnostics.has_errors()) else {
-        return Err(BuildFailure { diagnostics });
+        return Err(BuildFailure {
+            diagnostics,
+            usage: false,
+        });
     };
     let body_texts = crate::search::take_body_texts(&mut site);
     let progress = if options.progress && site.pages.len() >= PROGRESS_FROM_PAGES {
@@ -135,7 +194,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let write_failure = |out_dir: &Path, e: std::io::Error| {
         Diagnostic::error(
             out_dir.display().to_string(),
-            format!("de uitvoer kan niet geschreven worden: {e}"),
+            format!(
+                "de uitvoer kan niet geschreven worden: {}",
+                crate::diagnostics::io_reason(&e)
+            ),
         )
         .help("controleer of de map schrijfbaar is en of er genoeg schijfruimte is")
     };
@@ -189,7 +251,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     diagnostics.extend(rendered.warnings);
     if options.strict && diagnostics.warning_count() > 0 {
         diagnostics.promote_warnings();
-        return Err(BuildFailure { diagnostics });
+        return Err(BuildFailure {
+            diagnostics,
+            usage: false,
+        });
     }
     let mut copies = static_files(&theme.static_dir, "static");
     copies.extend(

@@ -106,14 +106,30 @@ pub enum FieldKind {
     Bodies,
 }
 
+/// The problem when `site_root` holds no `twn.yaml`: the command was run
+/// in the wrong folder, which is a usage error, not a content error.
+pub fn missing_config(site_root: &Path) -> Option<Diagnostic> {
+    if site_root.join(CONFIG_FILE).is_file() {
+        return None;
+    }
+    let shown = if site_root == Path::new(".") {
+        "deze map".to_owned()
+    } else {
+        format!("de map {}", site_root.display())
+    };
+    Some(
+        Diagnostic::error(CONFIG_FILE, format!("{shown} is geen twn-site: er staat geen {CONFIG_FILE} in"))
+            .help("ga naar de map van de site (waar twn.yaml staat), geef die met `--root <map>`, of begin een nieuwe site met `twn init <map>`"),
+    )
+}
+
 impl SiteConfig {
     pub fn load(site_root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         let file = read_source(&site_root.join(CONFIG_FILE), CONFIG_FILE).map_err(|d| {
             vec![d.help("maak een twn.yaml in de map van de site, of begin met `twn init <map>`")]
         })?;
         let config: SiteConfig = serde_saphyr::from_str(&file.text).map_err(|error| {
-            use serde_saphyr::MessageFormatter;
-            let message = serde_saphyr::DefaultMessageFormatter.format_message(&error);
+            let (message, help) = crate::yaml::explain(&error, "in twn.yaml");
             let position = error
                 .location()
                 .filter(|l| l.line() > 0)
@@ -121,9 +137,11 @@ impl SiteConfig {
                     Position::new(l.line() as usize, l.column().max(1) as usize)
                 });
             vec![
-                Diagnostic::error(CONFIG_FILE, format!("ongeldige instellingen: {message}"))
+                Diagnostic::error(CONFIG_FILE, message)
                     .at(&file.text, position)
-                    .help("zie docs/redacteuren.md voor de opbouw van twn.yaml"),
+                    .help(format!(
+                        "{help}; docs/redacteuren.md beschrijft de opbouw van twn.yaml"
+                    )),
             ]
         })?;
         let problems = config.check(&file.text);
@@ -140,13 +158,64 @@ impl SiteConfig {
     /// reference names a declared collection.
     fn check(&self, text: &str) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
+        let addresses = [
+            ("base_url", Some(&self.base_url)),
+            ("edit_url", self.edit_url.as_ref()),
+        ];
+        for (key, value) in addresses {
+            if let Some(value) = value.filter(|v| !crate::urls::is_web_address(v)) {
+                problems.push(
+                    Diagnostic::error(CONFIG_FILE, format!("`{key}` is geen webadres: `{value}`"))
+                        .at(text, position_of_key(text, key))
+                        .help(format!("`{key}` begint met `https://` of `http://`, bijvoorbeeld `{key}: https://wiki.twentswaternet.nl/`")),
+                );
+            }
+        }
+        let plain_name = |name: &str| {
+            !name.is_empty()
+                && !matches!(name, "." | "..")
+                && !name.contains(['/', '\\', ':', '\0'])
+        };
+        for (key, value) in [("theme", &self.theme), ("language", &self.language)] {
+            if !plain_name(value) {
+                problems.push(
+                    Diagnostic::error(CONFIG_FILE, format!("`{key}: {value}` is geen naam van een map"))
+                        .at(text, position_of_key(text, key))
+                        .help(format!("`{key}` noemt een map of bestand in themes/ zonder `/` of `..`, bijvoorbeeld `{key}: {}`", if key == "theme" { "default" } else { "nl" })),
+                );
+            }
+        }
         let names: Vec<&str> = self.collections.keys().map(String::as_str).collect();
         for (name, collection) in &self.collections {
-            if name != &crate::slug::slugify(name) {
-                problems.push(Diagnostic::error(
-                    CONFIG_FILE,
-                    format!("collectienaam `{name}` is ook de mapnaam en moet uit kleine letters, cijfers en `-` bestaan"),
-                ));
+            let slug = crate::slug::slugify(name);
+            if name != &slug {
+                let line = text
+                    .lines()
+                    .position(|l| {
+                        l.starts_with(' ')
+                            && l.trim_start()
+                                .strip_prefix(name.as_str())
+                                .is_some_and(|r| r.trim_start().starts_with(':'))
+                    })
+                    .map_or(1, |i| i + 1);
+                let column = text
+                    .lines()
+                    .nth(line - 1)
+                    .map_or(1, |l| l.len() - l.trim_start().len() + 1);
+                let example = if slug.is_empty() {
+                    "regio".to_owned()
+                } else {
+                    slug
+                };
+                problems.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        format!("collectienaam `{name}` is ook de mapnaam en moet uit kleine letters, cijfers en `-` bestaan"),
+                    )
+                    .at(text, Position::new(line, column))
+                    .marker(name.chars().count())
+                    .help(format!("noem de collectie bijvoorbeeld `{example}` en geef haar map in content/ dezelfde naam")),
+                );
             }
             for (field, spec) in &collection.fields {
                 spec.check(field, &names, text, &mut problems);
@@ -190,6 +259,18 @@ impl SiteConfig {
     }
 }
 
+/// Where a top-level setting is written, for settings read without spans.
+pub fn position_of_key(text: &str, key: &str) -> Position {
+    let line = text
+        .lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map_or(1, |i| i + 1);
+    Position::new(line, 1)
+}
+
 impl FieldSpec {
     fn check(&self, name: &str, collections: &[&str], text: &str, problems: &mut Vec<Diagnostic>) {
         let at = |spanned_line: u64, spanned_col: u64| {
@@ -229,7 +310,8 @@ impl FieldSpec {
                             format!("veld `{name}` verwijst naar onbekende collectie `{}`{suggestion}", target.value),
                         )
                         .at(text, at(target.referenced.line(), target.referenced.column()))
-                        .marker(target.value.chars().count()),
+                        .marker(target.value.chars().count())
+                        .help(format!("`collection` noemt één van de collecties in twn.yaml: {}", collections.join(", "))),
                     );
                     }
                     Some(_) => {}

@@ -42,6 +42,26 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// What went wrong with a file or folder, in Dutch: the system's own
+/// message is English ("No such file or directory (os error 2)").
+pub fn io_reason(error: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let reason = match error.kind() {
+        K::NotFound => "het bestand of de map bestaat niet",
+        K::PermissionDenied => "twn heeft geen toestemming",
+        K::AlreadyExists => "er staat al een bestand of map met die naam",
+        K::IsADirectory => "dit is een map, geen bestand",
+        K::NotADirectory => "een deel van het pad is een bestand, geen map",
+        K::DirectoryNotEmpty => "de map is niet leeg",
+        K::StorageFull | K::QuotaExceeded => "de schijf is vol",
+        K::ReadOnlyFilesystem => "de schijf is alleen-lezen",
+        K::InvalidInput | K::InvalidData => return error.to_string(),
+        K::InvalidFilename => "de naam is te lang of ongeldig",
+        _ => "de schijf gaf een fout",
+    };
+    reason.to_owned()
+}
+
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub severity: Severity,

@@ -51,62 +51,126 @@ pub fn split(file: &SourceFile) -> Result<Split<'_>, Diagnostic> {
         .help("de kopgegevens beginnen hier met `---`; zet na het laatste veld een regel met alleen `---`"))
 }
 
-fn yaml_diagnostic(file: &SourceFile, error: yaml::YamlError) -> Diagnostic {
-    let (message, help) = explain_yaml_error(&error.message);
-    let mut position = error.position;
-    // Mark the tab itself rather than the character after it.
-    let line = file
-        .text
+/// The body of a file whose front matter could not be read, and its byte
+/// offset, if the front matter is closed: its headings still count.
+pub fn body_despite_front_matter(text: &str) -> Option<(&str, usize)> {
+    let first_line = text.lines().next()?;
+    if first_line.trim_end() != "---" {
+        return None;
+    }
+    let mut offset = first_line.len() + 1;
+    for line in text.get(offset..)?.split_inclusive('\n') {
+        offset += line.len();
+        if matches!(line.trim_end(), "---" | "...") {
+            return Some((&text[offset..], offset));
+        }
+    }
+    None
+}
+
+/// The title a file's front matter seems to give, read line by line: for a
+/// page whose front matter does not parse, so that links to it by title
+/// still find it.
+pub fn title_despite_front_matter(text: &str) -> Option<String> {
+    let value = text
         .lines()
-        .nth(position.line.saturating_sub(1))
+        .skip(1)
+        .take_while(|line| !matches!(line.trim_end(), "---" | "..."))
+        .find_map(|line| line.strip_prefix("title:"))?
+        .trim();
+    let unquoted = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+        .unwrap_or(value);
+    let plain = !unquoted.is_empty() && !unquoted.starts_with(['[', '{', '&', '*', '!', '|', '>']);
+    plain.then(|| unquoted.to_owned())
+}
+
+fn yaml_diagnostic(file: &SourceFile, error: yaml::YamlError) -> Diagnostic {
+    let mut position = error.position;
+    let lines: Vec<&str> = file.text.lines().collect();
+    let line = lines
+        .get(position.line.saturating_sub(1))
+        .copied()
         .unwrap_or_default();
-    if message.contains("tab")
+    // Mark the tab itself rather than the character after it.
+    if error.message.contains("tab")
         && let Some(tab) = line.chars().position(|c| c == '\t')
     {
         position.column = tab + 1;
+    }
+    // A bracket left open shows only where the parser gives up, often on a
+    // later line: point at the bracket instead.
+    let (mut message, mut help) = (error.message, error.help);
+    if let Some(opened) = unclosed_bracket_before(&lines, position.line) {
+        position = opened;
+        let bracket = lines[opened.line - 1]
+            .chars()
+            .nth(opened.column - 1)
+            .unwrap_or('[');
+        let closing = if bracket == '{' { '}' } else { ']' };
+        message = format!("ongeldige YAML in de kopgegevens: deze `{bracket}` wordt niet gesloten");
+        help = format!(
+            "sluit de lijst met `{closing}` aan het eind van de waarde, of zet de tekst tussen aanhalingstekens als de `{bracket}` erbij hoort"
+        );
     }
     Diagnostic::error(&file.display_path, message)
         .at(&file.text, position)
         .help(help)
 }
 
-/// The parser's message in an editor's words, for the mistakes editors make.
-fn explain_yaml_error(parser_message: &str) -> (String, String) {
-    let lower = parser_message.to_lowercase();
-    if let Some(rest) = lower.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(',').next().unwrap_or(rest).trim();
-        return (
-            format!("het veld `{key}` staat twee keer in de kopgegevens"),
-            "elk veld mag maar één keer voorkomen: verwijder of voeg de twee regels samen".into(),
-        );
+/// Where a `[` or `{` that starts a value on an earlier line than `line`
+/// is still open at that line, if one is: the front matter's own lines,
+/// from the line after the opening `---`.
+fn unclosed_bracket_before(lines: &[&str], line: usize) -> Option<Position> {
+    let mut open: Option<Position> = None;
+    let mut depth = 0usize;
+    for (number, text) in lines.iter().enumerate().map(|(i, t)| (i + 1, t)).skip(1) {
+        if number >= line {
+            break;
+        }
+        let mut quote: Option<char> = None;
+        let start = if depth > 0 {
+            Some(0)
+        } else {
+            value_start(text)
+        };
+        let Some(start) = start else { continue };
+        for (column, c) in text.char_indices().skip_while(|(at, _)| *at < start) {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') if depth > 0 => break,
+                (None, '[' | '{') => {
+                    if depth == 0 {
+                        open = Some(Position::new(number, text[..column].chars().count() + 1));
+                    }
+                    depth += 1;
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ if depth == 0 => break,
+                _ => {}
+            }
+        }
     }
-    if lower.contains("tabs ") || lower.contains("tab character") {
-        return (
-            "ongeldige YAML in de kopgegevens: een tab gebruikt om in te springen".into(),
-            "YAML staat geen tabs toe om in te springen: vervang de tab aan het begin van de regel door spaties".into(),
-        );
-    }
-    if lower.contains("mapping values are not allowed") {
-        return (
-            "ongeldige YAML in de kopgegevens: een `:` op een plek waar geen veld kan beginnen".into(),
-            "springt deze regel in zonder dat het veld erboven een groep is? Haal dan de spaties aan het begin weg. \
-             Staat er `: ` in een tekst? Zet de tekst dan tussen aanhalingstekens"
-                .into(),
-        );
-    }
-    let message = if lower.contains("unclosed") {
-        format!(
-            "ongeldige YAML in de kopgegevens: een haakje of aanhalingsteken wordt niet gesloten ({parser_message})"
-        )
+    open.filter(|_| depth > 0)
+}
+
+/// Where the value of a `key: value` or `- value` line starts, if it
+/// starts with a bracket (only then can it span lines).
+fn value_start(line: &str) -> Option<usize> {
+    let trimmed = line.trim_start();
+    let indent = line.len() - trimmed.len();
+    let after = if let Some(rest) = trimmed.strip_prefix("- ") {
+        indent + 2 + (rest.len() - rest.trim_start().len())
     } else {
-        format!("ongeldige YAML in de kopgegevens: {parser_message}")
+        let colon = trimmed.find(": ")?;
+        let rest = &trimmed[colon + 2..];
+        indent + colon + 2 + (rest.len() - rest.trim_start().len())
     };
-    (
-        message,
-        "controleer de schrijfwijze: `veld: waarde`, lijsten met `- ` op een nieuwe regel, \
-         en zet tekst met `: ` of `#` tussen aanhalingstekens"
-            .into(),
-    )
+    line[after..].starts_with(['[', '{']).then_some(after)
 }
 
 #[cfg(test)]
@@ -137,6 +201,16 @@ mod tests {
         let error = split(&file("---\ntitle: A\n# Kop\n")).unwrap_err();
         assert_eq!(error.location(), "content/a.md:1:1");
         assert!(error.message.contains("niet afgesloten"));
+    }
+
+    #[test]
+    fn a_bracket_left_open_is_reported_where_it_opens() {
+        let error = split(&file(
+            "---\ntitle: A\nmotto: [kapot\nmembers: [a, b]\n---\n",
+        ))
+        .unwrap_err();
+        assert_eq!(error.location(), "content/a.md:3:8", "{error:?}");
+        assert!(error.message.contains("niet gesloten"), "{error:?}");
     }
 
     #[test]

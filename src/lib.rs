@@ -26,4 +26,5 @@ pub mod serve;
 pub mod slug;
 pub mod source;
 pub mod suggest;
+pub mod urls;
 pub mod yaml;

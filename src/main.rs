@@ -165,8 +165,10 @@ fn run_build(
         }
         Err(failure) => {
             print_diagnostics(&failure.diagnostics, styled);
-            eprintln!("twn: niets geschreven; de vorige uitvoer is ongewijzigd");
-            ExitCode::from(1)
+            if !writes_nothing {
+                eprintln!("twn: niets geschreven; de vorige uitvoer is ongewijzigd");
+            }
+            ExitCode::from(if failure.usage { 2 } else { 1 })
         }
     }
 }

@@ -6,6 +6,7 @@
 //! again; and no event list is kept per page.
 
 use crate::slug::slugify;
+use crate::urls::{Refused, UrlUse, refused_url, scheme_of};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html_body_text};
 use std::collections::HashSet;
@@ -48,6 +49,22 @@ pub struct ResolvedLink {
     pub label: Option<String>,
 }
 
+/// A link or image URL that may not reach a page; the HTML has its text
+/// without the link (or the image's description without the image).
+#[derive(Debug, Clone)]
+pub struct RefusedUrl {
+    pub refused: Refused,
+    /// Byte range in the body, for error positions.
+    pub range: Range<usize>,
+}
+
+/// An image that is a file of the site, by a path relative to the page.
+#[derive(Debug, Clone)]
+pub struct LocalImage {
+    pub src: String,
+    pub range: Range<usize>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ParsedBody {
     /// The HTML with the gaps left out; `gaps` says where they go.
@@ -57,6 +74,8 @@ pub struct ParsedBody {
     text: String,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
+    pub refused_urls: Vec<RefusedUrl>,
+    pub local_images: Vec<LocalImage>,
 }
 
 /// A spot in the HTML that the resolver's answer for link `link` fills.
@@ -101,10 +120,14 @@ pub fn parse(body: &str, allow_html: bool) -> ParsedBody {
     // The events of a wiki link's text, while inside one without a label.
     let mut label: Option<Vec<Event>> = None;
     let mut gaps: Vec<(usize, bool, String)> = Vec::new();
+    let mut inert = InertUrls::default();
     for (event, range) in Parser::new_ext(body, options(true)).into_offset_iter() {
         let event = match event {
             Event::Html(html) | Event::InlineHtml(html) if !allow_html => Event::Text(html),
             other => other,
+        };
+        let Some(event) = inert.filter(event, &range, &mut parsed) else {
+            continue;
         };
         parsed.add_plain_text(&event);
         if let (Event::Text(text) | Event::Code(text), Some((_, heading_text))) =
@@ -141,7 +164,14 @@ pub fn parse(body: &str, allow_html: bool) -> ParsedBody {
                 id,
             }) if parsed.collect_link(link_type, &dest_url, range) => {
                 let mut unresolved = String::new();
-                let _ = escape_href(&mut unresolved, &dest_url);
+                // A wiki link names a page, not a URL: shown unresolved, it
+                // may not become a script URL either.
+                match refused_url(&dest_url, UrlUse::Link) {
+                    None => {
+                        let _ = escape_href(&mut unresolved, &dest_url);
+                    }
+                    Some(_) => unresolved.push('#'),
+                }
                 gaps.push((parsed.links.len() - 1, false, unresolved));
                 if link_type == (LinkType::WikiLink { has_pothole: false }) {
                     label = Some(Vec::new());
@@ -165,6 +195,76 @@ pub fn parse(body: &str, allow_html: bool) -> ParsedBody {
     // Kept for the whole build: without this, growing left up to half unused.
     parsed.text.shrink_to_fit();
     parsed
+}
+
+/// Takes links and images whose URL may not reach a page out of the event
+/// stream, keeping their text, and notes where they were. Links do not
+/// nest, but images do (in a link, or in another image's description),
+/// so each kind keeps a stack of which open ones were taken out.
+#[derive(Default)]
+struct InertUrls {
+    links: Vec<bool>,
+    images: Vec<bool>,
+}
+
+impl InertUrls {
+    fn filter<'e>(
+        &mut self,
+        event: Event<'e>,
+        range: &Range<usize>,
+        parsed: &mut ParsedBody,
+    ) -> Option<Event<'e>> {
+        match &event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                let refused = match link_type {
+                    LinkType::WikiLink { .. } | LinkType::Email => None,
+                    _ => refused_url(dest_url, UrlUse::Link),
+                };
+                self.links.push(refused.is_some());
+                if let Some(refused) = refused {
+                    parsed.refused_urls.push(RefusedUrl {
+                        refused,
+                        range: range.clone(),
+                    });
+                    return None;
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let refused = refused_url(dest_url, UrlUse::Image);
+                self.images.push(refused.is_some());
+                match refused {
+                    Some(refused) => {
+                        parsed.refused_urls.push(RefusedUrl {
+                            refused,
+                            range: range.clone(),
+                        });
+                        return None;
+                    }
+                    None if is_site_file(dest_url) => parsed.local_images.push(LocalImage {
+                        src: dest_url.to_string(),
+                        range: range.clone(),
+                    }),
+                    None => {}
+                }
+            }
+            Event::End(TagEnd::Link) if self.links.pop() == Some(true) => return None,
+            Event::End(TagEnd::Image) if self.images.pop() == Some(true) => return None,
+            _ => {}
+        }
+        Some(event)
+    }
+}
+
+/// Whether an image URL names a file of the site relative to its page
+/// (`kaart.png`, `../x/foto.jpg`), rather than a web address or a path
+/// from the site's root.
+fn is_site_file(url: &str) -> bool {
+    let url = url.trim();
+    !url.is_empty() && scheme_of(url).is_none() && !url.starts_with(['/', '#', '?'])
 }
 
 impl ParsedBody {
@@ -344,15 +444,34 @@ fn is_relative_markdown_file(dest: &str) -> bool {
         && (path.ends_with(".md") || path.ends_with(".markdown"))
 }
 
-/// Renders a Markdown front-matter value (no wiki links there).
+/// Renders a Markdown front-matter value (no wiki links there); links and
+/// images whose URL may not reach a page keep only their text.
 pub fn render_fragment(markdown: &str, allow_html: bool) -> String {
-    let events = Parser::new_ext(markdown, options(false)).map(|event| match event {
-        Event::Html(html) | Event::InlineHtml(html) if !allow_html => Event::Text(html),
-        other => other,
-    });
+    let mut inert = InertUrls::default();
+    let mut unused = ParsedBody::default();
+    let events = Parser::new_ext(markdown, options(false))
+        .into_offset_iter()
+        .filter_map(|(event, range)| {
+            let event = match event {
+                Event::Html(html) | Event::InlineHtml(html) if !allow_html => Event::Text(html),
+                other => other,
+            };
+            inert.filter(event, &range, &mut unused)
+        });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
     html
+}
+
+/// The link and image URLs of a Markdown front-matter value that may not
+/// reach a page, each with its byte range in `markdown`.
+pub fn refused_urls_in_fragment(markdown: &str) -> Vec<RefusedUrl> {
+    let mut inert = InertUrls::default();
+    let mut parsed = ParsedBody::default();
+    for (event, range) in Parser::new_ext(markdown, options(false)).into_offset_iter() {
+        inert.filter(event, &range, &mut parsed);
+    }
+    parsed.refused_urls
 }
 
 #[cfg(test)]
@@ -428,6 +547,42 @@ mod tests {
         assert!(!parse(body, false).to_html(&[]).contains("<script>"));
         assert!(parse(body, false).to_html(&[]).contains("&lt;b&gt;"));
         assert!(parse(body, true).to_html(&[]).contains("<b>vet</b>"));
+    }
+
+    #[test]
+    fn script_urls_never_become_links_or_images() {
+        let body = "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) [c](vbscript:x) [d](data:text/html,x)\n\n<javascript:alert(1)> [e][r] ![f](javascript:alert(1)) [![g](javascript:x)](https://ok.nl) [h](https://ok.nl)\n\n[r]: javascript:alert(2)\n";
+        let parsed = parse(body, false);
+        let html = parsed.to_html(&[]);
+        let lower = html.to_lowercase();
+        for attribute in ["href=\"", "src=\""] {
+            for scheme in ["javascript:", "vbscript:", "data:"] {
+                assert!(!lower.contains(&format!("{attribute}{scheme}")), "{html}");
+            }
+        }
+        assert_eq!(parsed.refused_urls.len(), 8, "{:?}", parsed.refused_urls);
+        assert!(html.contains(r#"<a href="https://ok.nl">g</a>"#), "{html}");
+        assert!(html.contains(r#"<a href="https://ok.nl">h</a>"#), "{html}");
+        assert_eq!(
+            &body[parsed.refused_urls[0].range.clone()],
+            "[a](javascript:alert(1))"
+        );
+        let fragment = render_fragment(
+            "[x](javascript:alert(1)) ![y](data:image/png;base64,AA)",
+            false,
+        );
+        assert!(!fragment.contains("javascript"), "{fragment}");
+        assert!(fragment.contains("data:image/png"), "{fragment}");
+        assert_eq!(
+            refused_urls_in_fragment("[x](javascript:alert(1))").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn an_unresolved_wiki_link_to_a_script_url_stays_inert() {
+        let html = parse("[[javascript:alert(1)]]", false).to_html(&[]);
+        assert!(!html.contains("javascript:alert(1)\""), "{html}");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! of a collection declared in `twn.yaml`. Anything else is an error.
 
 use crate::config::SiteConfig;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Position};
 use crate::frontmatter;
 use crate::markdown::{self, ParsedBody};
 use crate::schema::{self, FrontMatter};
@@ -38,6 +38,11 @@ pub struct Page {
     /// Set when a build dropped `source.text` after loading: the file to
     /// read it from again should an error quote it.
     pub dropped_source: Option<PathBuf>,
+    /// The file could not be read as a page (its front matter does not
+    /// parse, say): it stands in, known by its file name and what could
+    /// be read, so that links to it are not reported as well. Such a page
+    /// always comes with an error, so it is never published.
+    pub stand_in: bool,
 }
 
 impl Page {
@@ -176,6 +181,22 @@ pub fn is_editor_leftover(file_name: &str) -> bool {
 pub struct ContentFiles {
     pub markdown: Vec<(PathBuf, String)>,
     pub assets: Vec<(PathBuf, String)>,
+    /// Symbolic links, left out: one could lead to any file on the
+    /// machine, and a host would not publish it the same way.
+    pub symlinks: Vec<String>,
+}
+
+impl ContentFiles {
+    /// A warning per symbolic link left out.
+    pub fn symlink_warnings(&self) -> impl Iterator<Item = Diagnostic> + '_ {
+        self.symlinks.iter().map(|path| {
+            Diagnostic::warning(
+                format!("{CONTENT_DIR}/{path}"),
+                "dit is een symbolische koppeling; twn slaat die over",
+            )
+            .help("zet het bestand of de map zelf in content/ in plaats van een koppeling ernaar")
+        })
+    }
 }
 
 pub fn discover(site_root: &Path) -> ContentFiles {
@@ -183,6 +204,7 @@ pub fn discover(site_root: &Path) -> ContentFiles {
     let mut files = ContentFiles {
         markdown: Vec::new(),
         assets: Vec::new(),
+        symlinks: Vec::new(),
     };
     let walker = walkdir::WalkDir::new(&content)
         .sort_by_file_name()
@@ -190,7 +212,7 @@ pub fn discover(site_root: &Path) -> ContentFiles {
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() || e.path_is_symlink())
         .filter(|e| !is_editor_leftover(&e.file_name().to_string_lossy()))
     {
         let relative = entry.path().strip_prefix(&content).unwrap_or(entry.path());
@@ -199,6 +221,12 @@ pub fn discover(site_root: &Path) -> ContentFiles {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
+        if entry.path_is_symlink() {
+            if entry.depth() > 0 {
+                files.symlinks.push(content_path);
+            }
+            continue;
+        }
         let is_markdown = relative
             .extension()
             .is_some_and(|e| e == "md" || e == "markdown");
@@ -260,27 +288,71 @@ pub fn load_page(
         Ok(p) => p,
         Err((message, help)) => {
             let problem = Diagnostic::error(&display_path, message)
-                .at("", crate::diagnostics::Position::new(1, 1))
+                .at("", Position::new(1, 1))
                 .help(help);
             return (None, vec![problem]);
         }
     };
+    let (collection, slug, url_path) = placement.into_parts();
+    let stand_in = |source: SourceFile, problem: Diagnostic| {
+        let text = &source.text;
+        let title = frontmatter::title_despite_front_matter(text).unwrap_or_else(|| slug.clone());
+        let (body, body_offset) = frontmatter::body_despite_front_matter(text)
+            .map_or_else(Default::default, |(body, offset)| {
+                (markdown::parse(body, config.allow_html), offset)
+            });
+        let page = Page {
+            modified: modification_date(path),
+            content_path: content_path.to_owned(),
+            collection: collection.clone(),
+            slug: slug.clone(),
+            url_path: url_path.clone(),
+            front: FrontMatter {
+                title,
+                ..FrontMatter::default()
+            },
+            body,
+            body_offset,
+            source,
+            dropped_source: None,
+            stand_in: true,
+        };
+        (Some(page), vec![problem])
+    };
     let source = match read_source(path, &display_path) {
         Ok(s) => s,
-        Err(d) => return (None, vec![d]),
+        Err(d) => {
+            let empty = SourceFile {
+                display_path: display_path.clone(),
+                text: String::new(),
+            };
+            return stand_in(empty, d);
+        }
     };
     let split = match frontmatter::split(&source) {
         Ok(s) => s,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return stand_in(source.clone(), d),
     };
-    let (collection, slug, url_path) = placement.into_parts();
     let no_fields = IndexMap::new();
     let fields = collection
         .as_ref()
         .map_or(&no_fields, |c| &config.collections[c].fields);
-    let (front, diagnostics) = schema::validate(&source, &split.front_matter, fields);
+    let (front, mut diagnostics) = schema::validate(&source, &split.front_matter, fields);
     let body = markdown::parse(split.body, config.allow_html);
     let body_offset = split.body_offset;
+    for refused in &body.refused_urls {
+        let start = body_offset + refused.range.start;
+        let written = source.text[start..body_offset + refused.range.end]
+            .lines()
+            .next()
+            .unwrap_or_default();
+        diagnostics.push(
+            Diagnostic::error(&display_path, refused.refused.message.clone())
+                .at(&source.text, Position::of_offset(&source.text, start))
+                .marker(written.chars().count())
+                .help(refused.refused.help.clone()),
+        );
+    }
     if front.draft && !include_drafts {
         return (None, diagnostics);
     }
@@ -295,6 +367,7 @@ pub fn load_page(
         body_offset,
         source,
         dropped_source: None,
+        stand_in: false,
     };
     (Some(page), diagnostics)
 }

@@ -11,7 +11,7 @@ use crate::page::Page;
 use crate::schema::{FieldValue, Reference};
 use crate::slug::{slugify, slugify_path};
 use crate::suggest::closest;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A reference field on page `from` that names a page.
 #[derive(Debug, Clone)]
@@ -51,6 +51,9 @@ pub struct Site {
     pub org_charts: Vec<OrgChart>,
     /// Per page, the bodies of charts it is a member of.
     pub seats: Vec<Vec<Seat>>,
+    /// The files beside pages (images, PDFs), by their path below
+    /// `content/`, which is also their path below the output.
+    pub assets: HashSet<String>,
 }
 
 enum Lookup {
@@ -60,7 +63,7 @@ enum Lookup {
 }
 
 impl SiteIndex {
-    fn build(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) -> Self {
+    fn build(config: &SiteConfig, pages: &[Page], diagnostics: &mut Vec<Diagnostic>) -> Self {
         let mut index = SiteIndex::default();
         for (i, page) in pages.iter().enumerate() {
             let path = page.url_path.trim_end_matches('/').to_owned();
@@ -79,16 +82,43 @@ impl SiteIndex {
         }
         for (i, page) in pages.iter().enumerate() {
             for alias in &page.front.aliases {
-                let key = slugify_path(alias);
-                let taken = index.by_path.get(&key).or(index.by_alias.get(&key));
-                match taken {
-                    Some(&other) if other != i => diagnostics.push(
-                        Diagnostic::error(&page.source.display_path, format!("de oude URL `{alias}` is al in gebruik door {}", pages[other].source.display_path))
-                            .help("een alias moet een URL zijn die geen andere pagina heeft; verwijder of wijzig hem"),
-                    ),
-                    _ => {
-                        index.by_alias.insert(key, i);
-                    }
+                let key = &alias.url_path;
+                let problem = |message: String, help: &str| {
+                    Diagnostic::error(&page.source.display_path, message)
+                        .at(&page.source_text(), alias.position)
+                        .marker(alias.written.chars().count())
+                        .help(help)
+                };
+                let taken = index.by_path.get(key).or(index.by_alias.get(key));
+                let below_page = pages_above(key).find_map(|above| index.by_path.get(above));
+                if *key == page.url_path.trim_end_matches('/') {
+                    diagnostics.push(problem(
+                        format!(
+                            "de oude URL `{}` is de URL van deze pagina zelf",
+                            alias.written
+                        ),
+                        "een alias is een ander, oud adres van de pagina; verwijder hem",
+                    ));
+                } else if let Some(&other) = taken.filter(|&&other| other != i) {
+                    diagnostics.push(problem(
+                        format!("de oude URL `{}` is al in gebruik door {}", alias.written, pages[other].source.display_path),
+                        "een alias moet een URL zijn die geen andere pagina heeft; verwijder of wijzig hem",
+                    ));
+                } else if config.collections.contains_key(key) {
+                    diagnostics.push(problem(
+                        format!(
+                            "de oude URL `{}` is het overzicht van de collectie `{key}`",
+                            alias.written
+                        ),
+                        "kies een ander oud pad of verwijder de alias",
+                    ));
+                } else if let Some(&other) = below_page {
+                    diagnostics.push(problem(
+                        format!("de oude URL `{}` ligt in de map van {}, waar twn diens geschiedenis en organogram schrijft", alias.written, pages[other].source.display_path),
+                        "kies een ander oud pad of verwijder de alias",
+                    ));
+                } else {
+                    index.by_alias.insert(key.clone(), i);
                 }
             }
         }
@@ -131,6 +161,12 @@ impl SiteIndex {
     }
 }
 
+/// The URL paths that contain `path`, nearest first: `a/b` for `a/b/c`,
+/// then `a`; the home page (empty) contains everything and is left out.
+fn pages_above(path: &str) -> impl Iterator<Item = &str> {
+    path.rmatch_indices('/').map(move |(at, _)| &path[..at])
+}
+
 fn duplicate_url(page: &Page, first: &Page) -> Diagnostic {
     Diagnostic::error(
         &page.source.display_path,
@@ -140,8 +176,13 @@ fn duplicate_url(page: &Page, first: &Page) -> Diagnostic {
     .help("de URL komt uit de bestandsnaam (kleine letters, zonder accenten); hernoem één van de twee bestanden")
 }
 
-pub fn resolve(config: SiteConfig, pages: Vec<Page>, diagnostics: &mut Vec<Diagnostic>) -> Site {
-    let (site, problems) = resolve_by_page(config, pages, diagnostics);
+pub fn resolve(
+    config: SiteConfig,
+    pages: Vec<Page>,
+    assets: HashSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Site {
+    let (site, problems) = resolve_by_page(config, pages, assets, diagnostics);
     diagnostics.extend(problems.into_iter().flatten());
     site
 }
@@ -151,9 +192,10 @@ pub fn resolve(config: SiteConfig, pages: Vec<Page>, diagnostics: &mut Vec<Diagn
 pub fn resolve_by_page(
     config: SiteConfig,
     pages: Vec<Page>,
+    assets: HashSet<String>,
     index_problems: &mut Vec<Diagnostic>,
 ) -> (Site, Vec<Vec<Diagnostic>>) {
-    let index = SiteIndex::build(&pages, index_problems);
+    let index = SiteIndex::build(&config, &pages, index_problems);
     let base_path = config.base_path();
     let mut site = Site {
         links: Vec::with_capacity(pages.len()),
@@ -168,6 +210,7 @@ pub fn resolve_by_page(
         page_history: Vec::new(),
         org_charts: Vec::new(),
         seats: Vec::new(),
+        assets,
     };
     let mut problems = Vec::with_capacity(site.pages.len());
     for i in 0..site.pages.len() {
@@ -237,12 +280,40 @@ impl Site {
                     resolved.push(Some(resolved_link));
                 }
                 Err((message, help)) => {
-                    problems.push(link_error(page, link, message, help));
+                    problems.push(link_error(page, &link.range, message, help));
                     resolved.push(None);
                 }
             }
         }
+        for image in &page.body.local_images {
+            if let Err((message, help)) = self.find_image(page, &image.src) {
+                problems.push(link_error(page, &image.range, message, help));
+            }
+        }
         (resolved, targets)
+    }
+
+    /// Checks that an image beside a page is there: a browser looks for it
+    /// relative to the page's URL, and files beside pages keep their path.
+    fn find_image(&self, page: &Page, src: &str) -> Result<(), LinkProblem> {
+        let path = src.split(['?', '#']).next().unwrap_or_default();
+        let decoded = crate::urls::percent_decode(path).unwrap_or_else(|| path.to_owned());
+        let folder = page.url_path.trim_end_matches('/');
+        let wanted = normalise_relative(folder, &decoded);
+        let found = wanted
+            .as_deref()
+            .is_some_and(|w| self.assets.contains(w) || w.starts_with("static/"));
+        if found {
+            return Ok(());
+        }
+        let looked = wanted.map_or_else(
+            || "buiten de site".to_owned(),
+            |w| format!("gezocht als {}/{w}", crate::page::CONTENT_DIR),
+        );
+        Err((
+            format!("afbeelding die niet bestaat: `{src}` ({looked})"),
+            "een afbeelding naast een pagina staat in de map van die pagina: maak van de pagina `content/<collectie>/<naam>/index.md` en zet het bestand ernaast, of pas het pad aan".into(),
+        ))
     }
 
     /// The pages that page `i`'s front matter names, with the fields naming them.
@@ -362,10 +433,15 @@ impl Site {
     }
 }
 
-fn link_error(page: &Page, link: &LinkRef, message: String, help: String) -> Diagnostic {
+fn link_error(
+    page: &Page,
+    range: &std::ops::Range<usize>,
+    message: String,
+    help: String,
+) -> Diagnostic {
     let text = &page.source_text();
-    let start = page.body_offset + link.range.start;
-    let shown = text[start..page.body_offset + link.range.end]
+    let start = page.body_offset + range.start;
+    let shown = text[start..page.body_offset + range.end]
         .lines()
         .next()
         .unwrap_or_default();
@@ -454,7 +530,8 @@ fn resolve_link(
     let target_page = &site.pages[target];
     let mut href = site.url(target);
     let mut heading_text = None;
-    if let Some(fragment) = &link.fragment {
+    let unreadable = target_page.stand_in && target_page.body.headings.is_empty();
+    if let Some(fragment) = link.fragment.as_ref().filter(|_| !unreadable) {
         let wanted = slugify(fragment);
         let Some(heading) = target_page
             .body

@@ -3,7 +3,7 @@
 //! theme and settings and afterwards hard-linked into each new output.
 //! Entries are named by a hash of everything that went into them.
 
-use crate::output::replace_file;
+use crate::output::{inside, replace_file};
 use gix::ObjectId;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -80,33 +80,42 @@ impl RevisionCache {
         }
     }
 
-    fn entry_path(&self, key: &str) -> PathBuf {
+    fn entry_path(&self, key: &str) -> std::io::Result<PathBuf> {
         let (folder, rest) = key.split_at(2.min(key.len()));
-        self.dir
-            .join("revisions")
-            .join(folder)
-            .join(format!("{rest}.html"))
+        inside(&self.dir, &format!("revisions/{folder}/{rest}.html"))
     }
 
     /// Where the manifest of an output folder's revision pages is kept.
     pub fn manifest_path(&self, out_dir: &Path) -> PathBuf {
+        manifest_path_in(&self.dir, out_dir)
+    }
+
+    /// Whether a build of the site at `site_root` wrote into `out_dir`
+    /// before: twn made that folder, even without today's marker file.
+    pub fn remembers_output(site_root: &Path, out_dir: &Path) -> bool {
         let absolute = std::path::absolute(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
-        let mut key = KeyBuilder::new("uitvoer");
-        key.add(&absolute.to_string_lossy());
-        let name = key.finish();
-        self.dir
-            .join(format!("uitvoer-{}.tsv", &name[..12.min(name.len())]))
+        let absolute = absolute.to_string_lossy();
+        // Manifest names change with the program, so any twn's will do.
+        let Ok(entries) = std::fs::read_dir(site_root.join(CACHE_DIR)) else {
+            return false;
+        };
+        entries.filter_map(Result::ok).any(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            name.starts_with("uitvoer-")
+                && std::fs::read_to_string(entry.path())
+                    .is_ok_and(|text| text.lines().nth(1) == Some(absolute.as_ref()))
+        })
     }
 
     /// The cached file for `key`, if there is one.
     pub fn get(&self, key: &str) -> Option<PathBuf> {
-        let path = self.entry_path(key);
+        let path = self.entry_path(key).ok()?;
         path.is_file().then_some(path)
     }
 
     /// Stores a rendered page; never half a file under a valid key.
     pub fn put(&self, key: &str, contents: &[u8]) -> std::io::Result<PathBuf> {
-        let path = self.entry_path(key);
+        let path = self.entry_path(key)?;
         replace_file(&path, contents)?;
         Ok(path)
     }
@@ -136,6 +145,14 @@ impl RevisionCache {
         }
         let _ = write_cache_file(&self.dir.join(STATS_FILE), text.as_bytes());
     }
+}
+
+fn manifest_path_in(cache_dir: &Path, out_dir: &Path) -> PathBuf {
+    let absolute = std::path::absolute(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
+    let mut key = KeyBuilder::new("uitvoer");
+    key.add(&absolute.to_string_lossy());
+    let name = key.finish();
+    cache_dir.join(format!("uitvoer-{}.tsv", &name[..12.min(name.len())]))
 }
 
 /// Writes a file of the cache folder (the parent of `path`), which keeps

@@ -31,6 +31,13 @@ fn failed(message: String) -> ScaffoldError {
 }
 
 pub fn new_page(site_root: &Path, collection: &str, title: &str) -> Result<String, ScaffoldError> {
+    if let Some(problem) = crate::config::missing_config(site_root) {
+        return Err(usage(format!(
+            "{}\noplossing: {}",
+            problem.message,
+            problem.help.unwrap_or_default()
+        )));
+    }
     let config = SiteConfig::load(site_root).map_err(|problems| {
         failed(
             problems

@@ -39,12 +39,22 @@ pub struct Reference {
     pub position: Position,
 }
 
+/// An old URL of a page, checked and normalised as the page is read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alias {
+    /// As the editor wrote it, for messages.
+    pub written: String,
+    /// Below the site's base, without slashes at either end, e.g. `oud/twn`.
+    pub url_path: String,
+    pub position: Position,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct FrontMatter {
     pub title: String,
     pub description: Option<String>,
     pub updated: Option<Date>,
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Alias>,
     pub draft: bool,
     /// The collection's own fields, in the order the schema declares them.
     pub fields: IndexMap<String, FieldValue>,
@@ -97,7 +107,7 @@ pub fn validate(
             "updated" => front_matter.updated = v.date(value),
             "draft" => front_matter.draft = v.boolean(value).unwrap_or(false),
             "aliases" => {
-                front_matter.aliases = v.list(value, |v, item| v.text(item)).unwrap_or_default();
+                front_matter.aliases = v.list(value, |v, item| v.alias(item)).unwrap_or_default();
             }
             _ => match fields.get(name) {
                 Some(spec) => {
@@ -222,7 +232,18 @@ impl Validator<'_> {
         }
         Some(match spec.kind.value {
             FieldKind::Text => FieldValue::Text(self.text(node)?),
-            FieldKind::Markdown => FieldValue::Markdown(self.text(node)?),
+            FieldKind::Markdown => {
+                let text = self.text(node)?;
+                for refused in crate::markdown::refused_urls_in_fragment(&text) {
+                    self.error(
+                        node.position,
+                        1,
+                        refused.refused.message,
+                        &refused.refused.help,
+                    );
+                }
+                FieldValue::Markdown(text)
+            }
             FieldKind::Date => FieldValue::Date(self.date(node)?),
             FieldKind::Boolean => FieldValue::Bool(self.boolean(node)?),
             FieldKind::Number => match node.value {
@@ -340,6 +361,22 @@ impl Validator<'_> {
         match node.value.as_text() {
             Some(text) => Some(text),
             None => self.wrong_kind(node, "tekst", "schrijf de waarde op dezelfde regel als de veldnaam; is het echt een lijst, dan moet het veld in twn.yaml als lijst (`type: list`) staan"),
+        }
+    }
+
+    fn alias(&mut self, node: &Node) -> Option<Alias> {
+        let written = self.text(node)?;
+        match crate::urls::alias_url_path(&written) {
+            Ok(url_path) => Some(Alias {
+                written,
+                url_path,
+                position: node.position,
+            }),
+            Err(refused) => {
+                let marker = written.chars().count();
+                self.error(node.position, marker, refused.message, &refused.help);
+                None
+            }
         }
     }
 

@@ -17,8 +17,13 @@ pub fn read_source(path: &Path, display_path: &str) -> Result<SourceFile, Diagno
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::error(
             display_path,
-            format!("het bestand kan niet gelezen worden: {e}"),
+            format!(
+                "het bestand kan niet gelezen worden: {}",
+                crate::diagnostics::io_reason(&e)
+            ),
         )
+        .at("", Position::new(1, 1))
+        .help("controleer of het bestand bestaat en of u het mag lezen")
     })?;
     decode_source(bytes, display_path)
 }
@@ -47,10 +52,57 @@ pub fn decode_source(bytes: Vec<u8>, display_path: &str) -> Result<SourceFile, D
     } else {
         text
     };
+    if let Some(at) = text.find('\r') {
+        let cr_only = !text.contains('\n');
+        let (message, help) = if cr_only {
+            (
+                "het bestand gebruikt alleen CR als regeleinde (zoals oude Mac-programma's)",
+                "sla het bestand op met gewone regeleinden (LF, of CRLF zoals Windows); in de meeste editors staat dat onder \"Regeleinden\" of \"Line endings\"",
+            )
+        } else {
+            (
+                "op deze regel staat een losse CR (een regeleinde van oude Mac-programma's)",
+                "verwijder het onzichtbare teken of sla het bestand op met gewone regeleinden (LF of CRLF)",
+            )
+        };
+        let shown = text.replace('\r', "\n");
+        return Err(Diagnostic::error(display_path, message)
+            .at(
+                &shown,
+                Position::of_offset(&shown, if cr_only { 0 } else { at }),
+            )
+            .help(help));
+    }
+    if let Some(line) = conflict_marker_line(&text) {
+        return Err(Diagnostic::error(
+            display_path,
+            "in dit bestand staan nog markeringen van een git-conflict (`<<<<<<<`)",
+        )
+        .at(&text, Position::new(line, 1))
+        .marker(7)
+        .help(
+            "kies per conflict welke tekst blijft: verwijder de regels met `<<<<<<<`, `=======` en `>>>>>>>` \
+             en de tekst die weg moet, en leg het bestand opnieuw vast",
+        ));
+    }
     Ok(SourceFile {
         display_path: display_path.to_owned(),
         text,
     })
+}
+
+/// The line (1-based) of the first merge-conflict marker git leaves in a
+/// file: `<<<<<<<` or `>>>>>>>` at the start of a line, alone or with a
+/// branch name. (`=======` alone is also a Markdown heading underline.)
+fn conflict_marker_line(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            ["<<<<<<<", ">>>>>>>"].iter().any(|marker| {
+                line.strip_prefix(marker)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+            })
+        })
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]

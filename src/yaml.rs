@@ -74,10 +74,11 @@ impl Node {
     }
 }
 
-/// A YAML error with its position in the file.
+/// A YAML error with its position in the file, explained in Dutch.
 #[derive(Debug, Clone)]
 pub struct YamlError {
     pub message: String,
+    pub help: String,
     pub position: Position,
 }
 
@@ -95,10 +96,7 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Node, YamlError> {
             Ok(node)
         }
         Err(error) => {
-            use serde_saphyr::MessageFormatter;
-            let message = serde_saphyr::DefaultMessageFormatter
-                .format_message(&error)
-                .into_owned();
+            let (message, help) = explain(&error, "in de kopgegevens");
             let position = error.location().filter(|l| l.line() > 0).map_or(
                 Position::new(first_line, 1),
                 |l| {
@@ -108,9 +106,215 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Node, YamlError> {
                     )
                 },
             );
-            Err(YamlError { message, position })
+            Err(YamlError {
+                message,
+                help,
+                position,
+            })
         }
     }
+}
+
+/// What a YAML error means, in an editor's words, and how to fix it; no
+/// text of the parser's own (English) reaches the editor. `place` says
+/// where, such as "in de kopgegevens".
+pub fn explain(error: &serde_saphyr::Error, place: &str) -> (String, String) {
+    use serde_saphyr::Error as E;
+    let quote = "zet tekst die met een bijzonder teken begint (`*`, `&`, `!`, `@`, `%`, `` ` ``, `[`, `{`) tussen aanhalingstekens";
+    let invalid = |what: &str| format!("ongeldige YAML {place}: {what}");
+    let error = match error.without_snippet() {
+        E::AliasError { error, .. } => error.without_snippet(),
+        other => other,
+    };
+    let explained = |message: String, help: &str| (message, help.to_owned());
+    match error {
+        E::DuplicateMappingKey { key, .. } => {
+            let key = key.as_deref().unwrap_or("?");
+            let field = match place {
+                "in de kopgegevens" => {
+                    format!("het veld `{key}` staat twee keer in de kopgegevens")
+                }
+                _ => format!("`{key}` staat twee keer {place}"),
+            };
+            explained(
+                field,
+                "elk veld mag maar één keer voorkomen: verwijder of voeg de twee regels samen",
+            )
+        }
+        E::Budget { .. }
+        | E::AliasReplayCounterOverflow { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::RecursiveReferencesRequireWeakTypes { .. } => explained(
+            invalid(
+                "te groot of te diep genest (te veel verwijzingen met `*` naar `&ankers`, of te veel niveaus)",
+            ),
+            "schrijf de waarden gewoon uit in plaats van met `&anker` en `*verwijzing`",
+        ),
+        E::UnknownAnchor { .. } => explained(
+            invalid("een verwijzing met `*` naar een anker dat niet bestaat"),
+            quote,
+        ),
+        E::InvalidBinaryBase64 { .. }
+        | E::BinaryNotUtf8 { .. }
+        | E::TaggedScalarCannotDeserializeIntoString { .. }
+        | E::UnsupportedTag { .. }
+        | E::TaggedStructFieldName { .. }
+        | E::TaggedEnumMismatch { .. } => explained(
+            invalid("een label met `!` (zoals `!!binary`) wordt niet ondersteund"),
+            &format!("laat het label weg; {quote}"),
+        ),
+        E::NonFiniteFloat { value, .. } => explained(
+            invalid(&format!("`{value}` is geen bruikbaar getal")),
+            "schrijf een gewoon getal, of zet de waarde tussen aanhalingstekens als het tekst is",
+        ),
+        E::MergeKeyNotAllowed { .. } | E::MergeValueNotMapOrSeqOfMaps { .. } => explained(
+            invalid("samenvoegen met `<<` wordt niet ondersteund"),
+            "schrijf de velden zelf uit",
+        ),
+        E::MultipleDocuments { .. } => explained(
+            invalid("er staat een tweede `---` of `...` in"),
+            "sluit de kopgegevens af met één regel `---` en zet daarna de tekst",
+        ),
+        E::Eof { .. } => explained(
+            invalid("de tekst houdt midden in een waarde op"),
+            "sluit elke `[`, `{` en elk aanhalingsteken dat u opent",
+        ),
+        E::SerdeUnknownField {
+            field, expected, ..
+        } => {
+            let suggestion = crate::suggest::closest(field, expected.iter().copied())
+                .map_or(String::new(), |s| format!("; bedoelt u `{s}`?"));
+            (
+                format!("`{field}` is geen bekende instelling {place}{suggestion}"),
+                format!("mogelijk zijn hier: {}", expected.join(", ")),
+            )
+        }
+        E::SerdeUnknownVariant {
+            variant, expected, ..
+        } => {
+            let suggestion = crate::suggest::closest(variant, expected.iter().copied())
+                .map_or(String::new(), |s| format!("; bedoelt u `{s}`?"));
+            (
+                format!("`{variant}` is hier geen toegestane waarde{suggestion}"),
+                format!("kies één van: {}", expected.join(", ")),
+            )
+        }
+        E::SerdeMissingField { field, .. } => explained(
+            format!("de verplichte instelling `{field}` ontbreekt {place}"),
+            &format!("voeg `{field}: …` toe"),
+        ),
+        E::SerdeInvalidType { .. }
+        | E::SerdeInvalidValue { .. }
+        | E::SerdeInvalidLength { .. }
+        | E::InvalidScalar { .. }
+        | E::NullIntoString { .. }
+        | E::InvalidBooleanStrict { .. } => explained(
+            format!(
+                "deze waarde {place} heeft niet de vorm die hier hoort (tekst, een getal, een lijst of een groep velden)"
+            ),
+            "vergelijk de regel met de voorbeelden in docs/redacteuren.md",
+        ),
+        other => explain_parser_message(&parser_text(other), place),
+    }
+}
+
+fn parser_text(error: &serde_saphyr::Error) -> String {
+    use serde_saphyr::MessageFormatter;
+    serde_saphyr::DefaultMessageFormatter
+        .format_message(error)
+        .to_lowercase()
+}
+
+/// The parser's own messages, by what they say.
+fn explain_parser_message(lower: &str, place: &str) -> (String, String) {
+    let invalid = |what: &str| format!("ongeldige YAML {place}: {what}");
+    let quote = "zet tekst die met een bijzonder teken begint (`*`, `&`, `!`, `@`, `%`, `` ` ``, `[`, `{`) tussen aanhalingstekens";
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    let (what, help): (&str, &str) = if has(&["tabs disallowed", "tab character"]) {
+        (
+            "een tab gebruikt om in te springen",
+            "YAML staat geen tabs toe om in te springen: vervang de tab aan het begin van de regel door spaties",
+        )
+    } else if has(&["found a tab"]) {
+        (
+            "een tab in een waarde",
+            "vervang de tab door een spatie, of zet de tekst tussen aanhalingstekens",
+        )
+    } else if has(&[
+        "mapping values are not allowed",
+        "placement of ':'",
+        "mapping keys are not allowed",
+    ]) {
+        (
+            "een `:` op een plek waar geen veld kan beginnen",
+            "springt deze regel in zonder dat het veld erboven een groep is? Haal dan de spaties aan het begin weg. Staat er `: ` in een tekst? Zet de tekst dan tussen aanhalingstekens",
+        )
+    } else if has(&[
+        "unclosed",
+        "flow sequence",
+        "flow mapping",
+        "flow construct",
+        "expected ',' or",
+    ]) {
+        (
+            "een haakje of aanhalingsteken wordt niet gesloten",
+            "sluit elke `[` met `]`, elke `{` met `}` en elk aanhalingsteken met hetzelfde teken; zet tekst met `:` of `#` tussen aanhalingstekens",
+        )
+    } else if has(&["escape", "hexadecimal", "surrogate"]) {
+        (
+            "een `\\` in tekst tussen dubbele aanhalingstekens is geen geldige code",
+            "schrijf `\\\\` voor een backslash, of zet de tekst tussen enkele aanhalingstekens (`'…'`)",
+        )
+    } else if has(&["unexpected character"]) {
+        (
+            "een waarde begint met een teken dat in YAML iets bijzonders betekent",
+            quote,
+        )
+    } else if has(&["anchor", "alias"]) {
+        (
+            "een `&` of `*` die geen geldig anker of verwijzing is",
+            quote,
+        )
+    } else if has(&["tag"]) {
+        ("een label met `!` dat niet klopt", quote)
+    } else if has(&["block scalar", "indentation indicator", "folded"]) {
+        (
+            "een blok tekst na `|` of `>` is niet goed ingesprongen",
+            "spring elke regel van het blok verder in dan de veldnaam, met spaties",
+        )
+    } else if has(&["directive"]) {
+        ("een regel die met `%` begint", quote)
+    } else if has(&["document"]) {
+        (
+            "een `---` of `...` op een verkeerde plek",
+            "sluit de kopgegevens af met één regel `---` en zet daarna de tekst",
+        )
+    } else if has(&["utf-8", "encoding"]) {
+        (
+            "het bestand is geen UTF-8-tekst",
+            "sla het bestand op als UTF-8",
+        )
+    } else if has(&[
+        "indentation",
+        "expected key",
+        "block sequence",
+        "block mapping",
+        "'-' indicator",
+        "node content",
+    ]) {
+        (
+            "de inspringing klopt niet",
+            "velden van hetzelfde niveau beginnen in dezelfde kolom; de items van een lijst beginnen met `- `, ingesprongen onder hun veld",
+        )
+    } else {
+        (
+            "de opbouw klopt niet",
+            "controleer de schrijfwijze: `veld: waarde`, lijsten met `- ` op een nieuwe regel, en zet tekst met `: ` of `#` tussen aanhalingstekens",
+        )
+    };
+    (invalid(what), help.to_owned())
 }
 
 impl<'de> Deserialize<'de> for Node {

@@ -491,3 +491,215 @@ fn all_members_on_a_page_without_members() {
         "`alle` staat voor alle leden van deze pagina, maar de pagina heeft geen `members`",
     );
 }
+
+#[test]
+fn one_broken_value_in_the_example_wiki_is_one_error_at_its_place() {
+    let site = TestSite::example();
+    let page = "content/regio/twents-waternet.md";
+    let text = site.read(page);
+    let motto_line = text.lines().position(|l| l.starts_with("motto:")).unwrap() + 1;
+    let broken: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("motto:") {
+                "motto: [kapot"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    site.write(page, &broken);
+    let run = site.twn(&["check"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("1 fout,"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("{page}:{motto_line}:8")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("deze `[` wordt niet gesloten"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("bestaat niet"), "{}", run.stderr);
+}
+
+#[test]
+fn a_page_that_cannot_be_read_is_still_known_by_its_file_name() {
+    for broken in [
+        "---\ntitle: Almelo\ntype: gemeente\nwebsite: [kapot\n---\n\n## Kop\n",
+        "---\ntitle: Almelo\ntype: gemeente\n\nGeen einde aan de kopgegevens.\n",
+        "title: Almelo\n",
+    ] {
+        let site = TestSite::new();
+        site.write("content/organisatie/almelo.md", broken);
+        site.write(
+            "content/organisatie/borne.md",
+            "---\ntitle: Borne\ntype: gemeente\n---\n\nZie [[Almelo]] en [[organisatie/almelo#kop]].\n",
+        );
+        let run = site.twn(&["check"]);
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("1 fout,"),
+            "{broken:?}:\n{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("content/organisatie/almelo.md:"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+/// Library words that must never reach an editor.
+const ENGLISH: [&str; 14] = [
+    "found",
+    "expected",
+    "while ",
+    "budget",
+    "breach",
+    "Policy",
+    "mapping",
+    "scalar",
+    "os error",
+    "unclosed",
+    "invalid",
+    "unknown",
+    "character",
+    "anchor",
+];
+
+#[test]
+fn every_yaml_mistake_is_explained_in_dutch() {
+    let site = TestSite::new();
+    let cases = [
+        "title: [kapot",
+        "title: \"open",
+        "title: a\n\tx: b",
+        "title: &a [*a]",
+        "title: !!binary zz",
+        "title: x\n- y",
+        "title: \"\\q\"",
+        "title: 1e999",
+        "title: |0\n  x",
+        "title: *nope",
+        "title: @x",
+        "title: `x",
+        "title: x\n  y: z",
+        "? [a]\n: b\ntitle: x",
+        "title: x\n%YAML 1.2",
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\ntitle: x",
+    ];
+    for (i, front) in cases.iter().enumerate() {
+        site.write(
+            &format!("content/fout-{i}.md"),
+            &format!("---\n{front}\n---\nTekst\n"),
+        );
+    }
+    let run = site.twn(&["check"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    for (i, _) in cases.iter().enumerate() {
+        assert!(
+            run.stderr.contains(&format!("content/fout-{i}.md:")),
+            "case {i}:\n{}",
+            run.stderr
+        );
+    }
+    for line in run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("fout") || l.starts_with("oplossing"))
+    {
+        for word in ENGLISH {
+            assert!(!line.contains(word), "{word:?} in {line:?}");
+        }
+    }
+    site.write(
+        "twn.yaml",
+        &common::CONFIG.replace("title: Testwiki", "titel: Testwiki"),
+    );
+    let run = site.twn(&["check"]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .contains("`titel` is geen bekende instelling in twn.yaml; bedoelt u `title`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_file_with_only_cr_line_endings_is_named_as_such() {
+    assert_rejected(
+        |s| {
+            s.write(
+                "content/organisatie/borne.md",
+                "---\rtitle: Borne\rtype: gemeente\r---\r\rTekst.\r",
+            )
+        },
+        "content/organisatie/borne.md:1:1",
+        "het bestand gebruikt alleen CR als regeleinde",
+    );
+}
+
+#[test]
+fn committed_merge_conflict_markers_are_an_error() {
+    assert_rejected(
+        |s| {
+            s.write(
+                "content/organisatie/almelo.md",
+                "---\ntitle: Almelo\ntype: gemeente\n---\n\n<<<<<<< HEAD\nNieuwe tekst.\n=======\nOude tekst.\n>>>>>>> zijtak\n",
+            )
+        },
+        "content/organisatie/almelo.md:6:1",
+        "markeringen van een git-conflict",
+    );
+}
+
+#[test]
+fn a_missing_image_beside_a_page_is_an_error_like_a_missing_page() {
+    let stderr = assert_rejected(
+        |s| {
+            s.write_bytes("content/organisatie/borne/foto.png", b"\x89PNG\r\n");
+            s.write(
+                "content/organisatie/borne/index.md",
+                "---\ntitle: Borne\ntype: gemeente\n---\n\n![Foto](foto.png)\n\n![Kaart](kaart.png)\n",
+            )
+        },
+        "content/organisatie/borne/index.md:8:1",
+        "afbeelding die niet bestaat: `kaart.png` (gezocht als content/organisatie/borne/kaart.png)",
+    );
+    assert!(!stderr.contains("foto.png"), "{stderr}");
+}
+
+#[test]
+fn a_symbolic_link_in_content_is_a_warning_naming_it() {
+    let site = TestSite::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("geheim.md"),
+        "---\ntitle: Geheim\n---\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("geheim.md"),
+        site.path("content/organisatie/geheim.md"),
+    )
+    .unwrap();
+    let run = site.twn(&["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/organisatie/geheim.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("symbolische koppeling"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path("public/organisatie/geheim").exists());
+}

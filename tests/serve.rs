@@ -23,9 +23,13 @@ fn serves_from_memory_with_the_right_types_and_refuses_paths_outside_the_site() 
     .unwrap();
     site.write_bodies("  - id: team\n    name: Kernteam\n");
     let server = start(&site);
+    let host = &server.address;
     let body = wait_for(&server, "/organisatie/almelo/", 200);
     assert!(body.contains("<h1>Almelo</h1>"));
-    assert!(body.contains("/__twn/reload?since="), "live reload script");
+    assert!(
+        body.contains("/__twn/preview.js\" data-since="),
+        "live reload script"
+    );
     for (path, content_type) in [
         ("/static/style.css", "text/css; charset=utf-8"),
         ("/organisatie/almelo/kaart.png", "image/png"),
@@ -40,7 +44,7 @@ fn serves_from_memory_with_the_right_types_and_refuses_paths_outside_the_site() 
         ),
         ("/organisatie/", "text/html; charset=utf-8"),
     ] {
-        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
         let (status, response) = raw(&server, &request);
         assert_eq!(status, 200, "{path}");
         assert!(
@@ -53,13 +57,15 @@ fn serves_from_memory_with_the_right_types_and_refuses_paths_outside_the_site() 
     assert!(response.contains("location: /organisatie/almelo/\r\n"));
     let (status, head) = raw(
         &server,
-        "HEAD /organisatie/almelo/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        &format!("HEAD /organisatie/almelo/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
     );
     assert_eq!(status, 200);
     assert!(!head.contains("<h1>"), "HEAD has no body");
     let (status, _) = raw(
         &server,
-        "POST /organisatie/almelo/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        &format!(
+            "POST /organisatie/almelo/ HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        ),
     );
     assert_eq!(status, 405, "only GET and HEAD");
     for outside in [
@@ -77,7 +83,8 @@ fn serves_from_memory_with_the_right_types_and_refuses_paths_outside_the_site() 
         "/content/organisatie/almelo/index.md",
         "/twn.yaml",
     ] {
-        let request = format!("GET {outside} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let request =
+            format!("GET {outside} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
         let (status, response) = raw(&server, &request);
         assert!(
             status == 400 || status == 404,

@@ -6,16 +6,7 @@ mod common;
 use common::TestSite;
 use common::browser::Browser;
 use common::server::{start, wait_for};
-use std::time::{Duration, Instant};
-
-/// Polls `script` in the tab until it returns true.
-fn wait_until(browser: &mut Browser, script: &str, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while browser.run(script) != serde_json::Value::Bool(true) {
-        assert!(Instant::now() < deadline, "never: {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+use std::time::Duration;
 
 #[test]
 fn an_open_tab_shows_an_edit_without_a_manual_reload() {
@@ -36,8 +27,7 @@ fn an_open_tab_shows_an_edit_without_a_manual_reload() {
     std::thread::sleep(Duration::from_millis(300));
 
     site.write("content/organisatie/almelo.md", &page("Nieuwe slotzin."));
-    wait_until(
-        &mut browser,
+    browser.wait_until(
         "return document.body.innerText.includes('Nieuwe slotzin.');",
         "the new text in the open tab",
     );
@@ -46,8 +36,7 @@ fn an_open_tab_shows_an_edit_without_a_manual_reload() {
         serde_json::Value::Bool(true),
         "the tab reloaded by itself"
     );
-    wait_until(
-        &mut browser,
+    browser.wait_until(
         "return Math.abs(window.scrollY - 600) < 5;",
         "the scroll position kept",
     );
@@ -56,9 +45,7 @@ fn an_open_tab_shows_an_edit_without_a_manual_reload() {
         "content/organisatie/almelo.md",
         "---\ntitle: Almelo\ntype: dorp\n---\n",
     );
-    wait_until(
-        &mut browser,
-        "const o = document.getElementById('twn-fout'); return !!o && o.innerText.includes('content/organisatie/almelo.md:3:7');",
+    browser.wait_until("const o = document.getElementById('twn-fout'); return !!o && o.innerText.includes('content/organisatie/almelo.md:3:7');",
         "the error overlay",
     );
     assert!(
@@ -69,9 +56,7 @@ fn an_open_tab_shows_an_edit_without_a_manual_reload() {
         "the last good page stays under the overlay"
     );
     site.write("content/organisatie/almelo.md", &page("Hersteld."));
-    wait_until(
-        &mut browser,
-        "return !document.getElementById('twn-fout') && document.body.innerText.includes('Hersteld.');",
+    browser.wait_until("return !document.getElementById('twn-fout') && document.body.innerText.includes('Hersteld.');",
         "the fix, without the overlay",
     );
 }

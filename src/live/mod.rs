@@ -88,6 +88,10 @@ pub struct LiveSite {
     store: Arc<RwLock<Store>>,
 }
 
+fn asset_paths(assets: &[(PathBuf, String)]) -> HashSet<String> {
+    assets.iter().map(|(_, path)| path.clone()).collect()
+}
+
 impl LiveSite {
     /// Reads the whole site; fails only when settings or theme cannot be
     /// read. Content errors are kept and reported by [`LiveSite::render`].
@@ -114,7 +118,7 @@ impl LiveSite {
             pages.extend(page);
             load_problems.insert(content_path, problems);
         }
-        let mut warnings = Vec::new();
+        let mut warnings: Vec<Diagnostic> = content.symlink_warnings().collect();
         let history = match crate::history::read(root) {
             Ok(read) => {
                 warnings.extend(read.warnings);
@@ -126,7 +130,9 @@ impl LiveSite {
             }
         };
         let mut index_problems = Vec::new();
-        let (mut site, page_problems) = resolve_by_page(config.clone(), pages, &mut index_problems);
+        let asset_paths = asset_paths(&content.assets);
+        let (mut site, page_problems) =
+            resolve_by_page(config.clone(), pages, asset_paths, &mut index_problems);
         if let Some(history) = history {
             site.attach_history(history, root);
         }
@@ -187,11 +193,14 @@ impl LiveSite {
         if changes.theme_static || changes.assets || changes.rescan {
             self.pending.static_files = true;
         }
+        let mut assets_came_or_went = false;
         if changes.assets && !changes.rescan {
-            // Files beside pages are served, never linked to by resolution.
             self.assets = discover(&self.options.site_root).assets;
+            // Pages show images beside them: a file that came or went can
+            // make one right or wrong.
+            assets_came_or_went = asset_paths(&self.assets) != self.site.assets;
         }
-        self.read_pages(&changes.pages, changes.rescan);
+        self.read_pages(&changes.pages, changes.rescan || assets_came_or_went);
         self.render()
     }
 
@@ -326,8 +335,12 @@ impl LiveSite {
             }
         }
         self.index_problems.clear();
-        let (mut site, page_problems) =
-            resolve_by_page(self.config.clone(), pages, &mut self.index_problems);
+        let (mut site, page_problems) = resolve_by_page(
+            self.config.clone(),
+            pages,
+            asset_paths(&content.assets),
+            &mut self.index_problems,
+        );
         if let Some(history) = history {
             let missing: Vec<usize> = (0..site.pages.len())
                 .filter(|&i| kept_history[i].is_none())

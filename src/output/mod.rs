@@ -3,6 +3,7 @@
 //! only when complete, so a failed build leaves the previous output
 //! untouched.
 
+pub mod guard;
 pub mod reuse;
 
 use crate::render::OutputFile;
@@ -61,7 +62,7 @@ impl Staging {
 
     /// Writes one file into the new output.
     pub fn write(&self, file: &OutputFile) -> io::Result<()> {
-        let path = self.staging.join(&file.path);
+        let path = inside(&self.staging, &file.path)?;
         match std::fs::write(&path, &file.contents) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(dir) = path.parent() {
@@ -101,6 +102,9 @@ impl Staging {
             .par_iter()
             .try_for_each(|file| self.write(file))
             .and_then(|()| copy_all(staging, copies));
+        let written = written.and_then(|()| {
+            std::fs::write(inside(staging, guard::MARKER_FILE)?, guard::MARKER_TEXT)
+        });
         if let Err(e) = written {
             reuse::restore(staging, out_dir, &moved);
             return Err(e);
@@ -130,6 +134,15 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// The path of `relative` below `root`: the one way twn names a file it
+/// writes, so nothing from content or theme can lead outside the output
+/// folder or the cache, whatever it holds.
+pub fn inside(root: &Path, relative: &str) -> io::Result<PathBuf> {
+    crate::urls::check_output_path(relative)
+        .map(|()| root.join(relative))
+        .map_err(|refused| io::Error::new(io::ErrorKind::InvalidInput, refused.message))
 }
 
 /// Writes one file whole: under a temporary name first, then renamed, so a
@@ -165,7 +178,7 @@ pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
 
 fn copy_all(root: &Path, copies: &[CopiedFile]) -> io::Result<()> {
     copies.par_iter().try_for_each(|copy| {
-        let path = root.join(&copy.to);
+        let path = inside(root, &copy.to)?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -205,5 +218,6 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers, ["public"]);
+        assert!(out.join(guard::MARKER_FILE).is_file());
     }
 }

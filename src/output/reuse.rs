@@ -98,7 +98,10 @@ pub fn place_revision_dirs(
     let results: Vec<(Option<String>, io::Result<()>)> = dirs
         .par_iter()
         .map(|dir| {
-            let target = staging.join(&dir.dir);
+            let target = match super::inside(staging, &dir.dir) {
+                Ok(target) => target,
+                Err(e) => return (None, Err(e)),
+            };
             let carried = previous
                 .zip(manifest.dirs.get(&dir.dir))
                 .filter(|(previous, _)| previous.join(&dir.dir).is_dir());
@@ -123,9 +126,9 @@ pub fn place_revision_dirs(
                     if known.and_then(|k| k.get(&entry.name)) == Some(&entry.key) {
                         continue;
                     }
-                    let file = target.join(RevisionEntry::file_in_dir(&entry.name));
+                    let file = super::inside(&target, &RevisionEntry::file_in_dir(&entry.name))?;
                     if !entry.name.is_empty() {
-                        std::fs::create_dir_all(target.join(&entry.name))?;
+                        std::fs::create_dir_all(super::inside(&target, &entry.name)?)?;
                     }
                     if known.is_some() {
                         // Never write through an old link into the cache.

@@ -32,6 +32,7 @@ pub fn site_context(site: &Site) -> Value {
         "base_url": site.config.base_url,
         "language": site.config.language,
         "collections": collections,
+        "content_security_policy": super::CONTENT_SECURITY_POLICY,
     })
 }
 
@@ -277,7 +278,12 @@ pub fn page_context_showing(
         .edit_url
         .as_ref()
         .filter(|_| current)
-        .map(|pattern| pattern.replace("{path}", &page.source.display_path));
+        .map(|pattern| {
+            pattern.replace(
+                "{path}",
+                &crate::urls::encode_path(&page.source.display_path),
+            )
+        });
     let (context, updated) = match showing {
         Showing::Current => (summaries.template_value(i).clone(), last_updated(site, i)),
         Showing::OldVersion { date, .. } => (

@@ -19,6 +19,13 @@ use revisions::CacheInputs;
 use serde_json::{Value, json};
 use theme::{Theme, template_diagnostic};
 
+/// What a page may load and run: only the site's own scripts, styles and
+/// fonts; images also from web addresses and `data:`. Every page carries
+/// it in a `<meta>` (for any static host); `twn serve` sends it as a header
+/// with `frame-ancestors`, which only a header can carry, and
+/// docs/publish.md gives hosts that header.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+
 /// One file of the output, by its path below the output folder.
 #[derive(Debug)]
 pub struct OutputFile {
@@ -369,7 +376,7 @@ pub fn old_urls(site: &Site) -> Vec<(String, usize)> {
             .front
             .aliases
             .iter()
-            .map(|alias| format!("{}/", crate::slug::slugify_path(alias)));
+            .map(|alias| format!("{}/", alias.url_path));
         let former = site
             .revisions(i)
             .iter()

@@ -64,7 +64,7 @@ pub fn page_set_fingerprint(site: &Site) -> String {
             .add(&page.url_path)
             .add(&page.front.title);
         for alias in &page.front.aliases {
-            key.add(alias);
+            key.add(&alias.url_path);
         }
     }
     key.finish()
@@ -403,6 +403,7 @@ impl PageJob<'_> {
             body_offset,
             modified: current.modified,
             dropped_source: None,
+            stand_in: false,
         };
         let links: Vec<_> = old
             .body

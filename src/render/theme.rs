@@ -38,6 +38,8 @@ impl Theme {
         let display_dir = format!("themes/{name}");
         let templates_dir = theme_dir.join("templates");
         if !templates_dir.is_dir() {
+            let config = std::fs::read_to_string(site_root.join(crate::config::CONFIG_FILE))
+                .unwrap_or_default();
             return Err(vec![
                 Diagnostic::error(
                     crate::config::CONFIG_FILE,
@@ -45,6 +47,7 @@ impl Theme {
                         "het thema `{name}` bestaat niet: de map {display_dir}/templates ontbreekt"
                     ),
                 )
+                .at(&config, crate::config::position_of_key(&config, "theme"))
                 .help(
                     "zet `theme:` in twn.yaml op een map in themes/, bijvoorbeeld `theme: default`",
                 ),

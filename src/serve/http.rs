@@ -33,11 +33,103 @@ impl Preview {
     }
 }
 
-pub fn router(preview: Arc<Preview>) -> Router {
+/// The names a browser may use for the preview: with a DNS name of its
+/// own pointing at this machine, a web page elsewhere could otherwise read
+/// the preview (DNS rebinding), so only this address's own names pass.
+#[derive(Debug, Clone)]
+pub struct AllowedHosts {
+    port: u16,
+    ip: std::net::IpAddr,
+}
+
+impl AllowedHosts {
+    pub fn for_address(address: std::net::SocketAddr) -> AllowedHosts {
+        AllowedHosts {
+            port: address.port(),
+            ip: address.ip(),
+        }
+    }
+
+    /// Whether a request's `Host` header names this preview.
+    pub fn allows(&self, host: &str) -> bool {
+        let (name, port) = match host.rsplit_once(':') {
+            Some((name, port)) if !port.contains(']') => (name, port.parse().ok()),
+            _ => (host, Some(80)),
+        };
+        if port != Some(self.port) {
+            return false;
+        }
+        let bare = name.trim_start_matches('[').trim_end_matches(']');
+        let literal: Option<std::net::IpAddr> = bare.parse().ok();
+        match literal {
+            // Listening on every address: any address of this machine.
+            Some(_) if self.ip.is_unspecified() => true,
+            Some(ip) => ip == self.ip,
+            None => {
+                name.eq_ignore_ascii_case("localhost")
+                    && (self.ip.is_loopback() || self.ip.is_unspecified())
+            }
+        }
+    }
+}
+
+/// Headers every answer carries, as a careful static host would send them.
+const SECURITY_HEADERS: [(&str, &str); 5] = [
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "same-origin"),
+    ("x-frame-options", "DENY"),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("cross-origin-resource-policy", "same-origin"),
+];
+
+/// The Content-Security-Policy header: the pages' own, and no framing.
+pub fn content_security_policy_header() -> String {
+    format!(
+        "{}; frame-ancestors 'none'",
+        crate::render::CONTENT_SECURITY_POLICY
+    )
+}
+
+async fn guard(
+    State(hosts): State<Arc<AllowedHosts>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned);
+    let mut response = match host {
+        Some(host) if hosts.allows(&host) => next.run(request).await,
+        _ => (
+            StatusCode::MISDIRECTED_REQUEST,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!(
+                "Deze voorvertoning antwoordt alleen op het adres waarop twn serve luistert (poort {}). Open het adres dat twn serve in de terminal toont.\n",
+                hosts.port
+            ),
+        )
+            .into_response(),
+    };
+    let headers = response.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        headers.insert(name, header::HeaderValue::from_static(value));
+    }
+    if let Ok(policy) = header::HeaderValue::from_str(&content_security_policy_header()) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response
+}
+
+pub fn router(preview: Arc<Preview>, hosts: AllowedHosts) -> Router {
     Router::new()
         .route(RELOAD_PATH, get(reload_events))
+        .route(SCRIPT_PATH, get(preview_asset))
+        .route(STYLE_PATH, get(preview_asset))
         .fallback(get(serve_path))
         .with_state(preview)
+        .layer(axum::middleware::from_fn_with_state(Arc::new(hosts), guard))
 }
 
 #[derive(serde::Deserialize)]
@@ -160,7 +252,7 @@ async fn respond(preview: &Preview, file: &str, status: StatusCode) -> Option<Re
 /// trailing `/` kept), or `None` when it would leave the site: `..`,
 /// encoded or not, backslashes, drive letters and NUL bytes.
 pub fn safe_relative_path(uri_path: &str) -> Option<String> {
-    let decoded = percent_decode(uri_path)?;
+    let decoded = crate::urls::percent_decode(uri_path)?;
     let mut parts = Vec::new();
     for segment in decoded.split('/') {
         match segment {
@@ -177,23 +269,6 @@ pub fn safe_relative_path(uri_path: &str) -> Option<String> {
     Some(path)
 }
 
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 fn html_response(status: StatusCode, html: String) -> Response {
     (
         status,
@@ -206,14 +281,16 @@ fn html_response(status: StatusCode, html: String) -> Response {
         .into_response()
 }
 
-/// The error overlay; `<pre></pre>` receives the report.
-const OVERLAY: &str = r#"<div id="twn-fout" role="alert" style="position:fixed;inset:auto 0 0 0;max-height:70vh;overflow:auto;z-index:2147483647;margin:0;padding:1rem 1.5rem;background:#fff;color:#1a1a1a;border-top:6px solid #b00020;box-shadow:0 -4px 16px rgba(0,0,0,.3);font:16px/1.5 system-ui,sans-serif"><h2 style="margin:0 0 .5rem;font-size:1.25rem;color:#b00020">De wiki kan niet gebouwd worden</h2><p style="margin:0 0 .5rem">Los de fout hieronder op en sla het bestand op; de pagina ververst dan vanzelf. Tot dan ziet u de laatste goede versie.</p><pre style="margin:0;white-space:pre-wrap;font:14px/1.4 ui-monospace,monospace"></pre></div>"#;
+/// The error overlay as the server writes it into a page; `preview.js`
+/// builds the same with DOM calls. Styled by `preview.css`: the pages'
+/// Content-Security-Policy allows no inline styles or scripts.
+const OVERLAY_HEADING: &str = "De wiki kan niet gebouwd worden";
+const OVERLAY_TEXT: &str = "Los de fout hieronder op en sla het bestand op; de pagina ververst dan vanzelf. Tot dan ziet u de laatste goede versie.";
 
 /// Only `twn serve` adds this: it reloads the tab when its page changed
 /// (keeping the scroll position) and shows or hides the error overlay.
-const SCRIPT: &str = r#"<script>
-(() => {
-  const since = GENERATION;
+const SCRIPT: &str = r#"(() => {
+  const since = Number(document.currentScript.dataset.since);
   const here = decodeURIComponent(location.pathname).replace(/index\.html$/, "");
   const key = "twn-scroll:" + here;
   const saved = sessionStorage.getItem(key);
@@ -232,9 +309,14 @@ const SCRIPT: &str = r#"<script>
       return;
     }
     if (!overlay) {
-      const holder = document.createElement("div");
-      holder.innerHTML = OVERLAY;
-      overlay = holder.firstChild;
+      overlay = document.createElement("div");
+      overlay.id = "twn-fout";
+      overlay.setAttribute("role", "alert");
+      const heading = document.createElement("h2");
+      heading.textContent = OVERLAY_HEADING;
+      const text = document.createElement("p");
+      text.textContent = OVERLAY_TEXT;
+      overlay.append(heading, text, document.createElement("pre"));
       document.body.append(overlay);
     }
     overlay.querySelector("pre").textContent = report;
@@ -250,22 +332,55 @@ const SCRIPT: &str = r#"<script>
     }
   };
 })();
-</script>"#;
+"#;
+
+const STYLE: &str = "#twn-fout{position:fixed;inset:auto 0 0 0;max-height:70vh;overflow:auto;z-index:2147483647;margin:0;padding:1rem 1.5rem;background:#fff;color:#1a1a1a;border-top:6px solid #b00020;box-shadow:0 -4px 16px rgba(0,0,0,.3);font:16px/1.5 system-ui,sans-serif}#twn-fout h2{margin:0 0 .5rem;font-size:1.25rem;color:#b00020}#twn-fout p{margin:0 0 .5rem}#twn-fout pre{margin:0;white-space:pre-wrap;font:14px/1.4 ui-monospace,monospace}\n";
+
+pub const SCRIPT_PATH: &str = "/__twn/preview.js";
+pub const STYLE_PATH: &str = "/__twn/preview.css";
+
+fn preview_script() -> &'static str {
+    static SCRIPT_TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SCRIPT_TEXT.get_or_init(|| {
+        let literal = |text: &str| serde_json::to_string(text).unwrap_or_default();
+        SCRIPT
+            .replace("RELOAD_PATH", RELOAD_PATH)
+            .replace("OVERLAY_HEADING", &literal(OVERLAY_HEADING))
+            .replace("OVERLAY_TEXT", &literal(OVERLAY_TEXT))
+    })
+}
+
+async fn preview_asset(uri: Uri) -> Response {
+    let (content_type, body) = if uri.path() == SCRIPT_PATH {
+        ("text/javascript; charset=utf-8", preview_script())
+    } else {
+        ("text/css; charset=utf-8", STYLE)
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
 
 fn with_preview_script(mut html: String, store: &Store) -> String {
-    let overlay_literal = serde_json::to_string(OVERLAY).unwrap_or_default();
-    let mut addition = SCRIPT
-        .replace("GENERATION", &store.generation().to_string())
-        .replace("RELOAD_PATH", RELOAD_PATH)
-        .replace("OVERLAY", &overlay_literal);
+    let mut addition = format!(
+        "<link rel=\"stylesheet\" href=\"{STYLE_PATH}\"><script src=\"{SCRIPT_PATH}\" data-since=\"{}\" defer></script>",
+        store.generation()
+    );
     if let Some(report) = store.error() {
         let mut escaped = Vec::new();
         let _ = tera::escape_html(report, &mut escaped);
-        let shown = OVERLAY.replace(
-            "</pre>",
-            &format!("{}</pre>", String::from_utf8_lossy(&escaped)),
+        addition.insert_str(
+            0,
+            &format!(
+                "<div id=\"twn-fout\" role=\"alert\"><h2>{OVERLAY_HEADING}</h2><p>{OVERLAY_TEXT}</p><pre>{}</pre></div>",
+                String::from_utf8_lossy(&escaped)
+            ),
         );
-        addition.insert_str(0, &shown);
     }
     match html.rfind("</body>") {
         Some(at) => html.insert_str(at, &addition),
@@ -346,6 +461,31 @@ mod tests {
         ] {
             assert_eq!(safe_relative_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn only_the_names_of_the_bound_address_pass() {
+        let loopback = AllowedHosts::for_address("127.0.0.1:1111".parse().unwrap());
+        for good in ["127.0.0.1:1111", "localhost:1111", "LOCALHOST:1111"] {
+            assert!(loopback.allows(good), "{good}");
+        }
+        for bad in [
+            "evil.example:1111",
+            "127.0.0.1:2222",
+            "127.0.0.1",
+            "10.0.0.5:1111",
+            "localhost.evil.example:1111",
+            "",
+        ] {
+            assert!(!loopback.allows(bad), "{bad}");
+        }
+        let everywhere = AllowedHosts::for_address("0.0.0.0:8080".parse().unwrap());
+        assert!(everywhere.allows("192.168.1.20:8080"));
+        assert!(everywhere.allows("[fe80::1]:8080"));
+        assert!(!everywhere.allows("rebind.evil.example:8080"));
+        let port_80 = AllowedHosts::for_address("[::1]:80".parse().unwrap());
+        assert!(port_80.allows("[::1]"));
+        assert!(port_80.allows("localhost"));
     }
 
     #[test]

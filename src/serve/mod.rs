@@ -7,7 +7,7 @@
 mod http;
 mod watch;
 
-pub use http::{RELOAD_PATH, safe_relative_path};
+pub use http::{RELOAD_PATH, content_security_policy_header, safe_relative_path};
 
 use crate::live::{ChangeSet, LiveOptions, LiveSite, Outcome, Store};
 use http::Preview;
@@ -38,6 +38,13 @@ const DELETION_GRACE: Duration = Duration::from_millis(50);
 const SEARCH_PAUSE: Duration = Duration::from_millis(250);
 
 pub fn serve(options: ServeOptions) -> Result<(), String> {
+    if let Some(problem) = crate::config::missing_config(&options.site_root) {
+        return Err(format!(
+            "{}\noplossing: {}",
+            problem.message,
+            problem.help.unwrap_or_default()
+        ));
+    }
     let site_root = std::path::absolute(&options.site_root).map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
@@ -77,7 +84,8 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         if options.open {
             open_in_browser(&url);
         }
-        axum::serve(listener, http::router(preview))
+        let hosts = http::AllowedHosts::for_address(address);
+        axum::serve(listener, http::router(preview, hosts))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })

@@ -70,6 +70,7 @@ impl Browser {
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
+            "goog:loggingPrefs": {"browser": "ALL"},
         }}});
         let answer = browser
             .request("POST", "/session", Some(capabilities))
@@ -114,6 +115,27 @@ impl Browser {
     /// Runs `script` (a function body) in the page and returns its value.
     pub fn run(&mut self, script: &str) -> Value {
         self.command("execute/sync", json!({"script": script, "args": []}))
+    }
+
+    /// Polls `script` (a function body) in the tab until it returns true.
+    pub fn wait_until(&mut self, script: &str, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.run(script) != Value::Bool(true) {
+            assert!(Instant::now() < deadline, "never: {what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// What the pages wrote to the console since the last call, such as
+    /// a Content-Security-Policy violation.
+    pub fn console(&mut self) -> Vec<String> {
+        let answer = self.command("se/log", json!({"type": "browser"}));
+        answer
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry["message"].as_str().map(str::to_owned))
+            .collect()
     }
 
     /// A screenshot of the viewport, decoded: (width, height, RGBA bytes).

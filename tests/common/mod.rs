@@ -144,17 +144,7 @@ impl TestSite {
     }
 
     pub fn twn(&self, args: &[&str]) -> Run {
-        let output = Command::cargo_bin("twn")
-            .unwrap()
-            .current_dir(self.dir.path())
-            .args(args)
-            .output()
-            .unwrap();
-        Run {
-            code: output.status.code(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        twn_in(self.dir.path(), args)
     }
 
     pub fn build_ok(&self) -> Run {
@@ -196,6 +186,21 @@ pub struct Run {
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
+}
+
+/// Runs the real `twn` binary in `dir`.
+pub fn twn_in(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::cargo_bin("twn")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {

@@ -102,7 +102,12 @@ pub fn events(server: &Server) -> Events {
         .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
     // HTTP/1.0: the stream comes without chunked encoding.
-    write!(stream, "GET /__twn/reload HTTP/1.0\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET /__twn/reload HTTP/1.0\r\nHost: {}\r\n\r\n",
+        server.address
+    )
+    .unwrap();
     let mut events = Events {
         reader: BufReader::new(stream),
     };

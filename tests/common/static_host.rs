@@ -1,7 +1,8 @@
 //! A plain static web host on a free loopback port, as GitHub Pages or
 //! nginx would serve `public/` below a sub-path: files as they are, a
 //! folder's `index.html`, `404.html` for anything else. It counts the bytes
-//! of every response, so a test can say what a reader downloaded.
+//! of every response, so a test can say what a reader downloaded. It sends
+//! the Content-Security-Policy header that docs/publish.md gives hosts.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -111,8 +112,9 @@ fn answer(
     let mut stream = reader.into_inner();
     let _ = write!(
         stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nContent-Security-Policy: {}\r\nConnection: close\r\n\r\n",
+        body.len(),
+        twn::serve::content_security_policy_header()
     );
     let _ = stream.write_all(&body);
 }

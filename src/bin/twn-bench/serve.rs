@@ -109,7 +109,11 @@ impl Events {
         stream
             .set_read_timeout(Some(Duration::from_secs(120)))
             .expect("timeout");
-        write!(stream, "GET /__twn/reload HTTP/1.0\r\n\r\n").expect("request");
+        write!(
+            stream,
+            "GET /__twn/reload HTTP/1.0\r\nHost: {address}\r\n\r\n"
+        )
+        .expect("request");
         let mut events = Events {
             reader: BufReader::new(stream),
         };
