@@ -28,6 +28,10 @@ pub enum LinkKind {
     MarkdownFile,
     /// `[text](#kop)`: a heading on the same page.
     SamePage,
+    /// `![text](kaart.png)`: a file beside the page, by a path relative to
+    /// the page's address; resolved to an address from the site's root,
+    /// so that an old version (one folder deeper) shows it too.
+    Image,
 }
 
 /// A link that the resolver must check and point somewhere.
@@ -58,13 +62,6 @@ pub struct RefusedUrl {
     pub range: Range<usize>,
 }
 
-/// An image that is a file of the site, by a path relative to the page.
-#[derive(Debug, Clone)]
-pub struct LocalImage {
-    pub src: String,
-    pub range: Range<usize>,
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct ParsedBody {
     /// The HTML with the gaps left out; `gaps` says where they go.
@@ -75,7 +72,6 @@ pub struct ParsedBody {
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub refused_urls: Vec<RefusedUrl>,
-    pub local_images: Vec<LocalImage>,
 }
 
 /// A spot in the HTML that the resolver's answer for link `link` fills.
@@ -162,7 +158,7 @@ pub fn parse(body: &str, allow_html: bool) -> ParsedBody {
                 dest_url,
                 title,
                 id,
-            }) if parsed.collect_link(link_type, &dest_url, range) => {
+            }) if parsed.collect_link(link_type, &dest_url, range.clone()) => {
                 let mut unresolved = String::new();
                 // A wiki link names a page, not a URL: shown unresolved, it
                 // may not become a script URL either.
@@ -177,6 +173,28 @@ pub fn parse(body: &str, allow_html: bool) -> ParsedBody {
                     label = Some(Vec::new());
                 }
                 Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::Borrowed(mark),
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if is_site_file(&dest_url) => {
+                let mut unresolved = String::new();
+                let _ = escape_href(&mut unresolved, &dest_url);
+                parsed.links.push(LinkRef {
+                    kind: LinkKind::Image,
+                    target: dest_url.trim().to_owned(),
+                    fragment: None,
+                    range,
+                });
+                gaps.push((parsed.links.len() - 1, false, unresolved));
+                Event::Start(Tag::Image {
                     link_type,
                     dest_url: CowStr::Borrowed(mark),
                     title,
@@ -236,19 +254,12 @@ impl InertUrls {
             Event::Start(Tag::Image { dest_url, .. }) => {
                 let refused = refused_url(dest_url, UrlUse::Image);
                 self.images.push(refused.is_some());
-                match refused {
-                    Some(refused) => {
-                        parsed.refused_urls.push(RefusedUrl {
-                            refused,
-                            range: range.clone(),
-                        });
-                        return None;
-                    }
-                    None if is_site_file(dest_url) => parsed.local_images.push(LocalImage {
-                        src: dest_url.to_string(),
+                if let Some(refused) = refused {
+                    parsed.refused_urls.push(RefusedUrl {
+                        refused,
                         range: range.clone(),
-                    }),
-                    None => {}
+                    });
+                    return None;
                 }
             }
             Event::End(TagEnd::Link) if self.links.pop() == Some(true) => return None,

@@ -98,6 +98,19 @@ pub fn url_path_of(content_path: &str, config: &SiteConfig) -> Option<String> {
     place(content_path, config).ok().map(|p| p.into_parts().2)
 }
 
+/// The address a page file at `content_path` had, also where its folder
+/// is no longer a collection: what its place gives today, else what its
+/// path made of it. `None` for the home page.
+pub fn former_url_path(content_path: &str, config: &SiteConfig) -> Option<String> {
+    if let Some(url) = url_path_of(content_path, config).filter(|u| !u.is_empty()) {
+        return Some(url);
+    }
+    let stem = content_path.strip_suffix(".md")?;
+    let stem = stem.strip_suffix("/index").unwrap_or(stem);
+    let url = crate::slug::slugify_path(stem);
+    (!url.is_empty() && url != "index").then(|| format!("{url}/"))
+}
+
 /// Where a file may not be, as (what is wrong, how to fix it).
 type Misplaced = (String, String);
 
@@ -153,6 +166,51 @@ fn place(content_path: &str, config: &SiteConfig) -> Result<Placement, Misplaced
             "lege bestandsnaam".into(),
             "geef het bestand een naam".into(),
         )),
+    }
+}
+
+/// The page as an old text of its file had it, at `place`'s address: front
+/// matter that no longer fits the schema keeps what does fit, and a text
+/// whose front matter does not parse at all is shown as it was.
+pub fn old_version(config: &SiteConfig, place: &Page, path: &str, text: String) -> Page {
+    let source = SourceFile {
+        display_path: format!("{CONTENT_DIR}/{path}"),
+        text,
+    };
+    let no_fields = IndexMap::new();
+    let fields = place
+        .collection
+        .as_ref()
+        .and_then(|c| config.collections.get(c))
+        .map_or(&no_fields, |c| &c.fields);
+    let (front, body, body_offset) = match frontmatter::split(&source) {
+        Ok(split) => {
+            let (mut front, _) = schema::validate(&source, &split.front_matter, fields);
+            if front.title.is_empty() {
+                front.title = place.front.title.clone();
+            }
+            let body = markdown::parse(split.body, config.allow_html);
+            (front, body, split.body_offset)
+        }
+        Err(_) => {
+            let mut front = place.front.clone();
+            front.fields.clear();
+            let body = markdown::parse(&source.text, config.allow_html);
+            (front, body, 0)
+        }
+    };
+    Page {
+        source,
+        content_path: place.content_path.clone(),
+        collection: place.collection.clone(),
+        slug: place.slug.clone(),
+        url_path: place.url_path.clone(),
+        front,
+        body,
+        body_offset,
+        modified: place.modified,
+        dropped_source: None,
+        stand_in: false,
     }
 }
 

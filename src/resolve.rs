@@ -54,6 +54,17 @@ pub struct Site {
     /// The files beside pages (images, PDFs), by their path below
     /// `content/`, which is also their path below the output.
     pub assets: HashSet<String>,
+    /// Pages whose file was deleted, at addresses no current page holds.
+    pub gone: Vec<GonePage>,
+}
+
+/// A page whose file was deleted: its last version at its last address,
+/// its revisions and the deletion.
+#[derive(Debug, Clone)]
+pub struct GonePage {
+    pub page: Page,
+    pub revisions: Vec<Revision>,
+    pub deletion: Revision,
 }
 
 enum Lookup {
@@ -211,6 +222,7 @@ pub fn resolve_by_page(
         org_charts: Vec::new(),
         seats: Vec::new(),
         assets,
+        gone: Vec::new(),
     };
     let mut problems = Vec::with_capacity(site.pages.len());
     for i in 0..site.pages.len() {
@@ -285,26 +297,26 @@ impl Site {
                 }
             }
         }
-        for image in &page.body.local_images {
-            if let Err((message, help)) = self.find_image(page, &image.src) {
-                problems.push(link_error(page, &image.range, message, help));
-            }
-        }
         (resolved, targets)
     }
 
     /// Checks that an image beside a page is there: a browser looks for it
     /// relative to the page's URL, and files beside pages keep their path.
-    fn find_image(&self, page: &Page, src: &str) -> Result<(), LinkProblem> {
+    fn find_image(&self, page: &Page, src: &str) -> Result<String, LinkProblem> {
         let path = src.split(['?', '#']).next().unwrap_or_default();
         let decoded = crate::urls::percent_decode(path).unwrap_or_else(|| path.to_owned());
         let folder = page.url_path.trim_end_matches('/');
         let wanted = normalise_relative(folder, &decoded);
-        let found = wanted
+        if let Some(found) = wanted
             .as_deref()
-            .is_some_and(|w| self.assets.contains(w) || w.starts_with("static/"));
-        if found {
-            return Ok(());
+            .filter(|w| self.assets.contains(*w) || w.starts_with("static/"))
+        {
+            let suffix = &src[path.len()..];
+            return Ok(format!(
+                "{}{}{suffix}",
+                self.base_path,
+                crate::urls::encode_path(found)
+            ));
         }
         let looked = wanted.map_or_else(
             || "buiten de site".to_owned(),
@@ -397,7 +409,73 @@ impl Site {
             .collect();
         self.page_history =
             history.for_pages(files.par_iter().map(|(path, file)| (*path, file.as_path())));
+        self.gone = self.gone_pages(&history);
         self.history = Some(history);
+    }
+
+    /// The deleted pages of `history` whose last address no current page
+    /// holds, as its own or a former one, each with its last version.
+    fn gone_pages(&self, history: &History) -> Vec<GonePage> {
+        let mut taken: HashSet<String> = HashSet::new();
+        for i in 0..self.pages.len() {
+            for revision in self.revisions(i) {
+                for path in [Some(&revision.path), revision.renamed_from.as_ref()]
+                    .into_iter()
+                    .flatten()
+                {
+                    taken.extend(crate::page::former_url_path(path, &self.config));
+                }
+            }
+        }
+        let repo = history.reader();
+        history
+            .deleted
+            .iter()
+            .filter_map(|deleted| {
+                let url_path = crate::page::former_url_path(&deleted.path, &self.config)?;
+                let bare = url_path.trim_end_matches('/');
+                let free = self.index.page_at(bare).is_none()
+                    && !self.index.by_alias.contains_key(bare)
+                    && !taken.contains(&url_path)
+                    && crate::urls::alias_url_path(bare).is_ok()
+                    && !self.config.collections.contains_key(bare);
+                if !free {
+                    return None;
+                }
+                let slug = bare.rsplit('/').next().unwrap_or(bare).to_owned();
+                let place = Page {
+                    source: crate::source::SourceFile {
+                        display_path: format!("{}/{}", crate::page::CONTENT_DIR, deleted.path),
+                        text: String::new(),
+                    },
+                    content_path: deleted.path.clone(),
+                    collection: deleted
+                        .path
+                        .split_once('/')
+                        .map(|(c, _)| c.to_owned())
+                        .filter(|c| self.config.collections.contains_key(c)),
+                    front: crate::schema::FrontMatter {
+                        title: slug.clone(),
+                        ..Default::default()
+                    },
+                    slug,
+                    url_path,
+                    body: Default::default(),
+                    body_offset: 0,
+                    modified: None,
+                    dropped_source: None,
+                    stand_in: false,
+                };
+                let last = deleted.deletion.previous?;
+                let text = History::blob_text(&repo, last).unwrap_or_default();
+                let page = crate::page::old_version(&self.config, &place, &deleted.path, text);
+                Some(GonePage {
+                    page,
+                    revisions: deleted.revisions.clone(),
+                    deletion: deleted.deletion.clone(),
+                })
+            })
+            .collect()
     }
 
     /// A page's revisions, newest first.
@@ -454,12 +532,86 @@ fn link_error(
 /// What is wrong with a link and how to fix it.
 type LinkProblem = (String, String);
 
-/// A link as an old version of page `from` has it: resolved against the
-/// current site, or `None` where its target is gone.
-pub fn resolve_old_link(site: &Site, from: usize, link: &LinkRef) -> Option<ResolvedLink> {
-    resolve_link(site, from, link)
-        .ok()
-        .map(|(_, resolved)| resolved)
+/// A link as an old version `old` has it, against the current site: to
+/// the page if it still exists (its heading if that does too), to the
+/// notice of a deleted page, or else to a search for what the link named,
+/// so that no old link leads nowhere. `None` for a heading of the old
+/// text that it lacks, shown as written.
+pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<ResolvedLink> {
+    let found = match link.kind {
+        LinkKind::SamePage => {
+            let id = link.fragment.as_deref()?;
+            let heading = old
+                .body
+                .headings
+                .iter()
+                .find(|h| h.id == id || h.id == slugify(id))?;
+            return Some(ResolvedLink {
+                href: format!("#{}", heading.id),
+                label: None,
+            });
+        }
+        LinkKind::Image => {
+            return site
+                .find_image(old, &link.target)
+                .ok()
+                .map(|href| ResolvedLink { href, label: None });
+        }
+        LinkKind::Wiki { .. } => match site.index.find(&link.target) {
+            Lookup::Found(i) => Some(i),
+            _ => None,
+        },
+        LinkKind::MarkdownFile => {
+            let base = old.content_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+            normalise_relative(base, &link.target).and_then(|p| site.index.page_of_source(&p))
+        }
+    };
+    let labelled = matches!(link.kind, LinkKind::Wiki { has_label: false });
+    if let Some(i) = found {
+        let target = &site.pages[i];
+        let heading = link.fragment.as_ref().and_then(|f| {
+            target
+                .body
+                .headings
+                .iter()
+                .find(|h| h.id == *f || h.id == slugify(f))
+        });
+        let href = match heading {
+            Some(h) => format!("{}#{}", site.url(i), h.id),
+            None => site.url(i),
+        };
+        let label = labelled.then(|| match heading {
+            Some(h) => format!("{} › {}", target.front.title, h.text),
+            None => target.front.title.clone(),
+        });
+        return Some(ResolvedLink { href, label });
+    }
+    let wanted = slugify(
+        link.target
+            .trim_end_matches(".md")
+            .rsplit('/')
+            .next()
+            .unwrap_or_default(),
+    );
+    let gone = site.gone.iter().find(|g| {
+        g.page.slug == wanted || g.page.front.title.eq_ignore_ascii_case(link.target.trim())
+    });
+    let label = labelled.then(|| link.target.clone());
+    Some(match gone {
+        Some(gone) => ResolvedLink {
+            href: format!("{}{}", site.base_path, gone.page.url_path),
+            label: labelled.then(|| gone.page.front.title.clone()),
+        },
+        None => ResolvedLink {
+            href: format!(
+                "{}{}?q={}",
+                site.base_path,
+                crate::search::SEARCH_DIR,
+                crate::urls::encode_path(link.target.trim()).replace('/', "%2F")
+            ),
+            label,
+        },
+    })
 }
 
 fn resolve_link(
@@ -469,6 +621,10 @@ fn resolve_link(
 ) -> Result<(usize, ResolvedLink), LinkProblem> {
     let page = &site.pages[from];
     let target = match link.kind {
+        LinkKind::Image => {
+            let href = site.find_image(page, &link.target)?;
+            return Ok((from, ResolvedLink { href, label: None }));
+        }
         LinkKind::SamePage => from,
         LinkKind::Wiki { .. } => match site.index.find(&link.target) {
             Lookup::Found(i) => i,

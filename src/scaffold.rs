@@ -141,6 +141,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/orgchart.html"),
     ),
     (
+        "templates/gone.html",
+        include_str!("../themes/default/templates/gone.html"),
+    ),
+    (
         "templates/history.html",
         include_str!("../themes/default/templates/history.html"),
     ),

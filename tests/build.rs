@@ -195,7 +195,7 @@ fn files_beside_a_page_are_published_with_it_and_raw_html_is_escaped() {
     assert!(site.path("public/organisatie/borne/kaart.svg").is_file());
     let html = site.read("public/organisatie/borne/index.html");
     assert!(
-        html.contains(r#"<img src="kaart.svg" alt="Kaart" />"#),
+        html.contains(r#"<img src="/organisatie/borne/kaart.svg" alt="Kaart" />"#),
         "{html}"
     );
     assert!(!html.contains("<script>alert"), "{html}");

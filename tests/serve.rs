@@ -330,3 +330,35 @@ fn polling_sees_edits_and_binding_beyond_this_computer_warns() {
             .contains("Gezien door te kijken.")
     );
 }
+
+#[test]
+fn a_commit_reaches_the_preview_without_a_restart() {
+    let site = TestSite::new();
+    site.git_init();
+    let editor = ("Redactie", "redactie@example.org");
+    site.commit_all("Begin", editor, "2024-01-01T10:00:00+01:00");
+    site.write(
+        "content/organisatie/borne.md",
+        "---\ntitle: Borne\ntype: gemeente\n---\n\nNieuw.\n",
+    );
+    let server = start(&site);
+    let body = wait_for(&server, "/organisatie/borne/", 200);
+    assert!(body.contains("nog niet vastgelegd"), "{body}");
+    site.commit_all("Borne toegevoegd", editor, "2024-02-03T10:00:00+01:00");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let (_, body) = get(&server, "/organisatie/borne/");
+        if !body.contains("nog niet vastgelegd") && body.contains("03-02-2024") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the commit never reached the page:\n{body}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let history = wait_for(&server, "/organisatie/borne/geschiedenis/", 200);
+    assert!(history.contains("Borne toegevoegd"), "{history}");
+    let recent = wait_for(&server, "/recente-wijzigingen/", 200);
+    assert!(recent.contains("Borne toegevoegd"), "{recent}");
+}

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 const FILE: &str = "geschiedenis.json";
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -27,7 +27,12 @@ struct StoredCommit {
     seconds: i64,
     offset: i32,
     message: String,
-    changes: Vec<StoredChange>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    parents: Vec<String>,
+    /// Per parent, what differs; empty lists are common and short.
+    against: Vec<Vec<StoredChange>>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    boundary: bool,
 }
 
 /// `kind`: A(dded), D(eleted), M(odified) or R(enamed).
@@ -72,31 +77,11 @@ impl HistoryCache {
             .commits
             .into_iter()
             .map(|c| {
-                let changes = c
-                    .changes
+                let against = c
+                    .against
                     .into_iter()
-                    .map(|ch| {
-                        Some(match ch.kind {
-                            'A' => FileChange::Added {
-                                path: ch.path,
-                                blob: id(ch.blob.as_deref()?)?,
-                            },
-                            'D' => FileChange::Deleted { path: ch.path },
-                            'M' => FileChange::Modified {
-                                path: ch.path,
-                                previous: id(ch.previous.as_deref()?)?,
-                                blob: id(ch.blob.as_deref()?)?,
-                            },
-                            'R' => FileChange::Renamed {
-                                from: ch.from?,
-                                previous: id(ch.previous.as_deref()?)?,
-                                path: ch.path,
-                                blob: id(ch.blob.as_deref()?)?,
-                            },
-                            _ => return None,
-                        })
-                    })
-                    .collect::<Option<Vec<_>>>()?;
+                    .map(|changes| changes.into_iter().map(StoredChange::load).collect())
+                    .collect::<Option<Vec<Vec<_>>>>()?;
                 Some(CommitChanges {
                     meta: CommitMeta {
                         id: id(&c.id)?,
@@ -105,7 +90,9 @@ impl HistoryCache {
                         offset: c.offset,
                         message: c.message,
                     },
-                    changes,
+                    parents: c.parents.iter().map(|p| id(p)).collect::<Option<_>>()?,
+                    against,
+                    boundary: c.boundary,
                 })
             })
             .collect::<Option<Vec<_>>>()?;
@@ -117,7 +104,6 @@ impl HistoryCache {
 
     /// Keeps what was read; a cache that cannot be written costs time only.
     pub fn save(&self, content_dir: &str, head: ObjectId, commits: &[CommitChanges]) {
-        let hex = |id: &ObjectId| id.to_hex().to_string();
         let stored = Stored {
             format: FORMAT,
             content_dir: content_dir.to_owned(),
@@ -130,49 +116,13 @@ impl HistoryCache {
                     seconds: c.meta.seconds,
                     offset: c.meta.offset,
                     message: c.meta.message.clone(),
-                    changes: c
-                        .changes
+                    parents: c.parents.iter().map(hex).collect(),
+                    against: c
+                        .against
                         .iter()
-                        .map(|change| match change {
-                            FileChange::Added { path, blob } => StoredChange {
-                                kind: 'A',
-                                path: path.clone(),
-                                from: None,
-                                previous: None,
-                                blob: Some(hex(blob)),
-                            },
-                            FileChange::Deleted { path } => StoredChange {
-                                kind: 'D',
-                                path: path.clone(),
-                                from: None,
-                                previous: None,
-                                blob: None,
-                            },
-                            FileChange::Modified {
-                                path,
-                                previous,
-                                blob,
-                            } => StoredChange {
-                                kind: 'M',
-                                path: path.clone(),
-                                from: None,
-                                previous: Some(hex(previous)),
-                                blob: Some(hex(blob)),
-                            },
-                            FileChange::Renamed {
-                                from,
-                                previous,
-                                path,
-                                blob,
-                            } => StoredChange {
-                                kind: 'R',
-                                path: path.clone(),
-                                from: Some(from.clone()),
-                                previous: Some(hex(previous)),
-                                blob: Some(hex(blob)),
-                            },
-                        })
+                        .map(|changes| changes.iter().map(StoredChange::save).collect())
                         .collect(),
+                    boundary: c.boundary,
                 })
                 .collect(),
         };
@@ -180,5 +130,62 @@ impl HistoryCache {
             return;
         };
         let _ = crate::revision_cache::write_cache_file(&self.path, text.as_bytes());
+    }
+}
+
+fn hex(id: &ObjectId) -> String {
+    id.to_hex().to_string()
+}
+
+impl StoredChange {
+    fn load(self) -> Option<FileChange> {
+        let id = |hex: Option<&str>| ObjectId::from_hex(hex?.as_bytes()).ok();
+        Some(match self.kind {
+            'A' => FileChange::Added {
+                path: self.path,
+                blob: id(self.blob.as_deref())?,
+            },
+            'D' => FileChange::Deleted {
+                path: self.path,
+                previous: id(self.previous.as_deref())?,
+            },
+            'M' => FileChange::Modified {
+                path: self.path,
+                previous: id(self.previous.as_deref())?,
+                blob: id(self.blob.as_deref())?,
+            },
+            'R' => FileChange::Renamed {
+                from: self.from?,
+                previous: id(self.previous.as_deref())?,
+                path: self.path,
+                blob: id(self.blob.as_deref())?,
+            },
+            _ => return None,
+        })
+    }
+
+    fn save(change: &FileChange) -> StoredChange {
+        let (kind, path, from, previous, blob) = match change {
+            FileChange::Added { path, blob } => ('A', path, None, None, Some(blob)),
+            FileChange::Deleted { path, previous } => ('D', path, None, Some(previous), None),
+            FileChange::Modified {
+                path,
+                previous,
+                blob,
+            } => ('M', path, None, Some(previous), Some(blob)),
+            FileChange::Renamed {
+                from,
+                previous,
+                path,
+                blob,
+            } => ('R', path, Some(from.clone()), Some(previous), Some(blob)),
+        };
+        StoredChange {
+            kind,
+            path: path.clone(),
+            from,
+            previous: previous.map(hex),
+            blob: blob.map(hex),
+        }
     }
 }

@@ -1,10 +1,33 @@
-//! Following renames the way `git log --follow` does, for every file at
-//! once: walking from the newest commit back, a rename makes the old path
-//! part of the same page, and a creation ends the page's past.
+//! Following every page through the commit graph, the way `git log
+//! --follow` means it but along every parent: walking from HEAD towards
+//! the first commit in topological order, each commit hands each parent a
+//! map of which page each of the parent's paths belongs to. A rename, on
+//! any branch, makes the old path part of the same page; a deletion starts
+//! the past of a page that no longer exists; a creation ends a page's past.
+//!
+//! A commit is a revision of a page when the page differs from its version
+//! in every parent (as git shows merges): a merge that only brings in a
+//! change made on a branch is not listed again; one that combines two
+//! branches' changes is, compared with its first parent.
 
 use super::walk::CommitChanges;
-use super::{CommitMeta, FileChange, History, Revision};
-use std::collections::HashMap;
+use super::{CommitMeta, DeletedPage, FileChange, History, Revision};
+use gix::ObjectId;
+use std::collections::{BinaryHeap, HashMap};
+use std::rc::Rc;
+
+/// Which page a path belongs to at some commit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum PageKey {
+    /// The page whose file is at this path in HEAD.
+    Current(Rc<str>),
+    /// A page whose file was deleted at this path, later.
+    Deleted(Rc<str>),
+}
+
+/// Paths whose page is not the current page of the same path. Shared
+/// between commits until one of them renames, adds or deletes a page.
+type Overrides = Rc<HashMap<Rc<str>, PageKey>>;
 
 pub(super) fn follow_renames(
     commits: Vec<CommitChanges>,
@@ -12,62 +35,289 @@ pub(super) fn follow_renames(
     content_prefix: String,
     shallow: bool,
 ) -> History {
-    let mut metas: Vec<CommitMeta> = Vec::with_capacity(commits.len());
-    let mut files: HashMap<String, Vec<Revision>> = HashMap::new();
-    // A path as it was at the point reached → the page's current path, or
-    // `None` for a file deleted later (its past belongs to no page).
-    let mut lineage: HashMap<String, Option<String>> = HashMap::new();
-    for CommitChanges { meta, changes } in commits {
-        let commit = metas.len();
-        metas.push(meta);
-        for change in changes {
-            let (path, blob, previous, renamed_from, created) = match change {
-                FileChange::Deleted { path } => {
-                    lineage.insert(path, None);
-                    continue;
-                }
-                FileChange::Added { path, blob } => (path, blob, None, None, true),
-                FileChange::Modified {
-                    path,
-                    previous,
-                    blob,
-                } => (path, blob, Some(previous), None, false),
-                FileChange::Renamed {
-                    from,
-                    previous,
-                    path,
-                    blob,
-                } => (path, blob, Some(previous), Some(from), false),
-            };
-            let current = lineage
-                .entry(path.clone())
-                .or_insert_with(|| Some(path.clone()))
-                .clone();
-            if let Some(current) = &current {
-                files.entry(current.clone()).or_default().push(Revision {
-                    commit,
-                    path: path.clone(),
-                    blob,
-                    previous,
-                    renamed_from: renamed_from.clone(),
-                });
+    let order = topological_order(&commits);
+    let mut pending: HashMap<ObjectId, Overrides> = HashMap::new();
+    let mut pages: HashMap<PageKey, Vec<(usize, Revision)>> = HashMap::new();
+    let mut deletions: HashMap<Rc<str>, (usize, Revision)> = HashMap::new();
+    for (position, &index) in order.iter().enumerate() {
+        let commit = &commits[index];
+        let overrides = pending.remove(&commit.meta.id).unwrap_or_default();
+        let page_of = |path: &str| {
+            overrides
+                .get(path)
+                .cloned()
+                .unwrap_or_else(|| PageKey::Current(path.into()))
+        };
+        for change in changed_against_every_parent(commit) {
+            let (path, revision) = revision_of(index, commit, change);
+            if revision.deleted {
+                deletions
+                    .entry(path.as_str().into())
+                    .or_insert((position, revision));
+            } else {
+                pages
+                    .entry(page_of(&path))
+                    .or_default()
+                    .push((position, revision));
             }
-            if created {
-                lineage.remove(&path);
-            } else if let Some(from) = renamed_from {
-                lineage.remove(&path);
-                lineage.insert(from, current);
+        }
+        for (parent, changes) in commit.parents.iter().zip(&commit.against) {
+            let handed = hand_on(&overrides, changes, &page_of);
+            match pending.get_mut(parent) {
+                None => {
+                    pending.insert(*parent, handed);
+                }
+                Some(known) if Rc::ptr_eq(known, &handed) => {}
+                Some(known) => {
+                    let merged = Rc::make_mut(known);
+                    for (path, page) in handed.iter() {
+                        merged.entry(path.clone()).or_insert_with(|| page.clone());
+                    }
+                }
             }
         }
     }
+    assemble(commits, pages, deletions, repo, content_prefix, shallow)
+}
+
+/// The commits children first, and among commits free to go, the newest
+/// (by the walk's order) first, as `git log --topo-order` lists them.
+fn topological_order(commits: &[CommitChanges]) -> Vec<usize> {
+    let index: HashMap<ObjectId, usize> = commits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.meta.id, i))
+        .collect();
+    let mut children = vec![0usize; commits.len()];
+    for commit in commits {
+        for parent in &commit.parents {
+            if let Some(&p) = index.get(parent) {
+                children[p] += 1;
+            }
+        }
+    }
+    let mut ready: BinaryHeap<std::cmp::Reverse<usize>> = (0..commits.len())
+        .filter(|&i| children[i] == 0)
+        .map(std::cmp::Reverse)
+        .collect();
+    let mut order = Vec::with_capacity(commits.len());
+    while let Some(std::cmp::Reverse(i)) = ready.pop() {
+        order.push(i);
+        for parent in &commits[i].parents {
+            if let Some(&p) = index.get(parent) {
+                children[p] -= 1;
+                if children[p] == 0 {
+                    ready.push(std::cmp::Reverse(p));
+                }
+            }
+        }
+    }
+    order
+}
+
+/// The changes of a commit that differ from every parent: for a commit
+/// with one parent, all of them; for a merge, those not taken as they were
+/// from one side. Changes keep what they are against the first parent in
+/// which the page existed.
+fn changed_against_every_parent(commit: &CommitChanges) -> Vec<&FileChange> {
+    let Some((first, others)) = commit.against.split_first() else {
+        return Vec::new();
+    };
+    if others.is_empty() {
+        return first.iter().collect();
+    }
+    fn key(change: &FileChange) -> (bool, &str) {
+        (matches!(change, FileChange::Deleted { .. }), change.path())
+    }
+    // A merge that renames a page without changing its text only brings in
+    // a rename made on a branch.
+    let text_changed = |change: &&FileChange| !matches!(change, FileChange::Renamed { previous, blob, .. } if previous == blob);
+    let by_parent: Vec<HashMap<(bool, &str), &FileChange>> = commit
+        .against
+        .iter()
+        .map(|changes| {
+            changes
+                .iter()
+                .filter(text_changed)
+                .map(|c| (key(c), c))
+                .collect()
+        })
+        .collect();
+    let mut everywhere = Vec::new();
+    for change in first.iter().filter(text_changed) {
+        let k = key(change);
+        let found: Option<Vec<&FileChange>> =
+            by_parent.iter().map(|p| p.get(&k).copied()).collect();
+        if let Some(found) = found {
+            // Against the first parent that had the page.
+            let best = found
+                .iter()
+                .find(|o| !matches!(o, FileChange::Added { .. }))
+                .unwrap_or(&found[0]);
+            everywhere.push(*best);
+        }
+    }
+    everywhere
+}
+
+/// The revision one change makes, and the path it is at (for a deletion,
+/// the path that went).
+fn revision_of(commit: usize, changes: &CommitChanges, change: &FileChange) -> (String, Revision) {
+    let revision = |path: &str, blob, previous, renamed_from: Option<&String>, deleted| Revision {
+        commit,
+        path: path.to_owned(),
+        blob,
+        previous,
+        renamed_from: renamed_from.cloned(),
+        cut_off: changes.boundary && previous.is_none(),
+        deleted,
+        older: None,
+    };
+    let made = match change {
+        FileChange::Added { path, blob } => revision(path, *blob, None, None, false),
+        FileChange::Modified {
+            path,
+            previous,
+            blob,
+        } => revision(path, *blob, Some(*previous), None, false),
+        FileChange::Renamed {
+            from,
+            previous,
+            path,
+            blob,
+        } => revision(path, *blob, Some(*previous), Some(from), false),
+        FileChange::Deleted { path, previous } => revision(
+            path,
+            ObjectId::empty_blob(previous.kind()),
+            Some(*previous),
+            None,
+            true,
+        ),
+    };
+    (change.path().to_owned(), made)
+}
+
+/// What a commit tells one parent: its paths' pages, after the changes
+/// between the two.
+fn hand_on(
+    overrides: &Overrides,
+    changes: &[FileChange],
+    page_of: &dyn Fn(&str) -> PageKey,
+) -> Overrides {
+    let structural = changes
+        .iter()
+        .any(|c| !matches!(c, FileChange::Modified { .. }));
+    if !structural {
+        return Rc::clone(overrides);
+    }
+    let mut handed = (**overrides).clone();
+    for change in changes {
+        match change {
+            FileChange::Modified { .. } => {}
+            // Not in the parent: nothing of it to hand on.
+            FileChange::Added { path, .. } => {
+                handed.remove(path.as_str());
+            }
+            FileChange::Renamed { from, path, .. } => {
+                let page = page_of(path);
+                handed.remove(path.as_str());
+                handed.insert(from.as_str().into(), page);
+            }
+            FileChange::Deleted { path, .. } => {
+                let path: Rc<str> = path.as_str().into();
+                handed.insert(path.clone(), PageKey::Deleted(path));
+            }
+        }
+    }
+    Rc::new(handed)
+}
+
+/// Each page's revisions newest first, by the date readers see (the
+/// author's), with each revision's older version found along its own
+/// ancestry; commits reduced to those that made a revision.
+fn assemble(
+    commits: Vec<CommitChanges>,
+    pages: HashMap<PageKey, Vec<(usize, Revision)>>,
+    deletions: HashMap<Rc<str>, (usize, Revision)>,
+    repo: gix::ThreadSafeRepository,
+    content_prefix: String,
+    shallow: bool,
+) -> History {
+    let mut used = vec![false; commits.len()];
+    for (_, revision) in pages.values().flatten().chain(deletions.values()) {
+        used[revision.commit] = true;
+    }
+    let mut renumber = vec![usize::MAX; commits.len()];
+    let mut metas: Vec<CommitMeta> = Vec::new();
+    for (i, commit) in commits.into_iter().enumerate() {
+        if used[i] {
+            renumber[i] = metas.len();
+            metas.push(commit.meta);
+        }
+    }
+    let sorted = |mut list: Vec<(usize, Revision)>| -> Vec<Revision> {
+        for (_, revision) in &mut list {
+            revision.commit = renumber[revision.commit];
+        }
+        list.sort_by(|(pa, a), (pb, b)| {
+            metas[b.commit]
+                .seconds
+                .cmp(&metas[a.commit].seconds)
+                .then(pa.cmp(pb))
+        });
+        let mut revisions: Vec<Revision> = list.into_iter().map(|(_, r)| r).collect();
+        link_older_versions(&mut revisions);
+        revisions
+    };
+    let mut files = HashMap::new();
+    let mut deleted_pages: HashMap<Rc<str>, Vec<(usize, Revision)>> = HashMap::new();
+    for (key, list) in pages {
+        match key {
+            PageKey::Current(path) => {
+                files.insert(path.to_string(), sorted(list));
+            }
+            PageKey::Deleted(path) => deleted_pages.entry(path).or_default().extend(list),
+        }
+    }
+    let mut deleted: Vec<DeletedPage> = deleted_pages
+        .into_iter()
+        .filter_map(|(path, list)| {
+            let (_, mut deletion) = deletions.get(&path)?.clone();
+            deletion.commit = renumber[deletion.commit];
+            let revisions = sorted(list);
+            (!files.contains_key(path.as_ref()) && !revisions.is_empty()).then(|| DeletedPage {
+                path: path.to_string(),
+                deletion,
+                revisions,
+            })
+        })
+        .collect();
+    deleted.sort_by(|a, b| a.path.cmp(&b.path));
     let short_len = shortest_unique_prefix(&metas);
     History {
         commits: metas,
         files,
+        deleted,
+        head: None,
         short_len,
         shallow,
         repo,
         content_prefix,
+    }
+}
+
+/// Gives each revision the one its diff is against: the next older one in
+/// the list that left the text it started from (on a branch, that may not
+/// be its neighbour in the list).
+fn link_older_versions(revisions: &mut [Revision]) {
+    for k in 0..revisions.len() {
+        let Some(previous) = revisions[k].previous else {
+            continue;
+        };
+        let older = (k + 1..revisions.len())
+            .find(|&j| revisions[j].blob == previous)
+            .or((k + 1 < revisions.len()).then_some(k + 1));
+        revisions[k].older = older;
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod cache;
 mod follow;
+mod renames;
 mod tree_diff;
 mod walk;
 
@@ -43,6 +44,59 @@ impl CommitMeta {
     }
 }
 
+/// Commit text as readers may see it: trailer lines that name people by
+/// address (`Signed-off-by:`, `Co-authored-by:`, …) are left out, and any
+/// other e-mail address is replaced, so no address from git is published.
+pub fn without_addresses(text: &str) -> String {
+    let is_trailer = |line: &str| {
+        line.split_once(':').is_some_and(|(key, _)| {
+            !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        }) && line.contains('@')
+    };
+    let kept: Vec<&str> = text.lines().filter(|line| !is_trailer(line)).collect();
+    let mut out = String::with_capacity(text.len());
+    for (n, line) in kept.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        out.push_str(&replace_addresses(line));
+    }
+    out.trim_end().to_owned()
+}
+
+/// `text` with every `name@domain.tld` replaced by `…`.
+fn replace_addresses(text: &str) -> String {
+    let local = |c: char| c.is_alphanumeric() || "._%+-'".contains(c);
+    let domain = |c: char| c.is_alphanumeric() || ".-".contains(c);
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '@' {
+            let mut start = out.len();
+            for (at, c) in out.char_indices().rev() {
+                if !local(c) {
+                    break;
+                }
+                start = at;
+            }
+            let end = (i + 1..chars.len())
+                .find(|&j| !domain(chars[j]))
+                .unwrap_or(chars.len());
+            let host: String = chars[i + 1..end].iter().collect();
+            if start < out.len() && host.trim_end_matches('.').contains('.') {
+                out.truncate(start);
+                out.push('…');
+                i = end;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
 /// A change to one page file in one commit; paths are below `content/`.
 #[derive(Debug, Clone)]
 pub enum FileChange {
@@ -52,6 +106,7 @@ pub enum FileChange {
     },
     Deleted {
         path: String,
+        previous: ObjectId,
     },
     Modified {
         path: String,
@@ -70,7 +125,7 @@ impl FileChange {
     pub fn path(&self) -> &str {
         match self {
             FileChange::Added { path, .. }
-            | FileChange::Deleted { path }
+            | FileChange::Deleted { path, .. }
             | FileChange::Modified { path, .. }
             | FileChange::Renamed { path, .. } => path,
         }
@@ -89,6 +144,26 @@ pub struct Revision {
     pub previous: Option<ObjectId>,
     /// Set where this commit renamed the file.
     pub renamed_from: Option<String>,
+    /// Created in the oldest commit of a shallow clone: the page may be
+    /// older, but its earlier history is not in the repository.
+    pub cut_off: bool,
+    /// This commit deleted the file (`blob` is then the empty blob).
+    pub deleted: bool,
+    /// Which revision, by its place in the same list, this one's changes
+    /// are against: the one that left `previous` (on a branch, not always
+    /// the next in the list).
+    pub older: Option<usize>,
+}
+
+/// A page whose file was deleted and is not in HEAD: its revisions and
+/// the commit that deleted it, for the notice at its old address.
+#[derive(Debug, Clone)]
+pub struct DeletedPage {
+    /// The file's last path below `content/`.
+    pub path: String,
+    pub deletion: Revision,
+    /// Newest first, as for current pages.
+    pub revisions: Vec<Revision>,
 }
 
 /// The history of every page file, from one pass over the commits.
@@ -97,6 +172,10 @@ pub struct History {
     pub commits: Vec<CommitMeta>,
     /// Per current path below `content/`, the revisions newest first.
     pub files: HashMap<String, Vec<Revision>>,
+    /// Pages whose file was deleted, by their last path.
+    pub deleted: Vec<DeletedPage>,
+    /// The commit the history was read from; `None` in an empty repository.
+    pub head: Option<ObjectId>,
     /// Digits of a commit id shown in URLs: at least 7, unique among `commits`.
     pub short_len: usize,
     pub shallow: bool,
@@ -160,7 +239,8 @@ pub fn read(site_root: &Path) -> Result<HistoryRead, Diagnostic> {
         // An empty repository: nothing is committed yet.
         None => Vec::new(),
     };
-    let history = follow::follow_renames(commits, repo, content_path, shallow);
+    let mut history = follow::follow_renames(commits, repo, content_path, shallow);
+    history.head = head;
     let mut warnings = Vec::new();
     if shallow {
         warnings.push(
@@ -234,16 +314,16 @@ impl History {
             .collect()
     }
 
-    /// The text of a file as committed; `None` if it is not valid UTF-8 or absent.
+    /// The text of a file as committed, `None` if it is absent. A text that
+    /// was not UTF-8 (saved as Windows-1252, say) is shown as well as it
+    /// can be, with replacement characters, rather than as nothing.
     pub fn blob_text(repo: &gix::Repository, blob: ObjectId) -> Option<String> {
         let object = repo.find_object(blob).ok()?;
         let bytes = object
             .data
             .strip_prefix(b"\xEF\xBB\xBF")
             .unwrap_or(&object.data);
-        String::from_utf8(bytes.to_vec())
-            .ok()
-            .map(|t| t.replace("\r\n", "\n"))
+        Some(String::from_utf8_lossy(bytes).replace("\r\n", "\n"))
     }
 
     /// A view of the repository for the current thread, to read blobs with.
@@ -294,4 +374,25 @@ fn is_racy(index: &gix::index::File, stat: &gix::index::entry::Stat) -> bool {
         .unix_seconds()
         .checked_sub(i64::from(stat.mtime.secs))
         .is_none_or(|age| age <= 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_address_survives_in_commit_text() {
+        let message = "Tekst bijgewerkt, zie mail van jan.jansen@almelo.nl\n\nMet dank aan <piet@example.org>.\n\nCo-authored-by: Anna <anna@vechtstromen.nl>\nSigned-off-by: Bas <bas@example.org>";
+        let shown = without_addresses(message);
+        assert!(!shown.contains('@'), "{shown}");
+        assert!(
+            shown.starts_with("Tekst bijgewerkt, zie mail van …"),
+            "{shown}"
+        );
+        assert!(!shown.contains("Anna"), "{shown}");
+        assert_eq!(
+            without_addresses("Gemeente @ Twente, 10:00"),
+            "Gemeente @ Twente, 10:00"
+        );
+    }
 }

@@ -3,7 +3,7 @@
 //! is a sorted list of entries: the entries before and after the change are
 //! byte for byte the same in both trees, so only those between the common
 //! start and the common end are read. Renames are not looked for here;
-//! `walk` asks gix for them where a commit both adds and deletes a page.
+//! `renames` pairs them where a commit both adds and deletes a page.
 
 use super::FileChange;
 use gix::ObjectId;
@@ -146,7 +146,10 @@ impl TreeDiff<'_> {
         }
         if let Some(page) = page_path(path, entry) {
             self.changes.push(match side {
-                Side::Old => FileChange::Deleted { path: page },
+                Side::Old => FileChange::Deleted {
+                    path: page,
+                    previous: id,
+                },
                 Side::New => FileChange::Added {
                     path: page,
                     blob: id,

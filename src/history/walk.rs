@@ -1,23 +1,32 @@
 //! The one pass over git history: every commit is read once and its
-//! `content/` tree compared with its parent's, with renames detected as git
-//! does by default (50 % similarity). Commits are diffed in parallel; each
-//! thread has its own view of the repository.
+//! `content/` tree compared with each parent's, with renames found as git
+//! finds them (`renames`). Commits are diffed in parallel; each thread has
+//! its own view of the repository.
 
 use super::tree_diff::TreeDiff;
 use super::{CommitMeta, FileChange};
 use gix::ObjectId;
-use gix::bstr::{BStr, ByteSlice};
+use gix::bstr::ByteSlice;
 use rayon::prelude::*;
 
-/// What one commit did to the pages.
+/// One commit and what it did to the pages, against each of its parents.
 pub struct CommitChanges {
     pub meta: CommitMeta,
-    pub changes: Vec<FileChange>,
+    /// The parents that are in the repository (a shallow clone lacks those
+    /// beyond its boundary).
+    pub parents: Vec<ObjectId>,
+    /// Per parent, in order, the pages that differ from it; for a commit
+    /// without parents, one list: everything it holds.
+    pub against: Vec<Vec<FileChange>>,
+    /// A parent is missing: the commit lies on a shallow clone's boundary,
+    /// so what it seems to create may be older.
+    pub boundary: bool,
 }
 
-/// The commits reachable from HEAD but not from `known`, newest first, with
-/// what each changed below `content_dir` (path components from the
-/// repository root). Commits that change no page are left out.
+/// Every commit reachable from HEAD but not from `known`, newest first,
+/// with what each changed below `content_dir` (path components from the
+/// repository root). Commits that change no page are kept too: the
+/// history follows pages through them, along every parent.
 pub fn read_commits(
     repo: &gix::ThreadSafeRepository,
     head: ObjectId,
@@ -47,11 +56,9 @@ pub fn read_commits(
         .par_chunks(run_length)
         .map(|run| {
             let mut differ = Differ::new(repo.to_thread_local());
-            let mut changes = Vec::with_capacity(run.len());
-            for id in run {
-                changes.extend(differ.commit_changes(*id, content_dir)?);
-            }
-            Ok(changes)
+            run.iter()
+                .map(|id| differ.commit_changes(*id, content_dir))
+                .collect()
         })
         .collect();
     let mut all = Vec::with_capacity(ids.len());
@@ -63,8 +70,6 @@ pub fn read_commits(
 
 struct Differ {
     repo: gix::Repository,
-    resources: Option<gix::diff::blob::Platform>,
-    state: gix::diff::tree::State,
     /// The `content/` tree of the last parent looked up, by commit.
     last_parent: Option<(ObjectId, Option<ObjectId>)>,
 }
@@ -72,11 +77,8 @@ struct Differ {
 impl Differ {
     fn new(mut repo: gix::Repository) -> Self {
         repo.object_cache_size_if_unset(16 * 1024 * 1024);
-        let resources = repo.diff_resource_cache_for_tree_diff().ok();
         Differ {
             repo,
-            resources,
-            state: Default::default(),
             last_parent: None,
         }
     }
@@ -85,7 +87,7 @@ impl Differ {
         &mut self,
         id: ObjectId,
         content_dir: &[String],
-    ) -> Result<Option<CommitChanges>, String> {
+    ) -> Result<CommitChanges, String> {
         let error = |e: gix::Error| format!("commit {}: {e}", id.to_hex_with_len(7));
         let (meta, root, parents) = {
             let commit = self.repo.find_commit(id).map_err(error)?;
@@ -94,10 +96,10 @@ impl Differ {
             let time = author.time().unwrap_or_default();
             let meta = CommitMeta {
                 id,
-                author: author.name.to_str_lossy().trim().to_owned(),
+                author: super::without_addresses(author.name.to_str_lossy().trim()),
                 seconds: time.seconds,
                 offset: time.offset,
-                message: decoded.message.to_str_lossy().trim().to_owned(),
+                message: super::without_addresses(decoded.message.to_str_lossy().trim()),
             };
             let parents: Vec<ObjectId> = decoded.parents().collect();
             (meta, decoded.tree(), parents)
@@ -106,34 +108,29 @@ impl Differ {
             Some((commit, tree)) if commit == id => tree,
             _ => self.subtree(root, content_dir).map_err(error)?,
         };
-        let mut parent_trees = Vec::with_capacity(parents.len());
+        let mut present = Vec::with_capacity(parents.len());
+        let mut against = Vec::with_capacity(parents.len().max(1));
         for parent in &parents {
-            let parent_tree = match self.repo.find_commit(*parent) {
-                Ok(p) => {
-                    let root = p.tree_id().map_err(error)?.detach();
-                    self.subtree(root, content_dir).map_err(error)?
-                }
-                // Beyond a shallow clone's boundary: the parent is absent.
-                Err(_) => None,
+            // Beyond a shallow clone's boundary the parent is absent.
+            let root = match self.repo.find_commit(*parent) {
+                Ok(commit) => commit.tree_id().map_err(error)?.detach(),
+                Err(_) => continue,
             };
-            parent_trees.push(parent_tree);
+            let parent_tree = self.subtree(root, content_dir).map_err(error)?;
             self.last_parent = Some((*parent, parent_tree));
+            against.push(self.changes(parent_tree, tree).map_err(error)?);
+            present.push(*parent);
         }
-        if parent_trees.contains(&tree) {
-            // A merge taking one side as it was, or a commit not touching pages.
-            return Ok(None);
+        let boundary = present.len() < parents.len();
+        if present.is_empty() {
+            against.push(self.changes(None, tree).map_err(error)?);
         }
-        let first_parent = parent_trees.first().copied().flatten();
-        let mut changes = self.changes(first_parent, tree).map_err(error)?;
-        // A merge changed only what differs from every parent.
-        for other in parent_trees.iter().skip(1) {
-            let against_other = self.changes(*other, tree).map_err(error)?;
-            changes.retain(|c| against_other.iter().any(|o| o.path() == c.path()));
-        }
-        if changes.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(CommitChanges { meta, changes }))
+        Ok(CommitChanges {
+            meta,
+            parents: present,
+            against,
+            boundary,
+        })
     }
 
     /// The id of the tree at `path` below `root`, if there is one.
@@ -152,9 +149,8 @@ impl Differ {
         Ok(Some(current))
     }
 
-    /// The pages that differ between two `content/` trees. Only a commit
-    /// that both adds and deletes a page can hold a rename; gix looks for
-    /// renames in those, the way git does.
+    /// The pages that differ between two `content/` trees, with renames
+    /// paired as git pairs them.
     fn changes(
         &mut self,
         old: Option<ObjectId>,
@@ -172,110 +168,12 @@ impl Differ {
         let deleted = changes
             .iter()
             .any(|c| matches!(c, FileChange::Deleted { .. }));
-        if added && deleted {
-            self.diff_with_renames(old, new)
-        } else {
-            Ok(changes)
+        if !(added && deleted) {
+            return Ok(changes);
         }
-    }
-
-    fn diff_with_renames(
-        &mut self,
-        old: Option<ObjectId>,
-        new: Option<ObjectId>,
-    ) -> Result<Vec<FileChange>, gix::Error> {
-        let empty = self.repo.empty_tree();
-        let old = match old {
-            Some(id) => self.repo.find_tree(id)?,
-            None => empty.clone(),
-        };
-        let new = match new {
-            Some(id) => self.repo.find_tree(id)?,
-            None => empty,
-        };
-        let Some(resources) = self.resources.as_mut() else {
-            return Err(gix::Error::from_error(std::io::Error::other(
-                "kan de blobs van de repository niet vergelijken",
-            )));
-        };
-        let options = gix::diff::tree_with_rewrites::Options {
-            location: Some(gix::diff::tree::recorder::Location::Path),
-            rewrites: Some(gix::diff::Rewrites {
-                copies: None,
-                percentage: Some(0.5),
-                limit: 1000,
-                track_empty: false,
-            }),
-        };
-        let mut changes = Vec::new();
-        let kind = old.id.kind();
-        gix::diff::tree_with_rewrites(
-            gix::objs::TreeRefIter::from_bytes(&old.data, kind),
-            gix::objs::TreeRefIter::from_bytes(&new.data, kind),
-            resources,
-            &mut self.state,
-            &self.repo.objects,
-            |change| {
-                use gix::diff::tree_with_rewrites::ChangeRef;
-                let page = |location: &BStr| {
-                    let path = location.to_str_lossy();
-                    path.ends_with(".md").then(|| path.into_owned())
-                };
-                let change = match change {
-                    ChangeRef::Addition {
-                        location,
-                        entry_mode,
-                        id,
-                        ..
-                    } if entry_mode.is_blob() => {
-                        page(location).map(|path| FileChange::Added { path, blob: id })
-                    }
-                    ChangeRef::Deletion {
-                        location,
-                        entry_mode,
-                        ..
-                    } if entry_mode.is_blob() => {
-                        page(location).map(|path| FileChange::Deleted { path })
-                    }
-                    ChangeRef::Modification {
-                        location,
-                        entry_mode,
-                        previous_id,
-                        id,
-                        ..
-                    } if entry_mode.is_blob() => page(location).map(|path| FileChange::Modified {
-                        path,
-                        previous: previous_id,
-                        blob: id,
-                    }),
-                    ChangeRef::Rewrite {
-                        source_location,
-                        source_id,
-                        location,
-                        entry_mode,
-                        id,
-                        copy: false,
-                        ..
-                    } if entry_mode.is_blob() => match (page(source_location), page(location)) {
-                        (Some(from), Some(path)) => Some(FileChange::Renamed {
-                            from,
-                            previous: source_id,
-                            path,
-                            blob: id,
-                        }),
-                        (None, Some(path)) => Some(FileChange::Added { path, blob: id }),
-                        (Some(from), None) => Some(FileChange::Deleted { path: from }),
-                        (None, None) => None,
-                    },
-                    _ => None,
-                };
-                changes.extend(change);
-                Ok(std::ops::ControlFlow::Continue(()))
-            },
-            options,
-        )
-        .map_err(gix::Error::from_error)?;
-        Ok(changes)
+        let repo = &self.repo;
+        let mut read = |blob: ObjectId| repo.find_object(blob).ok().map(|o| o.data.clone());
+        Ok(super::renames::find_renames(changes, &mut read))
     }
 }
 
@@ -299,6 +197,76 @@ mod tests {
             .expect("git is installed");
         assert!(output.status.success(), "git {args:?}");
         String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    }
+
+    /// gix's own tree diff, without renames, as the reference.
+    fn gix_diff(
+        repo: &gix::Repository,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+    ) -> Vec<FileChange> {
+        use gix::bstr::BStr;
+        let tree = |id: Option<ObjectId>| match id {
+            Some(id) => repo.find_tree(id).unwrap(),
+            None => repo.empty_tree(),
+        };
+        let (old, new) = (tree(old), tree(new));
+        let mut resources = repo.diff_resource_cache_for_tree_diff().unwrap();
+        let options = gix::diff::tree_with_rewrites::Options {
+            location: Some(gix::diff::tree::recorder::Location::Path),
+            rewrites: None,
+        };
+        let mut changes = Vec::new();
+        let kind = old.id.kind();
+        gix::diff::tree_with_rewrites(
+            gix::objs::TreeRefIter::from_bytes(&old.data, kind),
+            gix::objs::TreeRefIter::from_bytes(&new.data, kind),
+            &mut resources,
+            &mut Default::default(),
+            &repo.objects,
+            |change| {
+                use gix::diff::tree_with_rewrites::ChangeRef;
+                let page = |location: &BStr| {
+                    let path = location.to_str_lossy();
+                    path.ends_with(".md").then(|| path.into_owned())
+                };
+                let change = match change {
+                    ChangeRef::Addition {
+                        location,
+                        entry_mode,
+                        id,
+                        ..
+                    } if entry_mode.is_blob() => {
+                        page(location).map(|path| FileChange::Added { path, blob: id })
+                    }
+                    ChangeRef::Deletion {
+                        location,
+                        entry_mode,
+                        id,
+                        ..
+                    } if entry_mode.is_blob() => {
+                        page(location).map(|path| FileChange::Deleted { path, previous: id })
+                    }
+                    ChangeRef::Modification {
+                        location,
+                        entry_mode,
+                        previous_id,
+                        id,
+                        ..
+                    } if entry_mode.is_blob() => page(location).map(|path| FileChange::Modified {
+                        path,
+                        previous: previous_id,
+                        blob: id,
+                    }),
+                    _ => None,
+                };
+                changes.extend(change);
+                Ok(std::ops::ControlFlow::Continue(()))
+            },
+            options,
+        )
+        .unwrap();
+        changes
     }
 
     fn sorted(changes: Vec<FileChange>) -> Vec<String> {
@@ -371,7 +339,7 @@ mod tests {
             commit(&format!("stap {n}"));
         }
         let repo = gix::open(root).unwrap();
-        let mut differ = Differ::new(repo.clone());
+        let differ = Differ::new(repo.clone());
         let mut compared = 0;
         for info in repo.rev_walk([repo.head_id().unwrap()]).all().unwrap() {
             let commit = repo.find_commit(info.unwrap().id).unwrap();
@@ -386,7 +354,7 @@ mod tests {
             };
             fast.trees(parent, tree, &mut String::new()).unwrap();
             let fast = sorted(fast.changes);
-            let reference = sorted(differ.diff_with_renames(parent, tree).unwrap());
+            let reference = sorted(gix_diff(&differ.repo, parent, tree));
             assert_eq!(fast, reference, "commit {:?}", commit.message_raw_sloppy());
             compared += 1;
         }

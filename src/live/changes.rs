@@ -20,6 +20,9 @@ pub struct ChangeSet {
     pub assets: bool,
     /// A folder below `content/` came or went: look at every file again.
     pub rescan: bool,
+    /// The repository moved on (a commit, a checkout, `git add`): history,
+    /// stamps and recent changes are read again.
+    pub git: bool,
 }
 
 impl ChangeSet {
@@ -46,6 +49,31 @@ impl ChangeSet {
         self.pages.extend(other.pages);
         self.assets |= other.assets;
         self.rescan |= other.rescan;
+        self.git |= other.git;
+    }
+
+    /// Notes the events below the repository's git folder that change what
+    /// the history says: HEAD, branches and tags, and the index.
+    pub fn add_git_events<'a>(
+        &mut self,
+        git_dir: &Path,
+        paths: impl IntoIterator<Item = &'a Path>,
+    ) {
+        for path in paths {
+            let Ok(relative) = path.strip_prefix(git_dir) else {
+                continue;
+            };
+            let first = relative
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy());
+            if matches!(
+                first.as_deref(),
+                Some("HEAD" | "index" | "packed-refs" | "refs")
+            ) {
+                self.git = true;
+            }
+        }
     }
 
     fn add(&mut self, site_root: &Path, theme: &str, path: &Path) {
@@ -128,6 +156,7 @@ mod tests {
                 pages: BTreeSet::from(["regio/twente.md".to_owned()]),
                 assets: true,
                 rescan: false,
+                git: false,
             }
         );
     }

@@ -190,6 +190,9 @@ impl LiveSite {
         if changes.theme {
             self.reload_theme();
         }
+        if changes.git {
+            self.read_history_again();
+        }
         if changes.theme_static || changes.assets || changes.rescan {
             self.pending.static_files = true;
         }
@@ -202,6 +205,31 @@ impl LiveSite {
         }
         self.read_pages(&changes.pages, changes.rescan || assets_came_or_went);
         self.render()
+    }
+
+    /// After a commit, checkout or `git add`: stamps, histories and the
+    /// recent changes may differ. Git touches its index often (`git
+    /// status` in an editor), so nothing is rendered unless HEAD or a
+    /// page's committed state moved.
+    fn read_history_again(&mut self) {
+        let root = &self.options.site_root;
+        let state = |site: &Site| {
+            let head = site.history.as_ref().and_then(|h| h.head);
+            let committed: Vec<bool> = site.page_history.iter().map(|h| h.committed).collect();
+            (head, committed)
+        };
+        let before = state(&self.site);
+        // A history that cannot be read now keeps the last one, as at start.
+        let Ok(read) = crate::history::read(root) else {
+            return;
+        };
+        let Some(history) = read.history else { return };
+        self.site.attach_history(history, root);
+        if state(&self.site) == before {
+            return;
+        }
+        self.summaries = page_summaries(&self.site);
+        self.pending.everything = true;
     }
 
     fn reload_theme(&mut self) {

@@ -158,7 +158,7 @@ impl LiveSite {
         if selection.redirects {
             let new_redirects: HashSet<String> = crate::render::old_urls(site)
                 .into_iter()
-                .map(|(from, _)| format!("{from}index.html"))
+                .map(|(from, _, _)| format!("{from}index.html"))
                 .collect();
             gone.extend(self.redirect_outputs.difference(&new_redirects).cloned());
             self.redirect_outputs = new_redirects;

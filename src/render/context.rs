@@ -92,7 +92,7 @@ pub fn page_summary(site: &Site, i: usize) -> Value {
     summary_of(site, &site.pages[i], site.url(i))
 }
 
-fn summary_of(site: &Site, page: &Page, url: String) -> Value {
+pub fn summary_of(site: &Site, page: &Page, url: String) -> Value {
     json!({
         "title": page.front.title,
         "url": url,
@@ -158,28 +158,31 @@ pub fn breadcrumbs(site: &Site, collection: Option<&str>) -> Vec<Value> {
 /// (its own text and links, dated by its commit, without the relations
 /// that only the current site has).
 pub enum Showing<'a> {
-    Current,
+    /// Page `i` as it is.
+    Current(usize),
+    /// An old version of a page, current or deleted, at `url`.
     OldVersion {
         page: &'a Page,
         links: &'a [Option<ResolvedLink>],
         date: jiff::civil::Date,
+        url: String,
     },
 }
 
 /// The full context of one page's own template.
 pub fn page_context(site: &Site, summaries: &Summaries, i: usize) -> tera::Value {
-    page_context_showing(site, summaries, i, Showing::Current)
+    page_context_showing(site, summaries, Showing::Current(i))
 }
 
-pub fn page_context_showing(
-    site: &Site,
-    summaries: &Summaries,
-    i: usize,
-    showing: Showing,
-) -> tera::Value {
-    let current = matches!(showing, Showing::Current);
+pub fn page_context_showing(site: &Site, summaries: &Summaries, showing: Showing) -> tera::Value {
+    // Relations (back-references, backlinks, seats) belong to the current
+    // site: an old version shows its own text without them.
+    let current = match showing {
+        Showing::Current(i) => Some(i),
+        Showing::OldVersion { .. } => None,
+    };
     let (page, links) = match &showing {
-        Showing::Current => (&site.pages[i], site.links[i].as_slice()),
+        Showing::Current(i) => (&site.pages[*i], site.links[*i].as_slice()),
         Showing::OldVersion { page, links, .. } => (*page, *links),
     };
     let collection = page
@@ -210,11 +213,7 @@ pub fn page_context_showing(
     // A page that names this one in several fields is listed once.
     let mut listed_referrers = std::collections::HashSet::new();
     let no_backrefs = Vec::new();
-    let backrefs = if current {
-        &site.backrefs[i]
-    } else {
-        &no_backrefs
-    };
+    let backrefs = current.map_or(&no_backrefs, |i| &site.backrefs[i]);
     for backref in backrefs {
         let from = &site.pages[backref.from];
         let from_collection = from.collection.clone().unwrap_or_default();
@@ -247,7 +246,7 @@ pub fn page_context_showing(
             referrers.entry(from_collection).or_default().push(summary);
         }
     }
-    if current && !site.seats[i].is_empty() {
+    if let Some(i) = current.filter(|&i| !site.seats[i].is_empty()) {
         let (collection, label, pages) = seats_group(site, i);
         let pages = pages.iter().map(tera::Value::from_serializable).collect();
         groups.push((collection, label, pages));
@@ -262,9 +261,10 @@ pub fn page_context_showing(
             tera::Value::from(group)
         })
         .collect();
-    let backlinks: Vec<tera::Value> = site.backlinks[i]
+    let backlinks: Vec<tera::Value> = current
+        .map(|i| site.backlinks[i].as_slice())
+        .unwrap_or_default()
         .iter()
-        .filter(|_| current)
         .map(|&j| summaries.template_value(j).clone())
         .collect();
     let toc: Vec<Value> = page
@@ -277,24 +277,31 @@ pub fn page_context_showing(
         .config
         .edit_url
         .as_ref()
-        .filter(|_| current)
+        .filter(|_| current.is_some())
         .map(|pattern| {
             pattern.replace(
                 "{path}",
                 &crate::urls::encode_path(&page.source.display_path),
             )
         });
-    let (context, updated) = match showing {
-        Showing::Current => (summaries.template_value(i).clone(), last_updated(site, i)),
-        Showing::OldVersion { date, .. } => (
-            tera::Value::from_serializable(&summary_of(site, page, site.url(i))),
+    let (context, updated, history_url) = match showing {
+        Showing::Current(i) => {
+            let history_url = if site.revisions(i).is_empty() {
+                String::new()
+            } else {
+                format!("{}{}", site.url(i), crate::render::revisions::HISTORY_DIR)
+            };
+            (
+                summaries.template_value(i).clone(),
+                last_updated(site, i),
+                history_url,
+            )
+        }
+        Showing::OldVersion { date, url, .. } => (
+            tera::Value::from_serializable(&summary_of(site, page, url.clone())),
             json!({"date": date.to_string(), "committed": true}),
+            format!("{url}{}", crate::render::revisions::HISTORY_DIR),
         ),
-    };
-    let history_url = if site.revisions(i).is_empty() {
-        String::new()
-    } else {
-        format!("{}{}", site.url(i), crate::render::revisions::HISTORY_DIR)
     };
     let small = json!({
         "toc": toc,
@@ -306,7 +313,7 @@ pub fn page_context_showing(
         "source_path": page.source.display_path,
         "updated": updated,
         "history_url": history_url,
-        "orgchart": if current { super::orgchart::chart_preview(site, i) } else { Value::Null },
+        "orgchart": current.map_or(Value::Null, |i| super::orgchart::chart_preview(site, i)),
     });
     let mut context = context.into_map().unwrap_or_default();
     if let Some(small) = tera::Value::from_serializable(&small).into_map() {

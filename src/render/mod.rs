@@ -155,7 +155,11 @@ pub fn render_site(
         emit,
     )?;
     let history = if with_revisions {
-        revisions::render_revisions(&renderer, site, summaries, cache, cache_inputs)
+        let mut history =
+            revisions::render_revisions(&renderer, site, summaries, cache, cache_inputs);
+        let gone = revisions::render_gone_pages(&renderer, site, summaries, cache, cache_inputs);
+        history.merge(gone);
+        history
     } else {
         revisions::RevisionOutput::default()
     };
@@ -300,9 +304,8 @@ fn render_other(
         });
     }
     if selection.redirects {
-        for (from, i) in old_urls(site) {
-            let page = &site.pages[i];
-            let target = json!({"title": page.front.title, "url": site.url(i), "absolute_url": format!("{}/{}", site.config.origin_and_base(), page.url_path)});
+        for (from, title, url_path) in old_urls(site) {
+            let target = json!({"title": title, "url": format!("{}{url_path}", site.base_path), "absolute_url": format!("{}/{url_path}", site.config.origin_and_base())});
             let html = renderer.render("redirect.html", target, &[])?;
             emit(OutputFile {
                 path: format!("{from}index.html"),
@@ -366,35 +369,42 @@ fn render_other(
 }
 
 /// URLs that lead to a page without being its own: its aliases and every
-/// place its file had before a rename. An old place now taken by another
-/// page belongs to that page.
-pub fn old_urls(site: &Site) -> Vec<(String, usize)> {
-    let mut seen = std::collections::HashSet::new();
+/// place its file had before a rename (also from a folder that is no
+/// longer a collection), and the former places of deleted pages, which
+/// lead to their notice. An old place now taken by another page belongs to
+/// that page. Each comes with the target's title and address below the base.
+pub fn old_urls(site: &Site) -> Vec<(String, &str, &str)> {
+    let mut seen: std::collections::HashSet<String> =
+        site.gone.iter().map(|g| g.page.url_path.clone()).collect();
     let mut urls = Vec::new();
-    for (i, page) in site.pages.iter().enumerate() {
+    let current = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| (page, site.revisions(i)));
+    let gone = site.gone.iter().map(|g| (&g.page, g.revisions.as_slice()));
+    for (page, revisions) in current.chain(gone) {
         let aliases = page
             .front
             .aliases
             .iter()
             .map(|alias| format!("{}/", alias.url_path));
-        let former = site
-            .revisions(i)
+        let former = revisions
             .iter()
             .flat_map(|r| [Some(r.path.as_str()), r.renamed_from.as_deref()])
             .flatten()
             .filter(|path| *path != page.content_path)
-            .filter_map(|path| crate::page::url_path_of(path, &site.config))
+            .filter_map(|path| crate::page::former_url_path(path, &site.config))
             .filter(|url| {
                 let bare = url.trim_end_matches('/');
                 *url != page.url_path
                     && site.index.page_at(bare).is_none()
                     && !site.config.collections.contains_key(bare)
-                    && ![recent::RECENT_DIR, crate::search::SEARCH_DIR]
-                        .contains(&format!("{bare}/").as_str())
+                    && crate::urls::alias_url_path(bare).is_ok()
             });
         for url in aliases.chain(former) {
             if seen.insert(url.clone()) {
-                urls.push((url, i));
+                urls.push((url, page.front.title.as_str(), page.url_path.as_str()));
             }
         }
     }

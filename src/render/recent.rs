@@ -3,6 +3,8 @@
 
 use super::revisions::{DIFF_DIR, HISTORY_DIR};
 use super::xml_escape as escape;
+use crate::history::Revision;
+use crate::page::Page;
 use crate::resolve::Site;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -14,33 +16,62 @@ const RECENT_LIMIT: usize = 100;
 
 /// One change to one page.
 pub struct Change<'a> {
-    pub page: usize,
+    pub title: &'a str,
+    /// The page's address below the base.
+    pub url_path: &'a str,
     pub commit: &'a crate::history::CommitMeta,
     pub short: String,
     pub created: bool,
+    pub cut_off: bool,
+    /// The commit deleted the page; its address now says so.
+    pub deleted: bool,
 }
 
-/// The latest changes, newest first.
+impl Change<'_> {
+    /// Where the change is shown: its diff, or the notice of a deletion.
+    pub fn path(&self) -> String {
+        if self.deleted {
+            self.url_path.to_owned()
+        } else {
+            format!("{}{DIFF_DIR}{}/", self.url_path, self.short)
+        }
+    }
+}
+
+/// The latest changes, newest first by the date readers see, deleted
+/// pages and their deletions included.
 pub fn recent_changes(site: &Site) -> Vec<Change<'_>> {
     let Some(history) = &site.history else {
         return Vec::new();
     };
-    let mut changes: Vec<(usize, usize, bool)> = (0..site.pages.len())
-        .flat_map(|page| {
-            site.revisions(page)
-                .iter()
-                .map(move |r| (r.commit, page, r.previous.is_none()))
-        })
-        .collect();
-    changes.sort_by_key(|&(commit, page, _)| (commit, site.pages[page].front.title.to_lowercase()));
+    let current = (0..site.pages.len()).map(|i| (&site.pages[i], site.revisions(i), None));
+    let gone = site
+        .gone
+        .iter()
+        .map(|g| (&g.page, g.revisions.as_slice(), Some(&g.deletion)));
+    let mut changes: Vec<(&Page, &Revision)> = Vec::new();
+    for (page, revisions, deletion) in current.chain(gone) {
+        changes.extend(deletion.into_iter().chain(revisions).map(|r| (page, r)));
+    }
+    changes.sort_by_cached_key(|(page, revision)| {
+        let commit = &history.commits[revision.commit];
+        (
+            std::cmp::Reverse(commit.seconds),
+            revision.commit,
+            page.front.title.to_lowercase(),
+        )
+    });
     changes
         .into_iter()
         .take(RECENT_LIMIT)
-        .map(|(commit, page, created)| Change {
-            page,
-            commit: &history.commits[commit],
-            short: history.short_id(commit),
-            created,
+        .map(|(page, revision)| Change {
+            title: &page.front.title,
+            url_path: &page.url_path,
+            commit: &history.commits[revision.commit],
+            short: history.short_id(revision.commit),
+            created: revision.previous.is_none() && !revision.cut_off,
+            cut_off: revision.cut_off,
+            deleted: revision.deleted,
         })
         .collect()
 }
@@ -51,16 +82,18 @@ pub fn days_context(site: &Site, changes: &[Change]) -> Value {
     for change in changes {
         let time = change.commit.time();
         let date = time.date().to_string();
-        let page_url = site.url(change.page);
+        let page_url = format!("{}{}", site.base_path, change.url_path);
         let item = json!({
-            "title": site.pages[change.page].front.title,
+            "title": change.title,
             "url": page_url,
             "time": format!("{:02}:{:02}", time.hour(), time.minute()),
             "datetime": time.timestamp().to_string(),
             "author": change.commit.author,
             "message": change.commit.summary(),
             "created": change.created,
-            "diff_url": format!("{page_url}{DIFF_DIR}{}/", change.short),
+            "cut_off": change.cut_off,
+            "deleted": change.deleted,
+            "diff_url": format!("{}{}", site.base_path, change.path()),
             "history_url": format!("{page_url}{HISTORY_DIR}"),
         });
         match days.last_mut() {
@@ -123,15 +156,14 @@ pub fn atom_feed(site: &Site, changes: &[Change], title: &str) -> String {
     );
     let _ = writeln!(xml, "  <generator>twn</generator>");
     for change in changes {
-        let page = &site.pages[change.page];
-        let diff_path = format!("{}{DIFF_DIR}{}/", page.url_path, change.short);
+        let diff_path = change.path();
         let time = change.commit.time();
         let stamp = time.timestamp().to_string();
         xml.push_str("  <entry>\n");
         let _ = writeln!(
             xml,
             "    <title>{}: {}</title>",
-            escape(&page.front.title),
+            escape(change.title),
             escape(change.commit.summary())
         );
         let _ = writeln!(xml, "    <id>{}</id>", escape(&id(&diff_path, time.year())));

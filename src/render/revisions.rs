@@ -7,13 +7,10 @@ use super::context::{Showing, Summaries, breadcrumbs, page_context_showing};
 use super::diff::{diff_texts, line_stats};
 use super::{OutputFile, Renderer};
 use crate::history::{History, Revision};
-use crate::markdown;
 use crate::output::reuse::{RevisionDir, RevisionEntry};
 use crate::page::Page;
-use crate::resolve::{Site, resolve_old_link};
+use crate::resolve::{GonePage, Site, resolve_old_link};
 use crate::revision_cache::{KeyBuilder, RevisionCache};
-use crate::schema;
-use crate::source::SourceFile;
 use gix::ObjectId;
 use rayon::prelude::*;
 use serde_json::json;
@@ -38,6 +35,14 @@ pub struct RevisionOutput {
 }
 
 impl RevisionOutput {
+    pub fn merge(&mut self, other: RevisionOutput) {
+        self.files.extend(other.files);
+        self.dirs.extend(other.dirs);
+        self.versions_rendered += other.versions_rendered;
+        self.versions_from_cache += other.versions_from_cache;
+        self.warnings.extend(other.warnings);
+    }
+
     /// Counts an old version or diff in the summary line.
     fn count(&mut self, origin: Origin) {
         match origin {
@@ -111,21 +116,83 @@ pub fn render_revisions_of(
         cache,
         inputs,
     };
-    let parts: Vec<RevisionOutput> = pages
-        .par_iter()
+    let subjects: Vec<Subject> = pages
+        .iter()
         .filter(|&&i| !site.revisions(i).is_empty())
-        .map_init(|| history.reader(), |repo, &i| job.page(repo, i))
+        .map(|&i| Subject {
+            page: &site.pages[i],
+            revisions: site.revisions(i),
+            summary: summaries.template_value(i).clone(),
+            gone: None,
+        })
+        .collect();
+    render_subjects(&job, history, subjects)
+}
+
+/// The pages of deleted pages: the notice at each one's address, its
+/// history, old versions and diffs.
+pub fn render_gone_pages(
+    renderer: &Renderer,
+    site: &Site,
+    summaries: &Summaries,
+    cache: &RevisionCache,
+    inputs: &CacheInputs,
+) -> RevisionOutput {
+    let Some(history) = &site.history else {
+        return RevisionOutput::default();
+    };
+    let job = PageJob {
+        renderer,
+        site,
+        history,
+        summaries,
+        cache,
+        inputs,
+    };
+    let subjects = site
+        .gone
+        .iter()
+        .map(|gone| Subject {
+            page: &gone.page,
+            revisions: &gone.revisions,
+            summary: tera::Value::from_serializable(&super::context::summary_of(
+                site,
+                &gone.page,
+                format!("{}{}", site.base_path, gone.page.url_path),
+            )),
+            gone: Some(gone),
+        })
+        .collect();
+    render_subjects(&job, history, subjects)
+}
+
+fn render_subjects(job: &PageJob, history: &History, subjects: Vec<Subject>) -> RevisionOutput {
+    let parts: Vec<RevisionOutput> = subjects
+        .par_iter()
+        .map_init(|| history.reader(), |repo, subject| job.page(repo, subject))
         .collect();
     let mut all = RevisionOutput::default();
     for part in parts {
-        all.files.extend(part.files);
-        all.dirs.extend(part.dirs);
-        all.versions_rendered += part.versions_rendered;
-        all.versions_from_cache += part.versions_from_cache;
-        all.warnings.extend(part.warnings);
+        all.merge(part);
     }
-    cache.save();
+    job.cache.save();
     all
+}
+
+/// Whose history is rendered: a current page, or a deleted one.
+struct Subject<'a> {
+    /// The current page, or a deleted page's last version.
+    page: &'a Page,
+    revisions: &'a [Revision],
+    /// The page's summary as templates see it.
+    summary: tera::Value,
+    gone: Option<&'a GonePage>,
+}
+
+impl Subject<'_> {
+    fn url(&self, site: &Site) -> String {
+        format!("{}{}", site.base_path, self.page.url_path)
+    }
 }
 
 /// Where a revision page came from.
@@ -137,16 +204,16 @@ enum Origin {
 }
 
 impl PageJob<'_> {
-    fn page(&self, repo: &gix::Repository, i: usize) -> RevisionOutput {
+    fn page(&self, repo: &gix::Repository, subject: &Subject) -> RevisionOutput {
         let blobs = &Blobs {
             repo,
             read: Default::default(),
         };
         let site = self.site;
-        let revisions = site.revisions(i);
-        let page_url = site.url(i);
+        let revisions = subject.revisions;
+        let page_url = subject.url(site);
         let mut out = RevisionOutput::default();
-        let url_path = &site.pages[i].url_path;
+        let url_path = &subject.page.url_path;
         let mut versions = RevisionDir {
             dir: format!("{url_path}{VERSION_DIR}"),
             entries: Vec::with_capacity(revisions.len()),
@@ -160,8 +227,9 @@ impl PageJob<'_> {
             .map(|r| self.revision_summary(r, &page_url))
             .collect();
         for (k, revision) in revisions.iter().enumerate() {
+            // Older: the version this one changed; newer: the next in time.
             let (older, newer) = (
-                revisions.get(k + 1),
+                revision.older.map(|n| &revisions[n]),
                 k.checked_sub(1).map(|n| &revisions[n]),
             );
             // The revision with links to its neighbours, as its pages show it.
@@ -172,26 +240,26 @@ impl PageJob<'_> {
                         .unwrap_or_else(tera::Value::none)
                 };
                 let mut context = summaries[k].clone().into_map().unwrap_or_default();
-                context.insert("older".into(), neighbour(Some(k + 1)));
+                context.insert("older".into(), neighbour(revision.older));
                 context.insert("newer".into(), neighbour(k.checked_sub(1)));
                 context
             };
             let short = self.history.short_id(revision.commit);
             let key = self
-                .page_key("versie", i)
+                .page_key("versie", subject)
                 .revision(self, revision)
                 .neighbours(self, older, newer);
             let origin =
                 self.cached_or_render(&mut out, &mut versions, key.finish(), &short, || {
-                    self.render_version(blobs, i, revision, context())
+                    self.render_version(blobs, subject, revision, context())
                 });
             out.count(origin);
             let key = self
-                .page_key("verschil", i)
+                .page_key("verschil", subject)
                 .revision(self, revision)
                 .neighbours(self, older, newer);
             let origin = self.cached_or_render(&mut out, &mut diffs, key.finish(), &short, || {
-                self.render_diff(blobs, i, revision, context())
+                self.render_diff(blobs, subject, revision, context())
             });
             out.count(origin);
         }
@@ -202,7 +270,7 @@ impl PageJob<'_> {
             dir: format!("{url_path}{HISTORY_DIR}"),
             entries: Vec::with_capacity(1),
         };
-        let mut key = self.page_key("geschiedenis", i);
+        let mut key = self.page_key("geschiedenis", subject);
         for revision in revisions {
             key = key.revision(self, revision);
         }
@@ -218,18 +286,63 @@ impl PageJob<'_> {
                     tera::Value::from(listed)
                 })
                 .collect();
-            let page = self.subpage_context(i, self.renderer.string("history_title"), None);
+            let page = self.subpage_context(subject, self.renderer.string("history_title"), None);
             self.renderer
                 .render_value("history.html", page, &[("revisions", listed.into())])
         });
         out.dirs.push(history_dir);
+        if let Some(gone) = subject.gone {
+            match self.render_gone_notice(subject, gone, &summaries) {
+                Ok(html) => out.files.push(OutputFile {
+                    path: format!("{url_path}index.html"),
+                    contents: html.into_bytes(),
+                }),
+                Err(problem) => out.warnings.push(problem),
+            }
+        }
         out
+    }
+
+    /// The page at a deleted page's address: when and by whom it was
+    /// deleted, with its last version and its history.
+    fn render_gone_notice(
+        &self,
+        subject: &Subject,
+        gone: &GonePage,
+        summaries: &[tera::Value],
+    ) -> Result<String, crate::diagnostics::Diagnostic> {
+        let commit = &self.history.commits[gone.deletion.commit];
+        let time = commit.time();
+        let url = subject.url(self.site);
+        let mut page = subject.summary.clone().into_map().unwrap_or_default();
+        let breadcrumbs = breadcrumbs(self.site, subject.page.collection.as_deref());
+        page.insert(
+            "breadcrumbs".into(),
+            tera::Value::from_serializable(&breadcrumbs),
+        );
+        page.insert("url".into(), url.as_str().into());
+        let notice = json!({
+            "date": commit.date().to_string(),
+            "datetime": time.timestamp().to_string(),
+            "author": commit.author,
+            "message": commit.summary(),
+            "history_url": format!("{url}{HISTORY_DIR}"),
+        });
+        let last = summaries.first().cloned().unwrap_or_else(tera::Value::none);
+        self.renderer.render_value(
+            "gone.html",
+            tera::Value::from(page),
+            &[
+                ("gone", tera::Value::from_serializable(&notice)),
+                ("last", last),
+            ],
+        )
     }
 
     /// The start of every cache key for page `i`'s revision pages: what
     /// they all show of the site and the page.
-    fn page_key(&self, kind: &str, i: usize) -> RevisionKey {
-        let page = &self.site.pages[i];
+    fn page_key(&self, kind: &str, subject: &Subject) -> RevisionKey {
+        let page = subject.page;
         let mut key = KeyBuilder::new(kind);
         key.add(&self.inputs.theme)
             .add(&self.inputs.settings)
@@ -265,7 +378,11 @@ impl PageJob<'_> {
         );
         add("author", commit.author.as_str().into());
         add("message", commit.summary().into());
-        add("created", revision.previous.is_none().into());
+        add(
+            "created",
+            (revision.previous.is_none() && !revision.cut_off).into(),
+        );
+        add("cut_off", revision.cut_off.into());
         let renamed_from = revision.renamed_from.as_deref().unwrap_or_default();
         add("renamed_from", renamed_from.into());
         add("short", short.into());
@@ -323,27 +440,28 @@ impl PageJob<'_> {
 
     /// Context for a page about page `i` (its history, or a diff shown at
     /// `diff_url`): the page's summary with breadcrumbs that lead back to it.
-    fn subpage_context(&self, i: usize, title: String, diff_url: Option<String>) -> tera::Value {
+    fn subpage_context(
+        &self,
+        subject: &Subject,
+        title: String,
+        diff_url: Option<String>,
+    ) -> tera::Value {
         let site = self.site;
-        let page = &site.pages[i];
-        let history_url = format!("{}{HISTORY_DIR}", site.url(i));
+        let page = subject.page;
+        let page_url = subject.url(site);
+        let history_url = format!("{page_url}{HISTORY_DIR}");
         let mut breadcrumbs = breadcrumbs(site, page.collection.as_deref());
-        breadcrumbs.push(json!({"title": page.front.title, "url": site.url(i)}));
+        breadcrumbs.push(json!({"title": page.front.title, "url": page_url}));
         if diff_url.is_some() {
             let history_title = self.renderer.string("history_title");
             breadcrumbs.push(json!({"title": history_title, "url": history_url}));
         }
-        let mut context = self
-            .summaries
-            .template_value(i)
-            .clone()
-            .into_map()
-            .unwrap_or_default();
+        let mut context = subject.summary.clone().into_map().unwrap_or_default();
         let mut add = |key: &'static str, value: tera::Value| {
             context.insert(key.into(), value);
         };
         add("page_title", page.front.title.as_str().into());
-        add("page_url", site.url(i).into());
+        add("page_url", page_url.into());
         add("title", title.into());
         add(
             "url",
@@ -357,73 +475,38 @@ impl PageJob<'_> {
     fn render_version(
         &self,
         blobs: &Blobs,
-        i: usize,
+        subject: &Subject,
         revision: &Revision,
         mut version: tera::value::Map,
     ) -> Result<String, crate::diagnostics::Diagnostic> {
         let site = self.site;
-        let current = &site.pages[i];
-        let source = SourceFile {
-            display_path: format!("{}/{}", crate::page::CONTENT_DIR, revision.path),
-            text: blobs.text(revision.blob).to_string(),
-        };
-        let no_fields = Default::default();
-        let fields = current
-            .collection
-            .as_ref()
-            .and_then(|c| site.config.collections.get(c))
-            .map_or(&no_fields, |c| &c.fields);
-        // An old version is shown as well as it can be: front matter that
-        // no longer fits the schema keeps what does fit.
-        let (front, body, body_offset) = match crate::frontmatter::split(&source) {
-            Ok(split) => {
-                let (mut front, _) = schema::validate(&source, &split.front_matter, fields);
-                if front.title.is_empty() {
-                    front.title = current.front.title.clone();
-                }
-                let body = markdown::parse(split.body, site.config.allow_html);
-                (front, body, split.body_offset)
-            }
-            Err(_) => {
-                let mut front = current.front.clone();
-                front.fields.clear();
-                let body = markdown::parse(&source.text, site.config.allow_html);
-                (front, body, 0)
-            }
-        };
-        // The current page's place, with the old text.
-        let old = Page {
-            source,
-            content_path: current.content_path.clone(),
-            collection: current.collection.clone(),
-            slug: current.slug.clone(),
-            url_path: current.url_path.clone(),
-            front,
-            body,
-            body_offset,
-            modified: current.modified,
-            dropped_source: None,
-            stand_in: false,
-        };
+        let current = subject.page;
+        let old = crate::page::old_version(
+            &site.config,
+            current,
+            &revision.path,
+            blobs.text(revision.blob).to_string(),
+        );
         let links: Vec<_> = old
             .body
             .links
             .iter()
-            .map(|link| resolve_old_link(site, i, link))
+            .map(|link| resolve_old_link(site, &old, link))
             .collect();
         let date = self.history.commits[revision.commit].date();
+        let url = subject.url(site);
         let page = page_context_showing(
             site,
             self.summaries,
-            i,
             Showing::OldVersion {
                 page: &old,
                 links: &links,
                 date,
+                url: url.clone(),
             },
         );
-        version.insert("current_url".into(), site.url(i).into());
-        let history_url = format!("{}{HISTORY_DIR}", site.url(i));
+        version.insert("current_url".into(), url.clone().into());
+        let history_url = format!("{url}{HISTORY_DIR}");
         version.insert("history_url".into(), history_url.into());
         let extra = [("version", tera::Value::from(version))];
         let template = self
@@ -439,7 +522,7 @@ impl PageJob<'_> {
     fn render_diff(
         &self,
         blobs: &Blobs,
-        i: usize,
+        subject: &Subject,
         revision: &Revision,
         shown: tera::value::Map,
     ) -> Result<String, crate::diagnostics::Diagnostic> {
@@ -454,7 +537,7 @@ impl PageJob<'_> {
             .get(&"diff_url".into())
             .and_then(|url| url.as_str())
             .map(str::to_owned);
-        let page = self.subpage_context(i, self.renderer.string("diff_title"), diff_url);
+        let page = self.subpage_context(subject, self.renderer.string("diff_title"), diff_url);
         self.renderer.render_value(
             "diff.html",
             page,

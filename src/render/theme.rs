@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use tera::{ErrorKind, Kwargs, State, Tera};
 
 /// Templates every theme must have; collections may add `<collection>.html`.
-pub const REQUIRED_TEMPLATES: [&str; 11] = [
+pub const REQUIRED_TEMPLATES: [&str; 12] = [
     "base.html",
+    "gone.html",
     "page.html",
     "home.html",
     "list.html",

@@ -76,10 +76,13 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         };
         open_site(&preview, &live_options);
         let (sender, receiver) = std::sync::mpsc::channel();
-        let _watch = watch::watch(&site_root, options.poll, sender)
+        let git_dir = watch::git_dir(&site_root);
+        let _watch = watch::watch(&site_root, git_dir.as_deref(), options.poll, sender)
             .map_err(|e| format!("kan de bestanden niet volgen: {e}; probeer --poll"))?;
         let rebuilder = Arc::clone(&preview);
-        std::thread::spawn(move || rebuild_on_change(&rebuilder, &live_options, &receiver));
+        std::thread::spawn(move || {
+            rebuild_on_change(&rebuilder, &live_options, git_dir.as_deref(), &receiver)
+        });
         eprintln!("twn serve: {url} (Ctrl+C om te stoppen)");
         if options.open {
             open_in_browser(&url);
@@ -150,7 +153,12 @@ fn report(outcome: &Outcome, started: Instant, success: impl Fn(usize) -> String
 }
 
 /// The watcher's bursts, joined while a render runs, each applied in turn.
-fn rebuild_on_change(preview: &Preview, options: &LiveOptions, bursts: &Receiver<Vec<PathBuf>>) {
+fn rebuild_on_change(
+    preview: &Preview,
+    options: &LiveOptions,
+    git_dir: Option<&Path>,
+    bursts: &Receiver<Vec<PathBuf>>,
+) {
     let root = &options.site_root;
     loop {
         let first = if search_is_stale(preview) {
@@ -170,11 +178,18 @@ fn rebuild_on_change(preview: &Preview, options: &LiveOptions, bursts: &Receiver
         };
         let started = Instant::now();
         let theme = current_theme(preview);
-        let mut changes = ChangeSet::from_paths(root, &theme, first.iter().map(PathBuf::as_path));
+        let read = |paths: &[PathBuf]| {
+            let mut changes =
+                ChangeSet::from_paths(root, &theme, paths.iter().map(PathBuf::as_path));
+            if let Some(git_dir) = git_dir {
+                changes.add_git_events(git_dir, paths.iter().map(PathBuf::as_path));
+            }
+            changes
+        };
+        let mut changes = read(&first);
         let more = |changes: &mut ChangeSet, wait: Duration| {
             while let Ok(paths) = bursts.recv_timeout(wait) {
-                let paths = paths.iter().map(PathBuf::as_path);
-                changes.merge(ChangeSet::from_paths(root, &theme, paths));
+                changes.merge(read(&paths));
             }
         };
         more(&mut changes, Duration::ZERO);
@@ -232,6 +247,7 @@ fn describe(changes: &ChangeSet, outputs: usize) -> String {
     let what = match changes.pages.len() {
         0 if changes.config => "twn.yaml".to_owned(),
         0 if changes.theme || changes.theme_static => "thema".to_owned(),
+        0 if changes.git => "git".to_owned(),
         0 => "bestanden".to_owned(),
         1 => changes.pages.first().cloned().unwrap_or_default(),
         n => format!("{n} pagina's"),

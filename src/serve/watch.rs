@@ -18,7 +18,18 @@ const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// Keeps watching until dropped.
 pub struct Watch(#[allow(dead_code)] Box<dyn Send>);
 
-pub fn watch(site_root: &Path, poll: bool, changes: Sender<Vec<PathBuf>>) -> notify::Result<Watch> {
+/// The git folder of the repository the site is in, if it is in one.
+pub fn git_dir(site_root: &Path) -> Option<PathBuf> {
+    let repo = gix::discover(site_root).ok()?;
+    std::path::absolute(repo.git_dir()).ok()
+}
+
+pub fn watch(
+    site_root: &Path,
+    git_dir: Option<&Path>,
+    poll: bool,
+    changes: Sender<Vec<PathBuf>>,
+) -> notify::Result<Watch> {
     let handler = move |result: DebounceEventResult| match result {
         Ok(events) => {
             let paths: Vec<PathBuf> = events
@@ -38,7 +49,7 @@ pub fn watch(site_root: &Path, poll: bool, changes: Sender<Vec<PathBuf>>) -> not
     };
     // The site folder itself is watched, not twn.yaml: an editor that saves
     // by renaming a new file over the old one would end a watch on the file.
-    let folders = [
+    let mut folders = vec![
         (site_root.to_path_buf(), RecursiveMode::NonRecursive),
         (
             site_root.join(crate::page::CONTENT_DIR),
@@ -46,6 +57,12 @@ pub fn watch(site_root: &Path, poll: bool, changes: Sender<Vec<PathBuf>>) -> not
         ),
         (site_root.join("themes"), RecursiveMode::Recursive),
     ];
+    // HEAD, the index and packed-refs sit in the git folder, branches below
+    // refs/; objects are left alone, they only grow.
+    if let Some(git_dir) = git_dir {
+        folders.push((git_dir.to_path_buf(), RecursiveMode::NonRecursive));
+        folders.push((git_dir.join("refs"), RecursiveMode::Recursive));
+    }
     if poll {
         // Polling compares modification times in whole seconds; contents
         // too, or a second save within the same second would go unseen.

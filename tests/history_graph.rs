@@ -1,0 +1,466 @@
+//! History through the whole commit graph, as git has it: renames on side
+//! branches, merges, renames git finds by similarity, deleted pages, every
+//! old URL, old versions that show what was, shallow clones and no e-mail
+//! address anywhere. Each case is a real repository built with git.
+
+mod common;
+
+use common::{TestSite, git, git_as};
+use std::path::Path;
+
+const ANNA: (&str, &str) = ("Anna de Vries", "anna.devries@example.org");
+const BRAM: (&str, &str) = ("Bram Jansen", "bram@waterschap.example");
+
+fn at(day: u32) -> String {
+    format!("2024-01-{day:02}T10:00:00+01:00")
+}
+
+/// Commits everything as `author` on day `day` of January 2024.
+fn commit(site: &TestSite, message: &str, author: (&str, &str), day: u32) -> String {
+    site.commit_all(message, author, &at(day));
+    git(site.dir.path(), &["rev-parse", "--short=7", "HEAD"])
+        .trim()
+        .to_owned()
+}
+
+fn git_on(site: &TestSite, args: &[&str], day: u32) {
+    git_as(site.dir.path(), args, ANNA, &at(day));
+}
+
+/// The short ids on a history page, in the order listed.
+fn listed(site: &TestSite, page: &str) -> Vec<String> {
+    let html = site.read(&format!("public/{page}geschiedenis/index.html"));
+    let mut ids: Vec<String> = Vec::new();
+    for part in html.split("/versie/").skip(1) {
+        let id: String = part.chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// Twenty lines of text, the first `changed` of them replaced.
+fn text(title: &str, changed: usize) -> String {
+    let lines: String = (0..20)
+        .map(|n| {
+            if n < changed {
+                format!("Deze regel {n} is helemaal herschreven door de redactie.\n")
+            } else {
+                format!("Regel {n} over samenwerking in de waterketen van Twente.\n")
+            }
+        })
+        .collect();
+    format!("---\ntitle: {title}\ntype: gemeente\n---\n\n{lines}")
+}
+
+const A: &str = "content/organisatie/a.md";
+
+#[test]
+fn a_rename_on_a_side_branch_keeps_the_whole_history_through_later_renames() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(A, &text("Pagina", 0));
+    let created = commit(&site, "Pagina aangemaakt", ANNA, 1);
+    site.write(A, &text("Pagina", 0).replace("Regel 19", "Regel negentien"));
+    let edited = commit(&site, "Slot aangepast", ANNA, 2);
+    let dir = site.dir.path();
+    git(dir, &["checkout", "-q", "-b", "zijtak"]);
+    git(dir, &["mv", A, "content/organisatie/b.md"]);
+    let renamed_on_side = commit(&site, "Hernoemd naar b", BRAM, 3);
+    git(dir, &["checkout", "-q", "main"]);
+    site.write(A, &site.read(A).replace("Regel 1 ", "Regel een "));
+    let edited_on_main = commit(&site, "Begin aangepast", ANNA, 4);
+    git_on(
+        &site,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "Zijtak samengevoegd",
+            "zijtak",
+        ],
+        5,
+    );
+    assert!(site.read("content/organisatie/b.md").contains("Regel een "));
+    git(
+        dir,
+        &["mv", "content/organisatie/b.md", "content/organisatie/c.md"],
+    );
+    let renamed_again = commit(&site, "Hernoemd naar c", ANNA, 6);
+    site.build_ok();
+    assert_eq!(
+        listed(&site, "organisatie/c/"),
+        [
+            renamed_again,
+            edited_on_main,
+            renamed_on_side,
+            edited,
+            created
+        ],
+        "every commit before the branch point is kept; the merge adds nothing of its own"
+    );
+    for old in ["organisatie/a/", "organisatie/b/"] {
+        let html = site.read(&format!("public/{old}index.html"));
+        assert!(html.contains("url=/organisatie/c/"), "{old}: {html}");
+    }
+}
+
+/// Paragraphs as editors write them, one long line each; `edited` changes
+/// a word at the end of every one.
+fn paragraphs(title: &str, edited: bool) -> String {
+    let body: String = (0..6)
+        .map(|n| {
+            let end = if edited { "samen gedaan." } else { "gezamenlijk opgepakt." };
+            format!(
+                "Alinea {n}: de gemeenten en het waterschap werken in de regio samen aan de riolering, het beheer van hemelwater en de zorg voor schoon grondwater, met gedeelde kennis en mensen, en wat de een niet alleen kan wordt {end}\n\n"
+            )
+        })
+        .collect();
+    format!("---\ntitle: {title}\ntype: gemeente\n---\n\n{body}")
+}
+
+#[test]
+fn renames_are_found_as_git_finds_them() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(A, &paragraphs("Pagina", false));
+    site.write("content/organisatie/h.md", &text("Half", 0));
+    site.write(
+        "content/organisatie/d.md",
+        &text("Ander", 0).replace("Regel", "Zin"),
+    );
+    let created = commit(&site, "Begin", ANNA, 1);
+    let dir = site.dir.path();
+    // Every paragraph touched, most of its bytes kept: a rename for git,
+    // which compares spans of bytes, not whole lines.
+    git(dir, &["mv", A, "content/organisatie/nieuw.md"]);
+    site.write("content/organisatie/nieuw.md", &paragraphs("Pagina", true));
+    // Almost half the lines rewritten: still a rename.
+    git(
+        dir,
+        &[
+            "mv",
+            "content/organisatie/h.md",
+            "content/organisatie/half.md",
+        ],
+    );
+    site.write("content/organisatie/half.md", &text("Half", 9));
+    // Nearly all of it rewritten: a deletion and a new page, for git too.
+    git(
+        dir,
+        &["mv", "content/organisatie/d.md", "content/organisatie/e.md"],
+    );
+    site.write("content/organisatie/e.md", &text("Ander", 18));
+    let moved = commit(&site, "Verplaatst en herschreven", ANNA, 2);
+    let status = git(dir, &["show", "-M", "--name-status", "--format=", "HEAD"]);
+    assert!(
+        status.contains("\tcontent/organisatie/a.md\tcontent/organisatie/nieuw.md"),
+        "git sees a rename: {status}"
+    );
+    assert!(
+        status.contains("\tcontent/organisatie/h.md\tcontent/organisatie/half.md"),
+        "{status}"
+    );
+    assert!(status.contains("D\tcontent/organisatie/d.md"), "{status}");
+    site.build_ok();
+    for (page, file) in [
+        ("organisatie/nieuw/", "nieuw.md"),
+        ("organisatie/half/", "half.md"),
+        ("organisatie/e/", "e.md"),
+    ] {
+        let git_says: Vec<String> = git(
+            dir,
+            &[
+                "log",
+                "-M",
+                "--format=%h",
+                "--follow",
+                "--",
+                &format!("content/organisatie/{file}"),
+            ],
+        )
+        .lines()
+        .map(str::to_owned)
+        .collect();
+        assert_eq!(listed(&site, page), git_says, "{page}");
+    }
+    assert_eq!(
+        listed(&site, "organisatie/nieuw/"),
+        [moved.clone(), created]
+    );
+    assert_eq!(listed(&site, "organisatie/e/"), [moved]);
+}
+
+#[test]
+fn merges_are_listed_as_git_shows_them_newest_first_with_diffs_and_links_that_agree() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(A, &text("Pagina", 0));
+    site.write("content/organisatie/q.md", &text("Q", 0));
+    let created = commit(&site, "Begin", ANNA, 1);
+    let dir = site.dir.path();
+    git(dir, &["checkout", "-q", "-b", "zijtak"]);
+    site.write("content/organisatie/q.md", &text("Q", 2));
+    let q_on_side = commit(&site, "Q op de zijtak", BRAM, 2);
+    site.write(A, &site.read(A).replace("Regel 19", "Regel negentien"));
+    let bottom_on_side = commit(&site, "Slot op de zijtak", BRAM, 4);
+    git(dir, &["checkout", "-q", "main"]);
+    site.write(A, &site.read(A).replace("Regel 0 ", "Regel nul "));
+    let top_on_main = commit(&site, "Begin op main", ANNA, 3);
+    git_on(
+        &site,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "Zijtak samengevoegd",
+            "zijtak",
+        ],
+        5,
+    );
+    let merge = git(dir, &["rev-parse", "--short=7", "HEAD"])
+        .trim()
+        .to_owned();
+    site.build_ok();
+    // The merge combined both sides' changes to a: a revision of its own.
+    assert_eq!(
+        listed(&site, "organisatie/a/"),
+        [
+            merge.clone(),
+            bottom_on_side.clone(),
+            top_on_main.clone(),
+            created.clone()
+        ]
+    );
+    // q changed only on the branch: the merge only brought that in.
+    assert_eq!(
+        listed(&site, "organisatie/q/"),
+        [q_on_side, created.clone()]
+    );
+    // The merge's diff is against its first parent, and says so.
+    let diff = site.read(&format!("public/organisatie/a/verschil/{merge}/index.html"));
+    assert!(
+        diff.contains("negentien"),
+        "the branch's change is what the merge added"
+    );
+    assert!(
+        diff.contains(&format!("/organisatie/a/versie/{top_on_main}/")),
+        "against the first parent"
+    );
+    // The branch commit's older version is where it started from.
+    let version = site.read(&format!(
+        "public/organisatie/a/versie/{bottom_on_side}/index.html"
+    ));
+    assert!(
+        version.contains(&format!("/organisatie/a/versie/{created}/")),
+        "older along its branch"
+    );
+    // Recent changes: newest first by the dates shown.
+    let recent = site.read("public/recente-wijzigingen/index.html");
+    let places: Vec<usize> = [&merge, &bottom_on_side, &top_on_main]
+        .iter()
+        .map(|id| recent.find(&format!("verschil/{id}/")).expect("listed"))
+        .collect();
+    assert!(places.windows(2).all(|w| w[0] < w[1]), "{places:?}");
+}
+
+#[test]
+fn a_deleted_page_keeps_its_history_and_its_address_says_it_was_removed() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write("content/organisatie/oud.md", &text("Oude gemeente", 0));
+    site.write(
+        "content/organisatie/vechtstromen.md",
+        "---\ntitle: Waterschap Vechtstromen\ntype: waterschap\n---\n\nZie [[Oude gemeente]].\n",
+    );
+    let created = commit(&site, "Begin", ANNA, 1);
+    site.write("content/organisatie/oud.md", &text("Oude gemeente", 3));
+    let edited = commit(&site, "Bijgewerkt", ANNA, 2);
+    git(site.dir.path(), &["rm", "-q", "content/organisatie/oud.md"]);
+    site.write(
+        "content/organisatie/vechtstromen.md",
+        "---\ntitle: Waterschap Vechtstromen\ntype: waterschap\n---\n\nHet waterschap.\n",
+    );
+    let deleted = commit(&site, "Gemeente bestaat niet meer", BRAM, 3);
+    site.build_ok();
+    let notice = site.read("public/organisatie/oud/index.html");
+    assert!(notice.contains("Deze pagina is verwijderd op"), "{notice}");
+    assert!(notice.contains("Bram Jansen"), "{notice}");
+    assert!(notice.contains("Gemeente bestaat niet meer"), "{notice}");
+    assert!(
+        notice.contains(&format!("/organisatie/oud/versie/{edited}/")),
+        "{notice}"
+    );
+    assert!(
+        notice.contains("/organisatie/oud/geschiedenis/"),
+        "{notice}"
+    );
+    assert!(notice.contains("noindex"));
+    assert_eq!(
+        listed(&site, "organisatie/oud/"),
+        [edited.clone(), created.clone()]
+    );
+    assert!(
+        site.path(&format!(
+            "public/organisatie/oud/versie/{edited}/index.html"
+        ))
+        .is_file()
+    );
+    let recent = site.read("public/recente-wijzigingen/index.html");
+    assert!(recent.contains("pagina verwijderd"), "{recent}");
+    let feed = site.read("public/recente-wijzigingen/atom.xml");
+    assert!(
+        feed.contains("Oude gemeente: Gemeente bestaat niet meer"),
+        "{feed}"
+    );
+    // An old version that linked to it now leads to the notice.
+    let old = site.read(&format!(
+        "public/organisatie/vechtstromen/versie/{created}/index.html"
+    ));
+    assert!(
+        old.contains(r#"<a href="/organisatie/oud/">Oude gemeente</a>"#),
+        "{old}"
+    );
+    let _ = deleted;
+    assert!(
+        !site
+            .read("public/sitemap.xml")
+            .contains("/organisatie/oud/")
+    );
+}
+
+#[test]
+fn every_old_url_redirects_even_from_a_folder_that_is_no_longer_a_collection() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(
+        "twn.yaml",
+        &format!(
+            "{}  oud:\n    title: Oud\n    singular: Oud\n",
+            common::CONFIG
+        ),
+    );
+    site.write(
+        "content/oud/plan.md",
+        "---\ntitle: Plan\n---\n\nHet plan.\n",
+    );
+    commit(&site, "Begin", ANNA, 1);
+    site.write("twn.yaml", common::CONFIG);
+    let dir = site.dir.path();
+    std::fs::create_dir_all(site.path("content/organisatie")).unwrap();
+    git(
+        dir,
+        &["mv", "content/oud/plan.md", "content/organisatie/plan.md"],
+    );
+    site.write(
+        "content/organisatie/plan.md",
+        "---\ntitle: Plan\ntype: gemeente\n---\n\nHet plan.\n",
+    );
+    commit(&site, "Verhuisd", ANNA, 2);
+    site.build_ok();
+    let html = site.read("public/oud/plan/index.html");
+    assert!(html.contains("url=/organisatie/plan/"), "{html}");
+}
+
+#[test]
+fn old_versions_show_what_was_there() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write_bytes("content/organisatie/borne/kaart.png", b"\x89PNG\r\n");
+    site.write_bytes(
+        "content/organisatie/borne/index.md",
+        b"---\ntitle: Borne\ntype: gemeente\n---\n\nCaf\xe9 de Kroon.\n\n![Kaart](kaart.png)\n\nZie [[Kennisuitwisseling]].\n",
+    );
+    let first = commit(&site, "Begin", ANNA, 1);
+    site.write(
+        "content/organisatie/borne/index.md",
+        "---\ntitle: Borne\ntype: gemeente\n---\n\nCafé de Kroon.\n\n![Kaart](kaart.png)\n\nZie [[Almelo]].\n",
+    );
+    let fixed = commit(&site, "Gerepareerd", ANNA, 2);
+    site.build_ok();
+    let old = site.read(&format!(
+        "public/organisatie/borne/versie/{first}/index.html"
+    ));
+    assert!(
+        old.contains("Caf\u{fffd} de Kroon"),
+        "the text that was not UTF-8 is shown"
+    );
+    assert!(
+        old.contains(r#"src="/organisatie/borne/kaart.png""#),
+        "{old}"
+    );
+    assert!(site.path("public/organisatie/borne/kaart.png").is_file());
+    assert!(!old.contains(r#"href="Kennisuitwisseling""#), "{old}");
+    assert!(
+        old.contains(r#"href="/zoeken/?q=Kennisuitwisseling""#),
+        "{old}"
+    );
+    let diff = site.read(&format!(
+        "public/organisatie/borne/verschil/{fixed}/index.html"
+    ));
+    assert!(
+        diff.contains("+2 regels toegevoegd"),
+        "only the changed lines: {diff}"
+    );
+}
+
+#[test]
+fn no_address_from_any_commit_text_reaches_any_output() {
+    let site = TestSite::new();
+    site.git_init();
+    commit(
+        &site,
+        "Begin",
+        ("Redactie <redactie@example.org>", "r@example.org"),
+        1,
+    );
+    site.write(A, &text("Pagina", 0));
+    site.commit_all(
+        "Pagina over a, na overleg met piet@almelo.example\n\nCo-authored-by: Anna <anna.devries@example.org>\nSigned-off-by: Bram <bram@waterschap.example>",
+        BRAM,
+        &at(2),
+    );
+    site.build_ok();
+    for (path, bytes) in site.public_snapshot() {
+        let text = String::from_utf8_lossy(&bytes);
+        for address in ["example.org", "almelo.example", "waterschap.example"] {
+            assert!(
+                !text.contains(&format!("@{address}")),
+                "{path} publishes an address"
+            );
+        }
+    }
+    let feed = site.read("public/recente-wijzigingen/atom.xml");
+    assert!(feed.contains("na overleg met …"), "{feed}");
+}
+
+#[test]
+fn a_shallow_clone_says_that_older_history_is_not_available() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(A, &text("Pagina", 0));
+    commit(&site, "Begin", ANNA, 1);
+    site.write(A, &text("Pagina", 2));
+    commit(&site, "Bijgewerkt", ANNA, 2);
+    let parent = tempfile::tempdir().unwrap();
+    let source = format!("file://{}", site.dir.path().display());
+    git(
+        parent.path(),
+        &["clone", "-q", "--depth", "1", &source, "kloon"],
+    );
+    let clone = parent.path().join("kloon");
+    let run = common::twn_in(&clone, &["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let history =
+        std::fs::read_to_string(clone.join("public/organisatie/a/geschiedenis/index.html"))
+            .unwrap();
+    assert!(
+        history.contains("oudere geschiedenis niet beschikbaar"),
+        "{history}"
+    );
+    assert!(!history.contains("pagina aangemaakt"), "{history}");
+    let _ = Path::new("");
+}
