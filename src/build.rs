@@ -83,10 +83,7 @@ fn check_command(options: &BuildOptions) -> Result<(), BuildFailure> {
         ));
     }
     if let Some(out_dir) = &options.out_dir {
-        crate::output::guard::check_replaceable(root, out_dir, || {
-            RevisionCache::remembers_output(root, out_dir)
-        })
-        .map_err(|refusal| {
+        crate::output::guard::check_replaceable(root, out_dir).map_err(|refusal| {
             BuildFailure::usage(
                 Diagnostic::error(out_dir.display().to_string(), refusal.message)
                     .help(refusal.help),
@@ -122,6 +119,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     let content = discover(root);
     diagnostics.extend(content.symlink_warnings());
+    diagnostics.extend(crate::revision_cache::cache_dir(root).err());
+    diagnostics.extend(content.asset_problems());
+    diagnostics.extend(crate::page::content_folder_problem(root));
     let mut timings = vec![("instellingen en thema", started.elapsed())];
     let (((pages, problems), load_time), (history, history_time)) = rayon::join(
         || timed(|| load_pages(&config, &content.markdown, options.drafts)),
@@ -214,8 +214,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     let first_write_error = std::sync::Mutex::new(None);
     let emitted = std::sync::atomic::AtomicUsize::new(0);
+    // What twn wrote itself, so that no file beside a page replaces it.
+    let own_paths = std::sync::Mutex::new(std::collections::HashSet::new());
     let emit = |file: OutputFile| {
         emitted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        own_paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(file.path.clone());
         if let Some(staging) = &staging
             && let Err(e) = staging.write(&file)
         {
@@ -267,6 +273,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 link: false,
             }),
     );
+    let own_paths = own_paths.into_inner().unwrap_or_else(|e| e.into_inner());
+    let taken: Vec<Diagnostic> = content
+        .assets
+        .iter()
+        .filter(|(_, path)| own_paths.contains(path))
+        .map(|(_, path)| {
+            Diagnostic::error(
+                format!("{}/{path}", crate::page::CONTENT_DIR),
+                "op deze plek schrijft twn zelf een pagina of bestand; dit bestand zou die vervangen",
+            )
+            .at("", crate::diagnostics::Position::new(1, 1))
+            .help("zet het bestand naast de pagina die het gebruikt, onder een andere naam")
+        })
+        .collect();
+    if !taken.is_empty() {
+        return Err(fail(std::mem::take(&mut diagnostics), taken));
+    }
     let file_count = emitted.into_inner()
         + rendered.files.len()
         + copies.len()

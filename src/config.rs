@@ -188,20 +188,19 @@ impl SiteConfig {
         let names: Vec<&str> = self.collections.keys().map(String::as_str).collect();
         for (name, collection) in &self.collections {
             let slug = crate::slug::slugify(name);
-            if name != &slug {
-                let line = text
-                    .lines()
-                    .position(|l| {
-                        l.starts_with(' ')
-                            && l.trim_start()
-                                .strip_prefix(name.as_str())
-                                .is_some_and(|r| r.trim_start().starts_with(':'))
-                    })
-                    .map_or(1, |i| i + 1);
-                let column = text
-                    .lines()
-                    .nth(line - 1)
-                    .map_or(1, |l| l.len() - l.trim_start().len() + 1);
+            let reserved = crate::urls::RESERVED_TOP
+                .iter()
+                .chain(&crate::urls::RESERVED_BELOW_PAGE)
+                .any(|r| r == name);
+            if reserved {
+                problems.push(
+                    Diagnostic::error(CONFIG_FILE, format!("de collectie `{name}` zou de map /{name}/ krijgen, maar die gebruikt twn zelf"))
+                        .at(text, collection_position(text, name))
+                        .marker(name.chars().count())
+                        .help("geef de collectie een andere naam, en haar map in content/ dezelfde"),
+                );
+            }
+            if name.is_empty() || name != &slug {
                 let example = if slug.is_empty() {
                     "regio".to_owned()
                 } else {
@@ -212,7 +211,7 @@ impl SiteConfig {
                         CONFIG_FILE,
                         format!("collectienaam `{name}` is ook de mapnaam en moet uit kleine letters, cijfers en `-` bestaan"),
                     )
-                    .at(text, Position::new(line, column))
+                    .at(text, collection_position(text, name))
                     .marker(name.chars().count())
                     .help(format!("noem de collectie bijvoorbeeld `{example}` en geef haar map in content/ dezelfde naam")),
                 );
@@ -260,6 +259,25 @@ impl SiteConfig {
 }
 
 /// Where a top-level setting is written, for settings read without spans.
+/// Where a collection is named in twn.yaml (an indented `name:`), quoted
+/// or not.
+fn collection_position(text: &str, name: &str) -> Position {
+    let names = [name.to_owned(), format!("\"{name}\""), format!("'{name}'")];
+    text.lines()
+        .enumerate()
+        .find_map(|(i, line)| {
+            let trimmed = line.trim_start();
+            let named = names.iter().any(|n| {
+                trimmed
+                    .strip_prefix(n.as_str())
+                    .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            });
+            (line.starts_with(' ') && named)
+                .then(|| Position::new(i + 1, line.len() - trimmed.len() + 1))
+        })
+        .unwrap_or(Position::new(1, 1))
+}
+
 pub fn position_of_key(text: &str, key: &str) -> Position {
     let line = text
         .lines()

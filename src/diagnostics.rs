@@ -57,7 +57,10 @@ pub fn io_reason(error: &std::io::Error) -> String {
         K::ReadOnlyFilesystem => "de schijf is alleen-lezen",
         K::InvalidInput | K::InvalidData => return error.to_string(),
         K::InvalidFilename => "de naam is te lang of ongeldig",
-        _ => "de schijf gaf een fout",
+        K::AddrInUse => "die poort is al in gebruik",
+        K::AddrNotAvailable => "dat adres hoort niet bij deze computer",
+        _ if error.raw_os_error() == Some(36) => "de naam is te lang",
+        _ => "het besturingssysteem gaf een fout",
     };
     reason.to_owned()
 }

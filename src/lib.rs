@@ -10,6 +10,7 @@ pub mod build;
 pub mod config;
 pub mod diagnostics;
 pub mod frontmatter;
+pub mod git_files;
 pub mod history;
 pub mod live;
 pub mod markdown;

@@ -1,6 +1,6 @@
 //! The `twn` command line.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,11 +9,30 @@ use twn::diagnostics::Diagnostics;
 
 /// twn: bouwt de wiki van een regionale samenwerking in de waterketen.
 #[derive(Parser)]
-#[command(name = "twn", version, about)]
+#[command(
+    name = "twn",
+    version,
+    about = "twn: bouwt een gelinkte wiki met geschiedenis uit Markdown-pagina's in git.",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
 struct Cli {
-    /// De map van de site (met twn.yaml).
-    #[arg(long, global = true, default_value = ".")]
+    /// De map van de site, met twn.yaml (standaard: de huidige map).
+    #[arg(
+        long,
+        global = true,
+        default_value = ".",
+        hide_default_value = true,
+        value_name = "MAP"
+    )]
     root: PathBuf,
+    /// Toont deze hulp.
+    #[arg(short, long, global = true, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+    /// Toont de versie van twn.
+    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    version: Option<bool>,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,11 +55,11 @@ struct Checking {
 enum Command {
     /// Bouwt de site in public/ (of --out).
     Build {
-        /// Map voor de uitvoer.
-        #[arg(long)]
+        /// Map voor de uitvoer (standaard public/).
+        #[arg(long, value_name = "MAP")]
         out: Option<PathBuf>,
         /// Basis-URL, bijvoorbeeld https://example.org/wiki/.
-        #[arg(long)]
+        #[arg(long, value_name = "URL")]
         base_url: Option<String>,
         #[command(flatten)]
         checking: Checking,
@@ -52,12 +71,23 @@ enum Command {
     },
     /// Bouwt de site, toont haar op http://127.0.0.1:1111/ en ververst bij elke wijziging.
     Serve {
-        /// Poort om op te luisteren.
-        #[arg(long, default_value_t = 1111)]
+        /// Poort om op te luisteren (standaard 1111).
+        #[arg(
+            long,
+            default_value_t = 1111,
+            hide_default_value = true,
+            value_name = "POORT"
+        )]
         port: u16,
-        /// Adres om op te luisteren (standaard alleen deze computer).
-        #[arg(long, default_value = "127.0.0.1")]
+        /// Adres om op te luisteren (standaard 127.0.0.1: alleen deze computer).
+        #[arg(
+            long,
+            default_value = "127.0.0.1",
+            hide_default_value = true,
+            value_name = "ADRES"
+        )]
         bind: std::net::IpAddr,
+        /// Neem ook concepten (draft: true) op.
         #[arg(long)]
         drafts: bool,
         /// Kijk regelmatig zelf naar de bestanden: voor netwerkschijven, WSL en containers.
@@ -70,19 +100,142 @@ enum Command {
     /// Maakt een nieuwe pagina met de verplichte velden.
     New {
         /// De collectie, bijvoorbeeld werkplaats.
+        #[arg(value_name = "COLLECTIE")]
         collection: String,
         /// De titel van de pagina.
+        #[arg(value_name = "TITEL")]
         title: String,
     },
     /// Maakt een nieuwe site om mee te beginnen.
     Init {
         /// De map voor de nieuwe site.
+        #[arg(value_name = "MAP")]
         dir: PathBuf,
     },
 }
 
+/// Help in Dutch: clap's own headings are English.
+const HELP: &str = "{about}\n\nGebruik: {usage}\n\n{all-args}";
+
+fn parse_arguments() -> Result<Cli, ExitCode> {
+    let dutch_args = |command: clap::Command| {
+        let command = command.mut_args(|arg| {
+            let heading = if arg.is_positional() {
+                "Argumenten"
+            } else {
+                "Opties"
+            };
+            arg.help_heading(heading)
+        });
+        let positionals: String = command
+            .get_positionals()
+            .map(|arg| {
+                format!(
+                    " <{}>",
+                    arg.get_value_names()
+                        .and_then(|n| n.first())
+                        .map_or("", |n| n.as_str())
+                )
+            })
+            .collect();
+        let usage = format!("twn {} [opties]{positionals}", command.get_name());
+        command.help_template(HELP).override_usage(usage)
+    };
+    let command = dutch_args(Cli::command())
+        .override_usage("twn [opties] <commando>")
+        .subcommand_help_heading("Commando's")
+        .mut_subcommands(dutch_args);
+    let matches = command
+        .clone()
+        .try_get_matches()
+        .map_err(|e| usage_error(&e))?;
+    Cli::from_arg_matches(&matches).map_err(|e| usage_error(&e))
+}
+
+/// clap's errors, said in Dutch (exit 2); help and the version as asked (exit 0).
+fn usage_error(error: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ErrorKind};
+    let context = |kind: ContextKind| error.get(kind).map(|v| v.to_string()).unwrap_or_default();
+    let suggestion = || {
+        let suggested = [
+            ContextKind::SuggestedSubcommand,
+            ContextKind::SuggestedArg,
+            ContextKind::SuggestedValue,
+        ]
+        .into_iter()
+        .find_map(|k| error.get(k))
+        .map(|v| format!("; bedoelt u `{v}`?"));
+        suggested.unwrap_or_default()
+    };
+    let message = match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            print!("{}", error.render());
+            return ExitCode::SUCCESS;
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+            eprint!("{}", error.render());
+            return ExitCode::from(2);
+        }
+        ErrorKind::InvalidSubcommand => {
+            format!(
+                "onbekend commando `{}`{}",
+                context(ContextKind::InvalidSubcommand),
+                suggestion()
+            )
+        }
+        ErrorKind::UnknownArgument => {
+            format!(
+                "onbekende optie `{}`{}",
+                context(ContextKind::InvalidArg),
+                suggestion()
+            )
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
+            "`{}` is geen geldige waarde voor {}{}",
+            context(ContextKind::InvalidValue),
+            context(ContextKind::InvalidArg),
+            suggestion()
+        ),
+        ErrorKind::ArgumentConflict => match error.get(ContextKind::PriorArg) {
+            Some(prior) if prior.to_string() != context(ContextKind::InvalidArg) => format!(
+                "{} gaat niet samen met {prior}",
+                context(ContextKind::InvalidArg)
+            ),
+            _ => format!(
+                "{} mag maar één keer gegeven worden",
+                context(ContextKind::InvalidArg)
+            ),
+        },
+        ErrorKind::MissingRequiredArgument => {
+            format!("dit ontbreekt nog: {}", context(ContextKind::InvalidArg))
+        }
+        ErrorKind::NoEquals
+        | ErrorKind::TooManyValues
+        | ErrorKind::TooFewValues
+        | ErrorKind::WrongNumberOfValues => {
+            format!(
+                "verkeerd aantal waarden bij {}",
+                context(ContextKind::InvalidArg)
+            )
+        }
+        _ => "de opdracht klopt niet".to_owned(),
+    };
+    eprintln!(
+        "fout: {message}\noplossing: `twn --help` toont de commando's, `twn <commando> --help` hun opties"
+    );
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Parsing and rendering run on rayon's threads; nested content needs
+    // more stack than the default two megabytes in debug builds.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(16 * 1024 * 1024)
+        .build_global();
+    let cli = match parse_arguments() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let styled = std::io::stderr().is_terminal();
     match cli.command {
         Command::Build {

@@ -53,6 +53,13 @@ pub struct ResolvedLink {
     pub label: Option<String>,
 }
 
+/// Heading ids given so far on a page, and per base id the next suffix.
+#[derive(Default)]
+struct HeadingIds {
+    taken: HashSet<String>,
+    next: std::collections::HashMap<String, usize>,
+}
+
 /// A link or image URL that may not reach a page; the HTML has its text
 /// without the link (or the image's description without the image).
 #[derive(Debug, Clone)]
@@ -111,7 +118,7 @@ pub fn parse(body: &str, allow_html: bool) -> ParsedBody {
     let mark: &str = &GAP_MARK;
     let mut parsed = ParsedBody::default();
     let mut events: Vec<Event> = Vec::with_capacity(body.len() / 16);
-    let mut used_ids = HashSet::new();
+    let mut used_ids = HeadingIds::default();
     let mut open_heading: Option<(usize, String)> = None;
     // The events of a wiki link's text, while inside one without a label.
     let mut label: Option<Vec<Event>> = None;
@@ -284,7 +291,7 @@ impl ParsedBody {
         start: &mut Event,
         level: HeadingLevel,
         text: String,
-        used: &mut HashSet<String>,
+        used: &mut HeadingIds,
     ) {
         let Event::Start(Tag::Heading { id, .. }) = start else {
             return;
@@ -296,12 +303,15 @@ impl ParsedBody {
                 s => s,
             },
         };
+        // The next number to try per base keeps a page of thousands of
+        // equal headings linear.
+        let mut n = *used.next.get(&base).unwrap_or(&1);
         let mut unique = base.clone();
-        let mut n = 1;
-        while !used.insert(unique.clone()) {
+        while !used.taken.insert(unique.clone()) {
             unique = format!("{base}-{n}");
             n += 1;
         }
+        used.next.insert(base, n);
         *id = Some(CowStr::from(unique.clone()));
         self.headings.push(Heading {
             level: level as u8,

@@ -98,6 +98,109 @@ pub fn url_path_of(content_path: &str, config: &SiteConfig) -> Option<String> {
     place(content_path, config).ok().map(|p| p.into_parts().2)
 }
 
+pub fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// A folder of the site that is a symbolic link: what twn publishes from
+/// it could come from anywhere on the machine.
+pub fn linked_folder_error(shown: &str) -> Diagnostic {
+    Diagnostic::error(shown, format!("de map {shown} is een symbolische koppeling; twn leest en publiceert alleen wat echt in de site staat"))
+        .at("", Position::new(1, 1))
+        .help("zet de bestanden zelf in deze map in plaats van een koppeling ernaar")
+}
+
+/// The problem with `content/` itself, if it is a symbolic link.
+pub fn content_folder_problem(site_root: &Path) -> Option<Diagnostic> {
+    is_symlink(&site_root.join(CONTENT_DIR)).then(|| linked_folder_error(CONTENT_DIR))
+}
+
+/// Problems of files beside pages, by (file, path below `content/`).
+pub fn asset_problems(assets: &[(PathBuf, String)]) -> Vec<Diagnostic> {
+    assets
+        .iter()
+        .filter_map(|(file, path)| {
+            let (message, help) = asset_problem(file, path)?;
+            Some(
+                Diagnostic::error(format!("{CONTENT_DIR}/{path}"), message)
+                    .at("", Position::new(1, 1))
+                    .help(help),
+            )
+        })
+        .collect()
+}
+
+/// What is wrong with publishing the file at `path` (below `content/`).
+fn asset_problem(file: &Path, path: &str) -> Option<(String, String)> {
+    let rename = "geef het bestand een naam met letters, cijfers, `-`, `_` en `.`";
+    if let Err(refused) = crate::urls::check_output_path(path) {
+        return Some((refused.message, rename.into()));
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    if segments.iter().any(|s| s.len() > MAX_NAME_BYTES) {
+        return Some((
+            format!("deze naam is te lang om te publiceren (hoogstens {MAX_NAME_BYTES} tekens)"),
+            "kies een kortere naam".into(),
+        ));
+    }
+    let name = segments.last().copied().unwrap_or_default().to_lowercase();
+    let first = segments.first().copied().unwrap_or_default();
+    let takes_twns_place = crate::urls::RESERVED_TOP.contains(&first)
+        || segments
+            .iter()
+            .any(|s| crate::urls::RESERVED_BELOW_PAGE.contains(s))
+        || (segments.len() == 1 && ["404.html", "sitemap.xml"].contains(&name.as_str()))
+        || name == "index.html";
+    if takes_twns_place {
+        return Some((
+            "op deze plek schrijft twn zelf een pagina of bestand; dit bestand zou die vervangen"
+                .into(),
+            "zet het bestand naast de pagina die het gebruikt, onder een andere naam".into(),
+        ));
+    }
+    let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
+    if ["html", "htm", "xhtml", "shtml", "js", "mjs", "wasm"].contains(&extension) {
+        return Some((
+            format!(
+                "een `.{extension}`-bestand zou als pagina of script van de wiki werken, buiten de controles van twn"
+            ),
+            "maak er een pagina (`.md`) van, of publiceer het als pdf".into(),
+        ));
+    }
+    if extension == "svg" && svg_runs_script(file) {
+        return Some((
+            "deze SVG-tekening bevat een script, een `on…=`-attribuut of een `javascript:`-link, die in de browser van lezers zou draaien".into(),
+            "sla de tekening op zonder scripts (bijvoorbeeld als \"gewone SVG\" of als png)".into(),
+        ));
+    }
+    None
+}
+
+/// Whether an SVG file holds anything a browser would run when the file
+/// is opened by itself.
+fn svg_runs_script(file: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(file) else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+    let handler = text.match_indices(" on").any(|(at, _)| {
+        let rest = &text[at + 3..];
+        let name_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+        name_len > 0 && rest[name_len..].trim_start().starts_with('=')
+    });
+    handler
+        || [
+            "<script",
+            "javascript:",
+            "<foreignobject",
+            "<iframe",
+            "<embed",
+            "<object",
+        ]
+        .iter()
+        .any(|s| text.contains(s))
+}
+
 /// The address a page file at `content_path` had, also where its folder
 /// is no longer a collection: what its place gives today, else what its
 /// path made of it. `None` for the home page.
@@ -115,6 +218,36 @@ pub fn former_url_path(content_path: &str, config: &SiteConfig) -> Option<String
 type Misplaced = (String, String);
 
 fn place(content_path: &str, config: &SiteConfig) -> Result<Placement, Misplaced> {
+    let placement = place_by_folder(content_path, config)?;
+    let slug = match &placement {
+        Placement::Home => return Ok(placement),
+        Placement::Free { slug } | Placement::InCollection { slug, .. } => slug,
+    };
+    if slug.is_empty() {
+        return Err((
+            "deze bestandsnaam heeft geen letters of cijfers, dus de pagina krijgt geen adres"
+                .into(),
+            "geef het bestand een naam met letters of cijfers, bijvoorbeeld `rioolvervanging.md`"
+                .into(),
+        ));
+    }
+    if slug.len() > MAX_NAME_BYTES {
+        return Err((
+            format!(
+                "deze bestandsnaam is te lang voor een adres ({} tekens; hoogstens {MAX_NAME_BYTES})",
+                slug.len()
+            ),
+            "kies een kortere bestandsnaam; de titel van de pagina mag lang blijven".into(),
+        ));
+    }
+    Ok(placement)
+}
+
+/// File systems and hosts allow names of 255 bytes; twn's own suffixes
+/// need some of that.
+pub const MAX_NAME_BYTES: usize = 200;
+
+fn place_by_folder(content_path: &str, config: &SiteConfig) -> Result<Placement, Misplaced> {
     let parts: Vec<&str> = content_path.split('/').collect();
     let stem = |name: &str| name.trim_end_matches(".md").to_owned();
     let collections: Vec<&str> = config.collections.keys().map(String::as_str).collect();
@@ -125,6 +258,7 @@ fn place(content_path: &str, config: &SiteConfig) -> Result<Placement, Misplaced
             let taken = match slug.as_str() {
                 "zoeken" => Some("de zoekpagina"),
                 "recente-wijzigingen" => Some("de recente wijzigingen"),
+                "auteurs" => Some("de lijst van auteurs"),
                 "static" => Some("de bestanden van het thema"),
                 s if config.collections.contains_key(s) => Some("het overzicht van die collectie"),
                 _ => None,
@@ -245,6 +379,13 @@ pub struct ContentFiles {
 }
 
 impl ContentFiles {
+    /// Files beside pages that may not be published as they are: names no
+    /// address can have, places where twn writes its own pages, and kinds
+    /// a browser would run as a page or script of the site.
+    pub fn asset_problems(&self) -> Vec<Diagnostic> {
+        asset_problems(&self.assets)
+    }
+
     /// A warning per symbolic link left out.
     pub fn symlink_warnings(&self) -> impl Iterator<Item = Diagnostic> + '_ {
         self.symlinks.iter().map(|path| {

@@ -14,10 +14,37 @@ pub const CACHE_DIR: &str = ".twn-cache";
 const STATS_FILE: &str = "regelstatistiek.tsv";
 
 pub struct RevisionCache {
-    dir: PathBuf,
+    /// `None` where the cache may not be used (see [`cache_dir`]).
+    dir: Option<PathBuf>,
     /// Lines added and removed per (before, after) blob pair.
     stats: Mutex<HashMap<(ObjectId, ObjectId), (usize, usize)>>,
     stats_changed: AtomicBool,
+}
+
+/// The cache folder of a site, or why twn may not use it: a symbolic link
+/// would have twn write wherever it points, and a cache committed to git
+/// could hold forged old versions and history. (A warning: the build goes
+/// on without the cache.)
+pub fn cache_dir(site_root: &Path) -> Result<PathBuf, crate::diagnostics::Diagnostic> {
+    let dir = site_root.join(CACHE_DIR);
+    let warning = |message: String| {
+        crate::diagnostics::Diagnostic::warning(CACHE_DIR, message).help(
+            "verwijder de map .twn-cache (twn maakt haar opnieuw) en zet `/.twn-cache` in .gitignore",
+        )
+    };
+    if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(warning(
+            "de cache van twn is een symbolische koppeling; twn gebruikt haar niet".into(),
+        ));
+    }
+    if dir.is_dir()
+        && let Some(file) = crate::git_files::tracked_file_below(&dir)
+    {
+        return Err(warning(format!(
+            "de cache van twn staat in git ({file}); twn gebruikt haar niet, want wie iets vastlegt kan er alles in zetten"
+        )));
+    }
+    Ok(dir)
 }
 
 /// Builds a cache key from the parts that decide an entry's contents.
@@ -69,8 +96,10 @@ fn program_identity() -> &'static str {
 
 impl RevisionCache {
     pub fn open(site_root: &Path) -> Self {
-        let dir = site_root.join(CACHE_DIR);
-        let stats = std::fs::read_to_string(dir.join(STATS_FILE))
+        let dir = cache_dir(site_root).ok();
+        let stats = dir
+            .as_ref()
+            .and_then(|dir| std::fs::read_to_string(dir.join(STATS_FILE)).ok())
             .map(|text| parse_stats(&text))
             .unwrap_or_default();
         RevisionCache {
@@ -82,29 +111,18 @@ impl RevisionCache {
 
     fn entry_path(&self, key: &str) -> std::io::Result<PathBuf> {
         let (folder, rest) = key.split_at(2.min(key.len()));
-        inside(&self.dir, &format!("revisions/{folder}/{rest}.html"))
+        let dir = self.dir.as_ref().ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::Unsupported,
+                "de cache wordt niet gebruikt",
+            )
+        })?;
+        inside(dir, &format!("revisions/{folder}/{rest}.html"))
     }
 
     /// Where the manifest of an output folder's revision pages is kept.
-    pub fn manifest_path(&self, out_dir: &Path) -> PathBuf {
-        manifest_path_in(&self.dir, out_dir)
-    }
-
-    /// Whether a build of the site at `site_root` wrote into `out_dir`
-    /// before: twn made that folder, even without today's marker file.
-    pub fn remembers_output(site_root: &Path, out_dir: &Path) -> bool {
-        let absolute = std::path::absolute(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
-        let absolute = absolute.to_string_lossy();
-        // Manifest names change with the program, so any twn's will do.
-        let Ok(entries) = std::fs::read_dir(site_root.join(CACHE_DIR)) else {
-            return false;
-        };
-        entries.filter_map(Result::ok).any(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            name.starts_with("uitvoer-")
-                && std::fs::read_to_string(entry.path())
-                    .is_ok_and(|text| text.lines().nth(1) == Some(absolute.as_ref()))
-        })
+    pub fn manifest_path(&self, out_dir: &Path) -> Option<PathBuf> {
+        Some(manifest_path_in(self.dir.as_ref()?, out_dir))
     }
 
     /// The cached file for `key`, if there is one.
@@ -143,7 +161,9 @@ impl RevisionCache {
         for ((before, after), (added, removed)) in stats.iter() {
             text.push_str(&format!("{before}\t{after}\t{added}\t{removed}\n"));
         }
-        let _ = write_cache_file(&self.dir.join(STATS_FILE), text.as_bytes());
+        if let Some(dir) = &self.dir {
+            let _ = write_cache_file(&dir.join(STATS_FILE), text.as_bytes());
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! (a new site with the default theme, built into the binary).
 
 use crate::config::{CONFIG_FILE, SiteConfig};
+use crate::diagnostics::io_reason;
 use crate::page::CONTENT_DIR;
 use crate::schema::example_value;
 use crate::slug::slugify;
@@ -90,8 +91,8 @@ pub fn new_page(site_root: &Path, collection: &str, title: &str) -> Result<Strin
     }
     let _ = write!(text, "---\n\nSchrijf hier de tekst over {title}.\n");
     std::fs::create_dir_all(path.parent().unwrap_or(site_root))
-        .map_err(|e| failed(format!("{relative}: {e}")))?;
-    std::fs::write(&path, text).map_err(|e| failed(format!("{relative}: {e}")))?;
+        .map_err(|e| failed(format!("{relative}: {}", io_reason(&e))))?;
+    std::fs::write(&path, text).map_err(|e| failed(format!("{relative}: {}", io_reason(&e))))?;
     let mut message = format!("nieuwe pagina: {relative}");
     if !to_fill.is_empty() {
         let _ = write!(message, "\nvul nog in: {}", to_fill.join(", "));
@@ -173,6 +174,18 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/partials/value.html"),
     ),
     (
+        "templates/partials/changes.html",
+        include_str!("../themes/default/templates/partials/changes.html"),
+    ),
+    (
+        "templates/authors.html",
+        include_str!("../themes/default/templates/authors.html"),
+    ),
+    (
+        "templates/author.html",
+        include_str!("../themes/default/templates/author.html"),
+    ),
+    (
         "templates/partials/updated.html",
         include_str!("../themes/default/templates/partials/updated.html"),
     ),
@@ -224,6 +237,12 @@ const STARTER_PAGE: &str = "---\ntitle: Voorbeeldgemeente\ntype: gemeente\n---\n
 const STARTER_NEWS: &str = "---\ntitle: De wiki is gestart\ndate: 2026-01-05\n---\n\nVanaf vandaag delen we onze kennis in deze wiki.\n";
 
 pub fn init_site(dir: &Path) -> Result<String, ScaffoldError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(usage(format!(
+            "{} is een bestand; kies een nieuwe map",
+            dir.display()
+        )));
+    }
     if dir.exists() && std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
         return Err(usage(format!(
             "{} bestaat al en is niet leeg; kies een nieuwe map",
@@ -254,7 +273,7 @@ pub fn init_site(dir: &Path) -> Result<String, ScaffoldError> {
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| std::fs::write(&target, text));
-        written.map_err(|e| failed(format!("{}: {e}", target.display())))?;
+        written.map_err(|e| failed(format!("{}: {}", target.display(), io_reason(&e))))?;
     }
     Ok(format!(
         "nieuwe site in {}\nbouw hem met: cd {} && twn build",

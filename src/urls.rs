@@ -20,7 +20,7 @@ fn refused(message: impl Into<String>, help: impl Into<String>) -> Refused {
 }
 
 /// Top-level folders twn writes itself; no page or alias may take them.
-pub const RESERVED_TOP: [&str; 3] = ["static", "zoeken", "recente-wijzigingen"];
+pub const RESERVED_TOP: [&str; 4] = ["static", "zoeken", "recente-wijzigingen", "auteurs"];
 /// Folders twn writes below every page (history, old versions, diffs).
 pub const RESERVED_BELOW_PAGE: [&str; 3] = ["geschiedenis", "versie", "verschil"];
 
@@ -127,6 +127,15 @@ pub fn alias_url_path(alias: &str) -> Result<String, Refused> {
             ));
         }
         let slug = slugify(segment);
+        if slug.len() > crate::page::MAX_NAME_BYTES {
+            return Err(refused(
+                format!("een deel van de alias `{alias}` is te lang voor een adres"),
+                format!(
+                    "hoogstens {} tekens per deel; {EXAMPLE}",
+                    crate::page::MAX_NAME_BYTES
+                ),
+            ));
+        }
         if slug.is_empty() {
             return Err(refused(
                 format!(

@@ -82,6 +82,19 @@ pub struct YamlError {
     pub position: Position,
 }
 
+/// Front matter nests a few levels (a body's relations are five deep);
+/// a limit far below the parser's own keeps deep nesting from exhausting
+/// a thread's stack.
+const MAX_DEPTH: usize = 24;
+
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
 /// Parses `yaml`, which starts on line `first_line` of its file.
 pub fn parse(yaml: &str, first_line: usize) -> Result<Node, YamlError> {
     if yaml.trim().is_empty() {
@@ -90,7 +103,7 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Node, YamlError> {
             position: Position::new(first_line, 1),
         });
     }
-    match serde_saphyr::from_str::<Node>(yaml) {
+    match serde_saphyr::from_str_with_options::<Node>(yaml, options()) {
         Ok(mut node) => {
             node.shift(first_line - 1);
             Ok(node)
@@ -419,6 +432,20 @@ mod tests {
     fn syntax_errors_are_shifted_into_the_file() {
         let error = parse("title: A\nb: [1, 2\n", 2).unwrap_err();
         assert!(error.position.line >= 3, "{error:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("x: {}{}\n", "[".repeat(200), "]".repeat(200));
+        let error = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || parse(&deep, 2).unwrap_err())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(error.message.contains("te diep genest"), "{error:?}");
+        let maps: String = (0..60).map(|n| format!("{}k:\n", "  ".repeat(n))).collect();
+        assert!(parse(&maps, 2).is_err());
     }
 
     #[test]

@@ -703,3 +703,58 @@ fn a_symbolic_link_in_content_is_a_warning_naming_it() {
     );
     assert!(!site.path("public/organisatie/geheim").exists());
 }
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let stderr = assert_rejected(
+        |s| {
+            s.write(
+                "content/organisatie/borne.md",
+                &format!(
+                    "---\ntitle: Borne\ntype: gemeente\nx: {}{}\n---\n",
+                    "[".repeat(60),
+                    "]".repeat(60)
+                ),
+            )
+        },
+        "content/organisatie/borne.md:4:",
+        "te diep genest",
+    );
+    assert!(!stderr.contains("overflow"), "{stderr}");
+}
+
+#[test]
+fn names_without_letters_or_too_long_for_an_address_are_errors_in_check_too() {
+    for name in ["!!!", "—", &"lang".repeat(60)] {
+        let file = format!("content/organisatie/{name}.md");
+        let stderr = assert_rejected(
+            |s| s.write(&file, "---\ntitle: X\ntype: gemeente\n---\n"),
+            &format!("{file}:1:1"),
+            "bestandsnaam",
+        );
+        let _ = stderr;
+    }
+}
+
+#[test]
+fn collection_names_twn_uses_itself_or_empty_ones_are_errors() {
+    for name in ["zoeken", "geschiedenis", "static", "auteurs", "\"\""] {
+        let site = TestSite::new();
+        site.write(
+            "twn.yaml",
+            &format!(
+                "{}  {name}:\n    title: K\n    singular: K\n",
+                common::CONFIG
+            ),
+        );
+        let run = site.twn(&["check"]);
+        assert_eq!(run.code, Some(1), "{name}:\n{}", run.stderr);
+        assert!(run.stderr.contains("twn.yaml:"), "{}", run.stderr);
+        assert!(
+            !run.stderr.contains("twn.yaml:1:1"),
+            "at the collection, not the top: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}

@@ -464,3 +464,72 @@ fn a_shallow_clone_says_that_older_history_is_not_available() {
     assert!(!history.contains("pagina aangemaakt"), "{history}");
     let _ = Path::new("");
 }
+
+#[test]
+fn every_author_has_a_page_with_their_changes_across_the_wiki() {
+    let site = TestSite::new();
+    site.git_init();
+    commit(&site, "Begin", ANNA, 1);
+    site.write(A, &text("Pagina", 0));
+    let by_bram = commit(&site, "Pagina van Bram", BRAM, 2);
+    site.write(A, &text("Pagina", 1));
+    commit(&site, "Anna past aan", ANNA, 3);
+    site.build_ok();
+    let index = site.read("public/auteurs/index.html");
+    for (name, url) in [
+        ("Anna de Vries", "/auteurs/anna-de-vries/"),
+        ("Bram Jansen", "/auteurs/bram-jansen/"),
+    ] {
+        assert!(
+            index.contains(&format!(r#"<a href="{url}">{name}</a>"#)),
+            "{index}"
+        );
+    }
+    let bram = site.read("public/auteurs/bram-jansen/index.html");
+    assert!(bram.contains("Pagina van Bram"), "{bram}");
+    assert!(
+        bram.contains(&format!("/organisatie/a/verschil/{by_bram}/")),
+        "{bram}"
+    );
+    assert!(!bram.contains("Anna past aan"), "{bram}");
+    let history = site.read("public/organisatie/a/geschiedenis/index.html");
+    assert!(
+        history.contains(r#"href="/auteurs/bram-jansen/""#),
+        "{history}"
+    );
+    for (path, bytes) in site.public_snapshot() {
+        if path.starts_with("auteurs/") {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("@example.org"),
+                "{path}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_change_made_on_both_branches_is_listed_for_each_as_git_log_follow_lists_it() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(A, &text("Pagina", 0));
+    let created = commit(&site, "Begin", ANNA, 1);
+    let dir = site.dir.path();
+    git(dir, &["checkout", "-q", "-b", "zijtak"]);
+    site.write(A, &text("Pagina", 2));
+    let on_side = commit(&site, "Op de zijtak", BRAM, 2);
+    git(dir, &["checkout", "-q", "main"]);
+    site.write(A, &text("Pagina", 2));
+    let on_main = commit(&site, "Hetzelfde op main", ANNA, 3);
+    git_on(
+        &site,
+        &["merge", "-q", "--no-ff", "-m", "Samengevoegd", "zijtak"],
+        4,
+    );
+    site.build_ok();
+    let git_says: Vec<String> = git(dir, &["log", "--format=%h", "--follow", "--", A])
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(listed(&site, "organisatie/a/"), [on_main, on_side, created]);
+    assert_eq!(listed(&site, "organisatie/a/"), git_says);
+}

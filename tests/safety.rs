@@ -175,24 +175,13 @@ fn a_wrong_out_is_refused_with_exit_2_and_touches_nothing() {
 }
 
 #[test]
-fn twn_replaces_its_own_output_and_its_output_from_before_the_marker() {
+fn twn_replaces_its_own_output_silently() {
     let (_outer, site) = site_in_a_folder_of_its_own();
     for _ in 0..2 {
         let run = twn_in(&site, &["build", "--out", "../uitvoer"]);
         assert_eq!(run.code, Some(0), "{}", run.stderr);
     }
     assert!(site.join("../uitvoer").join(marker()).is_file());
-    // An output of an older twn has no marker; the cache remembers it.
-    std::fs::remove_file(site.join("public").join(marker())).ok();
-    assert_eq!(twn_in(&site, &["build"]).code, Some(0));
-    std::fs::remove_file(site.join("public").join(marker())).unwrap();
-    let run = twn_in(&site, &["build"]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    // Without the cache nothing says twn made it: refused.
-    std::fs::remove_file(site.join("public").join(marker())).unwrap();
-    std::fs::remove_dir_all(site.join(".twn-cache")).unwrap();
-    let run = twn_in(&site, &["build"]);
-    assert_eq!(run.code, Some(2), "{}", run.stderr);
 }
 
 #[test]
@@ -477,4 +466,228 @@ fn serve_answers_only_for_its_own_address_with_security_headers() {
             assert!(response.contains(header), "{header} in {response}");
         }
     }
+}
+
+#[test]
+fn files_beside_pages_never_replace_twns_own_or_run_as_pages_or_scripts() {
+    let cases: [(&str, &[u8]); 9] = [
+        ("content/static/search.js", b"alert(1)"),
+        ("content/zoeken/index.html", b"PWN"),
+        ("content/index.html", b"<script>alert(1)</script>"),
+        ("content/sitemap.xml", b"<urlset/>"),
+        (
+            "content/organisatie/borne/kaart.html",
+            b"<script>alert(1)</script>",
+        ),
+        ("content/organisatie/borne/script.js", b"alert(1)"),
+        (
+            "content/organisatie/borne/kaart.svg",
+            b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
+        ),
+        (
+            "content/regio/twents-waternet/organisatie/organogram.svg",
+            b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+        ),
+        ("content/organisatie/almelo/geschiedenis/x.png", b"\x89PNG"),
+    ];
+    for (file, bytes) in cases {
+        let site = TestSite::new();
+        site.write_bodies("  - id: team\n    name: Kernteam\n");
+        site.build_ok();
+        let before = site.public_snapshot();
+        site.write_bytes(file, bytes);
+        for command in ["check", "build"] {
+            let run = site.twn(&[command]);
+            assert_eq!(run.code, Some(1), "{file} ({command}):\n{}", run.stderr);
+            assert!(
+                run.stderr.contains(&format!("--> {file}")),
+                "{file}:\n{}",
+                run.stderr
+            );
+            assert!(run.stderr.contains("oplossing:"), "{}", run.stderr);
+        }
+        assert_eq!(site.public_snapshot(), before, "{file}: public/ untouched");
+    }
+    // A drawing without scripts is published as it is.
+    let site = TestSite::new();
+    site.write_bytes(
+        "content/organisatie/almelo/kaart.svg",
+        b"<svg xmlns='http://www.w3.org/2000/svg'><rect width='1' height='1'/></svg>",
+    );
+    std::fs::rename(
+        site.path("content/organisatie/almelo.md"),
+        site.path("content/organisatie/almelo/index.md"),
+    )
+    .unwrap();
+    site.build_ok();
+    assert!(site.path("public/organisatie/almelo/kaart.svg").is_file());
+}
+
+#[test]
+fn only_the_marker_in_the_folder_itself_lets_twn_replace_it() {
+    let (outer, site) = site_in_a_folder_of_its_own();
+    git(&site, &["init", "-q", "-b", "main"]);
+    let out = outer.path("uitvoer");
+    // Built once, removed, made again by hand with a file of one's own.
+    assert_eq!(
+        twn_in(&site, &["build", "--out", "../uitvoer"]).code,
+        Some(0)
+    );
+    std::fs::remove_dir_all(&out).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("scriptie.docx"), "mijn scriptie").unwrap();
+    let run = twn_in(&site, &["build", "--out", "../uitvoer"]);
+    assert_eq!(
+        run.code,
+        Some(2),
+        "the cache remembering the folder does not count:\n{}",
+        run.stderr
+    );
+    assert!(out.join("scriptie.docx").is_file());
+    // A forged manifest in the cache does not count either.
+    std::fs::create_dir_all(site.join(".twn-cache")).unwrap();
+    std::fs::write(
+        site.join(".twn-cache/uitvoer-0.tsv"),
+        format!("twn-uitvoer 1\n{}\n", out.display()),
+    )
+    .unwrap();
+    assert_eq!(
+        twn_in(&site, &["build", "--out", "../uitvoer"]).code,
+        Some(2)
+    );
+    assert!(out.join("scriptie.docx").is_file());
+    // A committed marker in a folder of the repository's own files.
+    std::fs::create_dir_all(site.join("docs")).unwrap();
+    std::fs::write(site.join("docs/handleiding.txt"), "lees mij").unwrap();
+    std::fs::write(site.join("docs").join(marker()), "twn").unwrap();
+    git(&site, &["add", "-A"]);
+    git(&site, &["commit", "-q", "-m", "docs"]);
+    let run = twn_in(&site, &["build", "--out", "docs"]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("in git staan"), "{}", run.stderr);
+    assert!(site.join("docs/handleiding.txt").is_file());
+}
+
+#[test]
+fn a_cache_that_is_a_link_or_committed_is_not_used() {
+    let (outer, site) = site_in_a_folder_of_its_own();
+    let elsewhere = outer.path("ergens");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, site.join(".twn-cache")).unwrap();
+    git(&site, &["init", "-q", "-b", "main"]);
+    git(&site, &["add", "-A"]);
+    git(&site, &["commit", "-q", "-m", "begin"]);
+    let run = twn_in(&site, &["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("symbolische koppeling"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "nothing written through the link"
+    );
+    // A history cache committed to the repository, with a forged author.
+    std::fs::remove_file(site.join(".twn-cache")).unwrap();
+    assert_eq!(twn_in(&site, &["build"]).code, Some(0));
+    let cache = site.join(".twn-cache/geschiedenis.json");
+    let forged = std::fs::read_to_string(&cache)
+        .unwrap()
+        .replace("\"Test\"", "\"VERVALST\"");
+    std::fs::write(&cache, forged).unwrap();
+    git(&site, &["add", "-f", ".twn-cache/geschiedenis.json"]);
+    git(&site, &["commit", "-q", "-m", "cache erbij"]);
+    let run = twn_in(&site, &["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("staat in git"), "{}", run.stderr);
+    let recent =
+        std::fs::read_to_string(site.join("public/recente-wijzigingen/index.html")).unwrap();
+    assert!(!recent.contains("VERVALST"), "{recent}");
+}
+
+#[test]
+fn a_theme_or_content_folder_that_is_a_link_is_an_error() {
+    for folder in ["themes/default/static", "themes/default", "content"] {
+        let (outer, site) = site_in_a_folder_of_its_own();
+        let secret = outer.path("geheim");
+        std::fs::create_dir_all(&secret).unwrap();
+        std::fs::write(secret.join("id_rsa"), "GEHEIM").unwrap();
+        let real = site.join(folder);
+        common::copy_dir(&real, &secret);
+        std::fs::remove_dir_all(&real).unwrap();
+        std::os::unix::fs::symlink(&secret, &real).unwrap();
+        let run = twn_in(&site, &["build"]);
+        assert_eq!(run.code, Some(1), "{folder}:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains("symbolische koppeling"),
+            "{}",
+            run.stderr
+        );
+        assert!(!site.join("public").exists(), "{folder}: nothing published");
+    }
+}
+
+#[test]
+fn a_build_killed_midway_leaves_nothing_behind_for_long() {
+    let site = TestSite::new();
+    let stale = site.path(".public.staging-999999999");
+    std::fs::create_dir_all(stale.join("regio")).unwrap();
+    site.build_ok();
+    assert!(!stale.exists());
+}
+
+#[test]
+fn the_command_line_speaks_dutch() {
+    let site = TestSite::new();
+    let help = site.twn(&["--help"]);
+    assert_eq!(help.code, Some(0));
+    for english in ["Usage", "Options", "Print help", "[default", "Commands"] {
+        assert!(!help.stdout.contains(english), "{english}: {}", help.stdout);
+    }
+    assert!(
+        help.stdout.contains("Gebruik: twn [opties] <commando>"),
+        "{}",
+        help.stdout
+    );
+    for (args, expected) in [
+        (&["bouw"][..], "onbekend commando `bouw`"),
+        (&["build", "--onbekend"], "onbekende optie `--onbekend`"),
+        (&["build", "--out", "a", "--out", "b"], "mag maar één keer"),
+        (&["serve", "--port", "abc"], "`abc` is geen geldige waarde"),
+        (&["new"], "dit ontbreekt nog"),
+    ] {
+        let run = site.twn(args);
+        assert_eq!(run.code, Some(2), "{args:?}");
+        assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("error:"), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn serve_does_not_redirect_to_another_host_or_trust_a_second_host_header() {
+    let site = TestSite::new();
+    let server = common::server::start(&site);
+    common::server::wait_for(&server, "/", 200);
+    let (status, response) = common::server::raw(
+        &server,
+        &format!(
+            "GET //organisatie HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            server.address
+        ),
+    );
+    assert_eq!(status, 301, "{response}");
+    assert!(
+        response.contains("location: /organisatie/\r\n"),
+        "{response}"
+    );
+    let (status, _) = common::server::raw(
+        &server,
+        &format!(
+            "GET / HTTP/1.1\r\nHost: {}\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+            server.address
+        ),
+    );
+    assert_eq!(status, 421);
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 const FILE: &str = "geschiedenis.json";
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -33,6 +33,8 @@ struct StoredCommit {
     against: Vec<Vec<StoredChange>>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     boundary: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    without_content: bool,
 }
 
 /// `kind`: A(dded), D(eleted), M(odified) or R(enamed).
@@ -49,7 +51,8 @@ struct StoredChange {
 }
 
 pub struct HistoryCache {
-    path: PathBuf,
+    /// `None` where the cache may not be used.
+    path: Option<PathBuf>,
 }
 
 /// The commits read before: those reachable from `head`.
@@ -61,13 +64,15 @@ pub struct Known {
 impl HistoryCache {
     pub fn new(site_root: &Path) -> Self {
         HistoryCache {
-            path: site_root.join(crate::revision_cache::CACHE_DIR).join(FILE),
+            path: crate::revision_cache::cache_dir(site_root)
+                .ok()
+                .map(|dir| dir.join(FILE)),
         }
     }
 
     /// What an earlier build read for the same `content/` folder.
     pub fn load(&self, content_dir: &str) -> Option<Known> {
-        let text = std::fs::read_to_string(&self.path).ok()?;
+        let text = std::fs::read_to_string(self.path.as_ref()?).ok()?;
         let stored: Stored = serde_json::from_str(&text).ok()?;
         if stored.format != FORMAT || stored.content_dir != content_dir {
             return None;
@@ -93,6 +98,7 @@ impl HistoryCache {
                     parents: c.parents.iter().map(|p| id(p)).collect::<Option<_>>()?,
                     against,
                     boundary: c.boundary,
+                    without_content: c.without_content,
                 })
             })
             .collect::<Option<Vec<_>>>()?;
@@ -123,13 +129,16 @@ impl HistoryCache {
                         .map(|changes| changes.iter().map(StoredChange::save).collect())
                         .collect(),
                     boundary: c.boundary,
+                    without_content: c.without_content,
                 })
                 .collect(),
         };
         let Ok(text) = serde_json::to_string(&stored) else {
             return;
         };
-        let _ = crate::revision_cache::write_cache_file(&self.path, text.as_bytes());
+        if let Some(path) = &self.path {
+            let _ = crate::revision_cache::write_cache_file(path, text.as_bytes());
+        }
     }
 }
 

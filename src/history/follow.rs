@@ -23,6 +23,21 @@ enum PageKey {
     Current(Rc<str>),
     /// A page whose file was deleted at this path, later.
     Deleted(Rc<str>),
+    /// No page: the history reached this path only through a commit
+    /// without `content/` (the site lived elsewhere in the repository).
+    Pruned,
+}
+
+impl PageKey {
+    /// Which of two claims on a parent's path wins: a page that lives on,
+    /// over one deleted later, over none.
+    fn rank(&self) -> u8 {
+        match self {
+            PageKey::Current(_) => 2,
+            PageKey::Deleted(_) => 1,
+            PageKey::Pruned => 0,
+        }
+    }
 }
 
 /// Paths whose page is not the current page of the same path. Shared
@@ -48,36 +63,65 @@ pub(super) fn follow_renames(
                 .cloned()
                 .unwrap_or_else(|| PageKey::Current(path.into()))
         };
-        for change in changed_against_every_parent(commit) {
+        let revisions = if commit.without_content {
+            Vec::new()
+        } else {
+            changed_against_every_parent(commit)
+        };
+        for change in revisions {
             let (path, revision) = revision_of(index, commit, change);
             if revision.deleted {
                 deletions
                     .entry(path.as_str().into())
                     .or_insert((position, revision));
-            } else {
-                pages
-                    .entry(page_of(&path))
-                    .or_default()
-                    .push((position, revision));
+            } else if let page @ (PageKey::Current(_) | PageKey::Deleted(_)) = page_of(&path) {
+                pages.entry(page).or_default().push((position, revision));
             }
         }
         for (parent, changes) in commit.parents.iter().zip(&commit.against) {
-            let handed = hand_on(&overrides, changes, &page_of);
+            let handed = hand_on(&overrides, changes, &page_of, commit.without_content);
             match pending.get_mut(parent) {
                 None => {
                     pending.insert(*parent, handed);
                 }
                 Some(known) if Rc::ptr_eq(known, &handed) => {}
-                Some(known) => {
-                    let merged = Rc::make_mut(known);
-                    for (path, page) in handed.iter() {
-                        merged.entry(path.clone()).or_insert_with(|| page.clone());
-                    }
-                }
+                Some(known) => merge_into(known, &handed),
             }
         }
     }
     assemble(commits, pages, deletions, repo, content_prefix, shallow)
+}
+
+/// Joins what a second child says of a parent's paths to what an earlier
+/// one said. Where one says a path's page was deleted later and the other
+/// that it lives on (a path absent from a map is the current page of that
+/// path), the page lives on: its past is that of the page that survived,
+/// as when a branch deleted a page that the merge kept. Between two
+/// surviving pages, the earlier child's stays.
+fn merge_into(known: &mut Overrides, handed: &Overrides) {
+    let own = |path: &Rc<str>| PageKey::Current(path.clone());
+    let mut changes: Vec<(Rc<str>, Option<PageKey>)> = Vec::new();
+    for (path, page) in handed.iter() {
+        let before = known.get(path).cloned().unwrap_or_else(|| own(path));
+        if page.rank() > before.rank() {
+            changes.push((path.clone(), Some(page.clone()).filter(|p| *p != own(path))));
+        }
+    }
+    for (path, page) in known.iter() {
+        if page.rank() < 2 && !handed.contains_key(path) {
+            changes.push((path.clone(), None));
+        }
+    }
+    if changes.is_empty() {
+        return;
+    }
+    let merged = Rc::make_mut(known);
+    for (path, page) in changes {
+        match page {
+            Some(page) => merged.insert(path, page),
+            None => merged.remove(&path),
+        };
+    }
 }
 
 /// The commits children first, and among commits free to go, the newest
@@ -198,11 +242,13 @@ fn revision_of(commit: usize, changes: &CommitChanges, change: &FileChange) -> (
 }
 
 /// What a commit tells one parent: its paths' pages, after the changes
-/// between the two.
+/// between the two. Through a commit without `content/`, no page's
+/// history goes on.
 fn hand_on(
     overrides: &Overrides,
     changes: &[FileChange],
     page_of: &dyn Fn(&str) -> PageKey,
+    without_content: bool,
 ) -> Overrides {
     let structural = changes
         .iter()
@@ -222,6 +268,9 @@ fn hand_on(
                 let page = page_of(path);
                 handed.remove(path.as_str());
                 handed.insert(from.as_str().into(), page);
+            }
+            FileChange::Deleted { path, .. } if without_content => {
+                handed.insert(path.as_str().into(), PageKey::Pruned);
             }
             FileChange::Deleted { path, .. } => {
                 let path: Rc<str> = path.as_str().into();
@@ -277,6 +326,7 @@ fn assemble(
                 files.insert(path.to_string(), sorted(list));
             }
             PageKey::Deleted(path) => deleted_pages.entry(path).or_default().extend(list),
+            PageKey::Pruned => {}
         }
     }
     let mut deleted: Vec<DeletedPage> = deleted_pages

@@ -83,6 +83,7 @@ pub struct LiveSite {
     page_set: String,
     redirect_outputs: HashSet<String>,
     chart_outputs: HashSet<String>,
+    author_outputs: HashSet<String>,
     pending: Pending,
     search: search::LiveSearch,
     store: Arc<RwLock<Store>>,
@@ -157,6 +158,7 @@ impl LiveSite {
             page_set: String::new(),
             redirect_outputs: HashSet::new(),
             chart_outputs: HashSet::new(),
+            author_outputs: HashSet::new(),
             pending: Pending {
                 everything: true,
                 ..Pending::default()
@@ -407,6 +409,8 @@ impl LiveSite {
         all.extend(self.setup_problems.iter().cloned());
         all.extend(self.theme_problems.iter().cloned());
         all.extend(load.cloned());
+        all.extend(crate::page::asset_problems(&self.assets));
+        all.extend(crate::page::content_folder_problem(&self.options.site_root));
         all.extend(self.index_problems.iter().cloned());
         all.extend(self.page_problems.iter().flatten().cloned());
         all.extend(self.render_problems.iter().cloned());

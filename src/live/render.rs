@@ -138,6 +138,7 @@ impl LiveSite {
                 not_found: touched(&["404.html"]),
                 redirects: any_summary || touched(&["redirect.html"]),
                 recent: any_summary || touched(&["recent.html"]),
+                authors: any_summary || touched(&["authors.html", "author.html"]),
                 charts: charts_reached || touched(&["orgchart.html"]),
                 sitemap: pending.whole_site || updated_changed,
                 search: touched(&["search.html"]),
@@ -162,6 +163,11 @@ impl LiveSite {
                 .collect();
             gone.extend(self.redirect_outputs.difference(&new_redirects).cloned());
             self.redirect_outputs = new_redirects;
+        }
+        if selection.authors {
+            let new_authors = crate::render::authors::author_files(site);
+            gone.extend(self.author_outputs.difference(&new_authors).cloned());
+            self.author_outputs = new_authors;
         }
         if selection.charts {
             let new_charts: HashSet<String> = site

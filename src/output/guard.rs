@@ -19,13 +19,9 @@ pub struct Refusal {
 }
 
 /// Checks that `out_dir` may be replaced by a build of the site at
-/// `site_root`. `earlier_output` says whether twn's cache remembers
-/// building into this folder (outputs of twn from before the marker).
-pub fn check_replaceable(
-    site_root: &Path,
-    out_dir: &Path,
-    earlier_output: impl FnOnce() -> bool,
-) -> Result<(), Refusal> {
+/// `site_root`. Only what the folder itself holds counts: the site's own
+/// files (its cache included) may come from anyone who can commit.
+pub fn check_replaceable(site_root: &Path, out_dir: &Path) -> Result<(), Refusal> {
     let out = resolved(out_dir);
     let root = resolved(site_root);
     let shown = out_dir.display();
@@ -84,8 +80,16 @@ pub fn check_replaceable(
             "laat twn in een eigen map bouwen en kopieer de uitvoer daarna naar de repository, of kies met --out een nieuwe map",
         );
     }
+    if let Some(tracked) = crate::git_files::tracked_file_below(&out) {
+        return refuse(
+            format!(
+                "de uitvoermap {shown} bevat bestanden die in git staan, zoals {tracked}; een build zou ze verwijderen"
+            ),
+            choose,
+        );
+    }
     let empty = std::fs::read_dir(&out).map_or(true, |mut entries| entries.next().is_none());
-    if empty || out.join(MARKER_FILE).is_file() || earlier_output() {
+    if empty || out.join(MARKER_FILE).is_file() {
         return Ok(());
     }
     refuse(

@@ -24,7 +24,8 @@ pub struct CopiedFile {
 /// The revision folders of a build and where their manifest is kept.
 pub struct Revisions<'a> {
     pub dirs: &'a [RevisionDir],
-    pub manifest: PathBuf,
+    /// `None` when the cache is not used: every file is linked again.
+    pub manifest: Option<PathBuf>,
 }
 
 /// The folder a build writes into, beside the output folder. Files can be
@@ -48,6 +49,7 @@ impl Staging {
         let name = out_dir
             .file_name()
             .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        remove_stale_staging(&parent, &name);
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let previous = parent.join(format!(".{name}.previous-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&staging);
@@ -86,9 +88,15 @@ impl Staging {
         let out_name = std::path::absolute(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
         let mut moved = Vec::new();
         if let Some(revisions) = &revisions {
-            let manifest = Manifest::load(&revisions.manifest, &out_name);
+            let manifest = revisions
+                .manifest
+                .as_ref()
+                .map(|path| Manifest::load(path, &out_name))
+                .unwrap_or_default();
             // From here the previous output may lose folders to the new one.
-            let _ = std::fs::remove_file(&revisions.manifest);
+            if let Some(path) = &revisions.manifest {
+                let _ = std::fs::remove_file(path);
+            }
             let previous_output = out_dir.is_dir().then_some(out_dir.as_path());
             let (carried, placed) =
                 reuse::place_revision_dirs(staging, previous_output, &manifest, revisions.dirs);
@@ -120,9 +128,11 @@ impl Staging {
         }
         self.finished = true;
         let _ = std::fs::remove_dir_all(previous);
-        if let Some(revisions) = &revisions {
+        if let Some(revisions) = &revisions
+            && let Some(path) = &revisions.manifest
+        {
             // Without a manifest the next build links every file again: slower, not wrong.
-            let _ = Manifest::save(&revisions.manifest, &out_name, revisions.dirs);
+            let _ = Manifest::save(path, &out_name, revisions.dirs);
         }
         Ok(())
     }
@@ -132,6 +142,33 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.finished {
             let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// Removes staging folders that a build killed midway left beside the
+/// output: those of a process that no longer runs. Only where the system
+/// says which processes run (`/proc`); elsewhere they stay.
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let pid = [".staging-", ".previous-"].iter().find_map(|kind| {
+            file_name
+                .strip_prefix(&format!(".{name}{kind}"))
+                .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if let Some(pid) = pid
+            && !proc.join(pid).exists()
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }

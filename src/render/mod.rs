@@ -2,6 +2,7 @@
 //! an index per collection, the home page, 404, redirects for old URLs and
 //! the sitemap. Pages render in parallel.
 
+pub mod authors;
 pub mod context;
 pub mod diff;
 pub mod orgchart;
@@ -111,6 +112,8 @@ pub struct Selection {
     pub not_found: bool,
     pub redirects: bool,
     pub recent: bool,
+    /// The authors' pages, which list the same changes by author.
+    pub authors: bool,
     pub charts: bool,
     pub sitemap: bool,
     /// The search page (its index is built apart, by `crate::search`).
@@ -126,6 +129,7 @@ impl Selection {
             not_found: true,
             redirects: true,
             recent: true,
+            authors: true,
             charts: true,
             sitemap: true,
             search: true,
@@ -321,6 +325,7 @@ fn render_other(
             "url": format!("{}{}", site.base_path, recent::RECENT_DIR),
             "breadcrumbs": context::breadcrumbs(site, None),
             "feed_url": format!("{}{}{}", site.base_path, recent::RECENT_DIR, recent::FEED_FILE),
+            "authors_url": format!("{}{}", site.base_path, authors::AUTHORS_DIR),
         });
         let html = renderer.render(
             "recent.html",
@@ -340,6 +345,11 @@ fn render_other(
             )
             .into_bytes(),
         });
+    }
+    if selection.authors {
+        authors::render_authors(renderer, site)?
+            .into_iter()
+            .for_each(emit);
     }
     if selection.charts {
         orgchart::render_charts(renderer, site, summaries)?

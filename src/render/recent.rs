@@ -15,6 +15,7 @@ pub const FEED_FILE: &str = "atom.xml";
 const RECENT_LIMIT: usize = 100;
 
 /// One change to one page.
+#[derive(Clone)]
 pub struct Change<'a> {
     pub title: &'a str,
     /// The page's address below the base.
@@ -41,6 +42,13 @@ impl Change<'_> {
 /// The latest changes, newest first by the date readers see, deleted
 /// pages and their deletions included.
 pub fn recent_changes(site: &Site) -> Vec<Change<'_>> {
+    let mut changes = all_changes(site);
+    changes.truncate(RECENT_LIMIT);
+    changes
+}
+
+/// Every change to every page, newest first.
+pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
     let Some(history) = &site.history else {
         return Vec::new();
     };
@@ -63,7 +71,6 @@ pub fn recent_changes(site: &Site) -> Vec<Change<'_>> {
     });
     changes
         .into_iter()
-        .take(RECENT_LIMIT)
         .map(|(page, revision)| Change {
             title: &page.front.title,
             url_path: &page.url_path,
@@ -89,6 +96,7 @@ pub fn days_context(site: &Site, changes: &[Change]) -> Value {
             "time": format!("{:02}:{:02}", time.hour(), time.minute()),
             "datetime": time.timestamp().to_string(),
             "author": change.commit.author,
+            "author_url": format!("{}{}", site.base_path, super::authors::author_path(&change.commit.author)),
             "message": change.commit.summary(),
             "created": change.created,
             "cut_off": change.cut_off,

@@ -377,6 +377,15 @@ impl PageJob<'_> {
             format!("{:02}:{:02}", time.hour(), time.minute()).into(),
         );
         add("author", commit.author.as_str().into());
+        add(
+            "author_url",
+            format!(
+                "{}{}",
+                self.site.base_path,
+                super::authors::author_path(&commit.author)
+            )
+            .into(),
+        );
         add("message", commit.summary().into());
         add(
             "created",

@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 use tera::{ErrorKind, Kwargs, State, Tera};
 
 /// Templates every theme must have; collections may add `<collection>.html`.
-pub const REQUIRED_TEMPLATES: [&str; 12] = [
+pub const REQUIRED_TEMPLATES: [&str; 14] = [
     "base.html",
+    "authors.html",
+    "author.html",
     "gone.html",
     "page.html",
     "home.html",
@@ -38,6 +40,20 @@ impl Theme {
         let theme_dir = site_root.join("themes").join(name);
         let display_dir = format!("themes/{name}");
         let templates_dir = theme_dir.join("templates");
+        let linked: Vec<Diagnostic> = [
+            ("themes".to_owned(), site_root.join("themes")),
+            (display_dir.clone(), theme_dir.clone()),
+            (format!("{display_dir}/templates"), templates_dir.clone()),
+            (format!("{display_dir}/static"), theme_dir.join("static")),
+            (format!("{display_dir}/strings"), theme_dir.join("strings")),
+        ]
+        .into_iter()
+        .filter(|(_, path)| crate::page::is_symlink(path))
+        .map(|(shown, _)| crate::page::linked_folder_error(&shown))
+        .collect();
+        if !linked.is_empty() {
+            return Err(linked);
+        }
         if !templates_dir.is_dir() {
             let config = std::fs::read_to_string(site_root.join(crate::config::CONFIG_FILE))
                 .unwrap_or_default();

@@ -95,14 +95,15 @@ async fn guard(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map(str::to_owned);
-    let mut response = match host {
-        Some(host) if hosts.allows(&host) => next.run(request).await,
-        _ => (
+    // Every Host header must name this preview, not just the first.
+    let names = request.headers().get_all(header::HOST);
+    let allowed = names.iter().next().is_some()
+        && names
+            .iter()
+            .all(|h| h.to_str().is_ok_and(|host| hosts.allows(host)));
+    let mut response = match allowed {
+        true => next.run(request).await,
+        false => (
             StatusCode::MISDIRECTED_REQUEST,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
             format!(
@@ -191,9 +192,10 @@ async fn serve_path(State(preview): State<Arc<Preview>>, uri: Uri) -> Response {
             .get(&format!("{relative}/index.html"))
             .is_some()
     {
+        // From the cleaned path: `//regio` must not lead to another host.
         return (
             StatusCode::MOVED_PERMANENTLY,
-            [(header::LOCATION, format!("{}/", uri.path()))],
+            [(header::LOCATION, format!("/{relative}/"))],
         )
             .into_response();
     }

@@ -50,7 +50,10 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     runtime.block_on(async move {
         let address = SocketAddr::new(options.bind, options.port);
         let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| {
-            format!("kan niet luisteren op {address}: {e}; kies een andere poort met --port")
+            format!(
+                "kan niet luisteren op {address}: {}; kies een andere poort met --port",
+                crate::diagnostics::io_reason(&e)
+            )
         })?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         let shown_host = if address.ip().is_unspecified() {

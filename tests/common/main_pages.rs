@@ -29,5 +29,7 @@ pub fn main_pages(site: &TestSite, base: &str) -> Vec<(&'static str, String)> {
         ),
         ("verschil", format!("{origin}{diff}")),
         ("zoeken", format!("{base}zoeken/?q=waterschappen")),
+        ("verwijderd", format!("{base}nieuws/tijdelijk-bericht/")),
+        ("auteurs", format!("{base}auteurs/")),
     ]
 }

@@ -94,14 +94,26 @@ impl TestSite {
         site
     }
 
-    /// The example wiki with a git history: every page committed, then a
-    /// workplace edited and a news item renamed, so that history pages,
-    /// old versions, diffs and a redirect exist.
+    /// The example wiki with a git history: every page committed (and a
+    /// news item that is deleted later), then a workplace edited and a
+    /// news item renamed, so that history pages, old versions, diffs, a
+    /// redirect, a deleted page's notice and authors' pages exist.
     pub fn example_with_history() -> Self {
         let site = Self::example();
         site.git_init();
         let editor = ("Redactie Twents Waternet", "redactie@example.org");
+        let tijdelijk = "content/nieuws/tijdelijk-bericht.md";
+        site.write(
+            tijdelijk,
+            "---\ntitle: Tijdelijk bericht\ndate: 2025-01-10\nregio: [twents-waternet]\n---\n\nDit bericht staat er maar even.\n",
+        );
         site.commit_all("Voorbeeldwiki", editor, "2025-01-10T10:00:00+01:00");
+        git(site.dir.path(), &["rm", "-q", tijdelijk]);
+        site.commit_all(
+            "Tijdelijk bericht weggehaald",
+            editor,
+            "2025-02-01T10:00:00+01:00",
+        );
         let workplace = "content/werkplaats/rioolvervanging.md";
         let text = site.read(workplace);
         site.write(

@@ -1,0 +1,89 @@
+//! Contributions per author: `/auteurs/` lists everyone who changed a page,
+//! and `/auteurs/<naam>/` each one's changes across the wiki. Only the
+//! names git records are shown, never an address.
+
+use super::recent::{Change, all_changes, days_context};
+use super::{OutputFile, Renderer, context};
+use crate::diagnostics::Diagnostic;
+use crate::resolve::Site;
+use serde_json::{Value, json};
+
+pub const AUTHORS_DIR: &str = "auteurs/";
+
+/// The address of an author's page below the base.
+pub fn author_path(name: &str) -> String {
+    let slug = crate::slug::slugify(name);
+    let slug = if slug.is_empty() {
+        "onbekend".into()
+    } else {
+        slug
+    };
+    format!("{AUTHORS_DIR}{slug}/")
+}
+
+/// The files of the authors' pages: `twn serve` drops those of authors
+/// whose changes are no longer in the history.
+pub fn author_files(site: &Site) -> std::collections::HashSet<String> {
+    let mut files: std::collections::HashSet<String> = all_changes(site)
+        .iter()
+        .map(|c| format!("{}index.html", author_path(&c.commit.author)))
+        .collect();
+    files.insert(format!("{AUTHORS_DIR}index.html"));
+    files
+}
+
+/// The index of authors and a page per author.
+pub fn render_authors(renderer: &Renderer, site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
+    let changes = all_changes(site);
+    // Names that make the same address share a page, under the first seen.
+    let mut authors: Vec<(String, String, Vec<&Change>)> = Vec::new();
+    for change in &changes {
+        let path = author_path(&change.commit.author);
+        match authors.iter_mut().find(|(p, _, _)| *p == path) {
+            Some((_, _, list)) => list.push(change),
+            None => authors.push((path, change.commit.author.clone(), vec![change])),
+        }
+    }
+    authors.sort_by_key(|(_, name, _)| name.to_lowercase());
+    let title = renderer.string("authors_title");
+    let breadcrumbs = context::breadcrumbs(site, None);
+    let mut files = Vec::with_capacity(authors.len() + 1);
+    let listed: Vec<Value> = authors
+        .iter()
+        .map(|(path, name, list)| {
+            json!({
+                "name": name,
+                "url": format!("{}{path}", site.base_path),
+                "count": list.len(),
+                "last": list[0].commit.date().to_string(),
+            })
+        })
+        .collect();
+    let index = json!({
+        "title": title,
+        "url": format!("{}{AUTHORS_DIR}", site.base_path),
+        "breadcrumbs": breadcrumbs,
+    });
+    let html = renderer.render("authors.html", index, &[("authors", Value::Array(listed))])?;
+    files.push(OutputFile {
+        path: format!("{AUTHORS_DIR}index.html"),
+        contents: html.into_bytes(),
+    });
+    let mut trail = breadcrumbs.clone();
+    trail.push(json!({"title": title, "url": format!("{}{AUTHORS_DIR}", site.base_path)}));
+    for (path, name, list) in &authors {
+        let owned: Vec<Change> = list.iter().map(|c| (*c).clone()).collect();
+        let page = json!({
+            "title": name,
+            "url": format!("{}{path}", site.base_path),
+            "breadcrumbs": trail,
+            "count": list.len(),
+        });
+        let html = renderer.render("author.html", page, &[("days", days_context(site, &owned))])?;
+        files.push(OutputFile {
+            path: format!("{path}index.html"),
+            contents: html.into_bytes(),
+        });
+    }
+    Ok(files)
+}
