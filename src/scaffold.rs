@@ -142,6 +142,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/orgchart.html"),
     ),
     (
+        "static/compare.js",
+        include_str!("../themes/default/static/compare.js"),
+    ),
+    (
         "templates/gone.html",
         include_str!("../themes/default/templates/gone.html"),
     ),

@@ -19,21 +19,22 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mut root: Option<PathBuf> = None;
     let mut show = 10;
+    let mut rounds = 3;
+    let mut timing_only = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--show" => show = args.next().and_then(|n| n.parse().ok()).unwrap_or(show),
+            "--rounds" => rounds = args.next().and_then(|n| n.parse().ok()).unwrap_or(rounds),
+            "--timing-only" => timing_only = true,
             other => root = Some(PathBuf::from(other)),
         }
     }
     let Some(root) = root else {
-        eprintln!("gebruik: twn-git-compare <map van de site> [--show N]");
+        eprintln!(
+            "gebruik: twn-git-compare <map van de site> [--show N] [--rounds N] [--timing-only]"
+        );
         std::process::exit(2);
     };
-    let _ = std::fs::remove_file(root.join(".twn-cache/geschiedenis.json"));
-    let started = Instant::now();
-    let read = twn::history::read(&root).expect("the history can be read");
-    let twn_seconds = started.elapsed().as_secs_f64();
-    let history = read.history.expect("the site is in a git repository");
     // Whole-repository first; a snapshot without its largest blobs only
     // allows the `content/` folder, which is also all that twn reads.
     let timed = |args: &[&str]| {
@@ -48,22 +49,50 @@ fn main() {
         status.success().then(|| started.elapsed().as_secs_f64())
     };
     let whole = ["log", "--no-merges", "-M", "--name-status"];
-    let (git_seconds, git_command) = match timed(&whole) {
-        Some(seconds) => (seconds, "git log --no-merges -M --name-status"),
-        None => (
-            timed(&[
-                "log",
-                "--no-merges",
-                "-M",
-                "--name-status",
-                "--full-history",
-                "--",
-                "content",
-            ])
-            .expect("git log on content/"),
-            "git log --no-merges -M --name-status --full-history -- content",
-        ),
+    let in_content = [
+        "log",
+        "--no-merges",
+        "-M",
+        "--name-status",
+        "--full-history",
+        "--",
+        "content",
+    ];
+    let git_command = if timed(&whole).is_some() {
+        "git log --no-merges -M --name-status"
+    } else {
+        "git log --no-merges -M --name-status --full-history -- content"
     };
+    // Alternating rounds, medians: the machine's speed drifts.
+    let (mut twn_times, mut git_times) = (Vec::new(), Vec::new());
+    let mut read = None;
+    for _ in 0..rounds.max(1) {
+        let _ = std::fs::remove_file(root.join(".twn-cache/geschiedenis.json"));
+        let started = Instant::now();
+        read = Some(twn::history::read(&root).expect("the history can be read"));
+        twn_times.push(started.elapsed().as_secs_f64());
+        let args: &[&str] = if git_command.ends_with("content") {
+            &in_content
+        } else {
+            &whole
+        };
+        git_times.push(timed(args).expect("git log runs"));
+    }
+    let median = |mut times: Vec<f64>| {
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    let (twn_seconds, git_seconds) = (median(twn_times), median(git_times));
+    let history = read
+        .and_then(|r| r.history)
+        .expect("the site is in a git repository");
+    println!(
+        "geschiedenis lezen (mediaan van {rounds}): twn {twn_seconds:.2} s, {git_command} {git_seconds:.2} s, verhouding {:.2}×",
+        twn_seconds / git_seconds
+    );
+    if timing_only {
+        return;
+    }
     let merges: HashSet<String> = git(&root, &["log", "--merges", "--format=%H"])
         .into_iter()
         .collect();
@@ -162,10 +191,6 @@ fn main() {
         history.deleted.len(),
         history.commits.len(),
         merges.len()
-    );
-    println!(
-        "geschiedenis lezen: twn {twn_seconds:.2} s, {git_command} {git_seconds:.2} s, verhouding {:.2}×",
-        twn_seconds / git_seconds
     );
     for (name, pick) in [
         (
