@@ -27,6 +27,22 @@ fn git_on(site: &TestSite, args: &[&str], day: u32) {
     git_as(site.dir.path(), args, ANNA, &at(day));
 }
 
+/// Merges the branch `zijtak` into the current one, always as a merge commit.
+fn merge_side_branch(site: &TestSite, day: u32) {
+    git_on(
+        site,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "Zijtak samengevoegd",
+            "zijtak",
+        ],
+        day,
+    );
+}
+
 /// The short ids on a history page, in the order listed.
 fn listed(site: &TestSite, page: &str) -> Vec<String> {
     let html = site.read(&format!("public/{page}geschiedenis/index.html"));
@@ -71,18 +87,7 @@ fn a_rename_on_a_side_branch_keeps_the_whole_history_through_later_renames() {
     git(dir, &["checkout", "-q", "main"]);
     site.write(A, &site.read(A).replace("Regel 1 ", "Regel een "));
     let edited_on_main = commit(&site, "Begin aangepast", ANNA, 4);
-    git_on(
-        &site,
-        &[
-            "merge",
-            "-q",
-            "--no-ff",
-            "-m",
-            "Zijtak samengevoegd",
-            "zijtak",
-        ],
-        5,
-    );
+    merge_side_branch(&site, 5);
     assert!(site.read("content/organisatie/b.md").contains("Regel een "));
     git(
         dir,
@@ -209,18 +214,7 @@ fn merges_are_listed_as_git_shows_them_newest_first_with_diffs_and_links_that_ag
     git(dir, &["checkout", "-q", "main"]);
     site.write(A, &site.read(A).replace("Regel 0 ", "Regel nul "));
     let top_on_main = commit(&site, "Begin op main", ANNA, 3);
-    git_on(
-        &site,
-        &[
-            "merge",
-            "-q",
-            "--no-ff",
-            "-m",
-            "Zijtak samengevoegd",
-            "zijtak",
-        ],
-        5,
-    );
+    merge_side_branch(&site, 5);
     let merge = git(dir, &["rev-parse", "--short=7", "HEAD"])
         .trim()
         .to_owned();
@@ -520,11 +514,7 @@ fn a_change_made_on_both_branches_is_listed_for_each_as_git_log_follow_lists_it(
     git(dir, &["checkout", "-q", "main"]);
     site.write(A, &text("Pagina", 2));
     let on_main = commit(&site, "Hetzelfde op main", ANNA, 3);
-    git_on(
-        &site,
-        &["merge", "-q", "--no-ff", "-m", "Samengevoegd", "zijtak"],
-        4,
-    );
+    merge_side_branch(&site, 4);
     site.build_ok();
     let git_says: Vec<String> = git(dir, &["log", "--format=%h", "--follow", "--", A])
         .lines()

@@ -105,18 +105,7 @@ pub fn render_revisions_of(
     inputs: &CacheInputs,
     pages: &[usize],
 ) -> RevisionOutput {
-    let Some(history) = &site.history else {
-        return RevisionOutput::default();
-    };
-    let job = PageJob {
-        renderer,
-        site,
-        history,
-        summaries,
-        cache,
-        inputs,
-    };
-    let subjects: Vec<Subject> = pages
+    let subjects = pages
         .iter()
         .filter(|&&i| !site.revisions(i).is_empty())
         .map(|&i| Subject {
@@ -126,7 +115,7 @@ pub fn render_revisions_of(
             gone: None,
         })
         .collect();
-    render_subjects(&job, history, subjects)
+    render_subjects(renderer, site, summaries, cache, inputs, subjects)
 }
 
 /// The pages of deleted pages: the notice at each one's address, its
@@ -138,17 +127,6 @@ pub fn render_gone_pages(
     cache: &RevisionCache,
     inputs: &CacheInputs,
 ) -> RevisionOutput {
-    let Some(history) = &site.history else {
-        return RevisionOutput::default();
-    };
-    let job = PageJob {
-        renderer,
-        site,
-        history,
-        summaries,
-        cache,
-        inputs,
-    };
     let subjects = site
         .gone
         .iter()
@@ -163,10 +141,28 @@ pub fn render_gone_pages(
             gone: Some(gone),
         })
         .collect();
-    render_subjects(&job, history, subjects)
+    render_subjects(renderer, site, summaries, cache, inputs, subjects)
 }
 
-fn render_subjects(job: &PageJob, history: &History, subjects: Vec<Subject>) -> RevisionOutput {
+fn render_subjects(
+    renderer: &Renderer,
+    site: &Site,
+    summaries: &Summaries,
+    cache: &RevisionCache,
+    inputs: &CacheInputs,
+    subjects: Vec<Subject>,
+) -> RevisionOutput {
+    let Some(history) = &site.history else {
+        return RevisionOutput::default();
+    };
+    let job = PageJob {
+        renderer,
+        site,
+        history,
+        summaries,
+        cache,
+        inputs,
+    };
     let parts: Vec<RevisionOutput> = subjects
         .par_iter()
         .map_init(|| history.reader(), |repo, subject| job.page(repo, subject))
