@@ -56,6 +56,8 @@ pub struct Site {
     pub assets: HashSet<String>,
     /// Pages whose file was deleted, at addresses no current page holds.
     pub gone: Vec<GonePage>,
+    /// Deleted pages by slug and by title in lower case, for old links.
+    pub gone_by_name: HashMap<String, usize>,
 }
 
 /// A page whose file was deleted: its last version at its last address,
@@ -223,6 +225,7 @@ pub fn resolve_by_page(
         seats: Vec::new(),
         assets,
         gone: Vec::new(),
+        gone_by_name: HashMap::new(),
     };
     let mut problems = Vec::with_capacity(site.pages.len());
     for i in 0..site.pages.len() {
@@ -394,6 +397,14 @@ impl Site {
         ))
     }
 
+    /// Reads again which pages' files are as committed, with the history
+    /// as it is: after `git add`, or an editor's `git status`.
+    pub fn refresh_committed(&mut self, site_root: &std::path::Path) {
+        if let Some(history) = self.history.take() {
+            self.attach_history(history, site_root);
+        }
+    }
+
     /// Gives every page its revisions from `history`.
     pub fn attach_history(&mut self, history: History, site_root: &std::path::Path) {
         use rayon::prelude::*;
@@ -410,6 +421,13 @@ impl Site {
         self.page_history =
             history.for_pages(files.par_iter().map(|(path, file)| (*path, file.as_path())));
         self.gone = self.gone_pages(&history);
+        self.gone_by_name.clear();
+        for (g, gone) in self.gone.iter().enumerate() {
+            let page = &gone.page;
+            for name in [page.slug.clone(), page.front.title.to_lowercase()] {
+                self.gone_by_name.entry(name).or_insert(g);
+            }
+        }
         self.history = Some(history);
     }
 
@@ -428,9 +446,18 @@ impl Site {
             }
         }
         let repo = history.reader();
-        history
-            .deleted
-            .iter()
+        let mut urls = HashSet::new();
+        let mut deleted: Vec<&crate::history::DeletedPage> = history.deleted.iter().collect();
+        deleted.sort_by_key(|d| std::cmp::Reverse(history.commits[d.deletion.commit].seconds));
+        deleted
+            .into_iter()
+            // Files twn never reads as pages are not published when gone.
+            .filter(|deleted| {
+                !deleted
+                    .path
+                    .split('/')
+                    .any(|part| part.starts_with('.') || crate::page::is_editor_leftover(part))
+            })
             .filter_map(|deleted| {
                 let url_path = crate::page::former_url_path(&deleted.path, &self.config)?;
                 let bare = url_path.trim_end_matches('/');
@@ -469,6 +496,11 @@ impl Site {
                 let last = deleted.deletion.previous?;
                 let text = History::blob_text(&repo, last).unwrap_or_default();
                 let page = crate::page::old_version(&self.config, &place, &deleted.path, text);
+                // A draft was never published: nor is its deletion. Two
+                // deleted files with one address: the one deleted last.
+                if page.front.draft || !urls.insert(page.url_path.clone()) {
+                    return None;
+                }
                 Some(GonePage {
                     page,
                     revisions: deleted.revisions.clone(),
@@ -593,9 +625,11 @@ pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<Resol
             .next()
             .unwrap_or_default(),
     );
-    let gone = site.gone.iter().find(|g| {
-        g.page.slug == wanted || g.page.front.title.eq_ignore_ascii_case(link.target.trim())
-    });
+    let gone = site
+        .gone_by_name
+        .get(&wanted)
+        .or_else(|| site.gone_by_name.get(&link.target.trim().to_lowercase()))
+        .map(|&g| &site.gone[g]);
     let label = labelled.then(|| link.target.clone());
     Some(match gone {
         Some(gone) => ResolvedLink {

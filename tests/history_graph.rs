@@ -523,3 +523,161 @@ fn a_change_made_on_both_branches_is_listed_for_each_as_git_log_follow_lists_it(
     assert_eq!(listed(&site, "organisatie/a/"), [on_main, on_side, created]);
     assert_eq!(listed(&site, "organisatie/a/"), git_says);
 }
+
+#[test]
+fn after_a_rebase_the_version_in_head_is_the_current_one() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(A, &text("Pagina", 0));
+    let created = commit(&site, "Begin", ANNA, 1);
+    let dir = site.dir.path();
+    git(dir, &["checkout", "-q", "-b", "ann"]);
+    site.write(A, &site.read(A).replace("Regel 1 ", "Regel een "));
+    commit(&site, "Ann", ANNA, 2);
+    git(dir, &["checkout", "-q", "main"]);
+    site.write(A, &site.read(A).replace("Regel 3 ", "Regel drie "));
+    let bob = commit(&site, "Bob", BRAM, 3);
+    git(dir, &["checkout", "-q", "ann"]);
+    git_on(&site, &["rebase", "-q", "main"], 4);
+    git(dir, &["checkout", "-q", "main"]);
+    git(dir, &["merge", "-q", "--ff-only", "ann"]);
+    let ann = git(dir, &["rev-parse", "--short=7", "HEAD"])
+        .trim()
+        .to_owned();
+    site.build_ok();
+    // Listed by the dates shown: Bob's (day 3) above Ann's (day 2).
+    assert_eq!(
+        listed(&site, "organisatie/a/"),
+        [bob.clone(), ann.clone(), created]
+    );
+    let page = site.read("public/organisatie/a/index.html");
+    assert!(
+        !page.contains("nog niet vastgelegd"),
+        "the file is as HEAD has it"
+    );
+    let history = site.read("public/organisatie/a/geschiedenis/index.html");
+    let entry = |id: &str| {
+        history
+            .split("<li>")
+            .find(|li| li.contains(&format!("versie/{id}/")))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        entry(&ann).contains("huidige versie</span>"),
+        "the badge is on Ann's version"
+    );
+    assert!(!entry(&bob).contains("huidige versie</span>"));
+    // Ann's rebased commit started from Bob's text.
+    let diff = site.read(&format!("public/organisatie/a/verschil/{ann}/index.html"));
+    assert!(
+        diff.contains(&format!("/organisatie/a/versie/{bob}/")),
+        "{diff}"
+    );
+}
+
+#[test]
+fn a_deleted_draft_or_hidden_file_is_not_published() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(
+        "content/organisatie/plan.md",
+        "---\ntitle: Plan\ntype: gemeente\ndraft: true\n---\n\nVertrouwelijk.\n",
+    );
+    site.write(
+        "content/organisatie/.concept.md",
+        "---\ntitle: Concept\ntype: gemeente\n---\n\nNog niet af.\n",
+    );
+    commit(&site, "Concepten", ANNA, 1);
+    git(
+        site.dir.path(),
+        &[
+            "rm",
+            "-q",
+            "content/organisatie/plan.md",
+            "content/organisatie/.concept.md",
+        ],
+    );
+    commit(&site, "Weg", ANNA, 2);
+    site.build_ok();
+    for (path, bytes) in site.public_snapshot() {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("Vertrouwelijk") && !text.contains("Nog niet af"),
+            "{path}"
+        );
+    }
+    assert!(!site.path("public/organisatie/plan").exists());
+}
+
+#[test]
+fn a_page_brought_back_keeps_its_earlier_history() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(A, &text("Pagina", 0));
+    let created = commit(&site, "Begin", ANNA, 1);
+    site.write(A, &text("Pagina", 1));
+    let edited = commit(&site, "Bijgewerkt", ANNA, 2);
+    let dir = site.dir.path();
+    git(dir, &["rm", "-q", A]);
+    commit(&site, "Weg", ANNA, 3);
+    git_on(&site, &["revert", "--no-edit", "HEAD"], 4);
+    let back = git(dir, &["rev-parse", "--short=7", "HEAD"])
+        .trim()
+        .to_owned();
+    // And all of content/ gone in one commit, then brought back.
+    git(dir, &["rm", "-rq", "content"]);
+    commit(&site, "Oeps", ANNA, 5);
+    git_on(&site, &["revert", "--no-edit", "HEAD"], 6);
+    let again = git(dir, &["rev-parse", "--short=7", "HEAD"])
+        .trim()
+        .to_owned();
+    site.build_ok();
+    let ids = listed(&site, "organisatie/a/");
+    for id in [&again, &back, &edited, &created] {
+        assert!(ids.contains(id), "{id} in {ids:?}");
+    }
+}
+
+#[test]
+fn two_deleted_files_with_one_address_get_one_notice_and_build_again() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(
+        "content/organisatie/Verslag 2023.md",
+        "---\ntitle: Verslag een\ntype: gemeente\n---\n\nEen.\n",
+    );
+    commit(&site, "Eerste", ANNA, 1);
+    git(
+        site.dir.path(),
+        &["rm", "-q", "content/organisatie/Verslag 2023.md"],
+    );
+    commit(&site, "Weg een", ANNA, 2);
+    site.write(
+        "content/organisatie/verslag-2023.md",
+        "---\ntitle: Verslag twee\ntype: gemeente\n---\n\nTwee.\n",
+    );
+    commit(&site, "Tweede", ANNA, 3);
+    git(
+        site.dir.path(),
+        &["rm", "-q", "content/organisatie/verslag-2023.md"],
+    );
+    commit(&site, "Weg twee", BRAM, 4);
+    site.build_ok();
+    site.build_ok();
+    let notice = site.read("public/organisatie/verslag-2023/index.html");
+    assert!(
+        notice.contains("Weg twee"),
+        "the one deleted last: {notice}"
+    );
+}
+
+#[test]
+fn an_author_with_a_very_long_name_does_not_break_the_build() {
+    let site = TestSite::new();
+    site.git_init();
+    let name = "Heel Lange Naam ".repeat(30);
+    commit(&site, "Begin", (name.as_str(), "x@example.org"), 1);
+    site.build_ok();
+    assert!(site.path("public/auteurs/index.html").is_file());
+}

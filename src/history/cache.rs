@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 const FILE: &str = "geschiedenis.json";
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -33,8 +33,6 @@ struct StoredCommit {
     against: Vec<Vec<StoredChange>>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     boundary: bool,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    without_content: bool,
 }
 
 /// `kind`: A(dded), D(eleted), M(odified) or R(enamed).
@@ -98,7 +96,6 @@ impl HistoryCache {
                     parents: c.parents.iter().map(|p| id(p)).collect::<Option<_>>()?,
                     against,
                     boundary: c.boundary,
-                    without_content: c.without_content,
                 })
             })
             .collect::<Option<Vec<_>>>()?;
@@ -129,7 +126,6 @@ impl HistoryCache {
                         .map(|changes| changes.iter().map(StoredChange::save).collect())
                         .collect(),
                     boundary: c.boundary,
-                    without_content: c.without_content,
                 })
                 .collect(),
         };

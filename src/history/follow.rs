@@ -23,19 +23,15 @@ enum PageKey {
     Current(Rc<str>),
     /// A page whose file was deleted at this path, later.
     Deleted(Rc<str>),
-    /// No page: the history reached this path only through a commit
-    /// without `content/` (the site lived elsewhere in the repository).
-    Pruned,
 }
 
 impl PageKey {
     /// Which of two claims on a parent's path wins: a page that lives on,
-    /// over one deleted later, over none.
+    /// over one deleted later.
     fn rank(&self) -> u8 {
         match self {
-            PageKey::Current(_) => 2,
-            PageKey::Deleted(_) => 1,
-            PageKey::Pruned => 0,
+            PageKey::Current(_) => 1,
+            PageKey::Deleted(_) => 0,
         }
     }
 }
@@ -63,23 +59,21 @@ pub(super) fn follow_renames(
                 .cloned()
                 .unwrap_or_else(|| PageKey::Current(path.into()))
         };
-        let revisions = if commit.without_content {
-            Vec::new()
-        } else {
-            changed_against_every_parent(commit)
-        };
-        for change in revisions {
+        for change in changed_against_every_parent(commit) {
             let (path, revision) = revision_of(index, commit, change);
             if revision.deleted {
                 deletions
                     .entry(path.as_str().into())
                     .or_insert((position, revision));
-            } else if let page @ (PageKey::Current(_) | PageKey::Deleted(_)) = page_of(&path) {
-                pages.entry(page).or_default().push((position, revision));
+            } else {
+                pages
+                    .entry(page_of(&path))
+                    .or_default()
+                    .push((position, revision));
             }
         }
         for (parent, changes) in commit.parents.iter().zip(&commit.against) {
-            let handed = hand_on(&overrides, changes, &page_of, commit.without_content);
+            let handed = hand_on(&overrides, changes, &page_of);
             match pending.get_mut(parent) {
                 None => {
                     pending.insert(*parent, handed);
@@ -108,7 +102,7 @@ fn merge_into(known: &mut Overrides, handed: &Overrides) {
         }
     }
     for (path, page) in known.iter() {
-        if page.rank() < 2 && !handed.contains_key(path) {
+        if page.rank() < 1 && !handed.contains_key(path) {
             changes.push((path.clone(), None));
         }
     }
@@ -216,6 +210,7 @@ fn revision_of(commit: usize, changes: &CommitChanges, change: &FileChange) -> (
         cut_off: changes.boundary && previous.is_none(),
         deleted,
         older: None,
+        order: 0,
     };
     let made = match change {
         FileChange::Added { path, blob } => revision(path, *blob, None, None, false),
@@ -242,13 +237,11 @@ fn revision_of(commit: usize, changes: &CommitChanges, change: &FileChange) -> (
 }
 
 /// What a commit tells one parent: its paths' pages, after the changes
-/// between the two. Through a commit without `content/`, no page's
-/// history goes on.
+/// between the two.
 fn hand_on(
     overrides: &Overrides,
     changes: &[FileChange],
     page_of: &dyn Fn(&str) -> PageKey,
-    without_content: bool,
 ) -> Overrides {
     let structural = changes
         .iter()
@@ -268,9 +261,6 @@ fn hand_on(
                 let page = page_of(path);
                 handed.remove(path.as_str());
                 handed.insert(from.as_str().into(), page);
-            }
-            FileChange::Deleted { path, .. } if without_content => {
-                handed.insert(path.as_str().into(), PageKey::Pruned);
             }
             FileChange::Deleted { path, .. } => {
                 let path: Rc<str> = path.as_str().into();
@@ -304,45 +294,63 @@ fn assemble(
             metas.push(commit.meta);
         }
     }
-    let sorted = |mut list: Vec<(usize, Revision)>| -> Vec<Revision> {
-        for (_, revision) in &mut list {
-            revision.commit = renumber[revision.commit];
-        }
-        list.sort_by(|(pa, a), (pb, b)| {
+    let sorted = |list: Vec<(usize, Revision)>| -> Vec<Revision> {
+        let mut seen = std::collections::HashSet::new();
+        let mut revisions: Vec<Revision> = list
+            .into_iter()
+            .filter(|(position, _)| seen.insert(*position))
+            .map(|(position, mut revision)| {
+                revision.commit = renumber[revision.commit];
+                revision.order = position;
+                revision
+            })
+            .collect();
+        revisions.sort_by(|a, b| {
             metas[b.commit]
                 .seconds
                 .cmp(&metas[a.commit].seconds)
-                .then(pa.cmp(pb))
+                .then(a.order.cmp(&b.order))
         });
-        let mut revisions: Vec<Revision> = list.into_iter().map(|(_, r)| r).collect();
         link_older_versions(&mut revisions);
         revisions
     };
-    let mut files = HashMap::new();
+    let mut files: HashMap<String, Vec<(usize, Revision)>> = HashMap::new();
     let mut deleted_pages: HashMap<Rc<str>, Vec<(usize, Revision)>> = HashMap::new();
     for (key, list) in pages {
         match key {
-            PageKey::Current(path) => {
-                files.insert(path.to_string(), sorted(list));
-            }
+            PageKey::Current(path) => files.entry(path.to_string()).or_default().extend(list),
             PageKey::Deleted(path) => deleted_pages.entry(path).or_default().extend(list),
-            PageKey::Pruned => {}
         }
     }
-    let mut deleted: Vec<DeletedPage> = deleted_pages
-        .into_iter()
-        .filter_map(|(path, list)| {
-            let (_, mut deletion) = deletions.get(&path)?.clone();
-            deletion.commit = renumber[deletion.commit];
-            let revisions = sorted(list);
-            (!files.contains_key(path.as_ref()) && !revisions.is_empty()).then(|| DeletedPage {
-                path: path.to_string(),
-                deletion,
-                revisions,
-            })
-        })
-        .collect();
+    // A file deleted and later created again at the same path (a revert of
+    // the deletion, say) keeps the history of its earlier life, as `git
+    // log -- <path>` shows it.
+    let mut deleted = Vec::new();
+    for (path, list) in deleted_pages {
+        match files.get_mut(path.as_ref()) {
+            Some(current) => current.extend(list),
+            None => {
+                let Some((_, deletion)) = deletions.get(&path) else {
+                    continue;
+                };
+                let mut deletion = deletion.clone();
+                deletion.commit = renumber[deletion.commit];
+                let revisions = sorted(list);
+                if !revisions.is_empty() {
+                    deleted.push(DeletedPage {
+                        path: path.to_string(),
+                        deletion,
+                        revisions,
+                    });
+                }
+            }
+        }
+    }
     deleted.sort_by(|a, b| a.path.cmp(&b.path));
+    let files = files
+        .into_iter()
+        .map(|(path, list)| (path, sorted(list)))
+        .collect();
     let short_len = shortest_unique_prefix(&metas);
     History {
         commits: metas,
@@ -356,18 +364,40 @@ fn assemble(
     }
 }
 
-/// Gives each revision the one its diff is against: the next older one in
-/// the list that left the text it started from (on a branch, that may not
-/// be its neighbour in the list).
+/// Gives each revision the one its diff is against: the nearest revision
+/// further from HEAD in the commit graph that left the text it started
+/// from. The list is in the order of the dates shown, which on branches
+/// (or after a rebase) is not the order of the graph.
 fn link_older_versions(revisions: &mut [Revision]) {
-    for k in 0..revisions.len() {
-        let Some(previous) = revisions[k].previous else {
+    let mut by_blob: HashMap<ObjectId, Vec<(usize, usize)>> = HashMap::new();
+    for (k, revision) in revisions.iter().enumerate() {
+        by_blob
+            .entry(revision.blob)
+            .or_default()
+            .push((revision.order, k));
+    }
+    for list in by_blob.values_mut() {
+        list.sort_unstable();
+    }
+    let mut by_order: Vec<(usize, usize)> = revisions
+        .iter()
+        .enumerate()
+        .map(|(k, r)| (r.order, k))
+        .collect();
+    by_order.sort_unstable();
+    for revision in revisions.iter_mut() {
+        let Some(previous) = revision.previous else {
             continue;
         };
-        let older = (k + 1..revisions.len())
-            .find(|&j| revisions[j].blob == previous)
-            .or((k + 1 < revisions.len()).then_some(k + 1));
-        revisions[k].older = older;
+        let order = revision.order;
+        let after = |list: &[(usize, usize)]| {
+            let at = list.partition_point(|(o, _)| *o <= order);
+            list.get(at).map(|(_, j)| *j)
+        };
+        revision.older = by_blob
+            .get(&previous)
+            .and_then(|list| after(list))
+            .or_else(|| after(&by_order));
     }
 }
 

@@ -53,7 +53,13 @@ pub fn without_addresses(text: &str) -> String {
             !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         }) && line.contains('@')
     };
-    let kept: Vec<&str> = text.lines().filter(|line| !is_trailer(line)).collect();
+    // The summary line is never a trailer.
+    let kept: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .filter(|(n, line)| *n == 0 || !is_trailer(line))
+        .map(|(_, line)| line)
+        .collect();
     let mut out = String::with_capacity(text.len());
     for (n, line) in kept.iter().enumerate() {
         if n > 0 {
@@ -64,27 +70,34 @@ pub fn without_addresses(text: &str) -> String {
     out.trim_end().to_owned()
 }
 
-/// `text` with every `name@domain.tld` replaced by `…`.
+/// `text` with every address (`name@host`, also `"a b"@host`,
+/// `name@[10.0.0.1]` and `root@localhost`) replaced by `…`.
 fn replace_addresses(text: &str) -> String {
     let local = |c: char| c.is_alphanumeric() || "._%+-'".contains(c);
-    let domain = |c: char| c.is_alphanumeric() || ".-".contains(c);
+    let domain = |c: char| c.is_alphanumeric() || ".-[]:".contains(c);
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
         if chars[i] == '@' {
             let mut start = out.len();
-            for (at, c) in out.char_indices().rev() {
-                if !local(c) {
-                    break;
+            if out.ends_with('"') {
+                // A quoted local part: back to its opening quote.
+                start = out[..out.len() - 1].rfind('"').unwrap_or(start);
+            } else {
+                for (at, c) in out.char_indices().rev() {
+                    if !local(c) {
+                        break;
+                    }
+                    start = at;
                 }
-                start = at;
             }
             let end = (i + 1..chars.len())
                 .find(|&j| !domain(chars[j]))
                 .unwrap_or(chars.len());
             let host: String = chars[i + 1..end].iter().collect();
-            if start < out.len() && host.trim_end_matches('.').contains('.') {
+            let host = host.trim_end_matches(['.', ':']);
+            if start < out.len() && host.chars().any(char::is_alphanumeric) {
                 out.truncate(start);
                 out.push('…');
                 i = end;
@@ -153,6 +166,9 @@ pub struct Revision {
     /// are against: the one that left `previous` (on a branch, not always
     /// the next in the list).
     pub older: Option<usize>,
+    /// Place in the commit graph, 0 nearest HEAD: the list is ordered by
+    /// the dates shown, which a rebase or a branch can put out of order.
+    pub order: usize,
 }
 
 /// A page whose file was deleted and is not in HEAD: its revisions and
@@ -302,10 +318,18 @@ impl History {
         pages
             .map(|(content_path, file)| {
                 let revisions = self.files.get(content_path).cloned().unwrap_or_default();
-                let committed = revisions.first().is_some_and(|latest| {
-                    let repo_path = format!("{}/{content_path}", self.content_prefix);
-                    unchanged_since(index.as_ref().map(|i| &***i), &repo_path, file, latest.blob)
-                });
+                let committed = revisions
+                    .iter()
+                    .min_by_key(|r| r.order)
+                    .is_some_and(|latest| {
+                        let repo_path = format!("{}/{content_path}", self.content_prefix);
+                        unchanged_since(
+                            index.as_ref().map(|i| &***i),
+                            &repo_path,
+                            file,
+                            latest.blob,
+                        )
+                    });
                 PageHistory {
                     revisions,
                     committed,
@@ -394,5 +418,10 @@ mod tests {
             without_addresses("Gemeente @ Twente, 10:00"),
             "Gemeente @ Twente, 10:00"
         );
+        for address in ["\"jan jansen\"@x.nl", "jan@[10.0.0.1]", "root@localhost"] {
+            let shown = without_addresses(&format!("Zie {address} voor meer."));
+            assert_eq!(shown, "Zie … voor meer.", "{address}");
+        }
+        assert!(without_addresses("Fix: zie jan@x.nl").starts_with("Fix: zie …"));
     }
 }

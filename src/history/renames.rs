@@ -212,19 +212,19 @@ impl SpanCache {
         target: ObjectId,
         read: &mut dyn FnMut(ObjectId) -> Option<Vec<u8>>,
     ) -> u64 {
-        let Some(source) = self.spans(source, read).cloned() else {
+        // Both read first, then both borrowed: no copy per pair.
+        if self.spans(source, read).is_none() || self.spans(target, read).is_none() {
             return 0;
-        };
-        let Some(target) = self.spans(target, read) else {
-            return 0;
-        };
-        similarity(&source, target)
+        }
+        match (self.spans.get(&source), self.spans.get(&target)) {
+            (Some(Some(source)), Some(Some(target))) => similarity(source, target),
+            _ => 0,
+        }
     }
 }
 
 /// A file as diffcore-delta sees it: its size and, per hash of a span (up
 /// to 64 bytes, ending at a newline), how many bytes such spans hold.
-#[derive(Clone)]
 struct Spans {
     size: u64,
     counts: HashMap<u32, u64>,

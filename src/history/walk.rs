@@ -21,10 +21,6 @@ pub struct CommitChanges {
     /// A parent is missing: the commit lies on a shallow clone's boundary,
     /// so what it seems to create may be older.
     pub boundary: bool,
-    /// The commit has no `content/` folder at all (the site lived elsewhere
-    /// in the repository then): what its parents had is not deleted, its
-    /// history just does not go through this commit.
-    pub without_content: bool,
 }
 
 /// Every commit reachable from HEAD but not from `known`, newest first,
@@ -134,7 +130,6 @@ impl Differ {
             parents: present,
             against,
             boundary,
-            without_content: tree.is_none(),
         })
     }
 

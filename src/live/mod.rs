@@ -221,12 +221,19 @@ impl LiveSite {
             (head, committed)
         };
         let before = state(&self.site);
-        // A history that cannot be read now keeps the last one, as at start.
-        let Ok(read) = crate::history::read(root) else {
-            return;
-        };
-        let Some(history) = read.history else { return };
-        self.site.attach_history(history, root);
+        let head = gix::discover(root)
+            .ok()
+            .and_then(|repo| repo.head_id().ok().map(|id| id.detach()));
+        if head.is_some() && head == before.0 {
+            self.site.refresh_committed(root);
+        } else {
+            // A history that cannot be read now keeps the last one, as at start.
+            let Ok(read) = crate::history::read(root) else {
+                return;
+            };
+            let Some(history) = read.history else { return };
+            self.site.attach_history(history, root);
+        }
         if state(&self.site) == before {
             return;
         }

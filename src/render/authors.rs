@@ -12,12 +12,11 @@ pub const AUTHORS_DIR: &str = "auteurs/";
 
 /// The address of an author's page below the base.
 pub fn author_path(name: &str) -> String {
-    let slug = crate::slug::slugify(name);
-    let slug = if slug.is_empty() {
-        "onbekend".into()
-    } else {
-        slug
-    };
+    let mut slug = crate::slug::slugify(name);
+    // Slugs are ASCII: any byte is a character boundary.
+    slug.truncate(crate::page::MAX_NAME_BYTES);
+    let slug = slug.trim_end_matches('-');
+    let slug = if slug.is_empty() { "onbekend" } else { slug };
     format!("{AUTHORS_DIR}{slug}/")
 }
 
@@ -37,11 +36,15 @@ pub fn render_authors(renderer: &Renderer, site: &Site) -> Result<Vec<OutputFile
     let changes = all_changes(site);
     // Names that make the same address share a page, under the first seen.
     let mut authors: Vec<(String, String, Vec<&Change>)> = Vec::new();
+    let mut by_path: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for change in &changes {
         let path = author_path(&change.commit.author);
-        match authors.iter_mut().find(|(p, _, _)| *p == path) {
-            Some((_, _, list)) => list.push(change),
-            None => authors.push((path, change.commit.author.clone(), vec![change])),
+        match by_path.get(&path) {
+            Some(&a) => authors[a].2.push(change),
+            None => {
+                by_path.insert(path.clone(), authors.len());
+                authors.push((path, change.commit.author.clone(), vec![change]));
+            }
         }
     }
     authors.sort_by_key(|(_, name, _)| name.to_lowercase());

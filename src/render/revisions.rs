@@ -64,6 +64,15 @@ pub struct CacheInputs {
 
 pub fn page_set_fingerprint(site: &Site) -> String {
     let mut key = KeyBuilder::new("pagina's");
+    // Old versions link to images beside pages and to deleted pages too.
+    let mut assets: Vec<&String> = site.assets.iter().collect();
+    assets.sort();
+    for asset in assets {
+        key.add(asset);
+    }
+    for gone in &site.gone {
+        key.add(&gone.page.url_path).add(&gone.page.front.title);
+    }
     for page in &site.pages {
         key.add(&page.content_path)
             .add(&page.url_path)
@@ -218,9 +227,21 @@ impl PageJob<'_> {
             dir: format!("{url_path}{DIFF_DIR}"),
             entries: Vec::with_capacity(revisions.len()),
         };
+        // The version HEAD has: nearest in the graph, not always newest by date.
+        let head_order = revisions.iter().map(|r| r.order).min();
         let summaries: Vec<tera::Value> = revisions
             .iter()
-            .map(|r| self.revision_summary(r, &page_url))
+            .map(|r| {
+                let mut summary = self
+                    .revision_summary(r, &page_url)
+                    .into_map()
+                    .unwrap_or_default();
+                summary.insert(
+                    "current".into(),
+                    (Some(r.order) == head_order && subject.gone.is_none()).into(),
+                );
+                tera::Value::from(summary)
+            })
             .collect();
         for (k, revision) in revisions.iter().enumerate() {
             // Older: the version this one changed; newer: the next in time.
@@ -324,7 +345,18 @@ impl PageJob<'_> {
             "message": commit.summary(),
             "history_url": format!("{url}{HISTORY_DIR}"),
         });
-        let last = summaries.first().cloned().unwrap_or_else(tera::Value::none);
+        // The version the deletion removed, which the notice links to.
+        let last = subject
+            .revisions
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| Some(r.blob) == gone.deletion.previous)
+            .min_by_key(|(_, r)| r.order)
+            .map_or(0, |(k, _)| k);
+        let last = summaries
+            .get(last)
+            .cloned()
+            .unwrap_or_else(tera::Value::none);
         self.renderer.render_value(
             "gone.html",
             tera::Value::from(page),
@@ -564,7 +596,8 @@ impl RevisionKey {
             .add(&job.history.commits[revision.commit].id.to_string())
             .add(&revision.blob.to_string())
             .add(&revision.previous.map(|p| p.to_string()).unwrap_or_default())
-            .add(revision.renamed_from.as_deref().unwrap_or_default());
+            .add(revision.renamed_from.as_deref().unwrap_or_default())
+            .add(if revision.cut_off { "afgekapt" } else { "" });
         self
     }
 
