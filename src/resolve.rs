@@ -420,7 +420,17 @@ impl Site {
             .collect();
         self.page_history =
             history.for_pages(files.par_iter().map(|(path, file)| (*path, file.as_path())));
-        self.gone = self.gone_pages(&history);
+        self.history = Some(history);
+        self.find_gone_pages();
+    }
+
+    /// The deleted pages of the history, at the addresses the current
+    /// pages leave free: again whenever pages come or go.
+    pub fn find_gone_pages(&mut self) {
+        self.gone = match &self.history {
+            Some(history) => self.gone_pages(history),
+            None => Vec::new(),
+        };
         self.gone_by_name.clear();
         for (g, gone) in self.gone.iter().enumerate() {
             let page = &gone.page;
@@ -428,7 +438,6 @@ impl Site {
                 self.gone_by_name.entry(name).or_insert(g);
             }
         }
-        self.history = Some(history);
     }
 
     /// The deleted pages of `history` whose last address no current page

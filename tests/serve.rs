@@ -362,3 +362,39 @@ fn a_commit_reaches_the_preview_without_a_restart() {
     let recent = wait_for(&server, "/recente-wijzigingen/", 200);
     assert!(recent.contains("Borne toegevoegd"), "{recent}");
 }
+
+#[test]
+fn a_deleted_page_shows_its_notice_and_history_in_the_preview() {
+    let site = TestSite::new();
+    site.git_init();
+    let editor = ("Redactie", "redactie@example.org");
+    site.write(
+        "content/organisatie/borne.md",
+        "---\ntitle: Borne\ntype: gemeente\n---\n\nBorne.\n",
+    );
+    site.commit_all("Borne erbij", editor, "2024-01-01T10:00:00+01:00");
+    let server = start(&site);
+    wait_for(&server, "/organisatie/borne/", 200);
+    common::git(
+        site.dir.path(),
+        &["rm", "-q", "content/organisatie/borne.md"],
+    );
+    site.commit_all("Borne weg", editor, "2024-02-01T10:00:00+01:00");
+    let notice = wait_for(&server, "/organisatie/borne/", 200);
+    let notice = if notice.contains("Deze pagina is verwijderd") {
+        notice
+    } else {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let (status, body) = get(&server, "/organisatie/borne/");
+            if status == 200 && body.contains("Deze pagina is verwijderd") {
+                break body;
+            }
+            assert!(std::time::Instant::now() < deadline, "no notice:\n{body}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    assert!(notice.contains("Borne weg"), "{notice}");
+    let history = wait_for(&server, "/organisatie/borne/geschiedenis/", 200);
+    assert!(history.contains("Borne erbij"), "{history}");
+}

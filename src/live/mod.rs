@@ -401,6 +401,7 @@ impl LiveSite {
                 .map(Option::unwrap_or_default)
                 .collect();
             site.history = Some(history);
+            site.find_gone_pages();
         }
         self.site = site;
         self.page_problems = page_problems;

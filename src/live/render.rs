@@ -5,7 +5,9 @@
 use super::LiveSite;
 use super::facts::PageFacts;
 use crate::diagnostics::Diagnostic;
-use crate::render::revisions::{CacheInputs, page_set_fingerprint, render_revisions_of};
+use crate::render::revisions::{
+    CacheInputs, page_set_fingerprint, render_gone_pages, render_revisions_of,
+};
 use crate::render::{Renderer, Selection, render_selected};
 use crate::resolve::Site;
 use rayon::prelude::*;
@@ -239,10 +241,11 @@ impl LiveSite {
     /// `url_path` (below the base) into the store, if it has any and they
     /// are not there yet. Returns whether anything was added.
     pub fn render_revisions_at(&self, url_path: &str) -> bool {
-        let Some(i) = revision_owner(&self.site, url_path) else {
-            return false;
+        let owner = match revision_owner(&self.site, url_path) {
+            Some(Owner::Page(i)) => self.site.pages[i].url_path.clone(),
+            Some(Owner::Gone(g)) => self.site.gone[g].page.url_path.clone(),
+            None => return false,
         };
-        let owner = self.site.pages[i].url_path.clone();
         if self
             .store
             .read()
@@ -257,14 +260,25 @@ impl LiveSite {
             settings: self.settings.clone(),
             pages: self.page_set.clone(),
         };
-        let output = render_revisions_of(
-            &renderer,
-            &self.site,
-            &self.summaries,
-            &self.cache,
-            &inputs,
-            &[i],
-        );
+        let output = match revision_owner(&self.site, url_path) {
+            Some(Owner::Gone(g)) => render_gone_pages(
+                &renderer,
+                &self.site,
+                &self.summaries,
+                &self.cache,
+                &inputs,
+                Some(g),
+            ),
+            Some(Owner::Page(i)) => render_revisions_of(
+                &renderer,
+                &self.site,
+                &self.summaries,
+                &self.cache,
+                &inputs,
+                &[i],
+            ),
+            None => return false,
+        };
         let mut files: Vec<(String, bytes::Bytes)> = output
             .files
             .into_iter()
@@ -294,8 +308,28 @@ fn inputs_key(inputs: &CacheInputs) -> String {
     format!("{}\n{}\n{}", inputs.theme, inputs.settings, inputs.pages)
 }
 
-/// The page whose history, old versions or diffs live at `url_path`.
-fn revision_owner(site: &Site, url_path: &str) -> Option<usize> {
+/// Whose history pages are rendered on request.
+enum Owner {
+    Page(usize),
+    /// A deleted page: its notice too.
+    Gone(usize),
+}
+
+/// The page whose history, old versions or diffs live at `url_path`, or
+/// the deleted page whose notice or history does.
+fn revision_owner(site: &Site, url_path: &str) -> Option<Owner> {
+    let gone = site.gone.iter().position(|g| {
+        url_path
+            .strip_prefix(g.page.url_path.as_str())
+            .is_some_and(|rest| rest.is_empty() || page_owner(site, url_path).is_none())
+    });
+    match page_owner(site, url_path) {
+        Some(i) => Some(Owner::Page(i)),
+        None => gone.map(Owner::Gone),
+    }
+}
+
+fn page_owner(site: &Site, url_path: &str) -> Option<usize> {
     use crate::render::revisions::{DIFF_DIR, HISTORY_DIR, VERSION_DIR};
     for marker in [HISTORY_DIR, VERSION_DIR, DIFF_DIR] {
         let mut from = 0;

@@ -161,7 +161,8 @@ pub fn render_site(
     let history = if with_revisions {
         let mut history =
             revisions::render_revisions(&renderer, site, summaries, cache, cache_inputs);
-        let gone = revisions::render_gone_pages(&renderer, site, summaries, cache, cache_inputs);
+        let gone =
+            revisions::render_gone_pages(&renderer, site, summaries, cache, cache_inputs, None);
         history.merge(gone);
         history
     } else {

@@ -127,19 +127,22 @@ pub fn render_revisions_of(
     render_subjects(renderer, site, summaries, cache, inputs, subjects)
 }
 
-/// The pages of deleted pages: the notice at each one's address, its
-/// history, old versions and diffs.
+/// The pages of deleted pages (`only` one of them, for `twn serve`): the
+/// notice at each one's address, its history, old versions and diffs.
 pub fn render_gone_pages(
     renderer: &Renderer,
     site: &Site,
     summaries: &Summaries,
     cache: &RevisionCache,
     inputs: &CacheInputs,
+    only: Option<usize>,
 ) -> RevisionOutput {
     let subjects = site
         .gone
         .iter()
-        .map(|gone| Subject {
+        .enumerate()
+        .filter(|(g, _)| only.is_none_or(|only| only == *g))
+        .map(|(_, gone)| Subject {
             page: &gone.page,
             revisions: &gone.revisions,
             summary: tera::Value::from_serializable(&super::context::summary_of(
