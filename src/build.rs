@@ -54,6 +54,13 @@ pub struct BuildFailure {
 }
 
 impl BuildFailure {
+    fn content(diagnostics: Diagnostics) -> BuildFailure {
+        BuildFailure {
+            diagnostics,
+            usage: false,
+        }
+    }
+
     fn usage(problem: Diagnostic) -> BuildFailure {
         let mut diagnostics = Diagnostics::default();
         diagnostics.push(problem);
@@ -100,10 +107,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut diagnostics = Diagnostics::default();
     let fail = |mut diagnostics: Diagnostics, more: Vec<Diagnostic>| {
         diagnostics.extend(more);
-        BuildFailure {
-            diagnostics,
-            usage: false,
-        }
+        BuildFailure::content(diagnostics)
     };
     let mut config = SiteConfig::load(root).map_err(|d| fail(Diagnostics::default(), d))?;
     if let Some(base_url) = &options.base_url {
@@ -120,7 +124,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let content = discover(root);
     diagnostics.extend(content.symlink_warnings());
     diagnostics.extend(crate::revision_cache::cache_dir(root).err());
-    diagnostics.extend(content.asset_problems());
+    diagnostics.extend(crate::page::asset_problems(&content.assets));
     diagnostics.extend(crate::page::content_folder_problem(root));
     let mut timings = vec![("instellingen en thema", started.elapsed())];
     let (((pages, problems), load_time), (history, history_time)) = rayon::join(
@@ -164,10 +168,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         diagnostics.promote_warnings();
     }
     let Some(theme) = theme.filter(|_| !diagnostics.has_errors()) else {
-        return Err(BuildFailure {
-            diagnostics,
-            usage: false,
-        });
+        return Err(BuildFailure::content(diagnostics));
     };
     let body_texts = crate::search::take_body_texts(&mut site);
     let progress = if options.progress && site.pages.len() >= PROGRESS_FROM_PAGES {
@@ -257,10 +258,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     diagnostics.extend(rendered.warnings);
     if options.strict && diagnostics.warning_count() > 0 {
         diagnostics.promote_warnings();
-        return Err(BuildFailure {
-            diagnostics,
-            usage: false,
-        });
+        return Err(BuildFailure::content(diagnostics));
     }
     let mut copies = static_files(&theme.static_dir, "static");
     copies.extend(

@@ -188,10 +188,8 @@ impl SiteConfig {
         let names: Vec<&str> = self.collections.keys().map(String::as_str).collect();
         for (name, collection) in &self.collections {
             let slug = crate::slug::slugify(name);
-            let reserved = crate::urls::RESERVED_TOP
-                .iter()
-                .chain(&crate::urls::RESERVED_BELOW_PAGE)
-                .any(|r| r == name);
+            let reserved = crate::urls::reserved_top(name).is_some()
+                || crate::urls::RESERVED_BELOW_PAGE.contains(&name.as_str());
             if reserved {
                 problems.push(
                     Diagnostic::error(CONFIG_FILE, format!("de collectie `{name}` zou de map /{name}/ krijgen, maar die gebruikt twn zelf"))
@@ -258,7 +256,6 @@ impl SiteConfig {
     }
 }
 
-/// Where a top-level setting is written, for settings read without spans.
 /// Where a collection is named in twn.yaml (an indented `name:`), quoted
 /// or not.
 fn collection_position(text: &str, name: &str) -> Position {
@@ -278,6 +275,7 @@ fn collection_position(text: &str, name: &str) -> Position {
         .unwrap_or(Position::new(1, 1))
 }
 
+/// Where a top-level setting is written, for settings read without spans.
 pub fn position_of_key(text: &str, key: &str) -> Position {
     let line = text
         .lines()

@@ -115,7 +115,10 @@ pub fn content_folder_problem(site_root: &Path) -> Option<Diagnostic> {
     is_symlink(&site_root.join(CONTENT_DIR)).then(|| linked_folder_error(CONTENT_DIR))
 }
 
-/// Problems of files beside pages, by (file, path below `content/`).
+/// Files beside pages that may not be published as they are, by (file,
+/// path below `content/`): names no address can have, places where twn
+/// writes its own pages, and kinds a browser would run as a page or
+/// script of the site.
 pub fn asset_problems(assets: &[(PathBuf, String)]) -> Vec<Diagnostic> {
     assets
         .iter()
@@ -145,7 +148,7 @@ fn asset_problem(file: &Path, path: &str) -> Option<(String, String)> {
     }
     let name = segments.last().copied().unwrap_or_default().to_lowercase();
     let first = segments.first().copied().unwrap_or_default();
-    let takes_twns_place = crate::urls::RESERVED_TOP.contains(&first)
+    let takes_twns_place = crate::urls::reserved_top(first).is_some()
         || segments
             .iter()
             .any(|s| crate::urls::RESERVED_BELOW_PAGE.contains(s))
@@ -255,14 +258,12 @@ fn place_by_folder(content_path: &str, config: &SiteConfig) -> Result<Placement,
         ["index.md"] => Ok(Placement::Home),
         [file] => {
             let slug = slugify(&stem(file));
-            let taken = match slug.as_str() {
-                "zoeken" => Some("de zoekpagina"),
-                "recente-wijzigingen" => Some("de recente wijzigingen"),
-                "auteurs" => Some("de lijst van auteurs"),
-                "static" => Some("de bestanden van het thema"),
-                s if config.collections.contains_key(s) => Some("het overzicht van die collectie"),
-                _ => None,
-            };
+            let taken = crate::urls::reserved_top(&slug).or_else(|| {
+                config
+                    .collections
+                    .contains_key(&slug)
+                    .then_some("het overzicht van die collectie")
+            });
             match taken {
                 Some(what) => Err((
                     format!("deze pagina zou op /{slug}/ komen, maar daar staat al {what}"),
@@ -379,13 +380,6 @@ pub struct ContentFiles {
 }
 
 impl ContentFiles {
-    /// Files beside pages that may not be published as they are: names no
-    /// address can have, places where twn writes its own pages, and kinds
-    /// a browser would run as a page or script of the site.
-    pub fn asset_problems(&self) -> Vec<Diagnostic> {
-        asset_problems(&self.assets)
-    }
-
     /// A warning per symbolic link left out.
     pub fn symlink_warnings(&self) -> impl Iterator<Item = Diagnostic> + '_ {
         self.symlinks.iter().map(|path| {

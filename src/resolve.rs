@@ -398,15 +398,26 @@ impl Site {
     }
 
     /// Reads again which pages' files are as committed, with the history
-    /// as it is: after `git add`, or an editor's `git status`.
+    /// as it is: after `git add`, or an editor's `git status`. The pages
+    /// and the history are the same, so the deleted pages are too.
     pub fn refresh_committed(&mut self, site_root: &std::path::Path) {
-        if let Some(history) = self.history.take() {
-            self.attach_history(history, site_root);
+        if let Some(history) = &self.history {
+            self.page_history = self.histories_of_pages(history, site_root);
         }
     }
 
     /// Gives every page its revisions from `history`.
     pub fn attach_history(&mut self, history: History, site_root: &std::path::Path) {
+        self.page_history = self.histories_of_pages(&history, site_root);
+        self.history = Some(history);
+        self.find_gone_pages();
+    }
+
+    fn histories_of_pages(
+        &self,
+        history: &History,
+        site_root: &std::path::Path,
+    ) -> Vec<crate::history::PageHistory> {
         use rayon::prelude::*;
         let files: Vec<(&str, std::path::PathBuf)> = self
             .pages
@@ -418,10 +429,7 @@ impl Site {
                 )
             })
             .collect();
-        self.page_history =
-            history.for_pages(files.par_iter().map(|(path, file)| (*path, file.as_path())));
-        self.history = Some(history);
-        self.find_gone_pages();
+        history.for_pages(files.par_iter().map(|(path, file)| (*path, file.as_path())))
     }
 
     /// The deleted pages of the history, at the addresses the current
@@ -445,13 +453,8 @@ impl Site {
     fn gone_pages(&self, history: &History) -> Vec<GonePage> {
         let mut taken: HashSet<String> = HashSet::new();
         for i in 0..self.pages.len() {
-            for revision in self.revisions(i) {
-                for path in [Some(&revision.path), revision.renamed_from.as_ref()]
-                    .into_iter()
-                    .flatten()
-                {
-                    taken.extend(crate::page::former_url_path(path, &self.config));
-                }
+            for path in self.revisions(i).iter().flat_map(Revision::paths) {
+                taken.extend(crate::page::former_url_path(path, &self.config));
             }
         }
         let repo = history.reader();

@@ -19,8 +19,22 @@ fn refused(message: impl Into<String>, help: impl Into<String>) -> Refused {
     }
 }
 
-/// Top-level folders twn writes itself; no page or alias may take them.
-pub const RESERVED_TOP: [&str; 4] = ["static", "zoeken", "recente-wijzigingen", "auteurs"];
+/// Top-level folders twn writes itself, with what each holds; no page,
+/// alias or file beside a page may take them.
+pub const RESERVED_TOP: [(&str, &str); 4] = [
+    ("static", "de bestanden van het thema"),
+    ("zoeken", "de zoekpagina"),
+    ("recente-wijzigingen", "de recente wijzigingen"),
+    ("auteurs", "de lijst van auteurs"),
+];
+
+/// What twn keeps in the top-level folder `name`, if it is one of its own.
+pub fn reserved_top(name: &str) -> Option<&'static str> {
+    RESERVED_TOP
+        .iter()
+        .find(|(reserved, _)| *reserved == name)
+        .map(|(_, what)| *what)
+}
 /// Folders twn writes below every page (history, old versions, diffs).
 pub const RESERVED_BELOW_PAGE: [&str; 3] = ["geschiedenis", "versie", "verschil"];
 
@@ -152,7 +166,7 @@ pub fn alias_url_path(alias: &str) -> Result<String, Refused> {
             "de startpagina kan geen oud adres van een andere pagina zijn; verwijder de alias",
         ));
     };
-    if RESERVED_TOP.contains(&first.as_str()) {
+    if reserved_top(first).is_some() {
         return Err(refused(
             format!("de alias `{alias}` valt in `/{first}/`, waar twn zelf pagina's schrijft"),
             "kies een ander oud pad of verwijder de alias",

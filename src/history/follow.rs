@@ -26,13 +26,9 @@ enum PageKey {
 }
 
 impl PageKey {
-    /// Which of two claims on a parent's path wins: a page that lives on,
-    /// over one deleted later.
-    fn rank(&self) -> u8 {
-        match self {
-            PageKey::Current(_) => 1,
-            PageKey::Deleted(_) => 0,
-        }
+    /// Of two claims on a parent's path, one that lives on wins.
+    fn lives_on(&self) -> bool {
+        matches!(self, PageKey::Current(_))
     }
 }
 
@@ -48,8 +44,8 @@ pub(super) fn follow_renames(
 ) -> History {
     let order = topological_order(&commits);
     let mut pending: HashMap<ObjectId, Overrides> = HashMap::new();
-    let mut pages: HashMap<PageKey, Vec<(usize, Revision)>> = HashMap::new();
-    let mut deletions: HashMap<Rc<str>, (usize, Revision)> = HashMap::new();
+    let mut pages: HashMap<PageKey, Vec<Revision>> = HashMap::new();
+    let mut deletions: HashMap<Rc<str>, Revision> = HashMap::new();
     for (position, &index) in order.iter().enumerate() {
         let commit = &commits[index];
         let overrides = pending.remove(&commit.meta.id).unwrap_or_default();
@@ -60,16 +56,11 @@ pub(super) fn follow_renames(
                 .unwrap_or_else(|| PageKey::Current(path.into()))
         };
         for change in changed_against_every_parent(commit) {
-            let (path, revision) = revision_of(index, commit, change);
+            let (path, revision) = revision_of(index, position, commit, change);
             if revision.deleted {
-                deletions
-                    .entry(path.as_str().into())
-                    .or_insert((position, revision));
+                deletions.entry(path.as_str().into()).or_insert(revision);
             } else {
-                pages
-                    .entry(page_of(&path))
-                    .or_default()
-                    .push((position, revision));
+                pages.entry(page_of(&path)).or_default().push(revision);
             }
         }
         for (parent, changes) in commit.parents.iter().zip(&commit.against) {
@@ -97,12 +88,12 @@ fn merge_into(known: &mut Overrides, handed: &Overrides) {
     let mut changes: Vec<(Rc<str>, Option<PageKey>)> = Vec::new();
     for (path, page) in handed.iter() {
         let before = known.get(path).cloned().unwrap_or_else(|| own(path));
-        if page.rank() > before.rank() {
+        if page.lives_on() && !before.lives_on() {
             changes.push((path.clone(), Some(page.clone()).filter(|p| *p != own(path))));
         }
     }
     for (path, page) in known.iter() {
-        if page.rank() < 1 && !handed.contains_key(path) {
+        if !page.lives_on() && !handed.contains_key(path) {
             changes.push((path.clone(), None));
         }
     }
@@ -200,7 +191,12 @@ fn changed_against_every_parent(commit: &CommitChanges) -> Vec<&FileChange> {
 
 /// The revision one change makes, and the path it is at (for a deletion,
 /// the path that went).
-fn revision_of(commit: usize, changes: &CommitChanges, change: &FileChange) -> (String, Revision) {
+fn revision_of(
+    commit: usize,
+    order: usize,
+    changes: &CommitChanges,
+    change: &FileChange,
+) -> (String, Revision) {
     let revision = |path: &str, blob, previous, renamed_from: Option<&String>, deleted| Revision {
         commit,
         path: path.to_owned(),
@@ -210,7 +206,7 @@ fn revision_of(commit: usize, changes: &CommitChanges, change: &FileChange) -> (
         cut_off: changes.boundary && previous.is_none(),
         deleted,
         older: None,
-        order: 0,
+        order,
     };
     let made = match change {
         FileChange::Added { path, blob } => revision(path, *blob, None, None, false),
@@ -276,14 +272,14 @@ fn hand_on(
 /// ancestry; commits reduced to those that made a revision.
 fn assemble(
     commits: Vec<CommitChanges>,
-    pages: HashMap<PageKey, Vec<(usize, Revision)>>,
-    deletions: HashMap<Rc<str>, (usize, Revision)>,
+    pages: HashMap<PageKey, Vec<Revision>>,
+    deletions: HashMap<Rc<str>, Revision>,
     repo: gix::ThreadSafeRepository,
     content_prefix: String,
     shallow: bool,
 ) -> History {
     let mut used = vec![false; commits.len()];
-    for (_, revision) in pages.values().flatten().chain(deletions.values()) {
+    for revision in pages.values().flatten().chain(deletions.values()) {
         used[revision.commit] = true;
     }
     let mut renumber = vec![usize::MAX; commits.len()];
@@ -294,14 +290,14 @@ fn assemble(
             metas.push(commit.meta);
         }
     }
-    let sorted = |list: Vec<(usize, Revision)>| -> Vec<Revision> {
+    let sorted = |list: Vec<Revision>| -> Vec<Revision> {
+        // One revision per commit, where two paths of a commit claimed a page.
         let mut seen = std::collections::HashSet::new();
         let mut revisions: Vec<Revision> = list
             .into_iter()
-            .filter(|(position, _)| seen.insert(*position))
-            .map(|(position, mut revision)| {
+            .filter(|revision| seen.insert(revision.order))
+            .map(|mut revision| {
                 revision.commit = renumber[revision.commit];
-                revision.order = position;
                 revision
             })
             .collect();
@@ -314,8 +310,8 @@ fn assemble(
         link_older_versions(&mut revisions);
         revisions
     };
-    let mut files: HashMap<String, Vec<(usize, Revision)>> = HashMap::new();
-    let mut deleted_pages: HashMap<Rc<str>, Vec<(usize, Revision)>> = HashMap::new();
+    let mut files: HashMap<String, Vec<Revision>> = HashMap::new();
+    let mut deleted_pages: HashMap<Rc<str>, Vec<Revision>> = HashMap::new();
     for (key, list) in pages {
         match key {
             PageKey::Current(path) => files.entry(path.to_string()).or_default().extend(list),
@@ -330,7 +326,7 @@ fn assemble(
         match files.get_mut(path.as_ref()) {
             Some(current) => current.extend(list),
             None => {
-                let Some((_, deletion)) = deletions.get(&path) else {
+                let Some(deletion) = deletions.get(&path) else {
                     continue;
                 };
                 let mut deletion = deletion.clone();

@@ -171,6 +171,13 @@ pub struct Revision {
     pub order: usize,
 }
 
+impl Revision {
+    /// The paths the file had in this commit and, if renamed, just before.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.path.as_str()).chain(self.renamed_from.as_deref())
+    }
+}
+
 /// A page whose file was deleted and is not in HEAD: its revisions and
 /// the commit that deleted it, for the notice at its old address.
 #[derive(Debug, Clone)]

@@ -167,7 +167,12 @@ impl LiveSite {
             self.redirect_outputs = new_redirects;
         }
         if selection.authors {
-            let new_authors = crate::render::authors::author_files(site);
+            // Every author's page was just rendered: those missing are gone.
+            let new_authors: HashSet<String> = files
+                .iter()
+                .filter(|f| f.path.starts_with(crate::render::authors::AUTHORS_DIR))
+                .map(|f| f.path.clone())
+                .collect();
             gone.extend(self.author_outputs.difference(&new_authors).cloned());
             self.author_outputs = new_authors;
         }
@@ -241,10 +246,12 @@ impl LiveSite {
     /// `url_path` (below the base) into the store, if it has any and they
     /// are not there yet. Returns whether anything was added.
     pub fn render_revisions_at(&self, url_path: &str) -> bool {
-        let owner = match revision_owner(&self.site, url_path) {
-            Some(Owner::Page(i)) => self.site.pages[i].url_path.clone(),
-            Some(Owner::Gone(g)) => self.site.gone[g].page.url_path.clone(),
-            None => return false,
+        let Some(found) = revision_owner(&self.site, url_path) else {
+            return false;
+        };
+        let owner = match found {
+            Owner::Page(i) => self.site.pages[i].url_path.clone(),
+            Owner::Gone(g) => self.site.gone[g].page.url_path.clone(),
         };
         if self
             .store
@@ -260,8 +267,8 @@ impl LiveSite {
             settings: self.settings.clone(),
             pages: self.page_set.clone(),
         };
-        let output = match revision_owner(&self.site, url_path) {
-            Some(Owner::Gone(g)) => render_gone_pages(
+        let output = match found {
+            Owner::Gone(g) => render_gone_pages(
                 &renderer,
                 &self.site,
                 &self.summaries,
@@ -269,7 +276,7 @@ impl LiveSite {
                 &inputs,
                 Some(g),
             ),
-            Some(Owner::Page(i)) => render_revisions_of(
+            Owner::Page(i) => render_revisions_of(
                 &renderer,
                 &self.site,
                 &self.summaries,
@@ -277,7 +284,6 @@ impl LiveSite {
                 &inputs,
                 &[i],
             ),
-            None => return false,
         };
         let mut files: Vec<(String, bytes::Bytes)> = output
             .files
@@ -318,15 +324,13 @@ enum Owner {
 /// The page whose history, old versions or diffs live at `url_path`, or
 /// the deleted page whose notice or history does.
 fn revision_owner(site: &Site, url_path: &str) -> Option<Owner> {
-    let gone = site.gone.iter().position(|g| {
-        url_path
-            .strip_prefix(g.page.url_path.as_str())
-            .is_some_and(|rest| rest.is_empty() || page_owner(site, url_path).is_none())
-    });
-    match page_owner(site, url_path) {
-        Some(i) => Some(Owner::Page(i)),
-        None => gone.map(Owner::Gone),
+    if let Some(i) = page_owner(site, url_path) {
+        return Some(Owner::Page(i));
     }
+    site.gone
+        .iter()
+        .position(|g| url_path.starts_with(g.page.url_path.as_str()))
+        .map(Owner::Gone)
 }
 
 fn page_owner(site: &Site, url_path: &str) -> Option<usize> {

@@ -20,17 +20,6 @@ pub fn author_path(name: &str) -> String {
     format!("{AUTHORS_DIR}{slug}/")
 }
 
-/// The files of the authors' pages: `twn serve` drops those of authors
-/// whose changes are no longer in the history.
-pub fn author_files(site: &Site) -> std::collections::HashSet<String> {
-    let mut files: std::collections::HashSet<String> = all_changes(site)
-        .iter()
-        .map(|c| format!("{}index.html", author_path(&c.commit.author)))
-        .collect();
-    files.insert(format!("{AUTHORS_DIR}index.html"));
-    files
-}
-
 /// The index of authors and a page per author.
 pub fn render_authors(renderer: &Renderer, site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
     let changes = all_changes(site);
@@ -75,14 +64,17 @@ pub fn render_authors(renderer: &Renderer, site: &Site) -> Result<Vec<OutputFile
     let mut trail = breadcrumbs.clone();
     trail.push(json!({"title": title, "url": format!("{}{AUTHORS_DIR}", site.base_path)}));
     for (path, name, list) in &authors {
-        let owned: Vec<Change> = list.iter().map(|c| (*c).clone()).collect();
         let page = json!({
             "title": name,
             "url": format!("{}{path}", site.base_path),
             "breadcrumbs": trail,
             "count": list.len(),
         });
-        let html = renderer.render("author.html", page, &[("days", days_context(site, &owned))])?;
+        let html = renderer.render(
+            "author.html",
+            page,
+            &[("days", days_context(site, list.iter().copied()))],
+        )?;
         files.push(OutputFile {
             path: format!("{path}index.html"),
             contents: html.into_bytes(),

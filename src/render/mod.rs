@@ -402,8 +402,7 @@ pub fn old_urls(site: &Site) -> Vec<(String, &str, &str)> {
             .map(|alias| format!("{}/", alias.url_path));
         let former = revisions
             .iter()
-            .flat_map(|r| [Some(r.path.as_str()), r.renamed_from.as_deref()])
-            .flatten()
+            .flat_map(crate::history::Revision::paths)
             .filter(|path| *path != page.content_path)
             .filter_map(|path| crate::page::former_url_path(path, &site.config))
             .filter(|url| {

@@ -15,7 +15,6 @@ pub const FEED_FILE: &str = "atom.xml";
 const RECENT_LIMIT: usize = 100;
 
 /// One change to one page.
-#[derive(Clone)]
 pub struct Change<'a> {
     pub title: &'a str,
     /// The page's address below the base.
@@ -84,7 +83,10 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
 }
 
 /// The changes grouped by the day they were made, for `recent.html`.
-pub fn days_context(site: &Site, changes: &[Change]) -> Value {
+pub fn days_context<'c, 'a: 'c>(
+    site: &Site,
+    changes: impl IntoIterator<Item = &'c Change<'a>>,
+) -> Value {
     let mut days: Vec<(String, Vec<Value>)> = Vec::new();
     for change in changes {
         let time = change.commit.time();
