@@ -122,7 +122,7 @@ fn templates(bencher: divan::Bencher) {
     let hidden = indicatif::ProgressBar::hidden();
     bencher.bench(|| {
         let bytes = std::sync::atomic::AtomicUsize::new(0);
-        let count = |file: twn::render::OutputFile| {
+        let count = |file: twn::artifact::OutputFile| {
             bytes.fetch_add(file.contents.len(), std::sync::atomic::Ordering::Relaxed);
         };
         render_selected(&renderer, &site, &summaries, &selection, &hidden, &count)
@@ -143,7 +143,7 @@ fn history_walk() -> usize {
 /// Laying out and drawing an org chart of 200 bodies and 400 relations.
 #[divan::bench]
 fn org_chart_layout(bencher: divan::Bencher) {
-    use twn::orgchart::svg::{ChartText, lay_out};
+    use twn::drawing::svg::{ChartText, lay_out};
     let chart = twn::orgchart::synthetic::chart(200, 400, 7);
     let text = ChartText {
         title: "Organogram".into(),

@@ -3,7 +3,7 @@
 //! orgchart [-- BODIES RELATIONS]`.
 
 use std::time::{Duration, Instant};
-use twn::orgchart::svg::{ChartText, lay_out};
+use twn::drawing::svg::{ChartText, lay_out};
 use twn::orgchart::synthetic;
 
 fn main() {

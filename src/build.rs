@@ -2,16 +2,13 @@
 //! rendered files → output folder. Every content and theme problem is
 //! collected before the build stops, so one run reports them all.
 
-use crate::config::SiteConfig;
+use crate::artifact::OutputFile;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::history;
 use crate::output::{CopiedFile, Revisions, Staging};
-use crate::page::{discover, load_pages};
-use crate::render::OutputFile;
+use crate::pipeline::{Opened, SourceOptions, settings_fingerprint};
+use crate::render::render_site;
 use crate::render::revisions::{CacheInputs, page_set_fingerprint};
-use crate::render::{render_site, theme::Theme};
-use crate::resolve::resolve;
-use crate::revision_cache::{KeyBuilder, RevisionCache};
+use crate::revision_cache::RevisionCache;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -109,61 +106,30 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         diagnostics.extend(more);
         BuildFailure::content(diagnostics)
     };
-    let mut config = SiteConfig::load(root).map_err(|d| fail(Diagnostics::default(), d))?;
-    if let Some(base_url) = &options.base_url {
-        config.base_url = base_url.clone();
-    }
-    let theme = Theme::load(root, &config.theme, &config.language);
-    let theme = match theme {
-        Ok(theme) => Some(theme),
-        Err(problems) => {
-            diagnostics.extend(problems);
-            None
-        }
+    let source_options = SourceOptions {
+        site_root: root.clone(),
+        base_url: options.base_url.clone(),
+        drafts: options.drafts,
+        keep_sources: false,
     };
-    let content = discover(root);
-    diagnostics.extend(content.symlink_warnings());
-    diagnostics.extend(crate::revision_cache::cache_dir(root).err());
-    diagnostics.extend(crate::page::asset_problems(&content.assets));
-    diagnostics.extend(crate::page::content_folder_problem(root));
-    let mut timings = vec![("instellingen en thema", started.elapsed())];
-    let (((pages, problems), load_time), (history, history_time)) = rayon::join(
-        || timed(|| load_pages(&config, &content.markdown, options.drafts)),
-        || timed(|| history::read(root)),
-    );
-    timings.push(("pagina's lezen", load_time));
-    timings.push(("git-geschiedenis lezen (tegelijk)", history_time));
+    let mut opened =
+        crate::pipeline::open(&source_options).map_err(|d| fail(Diagnostics::default(), d))?;
+    diagnostics.extend(opened.take_problems());
+    let mut timings = std::mem::take(&mut opened.timings);
+    let Opened {
+        config,
+        theme,
+        content,
+        mut site,
+        ..
+    } = opened;
     let mut step = Instant::now();
     let mut lap = |name: &'static str| {
         let now = Instant::now();
         timings.push((name, now - step));
         step = now;
     };
-    diagnostics.extend(problems);
-    let history = match history {
-        Ok(read) => {
-            diagnostics.extend(read.warnings);
-            read.history
-        }
-        Err(problem) => {
-            diagnostics.push(problem);
-            None
-        }
-    };
     let settings = settings_fingerprint(root, &config, options.drafts);
-    let mut problems = Vec::new();
-    let assets = content
-        .assets
-        .iter()
-        .map(|(_, path)| path.clone())
-        .collect();
-    let mut site = resolve(config, pages, assets, &mut problems);
-    diagnostics.extend(problems);
-    lap("links en verwijzingen");
-    if let Some(history) = history {
-        site.attach_history(history, root);
-    }
-    lap("geschiedenis per pagina");
     if options.strict {
         diagnostics.promote_warnings();
     }
@@ -245,7 +211,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             )
         },
         || {
-            timed(|| {
+            crate::pipeline::timed(|| {
                 if writing {
                     crate::search::write_site_index(&site, body_texts, &theme, &emit);
                 }
@@ -260,7 +226,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         diagnostics.promote_warnings();
         return Err(BuildFailure::content(diagnostics));
     }
-    let mut copies = static_files(&theme.static_dir, "static");
+    let mut copies = crate::pipeline::static_files(&theme.static_dir, "static");
     copies.extend(
         content
             .assets
@@ -278,7 +244,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .filter(|(_, path)| own_paths.contains(path))
         .map(|(_, path)| {
             Diagnostic::error(
-                format!("{}/{path}", crate::page::CONTENT_DIR),
+                format!("{}/{path}", crate::folders::CONTENT_DIR),
                 "op deze plek schrijft twn zelf een pagina of bestand; dit bestand zou die vervangen",
             )
             .at("", crate::diagnostics::Position::new(1, 1))
@@ -325,42 +291,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         timings,
         diagnostics,
     })
-}
-
-pub fn static_files(dir: &Path, prefix: &str) -> Vec<CopiedFile> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let relative = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap_or(e.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            CopiedFile {
-                from: e.into_path(),
-                to: format!("{prefix}/{relative}"),
-                link: false,
-            }
-        })
-        .collect()
-}
-
-fn timed<T>(work: impl FnOnce() -> T) -> (T, Duration) {
-    let started = Instant::now();
-    (work(), started.elapsed())
-}
-
-/// The settings that shape every page: twn.yaml as written and the options
-/// that change what it says.
-pub fn settings_fingerprint(root: &Path, config: &SiteConfig, drafts: bool) -> String {
-    let mut key = KeyBuilder::new("instellingen");
-    key.add(&std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default())
-        .add(&config.base_url)
-        .add(if drafts { "concepten" } else { "" });
-    key.finish()
 }
 
 /// The default output folder of a site.

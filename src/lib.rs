@@ -6,9 +6,15 @@
 // Diagnostics travel by value on the error path only, where size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod artifact;
 pub mod build;
 pub mod config;
 pub mod diagnostics;
+pub mod drawing;
+pub mod fields;
+pub mod files;
+pub mod fingerprint;
+pub mod folders;
 pub mod frontmatter;
 pub mod git_files;
 pub mod history;
@@ -17,6 +23,7 @@ pub mod markdown;
 pub mod orgchart;
 pub mod output;
 pub mod page;
+pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod revision_cache;
@@ -27,5 +34,6 @@ pub mod serve;
 pub mod slug;
 pub mod source;
 pub mod suggest;
+pub mod text;
 pub mod urls;
 pub mod yaml;

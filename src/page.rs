@@ -13,12 +13,13 @@ use crate::schema::{self, FrontMatter};
 use crate::slug::slugify;
 use crate::source::{SourceFile, read_source};
 use crate::suggest::closest;
+use crate::urls::MAX_NAME_BYTES;
 use indexmap::IndexMap;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-pub const CONTENT_DIR: &str = "content";
+use crate::folders::CONTENT_DIR;
 
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -149,9 +150,7 @@ fn asset_problem(file: &Path, path: &str) -> Option<(String, String)> {
     let name = segments.last().copied().unwrap_or_default().to_lowercase();
     let first = segments.first().copied().unwrap_or_default();
     let takes_twns_place = crate::urls::reserved_top(first).is_some()
-        || segments
-            .iter()
-            .any(|s| crate::urls::RESERVED_BELOW_PAGE.contains(s))
+        || segments.iter().any(|s| crate::urls::reserved_below_page(s))
         || (segments.len() == 1 && ["404.html", "sitemap.xml"].contains(&name.as_str()))
         || name == "index.html";
     if takes_twns_place {
@@ -245,10 +244,6 @@ fn place(content_path: &str, config: &SiteConfig) -> Result<Placement, Misplaced
     }
     Ok(placement)
 }
-
-/// File systems and hosts allow names of 255 bytes; twn's own suffixes
-/// need some of that.
-pub const MAX_NAME_BYTES: usize = 200;
 
 fn place_by_folder(content_path: &str, config: &SiteConfig) -> Result<Placement, Misplaced> {
     let parts: Vec<&str> = content_path.split('/').collect();

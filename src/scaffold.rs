@@ -1,9 +1,10 @@
 //! `twn new` (a page with its collection's required fields) and `twn init`
 //! (a new site with the default theme, built into the binary).
 
-use crate::config::{CONFIG_FILE, SiteConfig};
+use crate::config::SiteConfig;
 use crate::diagnostics::io_reason;
-use crate::page::CONTENT_DIR;
+use crate::folders::CONFIG_FILE;
+use crate::folders::CONTENT_DIR;
 use crate::schema::example_value;
 use crate::slug::slugify;
 use crate::suggest::closest;
@@ -78,10 +79,10 @@ pub fn new_page(site_root: &Path, collection: &str, title: &str) -> Result<Strin
         let example = example_value(field);
         if matches!(
             field.kind.value,
-            crate::config::FieldKind::Choice
-                | crate::config::FieldKind::Date
-                | crate::config::FieldKind::Boolean
-                | crate::config::FieldKind::Number
+            crate::fields::FieldKind::Choice
+                | crate::fields::FieldKind::Date
+                | crate::fields::FieldKind::Boolean
+                | crate::fields::FieldKind::Number
         ) {
             let _ = writeln!(text, "{name}: {example}");
         } else {

@@ -1,8 +1,8 @@
 //! Validating a page's front matter against its collection's schema: typed
 //! values out, one diagnostic per problem, references kept for the resolver.
 
-use crate::config::{FieldKind, FieldSpec};
 use crate::diagnostics::{Diagnostic, Position};
+use crate::fields::{FieldKind, FieldSpec};
 use crate::source::SourceFile;
 use crate::suggest::closest;
 use crate::yaml::{Node, Value};
@@ -502,7 +502,7 @@ pub fn example_value(spec: &FieldSpec) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Collection;
+    use crate::fields::Collection;
 
     fn collection() -> Collection {
         serde_saphyr::from_str(

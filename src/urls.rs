@@ -19,24 +19,61 @@ fn refused(message: impl Into<String>, help: impl Into<String>) -> Refused {
     }
 }
 
+// The URL scheme: the folders and files twn writes itself, in one place.
+// Folders end in `/`, as they are joined to a page's URL.
+pub const STATIC_DIR: &str = "static/";
+pub const SEARCH_DIR: &str = "zoeken/";
+pub const RECENT_DIR: &str = "recente-wijzigingen/";
+/// The Atom feed of recent changes, in [`RECENT_DIR`].
+pub const FEED_FILE: &str = "atom.xml";
+pub const AUTHORS_DIR: &str = "auteurs/";
+/// Below a page: its revisions, its old versions and their diffs.
+pub const HISTORY_DIR: &str = "geschiedenis/";
+pub const VERSION_DIR: &str = "versie/";
+pub const DIFF_DIR: &str = "verschil/";
+/// Below a page: its organisation chart, and the drawing as a file.
+pub const CHART_DIR: &str = "organisatie/";
+pub const CHART_FILE: &str = "organogram.svg";
+/// The longest name of a page's file or folder, in bytes: longer ones do
+/// not fit in a URL path segment every host accepts.
+pub const MAX_NAME_BYTES: usize = 200;
+
 /// Top-level folders twn writes itself, with what each holds; no page,
 /// alias or file beside a page may take them.
 pub const RESERVED_TOP: [(&str, &str); 4] = [
-    ("static", "de bestanden van het thema"),
-    ("zoeken", "de zoekpagina"),
-    ("recente-wijzigingen", "de recente wijzigingen"),
-    ("auteurs", "de lijst van auteurs"),
+    (STATIC_DIR, "de bestanden van het thema"),
+    (SEARCH_DIR, "de zoekpagina"),
+    (RECENT_DIR, "de recente wijzigingen"),
+    (AUTHORS_DIR, "de lijst van auteurs"),
 ];
 
 /// What twn keeps in the top-level folder `name`, if it is one of its own.
 pub fn reserved_top(name: &str) -> Option<&'static str> {
     RESERVED_TOP
         .iter()
-        .find(|(reserved, _)| *reserved == name)
+        .find(|(reserved, _)| reserved.strip_suffix('/') == Some(name))
         .map(|(_, what)| *what)
 }
+
 /// Folders twn writes below every page (history, old versions, diffs).
-pub const RESERVED_BELOW_PAGE: [&str; 3] = ["geschiedenis", "versie", "verschil"];
+pub const RESERVED_BELOW_PAGE: [&str; 3] = [HISTORY_DIR, VERSION_DIR, DIFF_DIR];
+
+/// Whether `name` (a folder name, without `/`) is one twn writes below every page.
+pub fn reserved_below_page(name: &str) -> bool {
+    RESERVED_BELOW_PAGE
+        .iter()
+        .any(|reserved| reserved.strip_suffix('/') == Some(name))
+}
+
+/// The address of an author's page below the base.
+pub fn author_path(name: &str) -> String {
+    let mut slug = slugify(name);
+    // Slugs are ASCII: any byte is a character boundary.
+    slug.truncate(MAX_NAME_BYTES);
+    let slug = slug.trim_end_matches('-');
+    let slug = if slug.is_empty() { "onbekend" } else { slug };
+    format!("{AUTHORS_DIR}{slug}/")
+}
 
 /// Checks a path below the output folder: `/` between plain names, an
 /// optional `/` at the end for a folder. Nothing absolute, no `.` or `..`,
@@ -141,13 +178,10 @@ pub fn alias_url_path(alias: &str) -> Result<String, Refused> {
             ));
         }
         let slug = slugify(segment);
-        if slug.len() > crate::page::MAX_NAME_BYTES {
+        if slug.len() > MAX_NAME_BYTES {
             return Err(refused(
                 format!("een deel van de alias `{alias}` is te lang voor een adres"),
-                format!(
-                    "hoogstens {} tekens per deel; {EXAMPLE}",
-                    crate::page::MAX_NAME_BYTES
-                ),
+                format!("hoogstens {} tekens per deel; {EXAMPLE}", MAX_NAME_BYTES),
             ));
         }
         if slug.is_empty() {
@@ -172,10 +206,7 @@ pub fn alias_url_path(alias: &str) -> Result<String, Refused> {
             "kies een ander oud pad of verwijder de alias",
         ));
     }
-    if let Some(taken) = segments
-        .iter()
-        .find(|s| RESERVED_BELOW_PAGE.contains(&s.as_str()))
-    {
+    if let Some(taken) = segments.iter().find(|s| reserved_below_page(s)) {
         return Err(refused(
             format!(
                 "de alias `{alias}` bevat `{taken}`, de map van de geschiedenis van een pagina"

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 use twn::build::{BuildOptions, build};
-use twn::live::{ChangeSet, LiveOptions, LiveSite, Store};
+use twn::live::{ChangeSet, LiveOptions, LiveSite, Served, Store};
+use twn::output::guard::MARKER_FILE;
 
 const BASE_URL: &str = "http://127.0.0.1:9/";
 
@@ -49,6 +50,17 @@ impl Preview {
         outcome.errors.map(|e| e.report(false))
     }
 
+    /// Tells the preview that the repository moved on (a commit).
+    fn committed(&mut self) -> Option<String> {
+        let changes = ChangeSet {
+            git: true,
+            ..ChangeSet::default()
+        };
+        let outcome = self.live.apply(&changes);
+        self.live.update_search();
+        outcome.errors.map(|e| e.report(false))
+    }
+
     fn outputs(&self) -> BTreeMap<String, Vec<u8>> {
         let store = self.store.read().unwrap();
         store
@@ -57,6 +69,10 @@ impl Preview {
             .collect()
     }
 
+    /// Every file a fresh build writes, served by the preview byte for
+    /// byte, and nothing more: pages, indexes, static files, files beside
+    /// pages, and the history pages, old versions and diffs it renders
+    /// when a tab first asks for them.
     fn assert_same_as_build(&self, step: &str) {
         let out = tempfile::tempdir().unwrap();
         build(&BuildOptions {
@@ -68,44 +84,41 @@ impl Preview {
             strict: false,
         })
         .unwrap_or_else(|f| panic!("{step}: build failed: {}", f.diagnostics.report(false)));
-        let built = rendered_files(&out.path().join("public"));
-        let live = self.outputs();
-        let built_paths: Vec<&String> = built.keys().collect();
-        let live_paths: Vec<&String> = live.keys().collect();
-        assert_eq!(live_paths, built_paths, "{step}: the same outputs");
+        let built = built_files(&out.path().join("public"));
+        for path in built.keys() {
+            self.live.render_revisions_at(path);
+        }
+        let store = self.store.read().unwrap();
+        let mut served: Vec<&str> = store.paths().collect();
+        served.sort_unstable();
+        let built_paths: Vec<&str> = built.keys().map(String::as_str).collect();
+        assert_eq!(served, built_paths, "{step}: the same outputs");
         for (path, bytes) in &built {
+            let answer = match store.get(path) {
+                Some(Served::Output(bytes)) => bytes.to_vec(),
+                Some(Served::Copy(file)) => std::fs::read(file).unwrap(),
+                None => unreachable!("listed above"),
+            };
             assert!(
-                live[path] == *bytes,
+                answer == *bytes,
                 "{step}: {path} differs from a full build:\n--- serve\n{}\n--- build\n{}",
-                String::from_utf8_lossy(&live[path]),
+                String::from_utf8_lossy(&answer),
                 String::from_utf8_lossy(bytes)
             );
         }
     }
 }
 
-/// What a build rendered, without revision pages (serve renders those
-/// when asked) and copied files.
-fn rendered_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
+/// Every file a build wrote but its marker, by path below the output folder.
+fn built_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(root)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && e.file_name() != MARKER_FILE)
         .map(|e| {
             let path = e.path().strip_prefix(root).unwrap().to_string_lossy();
-            (path.into_owned(), e.path().to_path_buf())
+            (path.into_owned(), std::fs::read(e.path()).unwrap())
         })
-        .filter(|(path, _)| {
-            let revision = ["/geschiedenis/", "/versie/", "/verschil/"]
-                .iter()
-                .any(|dir| format!("/{path}").contains(dir));
-            let rendered = path.ends_with(".html")
-                || path.ends_with(".json")
-                || path.ends_with(".xml")
-                || path.ends_with("organogram.svg");
-            rendered && !revision && !path.starts_with("static/")
-        })
-        .map(|(path, file)| (path, std::fs::read(file).unwrap()))
         .collect()
 }
 
@@ -298,4 +311,82 @@ fn an_edited_page_takes_its_place_by_title_among_backlinks_and_references() {
             "{page} lists the three in title order"
         );
     }
+}
+
+#[test]
+fn commits_static_files_and_settings_reach_the_preview_as_a_build_would() {
+    let site = TestSite::new();
+    site.git_init();
+    let anna = ("Anna", "anna@example.org");
+    site.commit_all("Begin", anna, "2024-03-01T10:00:00+01:00");
+    let mut preview = Preview::open(&site);
+    preview.assert_same_as_build("a committed site");
+
+    site.write(
+        "content/werkplaats/rioolvervanging.md",
+        "---\ntitle: Rioolvervanging\nregio: twents-waternet\nperiod: \"2017\"\n---\n\nZie [[Twents Waternet#visie]]. Nu met planning.\n",
+    );
+    assert_eq!(
+        preview.changed(&["content/werkplaats/rioolvervanging.md"]),
+        None
+    );
+    preview.assert_same_as_build("an edit not yet committed");
+    site.commit_all(
+        "Planning",
+        ("Bram", "bram@example.org"),
+        "2024-04-01T10:00:00+02:00",
+    );
+    assert_eq!(preview.committed(), None);
+    preview.assert_same_as_build("the edit committed");
+
+    common::git(
+        site.dir.path(),
+        &[
+            "mv",
+            "content/organisatie/almelo.md",
+            "content/organisatie/gemeente-almelo.md",
+        ],
+    );
+    let region = site
+        .read("content/regio/twents-waternet.md")
+        .replace("[almelo, vechtstromen]", "[gemeente-almelo, vechtstromen]");
+    site.write("content/regio/twents-waternet.md", &region);
+    site.commit_all("Almelo hernoemd", anna, "2024-05-01T10:00:00+02:00");
+    let paths = [
+        "content/organisatie/almelo.md",
+        "content/organisatie/gemeente-almelo.md",
+        "content/regio/twents-waternet.md",
+    ];
+    assert_eq!(preview.changed(&paths), None);
+    assert_eq!(preview.committed(), None);
+    preview.assert_same_as_build("a page renamed and committed");
+
+    common::git(
+        site.dir.path(),
+        &["rm", "-q", "content/werkplaats/rioolvervanging.md"],
+    );
+    site.commit_all("Werkplaats weg", anna, "2024-06-01T10:00:00+02:00");
+    assert_eq!(
+        preview.changed(&["content/werkplaats/rioolvervanging.md"]),
+        None
+    );
+    assert_eq!(preview.committed(), None);
+    preview.assert_same_as_build("a page deleted and committed");
+
+    site.write_bytes("content/regio/kaart.png", b"\x89PNG\r\n\x1a\nniet echt");
+    assert_eq!(preview.changed(&["content/regio/kaart.png"]), None);
+    preview.assert_same_as_build("a file beside a page");
+
+    let style = site.read("themes/default/static/style.css") + "\n.proef { color: #000; }\n";
+    site.write("themes/default/static/style.css", &style);
+    assert_eq!(preview.changed(&["themes/default/static/style.css"]), None);
+    preview.assert_same_as_build("a theme's static file");
+
+    let config = site
+        .read("twn.yaml")
+        .replacen("title: ", "title: Proef van ", 1);
+    assert_ne!(config, site.read("twn.yaml"), "the site has a title");
+    site.write("twn.yaml", &config);
+    assert_eq!(preview.changed(&["twn.yaml"]), None);
+    preview.assert_same_as_build("new settings");
 }

@@ -4,8 +4,8 @@
 
 mod common;
 use common::TestSite;
-use twn::orgchart::layout::{Point, Rect};
-use twn::orgchart::svg::{ChartText, lay_out};
+use twn::drawing::geometry::{Point, Rect};
+use twn::drawing::svg::{ChartText, lay_out};
 use twn::orgchart::{OrgChart, synthetic};
 
 fn number(node: roxmltree::Node, name: &str) -> f64 {

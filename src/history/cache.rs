@@ -62,7 +62,7 @@ pub struct Known {
 impl HistoryCache {
     pub fn new(site_root: &Path) -> Self {
         HistoryCache {
-            path: crate::revision_cache::cache_dir(site_root)
+            path: crate::folders::cache_dir(site_root)
                 .ok()
                 .map(|dir| dir.join(FILE)),
         }
@@ -133,7 +133,7 @@ impl HistoryCache {
             return;
         };
         if let Some(path) = &self.path {
-            let _ = crate::revision_cache::write_cache_file(path, text.as_bytes());
+            let _ = crate::folders::write_cache_file(path, text.as_bytes());
         }
     }
 }

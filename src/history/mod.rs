@@ -232,7 +232,7 @@ pub fn read(site_root: &Path) -> Result<HistoryRead, Diagnostic> {
             warnings: Vec::new(),
         });
     };
-    let content_prefix = relative_components(workdir, &site_root.join(crate::page::CONTENT_DIR))
+    let content_prefix = relative_components(workdir, &site_root.join(crate::folders::CONTENT_DIR))
         .ok_or_else(|| problem("de site ligt niet in de werkmap van de repository".into()))?;
     let shallow = repo.is_shallow().unwrap_or(false);
     let head = repo.head_id().ok().map(|id| id.detach());

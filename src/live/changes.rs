@@ -1,7 +1,8 @@
 //! What a burst of file events means for the site: which pages, theme
 //! parts or settings changed. Editors' temporary files are left out.
 
-use crate::page::{CONTENT_DIR, is_editor_leftover};
+use crate::folders::CONTENT_DIR;
+use crate::page::is_editor_leftover;
 use std::collections::BTreeSet;
 use std::path::{Component, Path};
 
@@ -92,7 +93,7 @@ impl ChangeSet {
             return;
         }
         match parts.first().map(String::as_str) {
-            Some(crate::config::CONFIG_FILE) if parts.len() == 1 => self.config = true,
+            Some(crate::folders::CONFIG_FILE) if parts.len() == 1 => self.config = true,
             Some(CONTENT_DIR) if parts.len() == 1 => self.rescan = true,
             Some(CONTENT_DIR) => {
                 let below = parts[1..].join("/");

@@ -2,8 +2,8 @@
 //! render to the next: comparing these facts tells which pages a change
 //! reached without rendering them.
 
+use crate::render::context::chart_preview;
 use crate::render::context::{last_updated, seats_group};
-use crate::render::orgchart::chart_preview;
 use crate::resolve::Site;
 use serde_json::Value;
 use std::hash::{DefaultHasher, Hash, Hasher};

@@ -11,13 +11,14 @@ pub mod store;
 mod templates;
 
 pub use changes::ChangeSet;
-pub use store::{Reload, Store};
+pub use store::{Reload, Served, Store};
 
-use crate::build::settings_fingerprint;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::folders::CONTENT_DIR;
 use crate::history::PageHistory;
-use crate::page::{CONTENT_DIR, Page, discover, load_page};
+use crate::page::{Page, discover, load_page};
+use crate::pipeline::{Opened, SourceOptions, settings_fingerprint};
 use crate::render::context::{Summaries, page_summaries, page_summary};
 use crate::render::theme::{REQUIRED_TEMPLATES, Theme};
 use crate::resolve::{Site, resolve_by_page};
@@ -74,6 +75,9 @@ pub struct LiveSite {
     index_problems: Vec<Diagnostic>,
     /// By site index: problems of each page's links and references.
     page_problems: Vec<Vec<Diagnostic>>,
+    /// What opening the site found besides pages: history, links, cache.
+    source_problems: Vec<Diagnostic>,
+    /// Why twn.yaml, read again, could not be used.
     setup_problems: Vec<Diagnostic>,
     theme_problems: Vec<Diagnostic>,
     render_problems: Vec<Diagnostic>,
@@ -101,42 +105,28 @@ impl LiveSite {
         store: Arc<RwLock<Store>>,
     ) -> Result<(LiveSite, Vec<Diagnostic>), Vec<Diagnostic>> {
         let root = &options.site_root;
-        let mut config = SiteConfig::load(root)?;
-        config.base_url = options.base_url.clone();
-        let theme = Theme::load(root, &config.theme, &config.language)?;
-        let content = discover(root);
-        let loaded: Vec<(String, Option<Page>, Vec<Diagnostic>)> = content
-            .markdown
-            .par_iter()
-            .map(|(path, content_path)| {
-                let (page, problems) = load_page(&config, path, content_path, options.drafts);
-                (content_path.clone(), page, problems)
-            })
-            .collect();
-        let mut load_problems = HashMap::with_capacity(loaded.len());
-        let mut pages = Vec::with_capacity(loaded.len());
-        for (content_path, page, problems) in loaded {
-            pages.extend(page);
-            load_problems.insert(content_path, problems);
-        }
-        let mut warnings: Vec<Diagnostic> = content.symlink_warnings().collect();
-        let history = match crate::history::read(root) {
-            Ok(read) => {
-                warnings.extend(read.warnings);
-                read.history
-            }
-            Err(problem) => {
-                warnings.push(problem);
-                None
-            }
+        let mut opened = crate::pipeline::open(&SourceOptions {
+            site_root: root.clone(),
+            base_url: Some(options.base_url.clone()),
+            drafts: options.drafts,
+            keep_sources: true,
+        })?;
+        // Without a theme nothing can be shown: report every problem, as a build does.
+        let Some(theme) = opened.theme.take() else {
+            return Err(opened.take_problems());
         };
-        let mut index_problems = Vec::new();
-        let asset_paths = asset_paths(&content.assets);
-        let (mut site, page_problems) =
-            resolve_by_page(config.clone(), pages, asset_paths, &mut index_problems);
-        if let Some(history) = history {
-            site.attach_history(history, root);
-        }
+        let Opened {
+            config,
+            content,
+            site,
+            load_problems,
+            index_problems,
+            page_problems,
+            setup_problems,
+            ..
+        } = opened;
+        let warnings = setup_problems.clone();
+        let load_problems: HashMap<String, Vec<Diagnostic>> = load_problems.into_iter().collect();
         let summaries = page_summaries(&site);
         let settings = settings_fingerprint(root, &config, options.drafts);
         let live = LiveSite {
@@ -151,6 +141,7 @@ impl LiveSite {
             load_problems,
             index_problems,
             page_problems,
+            source_problems: setup_problems,
             setup_problems: Vec::new(),
             theme_problems: Vec::new(),
             render_problems: Vec::new(),
@@ -415,10 +406,13 @@ impl LiveSite {
         let mut all = Diagnostics::default();
         let load = self.load_problems.values().flatten();
         all.extend(self.setup_problems.iter().cloned());
+        all.extend(self.source_problems.iter().cloned());
         all.extend(self.theme_problems.iter().cloned());
         all.extend(load.cloned());
-        all.extend(crate::page::asset_problems(&self.assets));
-        all.extend(crate::page::content_folder_problem(&self.options.site_root));
+        all.extend(crate::pipeline::sources::content_problems(
+            &self.assets,
+            &self.options.site_root,
+        ));
         all.extend(self.index_problems.iter().cloned());
         all.extend(self.page_problems.iter().flatten().cloned());
         all.extend(self.render_problems.iter().cloned());

@@ -170,7 +170,7 @@ impl LiveSite {
             // Every author's page was just rendered: those missing are gone.
             let new_authors: HashSet<String> = files
                 .iter()
-                .filter(|f| f.path.starts_with(crate::render::authors::AUTHORS_DIR))
+                .filter(|f| f.path.starts_with(crate::urls::AUTHORS_DIR))
                 .map(|f| f.path.clone())
                 .collect();
             gone.extend(self.author_outputs.difference(&new_authors).cloned());
@@ -184,7 +184,7 @@ impl LiveSite {
                     let dir = c.out_dir(site);
                     [
                         format!("{dir}index.html"),
-                        format!("{dir}{}", crate::orgchart::CHART_FILE),
+                        format!("{dir}{}", crate::urls::CHART_FILE),
                     ]
                 })
                 .collect();
@@ -230,7 +230,7 @@ impl LiveSite {
     /// Files served as they are: the theme's `static/` and the files beside pages.
     fn copies(&self) -> HashMap<String, PathBuf> {
         let mut copies: HashMap<String, PathBuf> =
-            crate::build::static_files(&self.theme.static_dir, "static")
+            crate::pipeline::static_files(&self.theme.static_dir, "static")
                 .into_iter()
                 .map(|c| (c.to, c.from))
                 .collect();
@@ -296,7 +296,7 @@ impl LiveSite {
                     let path = format!(
                         "{}{}",
                         dir.dir,
-                        crate::output::reuse::RevisionEntry::file_in_dir(&entry.name)
+                        crate::artifact::RevisionEntry::file_in_dir(&entry.name)
                     );
                     files.push((path, bytes::Bytes::from(contents)));
                 }
@@ -334,7 +334,7 @@ fn revision_owner(site: &Site, url_path: &str) -> Option<Owner> {
 }
 
 fn page_owner(site: &Site, url_path: &str) -> Option<usize> {
-    use crate::render::revisions::{DIFF_DIR, HISTORY_DIR, VERSION_DIR};
+    use crate::urls::{DIFF_DIR, HISTORY_DIR, VERSION_DIR};
     for marker in [HISTORY_DIR, VERSION_DIR, DIFF_DIR] {
         let mut from = 0;
         while let Some(at) = url_path[from..].find(marker) {

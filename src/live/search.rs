@@ -6,7 +6,7 @@
 //! and a page's reload must not wait for it.
 
 use super::{LiveSite, Pending};
-use crate::render::OutputFile;
+use crate::artifact::OutputFile;
 use crate::search::documents::{Document, chart_documents, index_documents, page_document};
 use crate::search::{kind_names, search_files};
 use rayon::prelude::*;

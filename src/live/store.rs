@@ -3,7 +3,7 @@
 //! of the URLs each change touched, so that a tab reloads only when its
 //! own page changed, and only once the new output is in place.
 
-use crate::render::OutputFile;
+use crate::artifact::OutputFile;
 use bytes::Bytes;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -70,6 +70,16 @@ impl Store {
         self.files
             .iter()
             .map(|(path, bytes)| (path.as_str(), &bytes[..]))
+    }
+
+    /// Every path the store answers for: rendered outputs, revision pages
+    /// rendered so far and the files served as they are.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .keys()
+            .chain(self.revisions.keys())
+            .chain(self.copies.keys())
+            .map(String::as_str)
     }
 
     pub(super) fn has_revisions_of(&self, owner: &str) -> bool {

@@ -42,10 +42,10 @@ pub fn check_replaceable(site_root: &Path, out_dir: &Path) -> Result<(), Refusal
         );
     }
     for (own, what) in [
-        (crate::page::CONTENT_DIR, "de pagina's"),
+        (crate::folders::CONTENT_DIR, "de pagina's"),
         ("themes", "de thema's"),
-        (crate::config::CONFIG_FILE, "de instellingen"),
-        (crate::revision_cache::CACHE_DIR, "de cache van twn"),
+        (crate::folders::CONFIG_FILE, "de instellingen"),
+        (crate::folders::CACHE_DIR, "de cache van twn"),
     ] {
         let own_path = root.join(own);
         if out.starts_with(&own_path) {

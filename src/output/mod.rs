@@ -6,9 +6,11 @@
 pub mod guard;
 pub mod reuse;
 
-use crate::render::OutputFile;
+use crate::artifact::OutputFile;
+use crate::artifact::RevisionDir;
+use crate::files::inside;
 use rayon::prelude::*;
-use reuse::{Manifest, RevisionDir};
+use reuse::Manifest;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -171,32 +173,6 @@ fn remove_stale_staging(parent: &Path, name: &str) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
-}
-
-/// The path of `relative` below `root`: the one way twn names a file it
-/// writes, so nothing from content or theme can lead outside the output
-/// folder or the cache, whatever it holds.
-pub fn inside(root: &Path, relative: &str) -> io::Result<PathBuf> {
-    crate::urls::check_output_path(relative)
-        .map(|()| root.join(relative))
-        .map_err(|refused| io::Error::new(io::ErrorKind::InvalidInput, refused.message))
-}
-
-/// Writes one file whole: under a temporary name first, then renamed, so a
-/// crash never leaves half a file under the real name.
-pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-    // The folder usually exists: make it only when writing says it is missing.
-    match std::fs::write(&temporary, contents) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            std::fs::write(&temporary, contents)?;
-        }
-        other => other?,
-    }
-    std::fs::rename(&temporary, path)
 }
 
 /// Copies the folder `from` with everything in it to `to`.

@@ -4,41 +4,10 @@
 //! previous output into the new one, and only what differs is replaced. A
 //! manifest in the cache says which cache entry each carried file came from.
 
+use crate::artifact::{RevisionDir, RevisionEntry};
 use std::collections::HashMap;
 use std::io;
-use std::path::{Path, PathBuf};
-
-/// A folder of revision pages below the output, e.g. `regio/x/versie/`.
-#[derive(Debug)]
-pub struct RevisionDir {
-    pub dir: String,
-    pub entries: Vec<RevisionEntry>,
-}
-
-/// `<dir><name>/index.html` (or `<dir>index.html` for an empty name), a
-/// copy of the cache entry `source` named `key`.
-#[derive(Debug)]
-pub struct RevisionEntry {
-    pub name: String,
-    pub key: String,
-    pub source: PathBuf,
-}
-
-impl RevisionEntry {
-    /// The entry's file below its folder.
-    pub fn file_in_dir(name: &str) -> String {
-        if name.is_empty() {
-            "index.html".into()
-        } else {
-            format!("{name}/index.html")
-        }
-    }
-
-    /// The name of the folder item that holds an entry called `name`.
-    fn item(name: &str) -> &str {
-        if name.is_empty() { "index.html" } else { name }
-    }
-}
+use std::path::Path;
 
 /// Which cache entry each revision page of an output folder came from.
 #[derive(Debug, Default)]
@@ -81,7 +50,7 @@ impl Manifest {
                 text.push_str(&format!("{}\t{}\t{}\n", dir.dir, entry.name, entry.key));
             }
         }
-        super::replace_file(path, text.as_bytes())
+        crate::files::replace_file(path, text.as_bytes())
     }
 }
 
@@ -98,7 +67,7 @@ pub fn place_revision_dirs(
     let results: Vec<(Option<String>, io::Result<()>)> = dirs
         .par_iter()
         .map(|dir| {
-            let target = match super::inside(staging, &dir.dir) {
+            let target = match crate::files::inside(staging, &dir.dir) {
                 Ok(target) => target,
                 Err(e) => return (None, Err(e)),
             };
@@ -126,9 +95,10 @@ pub fn place_revision_dirs(
                     if known.and_then(|k| k.get(&entry.name)) == Some(&entry.key) {
                         continue;
                     }
-                    let file = super::inside(&target, &RevisionEntry::file_in_dir(&entry.name))?;
+                    let file =
+                        crate::files::inside(&target, &RevisionEntry::file_in_dir(&entry.name))?;
                     if !entry.name.is_empty() {
-                        std::fs::create_dir_all(super::inside(&target, &entry.name)?)?;
+                        std::fs::create_dir_all(crate::files::inside(&target, &entry.name)?)?;
                     }
                     if known.is_some() {
                         // Never write through an old link into the cache.

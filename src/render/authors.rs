@@ -3,22 +3,12 @@
 //! names git records are shown, never an address.
 
 use super::recent::{Change, all_changes, days_context};
-use super::{OutputFile, Renderer, context};
+use super::{Renderer, context};
+use crate::artifact::OutputFile;
 use crate::diagnostics::Diagnostic;
 use crate::resolve::Site;
+use crate::urls::{AUTHORS_DIR, author_path};
 use serde_json::{Value, json};
-
-pub const AUTHORS_DIR: &str = "auteurs/";
-
-/// The address of an author's page below the base.
-pub fn author_path(name: &str) -> String {
-    let mut slug = crate::slug::slugify(name);
-    // Slugs are ASCII: any byte is a character boundary.
-    slug.truncate(crate::page::MAX_NAME_BYTES);
-    let slug = slug.trim_end_matches('-');
-    let slug = if slug.is_empty() { "onbekend" } else { slug };
-    format!("{AUTHORS_DIR}{slug}/")
-}
 
 /// The index of authors and a page per author.
 pub fn render_authors(renderer: &Renderer, site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {

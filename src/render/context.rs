@@ -2,7 +2,7 @@
 //! references become `{title, url}`, dates ISO strings (the `datum` filter
 //! shows them the Dutch way), Markdown fields HTML.
 
-use crate::config::FieldKind;
+use crate::fields::FieldKind;
 use crate::markdown::ResolvedLink;
 use crate::markdown::render_fragment;
 use crate::page::Page;
@@ -289,7 +289,7 @@ pub fn page_context_showing(site: &Site, summaries: &Summaries, showing: Showing
             let history_url = if site.revisions(i).is_empty() {
                 String::new()
             } else {
-                format!("{}{}", site.url(i), crate::render::revisions::HISTORY_DIR)
+                format!("{}{}", site.url(i), crate::urls::HISTORY_DIR)
             };
             (
                 summaries.template_value(i).clone(),
@@ -300,7 +300,7 @@ pub fn page_context_showing(site: &Site, summaries: &Summaries, showing: Showing
         Showing::OldVersion { date, url, .. } => (
             tera::Value::from_serializable(&summary_of(site, page, url.clone())),
             json!({"date": date.to_string(), "committed": true}),
-            format!("{url}{}", crate::render::revisions::HISTORY_DIR),
+            format!("{url}{}", crate::urls::HISTORY_DIR),
         ),
     };
     let small = json!({
@@ -313,7 +313,7 @@ pub fn page_context_showing(site: &Site, summaries: &Summaries, showing: Showing
         "source_path": page.source.display_path,
         "updated": updated,
         "history_url": history_url,
-        "orgchart": current.map_or(Value::Null, |i| super::orgchart::chart_preview(site, i)),
+        "orgchart": current.map_or(Value::Null, |i| chart_preview(site, i)),
     });
     let mut context = context.into_map().unwrap_or_default();
     if let Some(small) = tera::Value::from_serializable(&small).into_map() {
@@ -361,4 +361,16 @@ pub fn seats_group(site: &Site, i: usize) -> (String, String, Vec<Value>) {
         })
         .collect();
     (String::new(), label, pages)
+}
+
+/// What a page with a chart shows of it: a link and a preview.
+pub fn chart_preview(site: &Site, page: usize) -> Value {
+    let Some(chart) = site.org_charts.iter().find(|c| c.page == page) else {
+        return Value::Null;
+    };
+    json!({
+        "url": chart.url(site),
+        "file": chart.file_url(site),
+        "bodies": chart.bodies.len(),
+    })
 }

@@ -11,9 +11,9 @@ pub mod revisions;
 pub mod sitemap;
 pub mod theme;
 
+use crate::artifact::{Emit, OutputFile, RevisionStore};
 use crate::diagnostics::Diagnostic;
 use crate::resolve::Site;
-use crate::revision_cache::RevisionCache;
 use context::{Summaries, page_context, page_summaries, site_context};
 use rayon::prelude::*;
 use revisions::CacheInputs;
@@ -26,13 +26,6 @@ use theme::{Theme, template_diagnostic};
 /// with `frame-ancestors`, which only a header can carry, and
 /// docs/publish.md gives hosts that header.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
-
-/// One file of the output, by its path below the output folder.
-#[derive(Debug)]
-pub struct OutputFile {
-    pub path: String,
-    pub contents: Vec<u8>,
-}
 
 pub struct Renderer<'a> {
     theme: &'a Theme,
@@ -84,17 +77,13 @@ fn template_values<'k>(values: &[(&'k str, Value)]) -> Vec<(&'k str, tera::Value
         .collect()
 }
 
-/// Where rendered files go as they are made: a build writes each at once,
-/// `twn serve` keeps them.
-pub type Emit<'a> = &'a (dyn Fn(OutputFile) + Sync);
-
 /// What a build writes besides the files it emitted while rendering.
 pub struct RenderedSite {
     /// Old versions that could not be cached, written into their folders
     /// after those are in place.
     pub files: Vec<OutputFile>,
     /// Folders of old versions and diffs, from the revision cache.
-    pub revision_dirs: Vec<crate::output::reuse::RevisionDir>,
+    pub revision_dirs: Vec<crate::artifact::RevisionDir>,
     pub versions_rendered: usize,
     pub versions_from_cache: usize,
     pub warnings: Vec<Diagnostic>,
@@ -142,7 +131,7 @@ pub fn render_site(
     site: &Site,
     theme: &Theme,
     progress: &indicatif::ProgressBar,
-    cache: &RevisionCache,
+    cache: &dyn RevisionStore,
     cache_inputs: &CacheInputs,
     with_revisions: bool,
     emit: Emit,
@@ -323,10 +312,10 @@ fn render_other(
         let title = renderer.string("recent_title");
         let page = json!({
             "title": title,
-            "url": format!("{}{}", site.base_path, recent::RECENT_DIR),
+            "url": format!("{}{}", site.base_path, crate::urls::RECENT_DIR),
             "breadcrumbs": context::breadcrumbs(site, None),
-            "feed_url": format!("{}{}{}", site.base_path, recent::RECENT_DIR, recent::FEED_FILE),
-            "authors_url": format!("{}{}", site.base_path, authors::AUTHORS_DIR),
+            "feed_url": format!("{}{}{}", site.base_path, crate::urls::RECENT_DIR, crate::urls::FEED_FILE),
+            "authors_url": format!("{}{}", site.base_path, crate::urls::AUTHORS_DIR),
         });
         let html = renderer.render(
             "recent.html",
@@ -334,11 +323,11 @@ fn render_other(
             &[("days", recent::days_context(site, &changes))],
         )?;
         emit(OutputFile {
-            path: format!("{}index.html", recent::RECENT_DIR),
+            path: format!("{}index.html", crate::urls::RECENT_DIR),
             contents: html.into_bytes(),
         });
         emit(OutputFile {
-            path: format!("{}{}", recent::RECENT_DIR, recent::FEED_FILE),
+            path: format!("{}{}", crate::urls::RECENT_DIR, crate::urls::FEED_FILE),
             contents: recent::atom_feed(
                 site,
                 &changes,
@@ -360,13 +349,13 @@ fn render_other(
     if selection.search {
         let page = json!({
             "title": renderer.string("search_title"),
-            "url": format!("{}{}", site.base_path, crate::search::SEARCH_DIR),
-            "index_url": format!("{}{}index/", site.base_path, crate::search::SEARCH_DIR),
+            "url": format!("{}{}", site.base_path, crate::urls::SEARCH_DIR),
+            "index_url": format!("{}{}index/", site.base_path, crate::urls::SEARCH_DIR),
             "breadcrumbs": context::breadcrumbs(site, None),
         });
         let html = renderer.render("search.html", page, &[])?;
         emit(OutputFile {
-            path: format!("{}index.html", crate::search::SEARCH_DIR),
+            path: format!("{}index.html", crate::urls::SEARCH_DIR),
             contents: html.into_bytes(),
         });
     }
@@ -419,33 +408,6 @@ pub fn old_urls(site: &Site) -> Vec<(String, &str, &str)> {
         }
     }
     urls
-}
-
-/// Text for XML made by hand (sitemap, feed), safe in elements and attributes.
-pub fn xml_escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    push_xml_escaped(&mut escaped, text);
-    escaped
-}
-
-/// `text` escaped for XML or HTML (`&`, `<`, `>` and `"`), added to `out`
-/// in one pass.
-pub fn push_xml_escaped(out: &mut String, text: &str) {
-    let mut done = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let escaped = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => continue,
-        };
-        // The escaped bytes are ASCII, so `at` is a character boundary.
-        out.push_str(&text[done..at]);
-        out.push_str(escaped);
-        done = at + 1;
-    }
-    out.push_str(&text[done..]);
 }
 
 /// The home page also lists the latest news (and, from `site`, the collections).

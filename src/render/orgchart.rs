@@ -2,12 +2,14 @@
 //! drawing, its legend, and the same structure as nested text, plus the
 //! drawing as a file of its own for the preview on the page.
 
+use super::Renderer;
 use super::context::breadcrumbs;
-use super::{OutputFile, Renderer};
+use crate::artifact::OutputFile;
+use crate::drawing::svg::{ChartText, lay_out, legend_sample};
 use crate::markdown::render_fragment;
-use crate::orgchart::svg::{ChartText, lay_out, legend_sample};
-use crate::orgchart::{CHART_FILE, OrgChart, RelationKind};
+use crate::orgchart::{OrgChart, RelationKind};
 use crate::resolve::Site;
+use crate::urls::CHART_FILE;
 use serde_json::{Value, json};
 
 /// The chart page and drawing of every chart.
@@ -62,18 +64,6 @@ pub(super) fn render_charts(
         });
     }
     Ok(files)
-}
-
-/// What a page with a chart shows of it: a link and a preview.
-pub fn chart_preview(site: &Site, page: usize) -> Value {
-    let Some(chart) = site.org_charts.iter().find(|c| c.page == page) else {
-        return Value::Null;
-    };
-    json!({
-        "url": chart.url(site),
-        "file": chart.file_url(site),
-        "bodies": chart.bodies.len(),
-    })
 }
 
 fn named(pattern: &str, name: &str) -> String {

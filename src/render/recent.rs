@@ -1,16 +1,15 @@
 //! Recent changes across the wiki: `/recente-wijzigingen/`, grouped by day,
 //! and the same changes as an Atom feed.
 
-use super::revisions::{DIFF_DIR, HISTORY_DIR};
-use super::xml_escape as escape;
 use crate::history::Revision;
 use crate::page::Page;
 use crate::resolve::Site;
+use crate::text::xml_escape as escape;
+use crate::urls::{DIFF_DIR, HISTORY_DIR};
+use crate::urls::{FEED_FILE, RECENT_DIR};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
-pub const RECENT_DIR: &str = "recente-wijzigingen/";
-pub const FEED_FILE: &str = "atom.xml";
 /// As many as a reader scans; older changes are in each page's history.
 const RECENT_LIMIT: usize = 100;
 
@@ -98,7 +97,7 @@ pub fn days_context<'c, 'a: 'c>(
             "time": format!("{:02}:{:02}", time.hour(), time.minute()),
             "datetime": time.timestamp().to_string(),
             "author": change.commit.author,
-            "author_url": format!("{}{}", site.base_path, super::authors::author_path(&change.commit.author)),
+            "author_url": format!("{}{}", site.base_path, crate::urls::author_path(&change.commit.author)),
             "message": change.commit.summary(),
             "created": change.created,
             "cut_off": change.cut_off,

@@ -3,24 +3,23 @@
 //! `verschil/<sha>/` (what a revision changed). Old versions and diffs never
 //! change once rendered, so they come from the revision cache when they can.
 
+use super::Renderer;
 use super::context::{Showing, Summaries, breadcrumbs, page_context_showing};
 use super::diff::{diff_texts, line_stats};
-use super::{OutputFile, Renderer};
+use crate::artifact::OutputFile;
+use crate::artifact::RevisionStore;
+use crate::artifact::{RevisionDir, RevisionEntry};
+use crate::fingerprint::KeyBuilder;
 use crate::history::{History, Revision};
-use crate::output::reuse::{RevisionDir, RevisionEntry};
 use crate::page::Page;
 use crate::resolve::{GonePage, Site, resolve_old_link};
-use crate::revision_cache::{KeyBuilder, RevisionCache};
+use crate::urls::{DIFF_DIR, HISTORY_DIR, VERSION_DIR};
 use gix::ObjectId;
 use rayon::prelude::*;
 use serde_json::json;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-
-pub const HISTORY_DIR: &str = "geschiedenis/";
-pub const VERSION_DIR: &str = "versie/";
-pub const DIFF_DIR: &str = "verschil/";
 
 /// What rendering the history pages produced.
 #[derive(Default)]
@@ -89,7 +88,7 @@ struct PageJob<'a> {
     site: &'a Site,
     history: &'a History,
     summaries: &'a Summaries,
-    cache: &'a RevisionCache,
+    cache: &'a dyn RevisionStore,
     inputs: &'a CacheInputs,
 }
 
@@ -97,7 +96,7 @@ pub(super) fn render_revisions(
     renderer: &Renderer,
     site: &Site,
     summaries: &Summaries,
-    cache: &RevisionCache,
+    cache: &dyn RevisionStore,
     inputs: &CacheInputs,
 ) -> RevisionOutput {
     let pages: Vec<usize> = (0..site.pages.len()).collect();
@@ -110,7 +109,7 @@ pub fn render_revisions_of(
     renderer: &Renderer,
     site: &Site,
     summaries: &Summaries,
-    cache: &RevisionCache,
+    cache: &dyn RevisionStore,
     inputs: &CacheInputs,
     pages: &[usize],
 ) -> RevisionOutput {
@@ -133,7 +132,7 @@ pub fn render_gone_pages(
     renderer: &Renderer,
     site: &Site,
     summaries: &Summaries,
-    cache: &RevisionCache,
+    cache: &dyn RevisionStore,
     inputs: &CacheInputs,
     only: Option<usize>,
 ) -> RevisionOutput {
@@ -160,7 +159,7 @@ fn render_subjects(
     renderer: &Renderer,
     site: &Site,
     summaries: &Summaries,
-    cache: &RevisionCache,
+    cache: &dyn RevisionStore,
     inputs: &CacheInputs,
     subjects: Vec<Subject>,
 ) -> RevisionOutput {
@@ -413,7 +412,7 @@ impl PageJob<'_> {
             format!(
                 "{}{}",
                 self.site.base_path,
-                super::authors::author_path(&commit.author)
+                crate::urls::author_path(&commit.author)
             )
             .into(),
         );

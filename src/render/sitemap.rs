@@ -1,7 +1,7 @@
 //! `sitemap.xml`: every current page, for search engines.
 
-use super::{push_xml_escaped, xml_escape};
 use crate::resolve::Site;
+use crate::text::{push_xml_escaped, xml_escape};
 use std::fmt::Write as _;
 
 pub fn sitemap(site: &Site) -> String {

@@ -55,11 +55,11 @@ impl Theme {
             return Err(linked);
         }
         if !templates_dir.is_dir() {
-            let config = std::fs::read_to_string(site_root.join(crate::config::CONFIG_FILE))
+            let config = std::fs::read_to_string(site_root.join(crate::folders::CONFIG_FILE))
                 .unwrap_or_default();
             return Err(vec![
                 Diagnostic::error(
-                    crate::config::CONFIG_FILE,
+                    crate::folders::CONFIG_FILE,
                     format!(
                         "het thema `{name}` bestaat niet: de map {display_dir}/templates ontbreekt"
                     ),
@@ -146,7 +146,7 @@ impl Theme {
                 IndexMap::new()
             }
         };
-        let mut fingerprint = crate::revision_cache::KeyBuilder::new("thema");
+        let mut fingerprint = crate::fingerprint::KeyBuilder::new("thema");
         for (template_name, file) in &sources {
             fingerprint.add(template_name).add(&file.text);
         }

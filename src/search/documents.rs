@@ -92,7 +92,7 @@ pub fn chart_documents<'a>(
             push_sentence(&mut text, &members.join(", "));
         }
         Document {
-            url_path: format!("{}{}", owner.url_path, crate::orgchart::CHART_DIR),
+            url_path: format!("{}{}", owner.url_path, crate::urls::CHART_DIR),
             title: kinds.chart_title.replace("{name}", &owner.front.title),
             kind: kinds.chart.clone(),
             headings: chart.bodies.iter().map(|b| b.name.clone()).collect(),

@@ -16,7 +16,7 @@
 
 use super::documents::Document;
 use super::words::{WordStemmer, stemmer_name, words};
-use crate::render::OutputFile;
+use crate::artifact::OutputFile;
 use foldhash::HashMap;
 use rayon::prelude::*;
 use std::borrow::Cow;

@@ -11,14 +11,12 @@ pub mod documents;
 pub mod index;
 pub mod words;
 
+use crate::artifact::{Emit, OutputFile};
 use crate::render::theme::Theme;
-use crate::render::{Emit, OutputFile};
 use crate::resolve::Site;
+use crate::urls::SEARCH_DIR;
 use documents::{Document, KindNames};
 use std::borrow::Cow;
-
-/// Where the search page and its index live, below the base path.
-pub const SEARCH_DIR: &str = "zoeken/";
 
 /// The names of page kinds outside collections, from the theme's strings.
 pub fn kind_names(theme: &Theme) -> KindNames {

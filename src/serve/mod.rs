@@ -242,7 +242,7 @@ fn current_theme(preview: &Preview) -> String {
 }
 
 fn seems_deleted(root: &Path, changes: &ChangeSet) -> bool {
-    let content = root.join(crate::page::CONTENT_DIR);
+    let content = root.join(crate::folders::CONTENT_DIR);
     changes.pages.iter().any(|p| !content.join(p).exists())
 }
 

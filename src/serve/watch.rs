@@ -52,7 +52,7 @@ pub fn watch(
     let mut folders = vec![
         (site_root.to_path_buf(), RecursiveMode::NonRecursive),
         (
-            site_root.join(crate::page::CONTENT_DIR),
+            site_root.join(crate::folders::CONTENT_DIR),
             RecursiveMode::Recursive,
         ),
         (site_root.join("themes"), RecursiveMode::Recursive),

@@ -3,10 +3,11 @@
 //! fonts are attributes, so the same drawing works inline in a page and as
 //! a file of its own.
 
-use super::layout::{self, Edge, Layout, Point};
-use super::text::{FONT_FAMILY, Font};
-use super::{OrgChart, RelationKind};
-use crate::render::xml_escape as escape;
+use super::font::{FONT_FAMILY, Font};
+use super::geometry::{Edge, Layout, Point};
+use super::layout;
+use crate::orgchart::{OrgChart, RelationKind};
+use crate::text::xml_escape as escape;
 
 const NAME_FONT: Font = Font {
     size: 15.0,

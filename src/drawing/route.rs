@@ -2,7 +2,7 @@
 //! a track per horizontal run in the channel between two layers, and the
 //! corners of every edge from its source box to its target box.
 
-use super::layout::{Edge, Grid, Layout, MARGIN, Point, Rect, Slot, attachments};
+use super::geometry::{Edge, Grid, Layout, MARGIN, Point, Rect, Slot, attachments};
 
 const TRACK_GAP: f64 = 12.0;
 const MIN_CHANNEL: f64 = 64.0;

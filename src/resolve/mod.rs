@@ -2,6 +2,8 @@
 //! reference is looked up, and each page learns who links to it
 //! (backlinks) and which reference fields name it (back-references).
 
+pub mod charts;
+
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Position};
 use crate::history::{CommitMeta, History, PageHistory, Revision};
@@ -251,7 +253,7 @@ pub fn resolve_by_page(
     for list in &mut site.backrefs {
         list.sort_by(|a, b| (&titles[a.from], a.from).cmp(&(&titles[b.from], b.from)));
     }
-    (site.org_charts, site.seats) = crate::orgchart::resolve_charts(&site);
+    (site.org_charts, site.seats) = charts::resolve_charts(&site);
     (site, problems)
 }
 
@@ -323,7 +325,7 @@ impl Site {
         }
         let looked = wanted.map_or_else(
             || "buiten de site".to_owned(),
-            |w| format!("gezocht als {}/{w}", crate::page::CONTENT_DIR),
+            |w| format!("gezocht als {}/{w}", crate::folders::CONTENT_DIR),
         );
         Err((
             format!("afbeelding die niet bestaat: `{src}` ({looked})"),
@@ -377,7 +379,7 @@ impl Site {
             }
         }
         self.outgoing[i] = outgoing;
-        (self.org_charts, self.seats) = crate::orgchart::resolve_charts(self);
+        (self.org_charts, self.seats) = charts::resolve_charts(self);
         Ok(problems)
     }
 
@@ -484,7 +486,7 @@ impl Site {
                 let slug = bare.rsplit('/').next().unwrap_or(bare).to_owned();
                 let place = Page {
                     source: crate::source::SourceFile {
-                        display_path: format!("{}/{}", crate::page::CONTENT_DIR, deleted.path),
+                        display_path: format!("{}/{}", crate::folders::CONTENT_DIR, deleted.path),
                         text: String::new(),
                     },
                     content_path: deleted.path.clone(),
@@ -652,7 +654,7 @@ pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<Resol
             href: format!(
                 "{}{}?q={}",
                 site.base_path,
-                crate::search::SEARCH_DIR,
+                crate::urls::SEARCH_DIR,
                 crate::urls::encode_path(link.target.trim()).replace('/', "%2F")
             ),
             label,

@@ -9,103 +9,14 @@
 //! of edges get their own track in the channel between two layers (in
 //! `route`).
 
-pub(super) const MARGIN: f64 = 12.0;
+use super::geometry::{Edge, Grid, Layout, MARGIN, Slot, attachments};
+
 const BOX_GAP: f64 = 48.0;
 const SLOT_GAP: f64 = 16.0;
 /// Room per edge end along a box side.
 const PORT_GAP: f64 = 12.0;
 const SWEEPS: usize = 12;
 const PLACEMENT_ROUNDS: usize = 6;
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Point {
-    pub x: f64,
-    pub y: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rect {
-    pub x: f64,
-    pub y: f64,
-    pub width: f64,
-    pub height: f64,
-}
-
-impl Rect {
-    pub fn right(&self) -> f64 {
-        self.x + self.width
-    }
-
-    pub fn bottom(&self) -> f64 {
-        self.y + self.height
-    }
-
-    /// True if the two share more than a border.
-    pub fn overlaps(&self, other: &Rect) -> bool {
-        self.x < other.right()
-            && other.x < self.right()
-            && self.y < other.bottom()
-            && other.y < self.bottom()
-    }
-
-    /// True if `p` lies on the border (within half a pixel).
-    pub fn has_on_border(&self, p: Point) -> bool {
-        let near = |a: f64, b: f64| (a - b).abs() <= 0.5;
-        let within_x = p.x >= self.x - 0.5 && p.x <= self.right() + 0.5;
-        let within_y = p.y >= self.y - 0.5 && p.y <= self.bottom() + 0.5;
-        ((near(p.y, self.y) || near(p.y, self.bottom())) && within_x)
-            || ((near(p.x, self.x) || near(p.x, self.right())) && within_y)
-    }
-
-    /// True if the axis-parallel segment from `a` to `b` passes through the
-    /// inside of the box (touching the border does not count).
-    pub fn cut_by(&self, a: Point, b: Point) -> bool {
-        let (x0, x1) = (a.x.min(b.x), a.x.max(b.x));
-        let (y0, y1) = (a.y.min(b.y), a.y.max(b.y));
-        x0 < self.right() - 0.5
-            && x1 > self.x + 0.5
-            && y0 < self.bottom() - 0.5
-            && y1 > self.y + 0.5
-    }
-}
-
-/// An edge to draw from box `source` to box `target`.
-#[derive(Debug, Clone, Copy)]
-pub struct Edge {
-    pub source: usize,
-    pub target: usize,
-    /// A ranking edge puts `source` above `target`.
-    pub ranks: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct Layout {
-    pub boxes: Vec<Rect>,
-    /// Per edge, its corners from source to target.
-    pub edges: Vec<Vec<Point>>,
-    pub width: f64,
-    pub height: f64,
-}
-
-/// One slot in a layer: a box, or a pass of an edge through the layer.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Slot {
-    Box(usize),
-    Pass,
-}
-
-pub(super) struct Grid {
-    pub(super) slots: Vec<Slot>,
-    pub(super) layer_of: Vec<usize>,
-    pub(super) width: Vec<f64>,
-    /// Slots in each layer, left to right.
-    pub(super) layers: Vec<Vec<usize>>,
-    /// Per slot, its neighbours in the layer above and below.
-    pub(super) up: Vec<Vec<usize>>,
-    pub(super) down: Vec<Vec<usize>>,
-    /// Per edge, its slots from the upper end to the lower end.
-    pub(super) chains: Vec<Vec<usize>>,
-}
 
 /// Lays out boxes of the given `(width, height)` and the edges between them.
 pub fn lay_out(sizes: &[(f64, f64)], edges: &[Edge]) -> Layout {
@@ -311,24 +222,6 @@ fn crossings(grid: &Grid) -> usize {
     total
 }
 
-/// Which side of a box an edge leaves or enters by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Side {
-    Top,
-    Bottom,
-}
-
-/// The (box, side) each end of each edge attaches to.
-pub(super) fn attachments(grid: &Grid, edge: usize) -> [(usize, Side); 2] {
-    let chain = &grid.chains[edge];
-    let (first, last) = (chain[0], chain[chain.len() - 1]);
-    if grid.layer_of[first] == grid.layer_of[last] {
-        [(first, Side::Bottom), (last, Side::Bottom)]
-    } else {
-        [(first, Side::Bottom), (last, Side::Top)]
-    }
-}
-
 fn widen_for_ports(grid: &mut Grid, edges: &[Edge]) {
     let mut count = vec![[0usize; 2]; grid.slots.len()];
     for edge in 0..edges.len() {
@@ -467,6 +360,7 @@ fn isotonic(targets: &[f64], weights: &[f64]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::drawing::geometry::{Point, Rect};
 
     #[test]
     fn box_predicates_tell_border_inside_and_overlap_apart() {

@@ -1,0 +1,48 @@
+//! Where a site keeps its parts: `twn.yaml`, `content/`, the themes, and
+//! twn's own cache, which must stay a plain folder outside git.
+
+use crate::diagnostics::Diagnostic;
+use crate::files::replace_file;
+use crate::git_files::tracked_file_below;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "twn.yaml";
+pub const CONTENT_DIR: &str = "content";
+pub const THEMES_DIR: &str = "themes";
+pub const CACHE_DIR: &str = ".twn-cache";
+
+/// The cache folder of a site, or why twn may not use it: a symbolic link
+/// would have twn write wherever it points, and a cache committed to git
+/// could hold forged old versions and history. (A warning: the build goes
+/// on without the cache.)
+pub fn cache_dir(site_root: &Path) -> Result<PathBuf, Diagnostic> {
+    let dir = site_root.join(CACHE_DIR);
+    let warning = |message: String| {
+        Diagnostic::warning(CACHE_DIR, message).help(
+            "verwijder de map .twn-cache (twn maakt haar opnieuw) en zet `/.twn-cache` in .gitignore",
+        )
+    };
+    if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(warning(
+            "de cache van twn is een symbolische koppeling; twn gebruikt haar niet".into(),
+        ));
+    }
+    if dir.is_dir()
+        && let Some(file) = tracked_file_below(&dir)
+    {
+        return Err(warning(format!(
+            "de cache van twn staat in git ({file}); twn gebruikt haar niet, want wie iets vastlegt kan er alles in zetten"
+        )));
+    }
+    Ok(dir)
+}
+
+/// Writes a file of the cache folder (the parent of `path`), which keeps
+/// itself out of git even where the site's .gitignore does not list it.
+pub fn write_cache_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    replace_file(path, contents)?;
+    match path.parent() {
+        Some(dir) => std::fs::write(dir.join(".gitignore"), "*\n"),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,47 @@
+//! The one pipeline `twn build` and `twn serve` run: sources → pages →
+//! resolved site ([`sources`]) → outputs (`render`) → disk (`output`) or
+//! the preview's memory (`live`). Both commands open a site with the same
+//! stages and get the same problems; what a change makes them run again
+//! is decided in one place ([`dependencies`]).
+
+pub mod sources;
+
+pub use sources::{Opened, SourceOptions, open, timed};
+
+use crate::config::SiteConfig;
+use crate::fingerprint::KeyBuilder;
+use crate::output::CopiedFile;
+use std::path::Path;
+
+/// The settings that shape every page: twn.yaml as written and the options
+/// that change what it says.
+pub fn settings_fingerprint(root: &Path, config: &SiteConfig, drafts: bool) -> String {
+    let mut key = KeyBuilder::new("instellingen");
+    key.add(&std::fs::read_to_string(root.join(crate::folders::CONFIG_FILE)).unwrap_or_default())
+        .add(&config.base_url)
+        .add(if drafts { "concepten" } else { "" });
+    key.finish()
+}
+
+/// Files published as they are: the theme's `static/` folder (`dir`), by
+/// their place below the output folder (`prefix`).
+pub fn static_files(dir: &Path, prefix: &str) -> Vec<CopiedFile> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            CopiedFile {
+                from: e.into_path(),
+                to: format!("{prefix}/{relative}"),
+                link: false,
+            }
+        })
+        .collect()
+}
