@@ -6,7 +6,6 @@ mod common;
 use common::TestSite;
 use common::browser::Browser;
 use common::main_pages::main_pages;
-use common::static_host::StaticHost;
 use common::tools::axe_script;
 use serde_json::Value;
 use std::time::{Duration, Instant};
@@ -37,7 +36,7 @@ fn axe(browser: &mut Browser, source: &str) -> Value {
 #[test]
 fn the_main_pages_meet_wcag_2_1_aa_at_phone_and_desktop_width() {
     let site = TestSite::example_with_history();
-    let (_host, base) = StaticHost::serve_site(&site);
+    let (_host, base) = site.serve_on_static_host();
     let pages: Vec<String> = main_pages(&site, &base)
         .into_iter()
         .map(|(_, url)| url)

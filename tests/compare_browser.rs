@@ -5,7 +5,6 @@
 mod common;
 use common::TestSite;
 use common::browser::Browser;
-use common::static_host::StaticHost;
 
 #[test]
 fn any_two_versions_can_be_compared_on_the_history_page() {
@@ -21,7 +20,7 @@ fn any_two_versions_can_be_compared_on_the_history_page() {
         ("Redactie Twents Waternet", "redactie@example.org"),
         "2025-06-01T10:00:00+02:00",
     );
-    let (_host, base) = StaticHost::serve_site(&site);
+    let (_host, base) = site.serve_on_static_host();
     // Without JavaScript the choice stays hidden: the diff links remain.
     let html = site.read("public/werkplaats/rioolvervanging/geschiedenis/index.html");
     assert!(html.contains(r#"class="compare-control" hidden"#), "{html}");

@@ -7,7 +7,6 @@
 mod common;
 use common::TestSite;
 use common::browser::Browser;
-use common::static_host::StaticHost;
 use std::time::Duration;
 
 fn violations(messages: &[String]) -> Vec<&String> {
@@ -20,7 +19,7 @@ fn violations(messages: &[String]) -> Vec<&String> {
 #[test]
 fn the_published_wiki_runs_under_its_policy() {
     let site = TestSite::example_with_history();
-    let (host, base) = StaticHost::serve_site(&site);
+    let (host, base) = site.serve_on_static_host();
     let _host = host;
     let mut browser = Browser::start();
     browser.console();

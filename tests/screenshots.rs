@@ -7,7 +7,6 @@ mod common;
 use common::TestSite;
 use common::browser::Browser;
 use common::main_pages::main_pages;
-use common::static_host::StaticHost;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -30,7 +29,7 @@ fn save_png(path: &PathBuf, (width, height, pixels): (u32, u32, Vec<u8>)) {
 #[test]
 fn screenshots_of_the_main_pages_at_phone_and_desktop_width() {
     let site = TestSite::example_with_history();
-    let (_host, base) = StaticHost::serve_site(&site);
+    let (_host, base) = site.serve_on_static_host();
     let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/schermafbeeldingen");
     std::fs::create_dir_all(&out).unwrap();
     let mut browser = Browser::start();

@@ -56,7 +56,7 @@ fn search(browser: &mut Browser, query: &str) -> Vec<String> {
 #[test]
 fn dutch_queries_find_the_right_pages_from_a_static_host_below_a_sub_path() {
     let site = TestSite::example();
-    let (host, base_url) = StaticHost::serve_site(&site);
+    let (host, base_url) = site.serve_on_static_host();
     let mut browser = Browser::start();
     browser.viewport(1100, 900);
 

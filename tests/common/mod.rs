@@ -254,6 +254,19 @@ pub fn git_as(dir: &Path, args: &[&str], author: (&str, &str), date: &str) -> St
 }
 
 impl TestSite {
+    /// Builds the site for `http://<address>/wiki/` and serves it there;
+    /// returns the host and that base URL.
+    pub fn serve_on_static_host(&self) -> (static_host::StaticHost, String) {
+        let (listener, address) = static_host::StaticHost::bind();
+        let base = format!("http://{address}/wiki/");
+        let run = self.twn(&["build", "--base-url", &base]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        (
+            static_host::StaticHost::serve(listener, self.path("public"), "/wiki/"),
+            base,
+        )
+    }
+
     /// Makes the site folder a git repository (branch `main`).
     pub fn git_init(&self) {
         git(self.dir.path(), &["init", "-q", "-b", "main"]);

@@ -38,19 +38,6 @@ impl StaticHost {
         StaticHost { address, served }
     }
 
-    /// Builds `site` for `http://<address>/wiki/` and serves it there;
-    /// returns the host and that base URL.
-    pub fn serve_site(site: &super::TestSite) -> (StaticHost, String) {
-        let (listener, address) = StaticHost::bind();
-        let base = format!("http://{address}/wiki/");
-        let run = site.twn(&["build", "--base-url", &base]);
-        assert_eq!(run.code, Some(0), "{}", run.stderr);
-        (
-            StaticHost::serve(listener, site.path("public"), "/wiki/"),
-            base,
-        )
-    }
-
     /// Forgets what was served so far.
     pub fn reset(&self) {
         self.served.lock().unwrap().clear();

@@ -2,10 +2,17 @@
 //! of 10,000 pages (about 7 KB of Dutch prose each), a reader's first
 //! query downloads well under 300 KB, measured at the web host.
 
-mod common;
-use common::browser::Browser;
-use common::static_host::StaticHost;
+// The browser and web host of the library's tests, which use more of them.
+#[allow(dead_code)]
+#[path = "../../tests/common/browser.rs"]
+mod browser;
+#[allow(dead_code)]
+#[path = "../../tests/common/static_host.rs"]
+mod static_host;
+
+use browser::Browser;
 use serde_json::Value;
+use static_host::StaticHost;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -22,16 +29,15 @@ fn a_first_query_on_ten_thousand_pages_downloads_under_300_kb() {
     assert!(generated.status.success());
     let (listener, address) = StaticHost::bind();
     let base_url = format!("http://{address}/wiki/");
-    let built = Command::new(env!("CARGO_BIN_EXE_twn"))
-        .args(["build", "--base-url", &base_url])
-        .current_dir(&root)
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    twn::build::build(&twn::build::BuildOptions {
+        site_root: root.clone(),
+        out_dir: Some(root.join("public")),
+        base_url: Some(base_url.clone()),
+        drafts: false,
+        progress: false,
+        strict: false,
+    })
+    .unwrap_or_else(|f| panic!("{}", f.diagnostics.report(false)));
     let host = StaticHost::serve(listener, root.join("public"), "/wiki/");
 
     // Common words have the longest postings: the hardest first queries.

@@ -43,7 +43,8 @@ fn main() {
         eprintln!("{dir} bestaat al");
         std::process::exit(2);
     }
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The themes of the repository, one folder above this package.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     twn::output::copy_tree(&repo.join("themes"), &root.join("themes")).expect("themes");
     std::fs::copy(repo.join("twn.yaml"), root.join("twn.yaml")).expect("twn.yaml");
     let files = generate(pages, kilobytes);
