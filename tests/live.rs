@@ -390,3 +390,59 @@ fn commits_static_files_and_settings_reach_the_preview_as_a_build_would() {
     assert_eq!(preview.changed(&["twn.yaml"]), None);
     preview.assert_same_as_build("new settings");
 }
+
+#[test]
+fn serve_and_build_report_the_same_problems_when_theme_and_pages_are_wrong() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}{% if %}{% endblock %}",
+    );
+    site.write(
+        "content/organisatie/almelo.md",
+        "---\ntitle: Almelo\ntype: dorp\n---\n",
+    );
+    let options = LiveOptions {
+        site_root: site.dir.path().to_path_buf(),
+        base_url: BASE_URL.into(),
+        drafts: false,
+    };
+    let Err(served) = LiveSite::open(options, Arc::new(RwLock::new(Store::default()))) else {
+        panic!("a theme that cannot be read keeps the preview from opening");
+    };
+    let built = build(&BuildOptions {
+        site_root: site.dir.path().to_path_buf(),
+        out_dir: None,
+        base_url: Some(BASE_URL.into()),
+        drafts: false,
+        progress: false,
+        strict: false,
+    })
+    .expect_err("the build fails");
+    let locations = |problems: Vec<String>| {
+        let mut problems = problems;
+        problems.sort();
+        problems
+    };
+    let served = locations(served.iter().map(|d| d.location()).collect());
+    let built = locations(
+        built
+            .diagnostics
+            .sorted()
+            .iter()
+            .map(|d| d.location())
+            .collect(),
+    );
+    assert_eq!(served, built, "the same problems in both");
+    assert!(
+        served
+            .iter()
+            .any(|l| l.starts_with("themes/default/templates/page.html")),
+        "{served:?}"
+    );
+    assert!(
+        served.contains(&"content/organisatie/almelo.md:3:7".to_owned()),
+        "{served:?}"
+    );
+}
