@@ -226,7 +226,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         diagnostics.promote_warnings();
         return Err(BuildFailure::content(diagnostics));
     }
-    let mut copies = crate::pipeline::static_files(&theme.static_dir, "static");
+    let mut copies = crate::pipeline::static_files(&theme.static_dir);
     copies.extend(
         content
             .assets

@@ -3,12 +3,11 @@
 
 use crate::diagnostics::{Diagnostic, Position};
 use crate::fields::{Collection, FieldKind};
+use crate::folders::CONFIG_FILE;
 use crate::source::read_source;
 use indexmap::IndexMap;
 use serde::Deserialize;
 use std::path::Path;
-
-use crate::folders::CONFIG_FILE;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

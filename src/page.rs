@@ -7,6 +7,7 @@
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Position};
+use crate::folders::CONTENT_DIR;
 use crate::frontmatter;
 use crate::markdown::{self, ParsedBody};
 use crate::schema::{self, FrontMatter};
@@ -18,8 +19,6 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-
-use crate::folders::CONTENT_DIR;
 
 #[derive(Debug, Clone)]
 pub struct Page {

@@ -34,8 +34,8 @@ pub const DIFF_DIR: &str = "verschil/";
 /// Below a page: its organisation chart, and the drawing as a file.
 pub const CHART_DIR: &str = "organisatie/";
 pub const CHART_FILE: &str = "organogram.svg";
-/// The longest name of a page's file or folder, in bytes: longer ones do
-/// not fit in a URL path segment every host accepts.
+/// File systems and hosts allow names of 255 bytes; twn's own suffixes
+/// need some of that.
 pub const MAX_NAME_BYTES: usize = 200;
 
 /// Top-level folders twn writes itself, with what each holds; no page,

@@ -420,13 +420,12 @@ fn serve_and_build_report_the_same_problems_when_theme_and_pages_are_wrong() {
         strict: false,
     })
     .expect_err("the build fails");
-    let locations = |problems: Vec<String>| {
-        let mut problems = problems;
-        problems.sort();
-        problems
+    let sorted = |mut locations: Vec<String>| {
+        locations.sort();
+        locations
     };
-    let served = locations(served.iter().map(|d| d.location()).collect());
-    let built = locations(
+    let served = sorted(served.iter().map(|d| d.location()).collect());
+    let built = sorted(
         built
             .diagnostics
             .sorted()

@@ -112,3 +112,30 @@ pub fn attachments(grid: &Grid, edge: usize) -> [(usize, Side); 2] {
         [(first, Side::Bottom), (last, Side::Top)]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn box_predicates_tell_border_inside_and_overlap_apart() {
+        let b = Rect {
+            x: 10.0,
+            y: 20.0,
+            width: 100.0,
+            height: 40.0,
+        };
+        let p = |x, y| Point { x, y };
+        assert!(b.has_on_border(p(50.0, 20.0)) && b.has_on_border(p(110.0, 40.0)));
+        assert!(!b.has_on_border(p(50.0, 40.0)) && !b.has_on_border(p(50.0, 70.0)));
+        assert!(b.cut_by(p(50.0, 0.0), p(50.0, 100.0)), "straight through");
+        assert!(!b.cut_by(p(50.0, 0.0), p(50.0, 20.0)), "ends on the border");
+        assert!(
+            !b.cut_by(p(0.0, 60.0), p(200.0, 60.0)),
+            "runs along the bottom"
+        );
+        let beside = Rect { x: 110.0, ..b };
+        assert!(!b.overlaps(&beside), "sharing a border is no overlap");
+        assert!(b.overlaps(&Rect { x: 109.0, ..b }));
+    }
+}

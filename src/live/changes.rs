@@ -1,7 +1,7 @@
 //! What a burst of file events means for the site: which pages, theme
 //! parts or settings changed. Editors' temporary files are left out.
 
-use crate::folders::CONTENT_DIR;
+use crate::folders::{CONTENT_DIR, THEMES_DIR};
 use crate::page::is_editor_leftover;
 use std::collections::BTreeSet;
 use std::path::{Component, Path};
@@ -106,7 +106,7 @@ impl ChangeSet {
                     self.assets = true;
                 }
             }
-            Some("themes") if parts.get(1).is_some_and(|t| t == theme) => {
+            Some(THEMES_DIR) if parts.get(1).is_some_and(|t| t == theme) => {
                 if parts.get(2).is_some_and(|p| p == "static") {
                     self.theme_static = true;
                 } else {

@@ -18,6 +18,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::folders::CONTENT_DIR;
 use crate::history::PageHistory;
 use crate::page::{Page, discover, load_page};
+use crate::pipeline::sources::asset_paths;
 use crate::pipeline::{Opened, SourceOptions, settings_fingerprint};
 use crate::render::context::{Summaries, page_summaries, page_summary};
 use crate::render::theme::{REQUIRED_TEMPLATES, Theme};
@@ -75,7 +76,8 @@ pub struct LiveSite {
     index_problems: Vec<Diagnostic>,
     /// By site index: problems of each page's links and references.
     page_problems: Vec<Vec<Diagnostic>>,
-    /// What opening the site found besides pages: history, links, cache.
+    /// What opening the site found besides pages: theme, history,
+    /// symbolic links, the cache folder.
     source_problems: Vec<Diagnostic>,
     /// Why twn.yaml, read again, could not be used.
     setup_problems: Vec<Diagnostic>,
@@ -93,13 +95,10 @@ pub struct LiveSite {
     store: Arc<RwLock<Store>>,
 }
 
-fn asset_paths(assets: &[(PathBuf, String)]) -> HashSet<String> {
-    assets.iter().map(|(_, path)| path.clone()).collect()
-}
-
 impl LiveSite {
     /// Reads the whole site; fails only when settings or theme cannot be
-    /// read. Content errors are kept and reported by [`LiveSite::render`].
+    /// read, then with every problem found, as a build reports them.
+    /// Otherwise content errors are kept and reported by [`LiveSite::render`].
     pub fn open(
         options: LiveOptions,
         store: Arc<RwLock<Store>>,
@@ -125,7 +124,12 @@ impl LiveSite {
             setup_problems,
             ..
         } = opened;
-        let warnings = setup_problems.clone();
+        // Errors are reported with the first render; warnings only here.
+        let warnings = setup_problems
+            .iter()
+            .filter(|d| !d.is_error())
+            .cloned()
+            .collect();
         let load_problems: HashMap<String, Vec<Diagnostic>> = load_problems.into_iter().collect();
         let summaries = page_summaries(&site);
         let settings = settings_fingerprint(root, &config, options.drafts);

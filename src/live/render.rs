@@ -230,7 +230,7 @@ impl LiveSite {
     /// Files served as they are: the theme's `static/` and the files beside pages.
     fn copies(&self) -> HashMap<String, PathBuf> {
         let mut copies: HashMap<String, PathBuf> =
-            crate::pipeline::static_files(&self.theme.static_dir, "static")
+            crate::pipeline::static_files(&self.theme.static_dir)
                 .into_iter()
                 .map(|c| (c.to, c.from))
                 .collect();

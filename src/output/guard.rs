@@ -43,7 +43,7 @@ pub fn check_replaceable(site_root: &Path, out_dir: &Path) -> Result<(), Refusal
     }
     for (own, what) in [
         (crate::folders::CONTENT_DIR, "de pagina's"),
-        ("themes", "de thema's"),
+        (crate::folders::THEMES_DIR, "de thema's"),
         (crate::folders::CONFIG_FILE, "de instellingen"),
         (crate::folders::CACHE_DIR, "de cache van twn"),
     ] {

@@ -6,8 +6,7 @@
 pub mod guard;
 pub mod reuse;
 
-use crate::artifact::OutputFile;
-use crate::artifact::RevisionDir;
+use crate::artifact::{OutputFile, RevisionDir};
 use crate::files::inside;
 use rayon::prelude::*;
 use reuse::Manifest;

@@ -1,8 +1,8 @@
-//! The one pipeline `twn build` and `twn serve` run: sources → pages →
+//! The stages `twn build` and `twn serve` share: sources → pages →
 //! resolved site ([`sources`]) → outputs (`render`) → disk (`output`) or
 //! the preview's memory (`live`). Both commands open a site with the same
-//! stages and get the same problems; what a change makes them run again
-//! is decided in one place ([`dependencies`]).
+//! stages and get the same problems; what a change in the preview runs
+//! again is still decided in `live`.
 
 pub mod sources;
 
@@ -11,6 +11,7 @@ pub use sources::{Opened, SourceOptions, open, timed};
 use crate::config::SiteConfig;
 use crate::fingerprint::KeyBuilder;
 use crate::output::CopiedFile;
+use crate::urls::STATIC_DIR;
 use std::path::Path;
 
 /// The settings that shape every page: twn.yaml as written and the options
@@ -23,9 +24,9 @@ pub fn settings_fingerprint(root: &Path, config: &SiteConfig, drafts: bool) -> S
     key.finish()
 }
 
-/// Files published as they are: the theme's `static/` folder (`dir`), by
-/// their place below the output folder (`prefix`).
-pub fn static_files(dir: &Path, prefix: &str) -> Vec<CopiedFile> {
+/// The theme's static files (in `dir`), published as they are below
+/// [`STATIC_DIR`].
+pub fn static_files(dir: &Path) -> Vec<CopiedFile> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
@@ -39,7 +40,7 @@ pub fn static_files(dir: &Path, prefix: &str) -> Vec<CopiedFile> {
                 .replace('\\', "/");
             CopiedFile {
                 from: e.into_path(),
-                to: format!("{prefix}/{relative}"),
+                to: format!("{STATIC_DIR}{relative}"),
                 link: false,
             }
         })

@@ -65,6 +65,11 @@ pub fn content_problems(assets: &[(PathBuf, String)], site_root: &Path) -> Vec<D
     problems
 }
 
+/// The places below `content/` of the files beside pages.
+pub fn asset_paths(assets: &[(PathBuf, String)]) -> HashSet<String> {
+    assets.iter().map(|(_, path)| path.clone()).collect()
+}
+
 /// Reads and resolves the site at `options.site_root`.
 pub fn open(options: &SourceOptions) -> Result<Opened, Vec<Diagnostic>> {
     let started = Instant::now();
@@ -102,7 +107,7 @@ pub fn open(options: &SourceOptions) -> Result<Opened, Vec<Diagnostic>> {
             None
         }
     };
-    let assets: HashSet<String> = content.assets.iter().map(|(_, p)| p.clone()).collect();
+    let assets = asset_paths(&content.assets);
     let mut index_problems = Vec::new();
     let (mut site, page_problems) =
         resolve_by_page(config.clone(), pages, assets, &mut index_problems);

@@ -5,8 +5,7 @@ use crate::history::Revision;
 use crate::page::Page;
 use crate::resolve::Site;
 use crate::text::xml_escape as escape;
-use crate::urls::{DIFF_DIR, HISTORY_DIR};
-use crate::urls::{FEED_FILE, RECENT_DIR};
+use crate::urls::{DIFF_DIR, FEED_FILE, HISTORY_DIR, RECENT_DIR};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 

@@ -6,9 +6,7 @@
 use super::Renderer;
 use super::context::{Showing, Summaries, breadcrumbs, page_context_showing};
 use super::diff::{diff_texts, line_stats};
-use crate::artifact::OutputFile;
-use crate::artifact::RevisionStore;
-use crate::artifact::{RevisionDir, RevisionEntry};
+use crate::artifact::{OutputFile, RevisionDir, RevisionEntry, RevisionStore};
 use crate::fingerprint::KeyBuilder;
 use crate::history::{History, Revision};
 use crate::page::Page;

@@ -2,6 +2,7 @@
 //! one language, all from `themes/<name>/`.
 
 use crate::diagnostics::{Diagnostic, Position};
+use crate::folders::THEMES_DIR;
 use crate::source::read_source;
 use indexmap::IndexMap;
 use std::path::{Path, PathBuf};
@@ -37,11 +38,11 @@ pub struct Theme {
 
 impl Theme {
     pub fn load(site_root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagnostic>> {
-        let theme_dir = site_root.join("themes").join(name);
+        let theme_dir = site_root.join(THEMES_DIR).join(name);
         let display_dir = format!("themes/{name}");
         let templates_dir = theme_dir.join("templates");
         let linked: Vec<Diagnostic> = [
-            ("themes".to_owned(), site_root.join("themes")),
+            (THEMES_DIR.to_owned(), site_root.join(THEMES_DIR)),
             (display_dir.clone(), theme_dir.clone()),
             (format!("{display_dir}/templates"), templates_dir.clone()),
             (format!("{display_dir}/static"), theme_dir.join("static")),

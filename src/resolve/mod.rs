@@ -314,7 +314,7 @@ impl Site {
         let wanted = normalise_relative(folder, &decoded);
         if let Some(found) = wanted
             .as_deref()
-            .filter(|w| self.assets.contains(*w) || w.starts_with("static/"))
+            .filter(|w| self.assets.contains(*w) || w.starts_with(crate::urls::STATIC_DIR))
         {
             let suffix = &src[path.len()..];
             return Ok(format!(

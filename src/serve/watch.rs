@@ -55,7 +55,10 @@ pub fn watch(
             site_root.join(crate::folders::CONTENT_DIR),
             RecursiveMode::Recursive,
         ),
-        (site_root.join("themes"), RecursiveMode::Recursive),
+        (
+            site_root.join(crate::folders::THEMES_DIR),
+            RecursiveMode::Recursive,
+        ),
     ];
     // HEAD, the index and packed-refs sit in the git folder, branches below
     // refs/; objects are left alone, they only grow.
