@@ -445,3 +445,67 @@ fn serve_and_build_report_the_same_problems_when_theme_and_pages_are_wrong() {
         "{served:?}"
     );
 }
+
+#[test]
+fn a_change_renders_again_only_what_read_it() {
+    let site = TestSite::example();
+    let mut preview = Preview::open(&site);
+    let paths_after = |preview: &mut Preview, files: &[&str]| {
+        let before = preview.store.read().unwrap().generation();
+        assert_eq!(preview.changed(files), None);
+        let reload = preview.store.read().unwrap().since(before);
+        assert!(!reload.all, "{files:?} reloads every tab");
+        // The search index is made again apart, in pieces of its own.
+        let mut paths: Vec<String> = reload
+            .paths
+            .into_iter()
+            .filter(|p| !p.starts_with("/zoeken/index/"))
+            .collect();
+        paths.sort();
+        paths
+    };
+    let page = "content/werkplaats/communicatie-afkoppelprojecten.md";
+    let text = site.read(page);
+    site.write(
+        page,
+        &text.replace("in hun straat.", "in hun straat en wijk."),
+    );
+    assert_eq!(
+        paths_after(&mut preview, &[page]),
+        ["/werkplaats/communicatie-afkoppelprojecten/"],
+        "a sentence of the body shows on its page only"
+    );
+
+    let not_found = "themes/default/templates/404.html";
+    let template = site.read(not_found);
+    site.write(
+        not_found,
+        &template.replace("<h1>", "<h1 class=\"niet-gevonden\">"),
+    );
+    assert_eq!(paths_after(&mut preview, &[not_found]), ["/404.html"]);
+
+    site.write(
+        page,
+        &site.read(page).replace(
+            "title: Communicatie afkoppelprojecten",
+            "title: Afkoppelen uitgelegd",
+        ),
+    );
+    let retitled = paths_after(&mut preview, &[page]);
+    for shown in [
+        "/werkplaats/communicatie-afkoppelprojecten/",
+        "/werkplaats/",
+        "/regio/twents-waternet/",
+        "/werkplaats/communicatiestrategie/",
+    ] {
+        assert!(
+            retitled.iter().any(|p| p == shown),
+            "{shown} in {retitled:?}"
+        );
+    }
+    assert!(
+        !retitled.iter().any(|p| p == "/organisatie/almelo/"),
+        "a page that does not show the title stays: {retitled:?}"
+    );
+    preview.assert_same_as_build("after a new title");
+}

@@ -1,230 +1,61 @@
-//! Rendering what pending changes reached: the facts of every page they
-//! may have touched are compared with the facts as last rendered, and
-//! only pages and indexes whose inputs differ are rendered again.
+//! Rendering what pending changes reached, as the dependency record
+//! plans it, into the store; and old versions when a tab asks for them.
 
 use super::LiveSite;
-use super::facts::PageFacts;
+use crate::artifact::OutputFile;
 use crate::diagnostics::Diagnostic;
-use crate::render::revisions::{
-    CacheInputs, page_set_fingerprint, render_gone_pages, render_revisions_of,
-};
-use crate::render::{Renderer, Selection, render_selected};
+use crate::render::Renderer;
+use crate::render::products::{Product, render_products};
+use crate::render::revisions::{render_gone_pages, render_revisions_of};
 use crate::resolve::Site;
-use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 impl LiveSite {
-    fn template_of(&self, i: usize) -> String {
-        let page = &self.site.pages[i];
-        if page.is_home() {
-            "home.html".into()
-        } else {
-            self.theme.page_template(page.collection.as_deref())
-        }
-    }
-
-    fn facts_of(&self, i: usize) -> PageFacts {
-        PageFacts::of(&self.site, &self.summaries, self.template_of(i), i)
-    }
-
     pub(super) fn render_pending(&mut self) -> Result<usize, Vec<Diagnostic>> {
-        let site = &self.site;
+        let site = &self.opened.site;
+        let changed = std::mem::take(&mut self.pending);
+        let plan = self
+            .record
+            .plan(site, &self.theme, &self.summaries, &self.settings, &changed);
         let renderer = Renderer::new(site, &self.theme);
-        let pending = std::mem::take(&mut self.pending);
-        let everything = pending.everything;
-        let templates = &pending.templates;
-        // Facts of every page a change may have reached, before and after.
-        let reached: Vec<usize> = if everything || pending.whole_site {
-            (0..site.pages.len()).collect()
-        } else {
-            let mut reached = BTreeSet::new();
-            for path in &pending.pages {
-                let before = self.rendered.get(path).map(|f| f.shown_on.iter());
-                let now = site.index.page_of_source(path);
-                reached.extend(now);
-                reached.extend(
-                    now.into_iter()
-                        .flat_map(|i| site.outgoing[i].iter().copied()),
-                );
-                reached.extend(
-                    before
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|p| site.index.page_of_source(p)),
-                );
-            }
-            reached.into_iter().collect()
-        };
-        let facts: Vec<(usize, PageFacts)> =
-            reached.par_iter().map(|&i| (i, self.facts_of(i))).collect();
-        let removed: Vec<String> = if pending.whole_site {
-            self.rendered
-                .keys()
-                .filter(|p| site.index.page_of_source(p).is_none())
-                .cloned()
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let mut summary_changed: HashSet<&str> = removed.iter().map(String::as_str).collect();
-        let mut pages_changed: BTreeSet<usize> = BTreeSet::new();
-        for (i, new) in &facts {
-            let path = site.pages[*i].content_path.as_str();
-            match self.rendered.get(path) {
-                Some(old) if old.summary == new.summary => {}
-                _ => {
-                    summary_changed.insert(path);
-                }
-            }
-            if self.rendered.get(path) != Some(new) || pending.pages.contains(path) {
-                pages_changed.insert(*i);
-            }
-        }
-        for (i, new) in &facts {
-            if new
-                .shows
-                .iter()
-                .any(|p| summary_changed.contains(p.as_str()))
-            {
-                pages_changed.insert(*i);
-            }
-        }
-        if !templates.is_empty() {
-            pages_changed.extend(
-                (0..site.pages.len()).filter(|&i| templates.contains(&self.template_of(i))),
-            );
-        }
-        let updated_changed = facts.iter().any(|(i, new)| {
-            self.rendered
-                .get(&site.pages[*i].content_path)
-                .is_none_or(|old| old.updated != new.updated)
-        });
-        let touched = |names: &[&str]| names.iter().any(|n| templates.contains(*n));
-        let chart_pages: HashSet<&str> = site
-            .org_charts
-            .iter()
-            .flat_map(|chart| {
-                let bodies = chart.bodies.iter();
-                std::iter::once(chart.page)
-                    .chain(bodies.flat_map(|b| b.members.iter().chain(&b.collected).copied()))
-            })
-            .map(|i| site.pages[i].content_path.as_str())
-            .collect();
-        let charts_reached = summary_changed
-            .iter()
-            .copied()
-            .chain(pending.pages.iter().map(String::as_str))
-            .any(|p| chart_pages.contains(p) || self.rendered.get(p).is_some_and(|f| f.chart));
-        let collections: Vec<String> = site
-            .config
-            .collections
-            .keys()
-            .filter(|name| {
-                touched(&["list.html"])
-                    || summary_changed.iter().any(|p| {
-                        p.split_once('/')
-                            .is_some_and(|(collection, _)| collection == *name)
-                    })
-            })
-            .cloned()
-            .collect();
-        let any_summary = !summary_changed.is_empty();
-        let selection = if everything {
-            Selection::everything()
-        } else {
-            Selection {
-                pages: Some(pages_changed.iter().copied().collect()),
-                collections: Some(collections),
-                home: any_summary || touched(&["home.html"]),
-                not_found: touched(&["404.html"]),
-                redirects: any_summary || touched(&["redirect.html"]),
-                recent: any_summary || touched(&["recent.html"]),
-                authors: any_summary || touched(&["authors.html", "author.html"]),
-                charts: charts_reached || touched(&["orgchart.html"]),
-                sitemap: pending.whole_site || updated_changed,
-                search: touched(&["search.html"]),
-            }
-        };
         let hidden = indicatif::ProgressBar::hidden();
-        let files = std::sync::Mutex::new(Vec::new());
-        let keep = |file| files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
-        render_selected(&renderer, site, &self.summaries, &selection, &hidden, &keep)
-            .inspect_err(|_| self.pending = pending.clone())?;
-        let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-        // What went away: pages and the redirects and charts they made.
-        let mut gone: HashSet<String> = removed
-            .iter()
-            .filter_map(|p| self.rendered.get(p))
-            .map(|f| format!("{}index.html", f.url_path))
-            .collect();
-        if selection.redirects {
-            let new_redirects: HashSet<String> = crate::render::old_urls(site)
-                .into_iter()
-                .map(|(from, _, _)| format!("{from}index.html"))
-                .collect();
-            gone.extend(self.redirect_outputs.difference(&new_redirects).cloned());
-            self.redirect_outputs = new_redirects;
-        }
-        if selection.authors {
-            // Every author's page was just rendered: those missing are gone.
-            let new_authors: HashSet<String> = files
-                .iter()
-                .filter(|f| f.path.starts_with(crate::urls::AUTHORS_DIR))
-                .map(|f| f.path.clone())
-                .collect();
-            gone.extend(self.author_outputs.difference(&new_authors).cloned());
-            self.author_outputs = new_authors;
-        }
-        if selection.charts {
-            let new_charts: HashSet<String> = site
-                .org_charts
-                .iter()
-                .flat_map(|c| {
-                    let dir = c.out_dir(site);
-                    [
-                        format!("{dir}index.html"),
-                        format!("{dir}{}", crate::urls::CHART_FILE),
-                    ]
-                })
-                .collect();
-            gone.extend(self.chart_outputs.difference(&new_charts).cloned());
-            self.chart_outputs = new_charts;
-        }
-        if everything || pending.whole_site {
-            self.page_set = page_set_fingerprint(site);
-        }
-        let inputs = CacheInputs {
-            theme: self.theme.fingerprint.clone(),
-            settings: self.settings.clone(),
-            pages: self.page_set.clone(),
+        let made = std::sync::Mutex::new(Vec::new());
+        let keep = |product: &Product, file: OutputFile| {
+            made.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((product.clone(), file));
         };
-        let copies = (everything || pending.static_files).then(|| self.copies());
-        let mut store = self.store.write().unwrap_or_else(|e| e.into_inner());
-        let revisions_stale = everything
-            || !templates.is_empty()
-            || store.revision_inputs.as_ref() != Some(&inputs_key(&inputs));
-        let changed = store.publish(
-            &site.base_path,
-            files,
-            gone,
-            everything,
-            copies,
-            revisions_stale.then(|| inputs_key(&inputs)),
-        );
-        drop(store);
-        self.search.mark(&pending);
-        if everything || pending.whole_site {
-            self.rendered = facts
-                .into_iter()
-                .map(|(i, f)| (site.pages[i].content_path.clone(), f))
-                .collect();
-        } else {
-            for (i, f) in facts {
-                self.rendered.insert(site.pages[i].content_path.clone(), f);
-            }
-        }
-        Ok(changed)
+        render_products(
+            &renderer,
+            site,
+            &self.summaries,
+            &plan.products,
+            &hidden,
+            &keep,
+        )
+        .inspect_err(|_| self.pending = changed.clone())?;
+        let made = made.into_inner().unwrap_or_else(|e| e.into_inner());
+        let (everything, revisions_stale) = (plan.everything, plan.revisions_stale);
+        let copies = plan.copies.then(|| self.copies());
+        self.search.mark(&plan);
+        let gone = self
+            .record
+            .settle(plan, made.iter().map(|(p, f)| (p, f.path.as_str())));
+        let files = made.into_iter().map(|(_, file)| file).collect();
+        let outputs_changed = self
+            .store
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .publish(
+                &site.base_path,
+                files,
+                gone,
+                everything,
+                copies,
+                revisions_stale,
+            );
+        Ok(outputs_changed)
     }
 
     /// Files served as they are: the theme's `static/` and the files beside pages.
@@ -235,7 +66,9 @@ impl LiveSite {
                 .map(|c| (c.to, c.from))
                 .collect();
         copies.extend(
-            self.assets
+            self.opened
+                .content
+                .assets
                 .iter()
                 .map(|(from, to)| (to.clone(), from.clone())),
         );
@@ -246,12 +79,12 @@ impl LiveSite {
     /// `url_path` (below the base) into the store, if it has any and they
     /// are not there yet. Returns whether anything was added.
     pub fn render_revisions_at(&self, url_path: &str) -> bool {
-        let Some(found) = revision_owner(&self.site, url_path) else {
+        let Some(found) = revision_owner(self.site(), url_path) else {
             return false;
         };
         let owner = match found {
-            Owner::Page(i) => self.site.pages[i].url_path.clone(),
-            Owner::Gone(g) => self.site.gone[g].page.url_path.clone(),
+            Owner::Page(i) => self.site().pages[i].url_path.clone(),
+            Owner::Gone(g) => self.site().gone[g].page.url_path.clone(),
         };
         if self
             .store
@@ -261,16 +94,12 @@ impl LiveSite {
         {
             return false;
         }
-        let renderer = Renderer::new(&self.site, &self.theme);
-        let inputs = CacheInputs {
-            theme: self.theme.fingerprint.clone(),
-            settings: self.settings.clone(),
-            pages: self.page_set.clone(),
-        };
+        let renderer = Renderer::new(self.site(), &self.theme);
+        let inputs = self.record.cache_inputs(&self.theme, &self.settings);
         let output = match found {
             Owner::Gone(g) => render_gone_pages(
                 &renderer,
-                &self.site,
+                self.site(),
                 &self.summaries,
                 &self.cache,
                 &inputs,
@@ -278,7 +107,7 @@ impl LiveSite {
             ),
             Owner::Page(i) => render_revisions_of(
                 &renderer,
-                &self.site,
+                self.site(),
                 &self.summaries,
                 &self.cache,
                 &inputs,
@@ -308,10 +137,6 @@ impl LiveSite {
             .add_revisions(owner, files);
         true
     }
-}
-
-fn inputs_key(inputs: &CacheInputs) -> String {
-    format!("{}\n{}\n{}", inputs.theme, inputs.settings, inputs.pages)
 }
 
 /// Whose history pages are rendered on request.

@@ -5,8 +5,9 @@
 //! published, when the editor pauses: on a large wiki it takes a second,
 //! and a page's reload must not wait for it.
 
-use super::{LiveSite, Pending};
+use super::LiveSite;
 use crate::artifact::OutputFile;
+use crate::pipeline::depends::Plan;
 use crate::search::documents::{Document, chart_documents, index_documents, page_document};
 use crate::search::{kind_names, search_files};
 use rayon::prelude::*;
@@ -28,11 +29,12 @@ pub(super) struct LiveSearch {
 }
 
 impl LiveSearch {
-    /// Notes what a render that succeeded read again.
-    pub(super) fn mark(&mut self, rendered: &Pending) {
+    /// Notes which documents a render that succeeded made stale.
+    pub(super) fn mark(&mut self, rendered: &Plan) {
         self.stale = true;
-        self.stale_all |= rendered.everything;
-        self.stale_pages.extend(rendered.pages.iter().cloned());
+        self.stale_all |= rendered.search_all;
+        self.stale_pages
+            .extend(rendered.search_pages.iter().cloned());
     }
 }
 
@@ -51,12 +53,12 @@ impl LiveSite {
         self.store
             .write()
             .unwrap_or_else(|e| e.into_inner())
-            .publish(&self.site.base_path, files, gone, false, None, None)
+            .publish(&self.opened.site.base_path, files, gone, false, None, false)
     }
 
     /// New index files and the old ones that went, if any document changed.
     fn search_changes(&mut self) -> Option<(Vec<OutputFile>, HashSet<String>)> {
-        let site = &self.site;
+        let site = &self.opened.site;
         let kinds = kind_names(&self.theme);
         let search = &mut self.search;
         if !std::mem::take(&mut search.stale) {

@@ -20,8 +20,6 @@ pub struct Store {
     revisions: HashMap<String, Bytes>,
     /// URL paths (below the base) of the pages whose revisions are in.
     revision_owners: HashSet<String>,
-    /// What the revisions in the store were rendered with.
-    pub(super) revision_inputs: Option<String>,
     error: Option<String>,
     generation: u64,
     log: VecDeque<Reload>,
@@ -92,8 +90,8 @@ impl Store {
     }
 
     /// Puts new outputs in place and logs what changed; returns how many
-    /// outputs did. `everything` replaces all outputs; `revision_inputs`
-    /// drops every rendered revision page, now rendered with these inputs.
+    /// outputs did. `everything` replaces all outputs; `drop_revisions`
+    /// drops every revision page rendered so far.
     pub(super) fn publish(
         &mut self,
         base_path: &str,
@@ -101,7 +99,7 @@ impl Store {
         gone: HashSet<String>,
         everything: bool,
         copies: Option<HashMap<String, PathBuf>>,
-        revision_inputs: Option<String>,
+        drop_revisions: bool,
     ) -> usize {
         let mut reload = Reload {
             all: everything || copies.is_some(),
@@ -132,11 +130,10 @@ impl Store {
         if let Some(copies) = copies {
             self.copies = copies;
         }
-        if let Some(inputs) = revision_inputs {
+        if drop_revisions {
             reload.revisions = !self.revision_owners.is_empty();
             self.revisions.clear();
             self.revision_owners.clear();
-            self.revision_inputs = Some(inputs);
         }
         let had_error = self.error.take().is_some();
         if changed > 0 || reload.all || reload.revisions || had_error {
@@ -208,16 +205,16 @@ mod tests {
     fn only_outputs_that_differ_are_reported_and_tabs_catch_up() {
         let mut store = Store::default();
         let files = vec![file("index.html", "a"), file("regio/x/index.html", "b")];
-        store.publish("/", files, HashSet::new(), true, None, None);
+        store.publish("/", files, HashSet::new(), true, None, false);
         assert_eq!(store.generation(), 1);
         let same_and_new = vec![file("index.html", "a"), file("regio/x/index.html", "c")];
         assert_eq!(
-            store.publish("/", same_and_new, HashSet::new(), false, None, None),
+            store.publish("/", same_and_new, HashSet::new(), false, None, false),
             1
         );
         store.publish_error("fout".into());
         let gone = HashSet::from(["regio/x/index.html".to_owned()]);
-        store.publish("/", Vec::new(), gone, false, None, None);
+        store.publish("/", Vec::new(), gone, false, None, false);
         let caught_up = store.since(1);
         assert_eq!(caught_up.paths, ["/regio/x/"]);
         assert!(!caught_up.all && caught_up.error.is_none());

@@ -1,10 +1,13 @@
 //! The stages `twn build` and `twn serve` share: sources → pages →
 //! resolved site ([`sources`]) → outputs (`render`) → disk (`output`) or
 //! the preview's memory (`live`). Both commands open a site with the same
-//! stages and get the same problems; what a change in the preview runs
-//! again is still decided in `live`.
+//! stages and get the same problems; what a change in the preview renders
+//! again is decided by the dependency record ([`depends`]).
 
+pub mod depends;
+mod facts;
 pub mod sources;
+pub mod update;
 
 pub use sources::{Opened, SourceOptions, open, timed};
 

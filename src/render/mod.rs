@@ -1,11 +1,12 @@
-//! Rendering the resolved site into output files: one HTML page per page,
-//! an index per collection, the home page, 404, redirects for old URLs and
-//! the sitemap. Pages render in parallel.
+//! Rendering the resolved site into output files: every product
+//! (`products`: pages, indexes, charts, ...) and the old versions and
+//! diffs (`revisions`).
 
 pub mod authors;
 pub mod context;
 pub mod diff;
 pub mod orgchart;
+pub mod products;
 pub mod recent;
 pub mod revisions;
 pub mod sitemap;
@@ -14,10 +15,10 @@ pub mod theme;
 use crate::artifact::{Emit, OutputFile, RevisionStore};
 use crate::diagnostics::Diagnostic;
 use crate::resolve::Site;
-use context::{Summaries, page_context, page_summaries, site_context};
-use rayon::prelude::*;
+use context::{page_summaries, site_context};
+use products::{Product, render_products};
 use revisions::CacheInputs;
-use serde_json::{Value, json};
+use serde_json::Value;
 use theme::{Theme, template_diagnostic};
 
 /// What a page may load and run: only the site's own scripts, styles and
@@ -89,43 +90,6 @@ pub struct RenderedSite {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Which outputs to render (revision pages aside): all of them for a
-/// build, only those a change touched for `twn serve`.
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    /// Pages by site index; `None` renders every page.
-    pub pages: Option<Vec<usize>>,
-    /// Collection indexes by name; `None` renders every one.
-    pub collections: Option<Vec<String>>,
-    pub home: bool,
-    pub not_found: bool,
-    pub redirects: bool,
-    pub recent: bool,
-    /// The authors' pages, which list the same changes by author.
-    pub authors: bool,
-    pub charts: bool,
-    pub sitemap: bool,
-    /// The search page (its index is built apart, by `crate::search`).
-    pub search: bool,
-}
-
-impl Selection {
-    pub fn everything() -> Selection {
-        Selection {
-            pages: None,
-            collections: None,
-            home: true,
-            not_found: true,
-            redirects: true,
-            recent: true,
-            authors: true,
-            charts: true,
-            sitemap: true,
-            search: true,
-        }
-    }
-}
-
 /// Renders everything; `progress` is told of every page rendered.
 pub fn render_site(
     site: &Site,
@@ -139,13 +103,14 @@ pub fn render_site(
     let renderer = Renderer::new(site, theme);
     // Built once: pages mention each other often.
     let summaries = &page_summaries(site);
-    render_selected(
+    let each = |_: &Product, file: OutputFile| emit(file);
+    render_products(
         &renderer,
         site,
         summaries,
-        &Selection::everything(),
+        &Product::all(site),
         progress,
-        emit,
+        &each,
     )?;
     let history = if with_revisions {
         let mut history =
@@ -179,286 +144,4 @@ impl<'a> Renderer<'a> {
             base,
         }
     }
-}
-
-/// Renders the outputs `selection` names; `summaries` are every page's.
-pub fn render_selected(
-    renderer: &Renderer,
-    site: &Site,
-    summaries: &Summaries,
-    selection: &Selection,
-    progress: &indicatif::ProgressBar,
-    emit: Emit,
-) -> Result<(), Vec<Diagnostic>> {
-    let home_page = site.index.page_at("");
-    let mut page_indexes: Vec<usize> = match &selection.pages {
-        None => (0..site.pages.len()).collect(),
-        Some(pages) => pages.clone(),
-    };
-    if selection.home
-        && let Some(home) = home_page
-        && !page_indexes.contains(&home)
-    {
-        page_indexes.push(home);
-    }
-    let mut problems: Vec<Diagnostic> = page_indexes
-        .into_par_iter()
-        .filter_map(|i| {
-            let file = render_page(renderer, site, summaries, i);
-            progress.inc(1);
-            file.map(emit).err()
-        })
-        .collect();
-    if let Err(d) = render_other(renderer, site, summaries, selection, emit) {
-        problems.push(d);
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
-}
-
-/// The output file of page `i`.
-pub fn page_output_path(site: &Site, i: usize) -> String {
-    format!("{}index.html", site.pages[i].url_path)
-}
-
-fn render_page(
-    renderer: &Renderer,
-    site: &Site,
-    summaries: &Summaries,
-    i: usize,
-) -> Result<OutputFile, Diagnostic> {
-    let page = &site.pages[i];
-    let (template, extra) = if page.is_home() {
-        ("home.html".to_owned(), home_extra(site, summaries))
-    } else {
-        (
-            renderer.theme.page_template(page.collection.as_deref()),
-            Vec::new(),
-        )
-    };
-    let extra = template_values(&extra);
-    let html = renderer.render_value(&template, page_context(site, summaries, i), &extra)?;
-    Ok(OutputFile {
-        path: page_output_path(site, i),
-        contents: html.into_bytes(),
-    })
-}
-
-/// Everything that is not one page's own: indexes, the generated home
-/// page, 404, redirects, recent changes, org charts and the sitemap.
-fn render_other(
-    renderer: &Renderer,
-    site: &Site,
-    summaries: &[Value],
-    selection: &Selection,
-    emit: Emit,
-) -> Result<(), Diagnostic> {
-    if selection.home && site.index.page_at("").is_none() {
-        let page = json!({"title": site.config.title, "url": site.base_path, "content": "", "breadcrumbs": [], "toc": [], "backlinks": [], "backrefs": [], "fields": [], "edit_url": "", "f": {}});
-        let html = renderer.render("home.html", page, &home_extra(site, summaries))?;
-        emit(OutputFile {
-            path: "index.html".into(),
-            contents: html.into_bytes(),
-        });
-    }
-    for (name, collection) in &site.config.collections {
-        if selection
-            .collections
-            .as_ref()
-            .is_some_and(|names| !names.contains(name))
-        {
-            continue;
-        }
-        let mut members: Vec<usize> = site.collection_pages(name).collect();
-        sort_members(site, &mut members, collection.sort_by.as_deref());
-        let listed: Vec<Value> = members.iter().map(|&i| summaries[i].clone()).collect();
-        let page = json!({
-            "title": collection.title,
-            "url": format!("{}{name}/", site.base_path),
-            "description": collection.description.clone().unwrap_or_default(),
-            "breadcrumbs": context::breadcrumbs(site, None),
-            "name": name,
-            "singular": collection.singular,
-        });
-        let html = renderer.render("list.html", page, &[("pages", Value::Array(listed))])?;
-        emit(OutputFile {
-            path: format!("{name}/index.html"),
-            contents: html.into_bytes(),
-        });
-    }
-    if selection.not_found {
-        let not_found = json!({"title": renderer.string("not_found_title"), "url": format!("{}404.html", site.base_path)});
-        let html = renderer.render("404.html", not_found, &[])?;
-        emit(OutputFile {
-            path: "404.html".into(),
-            contents: html.into_bytes(),
-        });
-    }
-    if selection.redirects {
-        for (from, title, url_path) in old_urls(site) {
-            let target = json!({"title": title, "url": format!("{}{url_path}", site.base_path), "absolute_url": format!("{}/{url_path}", site.config.origin_and_base())});
-            let html = renderer.render("redirect.html", target, &[])?;
-            emit(OutputFile {
-                path: format!("{from}index.html"),
-                contents: html.into_bytes(),
-            });
-        }
-    }
-    if selection.recent {
-        let changes = recent::recent_changes(site);
-        let title = renderer.string("recent_title");
-        let page = json!({
-            "title": title,
-            "url": format!("{}{}", site.base_path, crate::urls::RECENT_DIR),
-            "breadcrumbs": context::breadcrumbs(site, None),
-            "feed_url": format!("{}{}{}", site.base_path, crate::urls::RECENT_DIR, crate::urls::FEED_FILE),
-            "authors_url": format!("{}{}", site.base_path, crate::urls::AUTHORS_DIR),
-        });
-        let html = renderer.render(
-            "recent.html",
-            page,
-            &[("days", recent::days_context(site, &changes))],
-        )?;
-        emit(OutputFile {
-            path: format!("{}index.html", crate::urls::RECENT_DIR),
-            contents: html.into_bytes(),
-        });
-        emit(OutputFile {
-            path: format!("{}{}", crate::urls::RECENT_DIR, crate::urls::FEED_FILE),
-            contents: recent::atom_feed(
-                site,
-                &changes,
-                &format!("{title} · {}", site.config.title),
-            )
-            .into_bytes(),
-        });
-    }
-    if selection.authors {
-        authors::render_authors(renderer, site)?
-            .into_iter()
-            .for_each(emit);
-    }
-    if selection.charts {
-        orgchart::render_charts(renderer, site, summaries)?
-            .into_iter()
-            .for_each(emit);
-    }
-    if selection.search {
-        let page = json!({
-            "title": renderer.string("search_title"),
-            "url": format!("{}{}", site.base_path, crate::urls::SEARCH_DIR),
-            "index_url": format!("{}{}index/", site.base_path, crate::urls::SEARCH_DIR),
-            "breadcrumbs": context::breadcrumbs(site, None),
-        });
-        let html = renderer.render("search.html", page, &[])?;
-        emit(OutputFile {
-            path: format!("{}index.html", crate::urls::SEARCH_DIR),
-            contents: html.into_bytes(),
-        });
-    }
-    if selection.sitemap {
-        emit(OutputFile {
-            path: "sitemap.xml".into(),
-            contents: sitemap::sitemap(site).into_bytes(),
-        });
-    }
-    Ok(())
-}
-
-/// URLs that lead to a page without being its own: its aliases and every
-/// place its file had before a rename (also from a folder that is no
-/// longer a collection), and the former places of deleted pages, which
-/// lead to their notice. An old place now taken by another page belongs to
-/// that page. Each comes with the target's title and address below the base.
-pub fn old_urls(site: &Site) -> Vec<(String, &str, &str)> {
-    let mut seen: std::collections::HashSet<String> =
-        site.gone.iter().map(|g| g.page.url_path.clone()).collect();
-    let mut urls = Vec::new();
-    let current = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, page)| (page, site.revisions(i)));
-    let gone = site.gone.iter().map(|g| (&g.page, g.revisions.as_slice()));
-    for (page, revisions) in current.chain(gone) {
-        let aliases = page
-            .front
-            .aliases
-            .iter()
-            .map(|alias| format!("{}/", alias.url_path));
-        let former = revisions
-            .iter()
-            .flat_map(crate::history::Revision::paths)
-            .filter(|path| *path != page.content_path)
-            .filter_map(|path| crate::page::former_url_path(path, &site.config))
-            .filter(|url| {
-                let bare = url.trim_end_matches('/');
-                *url != page.url_path
-                    && site.index.page_at(bare).is_none()
-                    && !site.config.collections.contains_key(bare)
-                    && crate::urls::alias_url_path(bare).is_ok()
-            });
-        for url in aliases.chain(former) {
-            if seen.insert(url.clone()) {
-                urls.push((url, page.front.title.as_str(), page.url_path.as_str()));
-            }
-        }
-    }
-    urls
-}
-
-/// The home page also lists the latest news (and, from `site`, the collections).
-fn home_extra(site: &Site, summaries: &[Value]) -> Vec<(&'static str, Value)> {
-    let mut news: Vec<usize> = site
-        .config
-        .collections
-        .iter()
-        .filter(|(_, c)| c.fields.contains_key("date"))
-        .flat_map(|(name, _)| site.collection_pages(name))
-        .collect();
-    sort_members(site, &mut news, Some("date"));
-    let latest: Vec<Value> = news
-        .into_iter()
-        .take(5)
-        .map(|i| summaries[i].clone())
-        .collect();
-    // Counts live here, not in `site`: they change with every new page,
-    // and every page would then depend on every other.
-    let mut collections = site_context(site)["collections"].take();
-    for (listed, name) in collections
-        .as_array_mut()
-        .into_iter()
-        .flatten()
-        .zip(site.config.collections.keys())
-    {
-        listed["count"] = json!(site.collection_pages(name).count());
-    }
-    vec![
-        ("latest", Value::Array(latest)),
-        ("collections", collections),
-    ]
-}
-
-/// Sorts pages by a field (dates newest first, else ascending) then title.
-fn sort_members(site: &Site, members: &mut [usize], sort_by: Option<&str>) {
-    use crate::schema::FieldValue;
-    let key = |i: &usize| {
-        let page = &site.pages[*i];
-        let field = sort_by.and_then(|f| page.front.fields.get(f));
-        let (date, number) = match field {
-            Some(FieldValue::Date(d)) => (Some(std::cmp::Reverse(*d)), None),
-            Some(FieldValue::Number(n)) => (None, Some((*n * 1000.0) as i64)),
-            _ => (None, None),
-        };
-        (
-            date.is_none(),
-            date,
-            number,
-            page.front.title.to_lowercase(),
-        )
-    };
-    members.sort_by_cached_key(key);
 }

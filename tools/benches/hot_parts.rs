@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use twn::config::SiteConfig;
 use twn::page::{discover, load_pages};
+use twn::render::products::{Product, render_products};
 use twn::render::theme::Theme;
-use twn::render::{Renderer, Selection, context::page_summaries, render_selected};
+use twn::render::{Renderer, context::page_summaries};
 use twn::resolve::{Site, resolve};
 use twn::source::SourceFile;
 
@@ -115,18 +116,18 @@ fn templates(bencher: divan::Bencher) {
     let theme = Theme::load(root(), &CONFIG.theme, &CONFIG.language).expect("theme");
     let renderer = Renderer::new(&site, &theme);
     let summaries = page_summaries(&site);
-    let selection = Selection {
-        pages: Some((0..site.pages.len()).collect()),
-        ..Selection::default()
-    };
+    let pages: Vec<Product> = site
+        .pages
+        .iter()
+        .map(|page| Product::Page(page.content_path.clone()))
+        .collect();
     let hidden = indicatif::ProgressBar::hidden();
     bencher.bench(|| {
         let bytes = std::sync::atomic::AtomicUsize::new(0);
-        let count = |file: twn::artifact::OutputFile| {
+        let count = |_: &Product, file: twn::artifact::OutputFile| {
             bytes.fetch_add(file.contents.len(), std::sync::atomic::Ordering::Relaxed);
         };
-        render_selected(&renderer, &site, &summaries, &selection, &hidden, &count)
-            .expect("renders");
+        render_products(&renderer, &site, &summaries, &pages, &hidden, &count).expect("renders");
         bytes.into_inner()
     });
 }
@@ -151,4 +152,33 @@ fn org_chart_layout(bencher: divan::Bencher) {
         sentences: chart.relations().map(|_| String::new()).collect(),
     };
     bencher.bench(|| lay_out(&chart, &text).svg(&chart, &text, true).len());
+}
+
+/// What the preview decides after one saved page, before rendering: the
+/// dependency record's plan (compare `tools/salsa-trial`, the same
+/// decision made by salsa).
+#[divan::bench]
+fn record_plan_after_one_save(bencher: divan::Bencher) {
+    use twn::pipeline::depends::{Changed, Record};
+    let site = site();
+    let theme = Theme::load(root(), &CONFIG.theme, &CONFIG.language).expect("theme");
+    let summaries = page_summaries(&site);
+    let mut record = Record::default();
+    let first = record.plan(&site, &theme, &summaries, "", &Changed::opened());
+    let made: Vec<(Product, String)> = first
+        .products
+        .iter()
+        .map(|p| (p.clone(), format!("{p:?}")))
+        .collect();
+    record.settle(first, made.iter().map(|(p, f)| (p, f.as_str())));
+    let saved = Changed {
+        sources: [site.pages[PAGES / 2].content_path.clone()].into(),
+        ..Changed::default()
+    };
+    bencher.bench(|| {
+        record
+            .plan(&site, &theme, &summaries, "", &saved)
+            .products
+            .len()
+    });
 }
