@@ -101,7 +101,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
     check_command(options)?;
     let root = &options.site_root;
-    let mut diagnostics = Diagnostics::default();
+    // Every problem of the run, warnings as errors under `--strict`.
+    let mut diagnostics = Diagnostics::new(options.strict);
     let fail = |mut diagnostics: Diagnostics, more: Vec<Diagnostic>| {
         diagnostics.extend(more);
         BuildFailure::content(diagnostics)
@@ -112,8 +113,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         drafts: options.drafts,
         keep_sources: false,
     };
-    let mut opened =
-        crate::pipeline::open(&source_options).map_err(|d| fail(Diagnostics::default(), d))?;
+    let mut opened = match crate::pipeline::open(&source_options) {
+        Ok(opened) => opened,
+        Err(problems) => return Err(fail(diagnostics, problems)),
+    };
     diagnostics.extend(opened.take_problems());
     let mut timings = std::mem::take(&mut opened.timings);
     let Opened {
@@ -130,9 +133,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         step = now;
     };
     let settings = settings_fingerprint(root, &config, options.drafts);
-    if options.strict {
-        diagnostics.promote_warnings();
-    }
     let Some(theme) = theme.filter(|_| !diagnostics.has_errors()) else {
         return Err(BuildFailure::content(diagnostics));
     };
@@ -222,8 +222,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     lap("renderen");
     let rendered = rendered.map_err(|d| fail(std::mem::take(&mut diagnostics), d))?;
     diagnostics.extend(rendered.warnings);
-    if options.strict && diagnostics.warning_count() > 0 {
-        diagnostics.promote_warnings();
+    if diagnostics.has_errors() {
         return Err(BuildFailure::content(diagnostics));
     }
     let mut copies = crate::pipeline::static_files(&theme.static_dir);

@@ -147,7 +147,7 @@ impl SiteConfig {
                 );
             }
             for (field, spec) in &collection.fields {
-                spec.check(field, &names, text, &mut problems);
+                problems.extend(spec.check(field, &names, text));
             }
         }
         problems

@@ -171,19 +171,34 @@ impl Diagnostic {
     }
 }
 
-/// All diagnostics of one run.
+/// All diagnostics of one run, collected as the stages find them.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// `--strict`: every warning is taken in as an error.
+    strict: bool,
 }
 
 impl Diagnostics {
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    /// A collector; with `strict`, warnings count as errors.
+    pub fn new(strict: bool) -> Diagnostics {
+        Diagnostics {
+            items: Vec::new(),
+            strict,
+        }
+    }
+
+    pub fn push(&mut self, mut diagnostic: Diagnostic) {
+        if self.strict {
+            diagnostic.severity = Severity::Error;
+        }
         self.items.push(diagnostic);
     }
 
     pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
-        self.items.extend(other);
+        for diagnostic in other {
+            self.push(diagnostic);
+        }
     }
 
     pub fn error_count(&self) -> usize {
@@ -192,13 +207,6 @@ impl Diagnostics {
 
     pub fn warning_count(&self) -> usize {
         self.items.len() - self.error_count()
-    }
-
-    /// `--strict`: every warning becomes an error.
-    pub fn promote_warnings(&mut self) {
-        for diagnostic in &mut self.items {
-            diagnostic.severity = Severity::Error;
-        }
     }
 
     pub fn has_errors(&self) -> bool {
@@ -273,6 +281,17 @@ mod tests {
         let files: Vec<&str> = all.sorted().iter().map(|d| d.file.as_str()).collect();
         assert_eq!(files, ["a.md", "b.md"]);
         assert!(all.report(false).ends_with("2 fouten, 0 waarschuwingen\n"));
+    }
+
+    #[test]
+    fn a_strict_collector_takes_warnings_in_as_errors() {
+        let mut strict = Diagnostics::new(true);
+        strict.push(Diagnostic::warning("a.md", "ondiepe kloon"));
+        strict.extend([Diagnostic::warning("b.md", "symbolische link")]);
+        assert_eq!((strict.error_count(), strict.warning_count()), (2, 0));
+        let mut lenient = Diagnostics::default();
+        lenient.push(Diagnostic::warning("a.md", "ondiepe kloon"));
+        assert!(!lenient.has_errors());
     }
 
     #[test]

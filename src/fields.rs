@@ -76,13 +76,9 @@ pub enum FieldKind {
 }
 
 impl FieldSpec {
-    pub(crate) fn check(
-        &self,
-        name: &str,
-        collections: &[&str],
-        text: &str,
-        problems: &mut Vec<Diagnostic>,
-    ) {
+    /// The problems of field `name`'s definition in twn.yaml (`text`).
+    pub(crate) fn check(&self, name: &str, collections: &[&str], text: &str) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
         let at = |spanned_line: u64, spanned_col: u64| {
             Position::new(spanned_line.max(1) as usize, spanned_col.max(1) as usize)
         };
@@ -132,15 +128,16 @@ impl FieldSpec {
                     format!("veld `{name}` is een lijst maar zegt niet waarvan (`of`)"),
                     "geef het type van de items, bijvoorbeeld `of: { type: text }`",
                 ),
-                Some(item) => item.check(name, collections, text, problems),
+                Some(item) => problems.extend(item.check(name, collections, text)),
             },
             FieldKind::Object => {
                 for (field, spec) in &self.fields {
-                    spec.check(&format!("{name}.{field}"), collections, text, problems);
+                    problems.extend(spec.check(&format!("{name}.{field}"), collections, text));
                 }
             }
             _ => {}
         }
+        problems
     }
 
     /// The referenced collection, for reference fields and lists of them.

@@ -262,8 +262,10 @@ fn main() -> ExitCode {
             open,
         }) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("fout: {message}");
+            Err(problem) => {
+                let mut shown = Diagnostics::default();
+                shown.push(problem);
+                eprint!("{}", shown.report(std::io::stderr().is_terminal()));
                 ExitCode::from(2)
             }
         },

@@ -412,11 +412,11 @@ impl Validator<'_> {
         let text = self.text(node)?;
         match parse_date(&text) {
             Ok(date) => Some(date),
-            Err(problem) => {
+            Err(invalid) => {
                 self.error(
                     node.position,
                     text.chars().count(),
-                    problem,
+                    invalid.explain(&text),
                     "schrijf een datum als JJJJ-MM-DD, bijvoorbeeld `2019-09-23`",
                 );
                 None
@@ -450,8 +450,37 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
-/// Parses `YYYY-MM-DD`, explaining in Dutch why a date does not exist.
-pub fn parse_date(text: &str) -> Result<Date, String> {
+/// Why a text is not a date.
+#[derive(Debug, PartialEq)]
+pub enum InvalidDate {
+    /// Not written as `YYYY-MM-DD`.
+    Shape,
+    NoSuchMonth(i16),
+    NoSuchDay {
+        year: i16,
+        month: i16,
+        days: i8,
+    },
+}
+
+impl InvalidDate {
+    /// What is wrong with `text`, in Dutch.
+    pub fn explain(&self, text: &str) -> String {
+        match self {
+            InvalidDate::Shape => format!("`{text}` is geen datum in de vorm JJJJ-MM-DD"),
+            InvalidDate::NoSuchMonth(month) => {
+                format!("ongeldige datum `{text}`: maand {month} bestaat niet")
+            }
+            InvalidDate::NoSuchDay { year, month, days } => format!(
+                "ongeldige datum `{text}`: {} {year} heeft {days} dagen",
+                MONTHS[*month as usize - 1]
+            ),
+        }
+    }
+}
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> Result<Date, InvalidDate> {
     let parts: Vec<&str> = text.split('-').collect();
     let numbers: Option<Vec<i16>> = parts.iter().map(|p| p.parse().ok()).collect();
     let shape_ok =
@@ -460,19 +489,15 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
         .filter(|_| shape_ok)
         .and_then(|n| <[i16; 3]>::try_from(n).ok())
     else {
-        return Err(format!("`{text}` is geen datum in de vorm JJJJ-MM-DD"));
+        return Err(InvalidDate::Shape);
     };
     if !(1..=12).contains(&month) {
-        return Err(format!(
-            "ongeldige datum `{text}`: maand {month} bestaat niet"
-        ));
+        return Err(InvalidDate::NoSuchMonth(month));
     }
-    Date::new(year, month as i8, day as i8).map_err(|_| {
-        let days = Date::new(year, month as i8, 1).map_or(31, |d| d.days_in_month());
-        format!(
-            "ongeldige datum `{text}`: {} {year} heeft {days} dagen",
-            MONTHS[month as usize - 1]
-        )
+    Date::new(year, month as i8, day as i8).map_err(|_| InvalidDate::NoSuchDay {
+        year,
+        month,
+        days: Date::new(year, month as i8, 1).map_or(31, |d| d.days_in_month()),
     })
 }
 

@@ -398,3 +398,29 @@ fn a_deleted_page_shows_its_notice_and_history_in_the_preview() {
     let history = wait_for(&server, "/organisatie/borne/geschiedenis/", 200);
     assert!(history.contains("Borne erbij"), "{history}");
 }
+
+#[test]
+fn serve_that_cannot_start_says_why_and_how_to_fix_it() {
+    let site = TestSite::example();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = taken.local_addr().unwrap().port().to_string();
+    let run = site.twn(&["serve", "--port", &port]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("kan niet luisteren op 127.0.0.1:{port}")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("kies een andere poort met --port"),
+        "{}",
+        run.stderr
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    let run = common::twn_in(empty.path(), &["serve", "--port", "0"]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("is geen twn-site"), "{}", run.stderr);
+    assert!(run.stderr.contains("twn init"), "{}", run.stderr);
+}

@@ -214,6 +214,12 @@ pub struct HistoryRead {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Why the history cannot be read, for the editor.
+fn unreadable(reason: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(".git", format!("de git-geschiedenis kan niet gelezen worden: {reason}"))
+        .help("controleer de repository met `git fsck`; een kopie zonder .git-map wordt gebouwd met de bestandsdatums")
+}
+
 /// Reads the history of `site_root/content/` from the repository the site is in.
 pub fn read(site_root: &Path) -> Result<HistoryRead, Diagnostic> {
     let Ok(repo) = gix::discover(site_root) else {
@@ -222,10 +228,6 @@ pub fn read(site_root: &Path) -> Result<HistoryRead, Diagnostic> {
             warnings: Vec::new(),
         });
     };
-    let problem = |e: String| {
-        Diagnostic::error(".git", format!("de git-geschiedenis kan niet gelezen worden: {e}"))
-            .help("controleer de repository met `git fsck`; een kopie zonder .git-map wordt gebouwd met de bestandsdatums")
-    };
     let Some(workdir) = repo.workdir() else {
         return Ok(HistoryRead {
             history: None,
@@ -233,7 +235,7 @@ pub fn read(site_root: &Path) -> Result<HistoryRead, Diagnostic> {
         });
     };
     let content_prefix = relative_components(workdir, &site_root.join(crate::folders::CONTENT_DIR))
-        .ok_or_else(|| problem("de site ligt niet in de werkmap van de repository".into()))?;
+        .ok_or_else(|| unreadable("de site ligt niet in de werkmap van de repository"))?;
     let shallow = repo.is_shallow().unwrap_or(false);
     let head = repo.head_id().ok().map(|id| id.detach());
     let repo = repo.into_sync();
@@ -249,8 +251,7 @@ pub fn read(site_root: &Path) -> Result<HistoryRead, Diagnostic> {
                 Some(known) if known.head == head => known.commits,
                 known => {
                     let since = known.as_ref().map(|k| k.head);
-                    let mut commits =
-                        walk::read_commits(&repo, head, since, &content_prefix).map_err(problem)?;
+                    let mut commits = walk::read_commits(&repo, head, since, &content_prefix)?;
                     commits.extend(known.map(|k| k.commits).unwrap_or_default());
                     if !shallow {
                         cache.save(&content_path, head, &commits);

@@ -4,7 +4,8 @@
 //! its own view of the repository.
 
 use super::tree_diff::TreeDiff;
-use super::{CommitMeta, FileChange};
+use super::{CommitMeta, FileChange, unreadable};
+use crate::diagnostics::Diagnostic;
 use gix::ObjectId;
 use gix::bstr::ByteSlice;
 use rayon::prelude::*;
@@ -32,7 +33,7 @@ pub fn read_commits(
     head: ObjectId,
     known: Option<ObjectId>,
     content_dir: &[String],
-) -> Result<Vec<CommitChanges>, String> {
+) -> Result<Vec<CommitChanges>, Diagnostic> {
     let local = repo.to_thread_local();
     let walk = local
         .rev_walk([head])
@@ -41,10 +42,10 @@ pub fn read_commits(
             Default::default(),
         ))
         .all()
-        .map_err(|e| e.to_string())?;
+        .map_err(unreadable)?;
     let mut ids = Vec::new();
     for info in walk {
-        ids.push(info.map_err(|e| e.to_string())?.id);
+        ids.push(info.map_err(unreadable)?.id);
     }
     // Contiguous runs of commits, one per thread: a commit's parent is
     // usually the next commit, so its trees are already at hand.
@@ -52,7 +53,7 @@ pub fn read_commits(
         .len()
         .div_ceil(rayon::current_num_threads().max(1))
         .max(1);
-    let runs: Vec<Result<Vec<CommitChanges>, String>> = ids
+    let runs: Vec<Result<Vec<CommitChanges>, Diagnostic>> = ids
         .par_chunks(run_length)
         .map(|run| {
             let mut differ = Differ::new(repo.to_thread_local());
@@ -87,8 +88,8 @@ impl Differ {
         &mut self,
         id: ObjectId,
         content_dir: &[String],
-    ) -> Result<CommitChanges, String> {
-        let error = |e: gix::Error| format!("commit {}: {e}", id.to_hex_with_len(7));
+    ) -> Result<CommitChanges, Diagnostic> {
+        let error = |e: gix::Error| unreadable(format!("commit {}: {e}", id.to_hex_with_len(7)));
         let (meta, root, parents) = {
             let commit = self.repo.find_commit(id).map_err(error)?;
             let decoded = commit.decode().map_err(error)?;

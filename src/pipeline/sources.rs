@@ -8,7 +8,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::page::{ContentFiles, Page, discover, load_page};
 use crate::render::theme::Theme;
-use crate::resolve::{Site, resolve_by_page};
+use crate::resolve::{Resolved, Site, resolve};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -107,10 +107,11 @@ pub fn open(options: &SourceOptions) -> Result<Opened, Vec<Diagnostic>> {
             None
         }
     };
-    let assets = asset_paths(&content.assets);
-    let mut index_problems = Vec::new();
-    let (mut site, page_problems) =
-        resolve_by_page(config.clone(), pages, assets, &mut index_problems);
+    let Resolved {
+        mut site,
+        index_problems,
+        page_problems,
+    } = resolve(config.clone(), pages, asset_paths(&content.assets));
     timings.push(("links en verwijzingen", step.elapsed()));
     let step = Instant::now();
     if let Some(history) = history {

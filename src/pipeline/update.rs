@@ -10,7 +10,7 @@ use super::sources::{Opened, asset_paths};
 use crate::diagnostics::Diagnostic;
 use crate::history::PageHistory;
 use crate::page::{Page, discover, load_page};
-use crate::resolve::{Site, resolve_by_page};
+use crate::resolve::{Resolved, Site, resolve};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -198,13 +198,12 @@ impl Opened {
                 kept_history.push(page_history);
             }
         }
-        self.index_problems.clear();
-        let (mut site, page_problems) = resolve_by_page(
-            self.config.clone(),
-            pages,
-            asset_paths(&content.assets),
-            &mut self.index_problems,
-        );
+        let Resolved {
+            mut site,
+            index_problems,
+            page_problems,
+        } = resolve(self.config.clone(), pages, asset_paths(&content.assets));
+        self.index_problems = index_problems;
         if let Some(history) = history {
             let missing: Vec<usize> = (0..site.pages.len())
                 .filter(|&i| kept_history[i].is_none())

@@ -78,7 +78,10 @@ enum Lookup {
 }
 
 impl SiteIndex {
-    fn build(config: &SiteConfig, pages: &[Page], diagnostics: &mut Vec<Diagnostic>) -> Self {
+    /// The index and its problems (two pages at one address, an alias
+    /// that is taken, ...).
+    fn build(config: &SiteConfig, pages: &[Page]) -> (Self, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
         let mut index = SiteIndex::default();
         for (i, page) in pages.iter().enumerate() {
             let path = page.url_path.trim_end_matches('/').to_owned();
@@ -137,7 +140,7 @@ impl SiteIndex {
                 }
             }
         }
-        index
+        (index, diagnostics)
     }
 
     fn find(&self, target: &str) -> Lookup {
@@ -191,26 +194,29 @@ fn duplicate_url(page: &Page, first: &Page) -> Diagnostic {
     .help("de URL komt uit de bestandsnaam (kleine letters, zonder accenten); hernoem één van de twee bestanden")
 }
 
-pub fn resolve(
-    config: SiteConfig,
-    pages: Vec<Page>,
-    assets: HashSet<String>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Site {
-    let (site, problems) = resolve_by_page(config, pages, assets, diagnostics);
-    diagnostics.extend(problems.into_iter().flatten());
-    site
+/// A resolved site with the problems found on the way.
+pub struct Resolved {
+    pub site: Site,
+    /// Problems of the page index: two pages at one address, an alias that
+    /// is taken, ...
+    pub index_problems: Vec<Diagnostic>,
+    /// By page: the problems of its links and references, so that `twn
+    /// serve` can replace one page's alone.
+    pub page_problems: Vec<Vec<Diagnostic>>,
 }
 
-/// Resolves the site; the problems of each page's links and references
-/// come back by page, so that `twn serve` can replace one page's alone.
-pub fn resolve_by_page(
-    config: SiteConfig,
-    pages: Vec<Page>,
-    assets: HashSet<String>,
-    index_problems: &mut Vec<Diagnostic>,
-) -> (Site, Vec<Vec<Diagnostic>>) {
-    let index = SiteIndex::build(&config, &pages, index_problems);
+impl Resolved {
+    /// Every problem, index first.
+    pub fn problems(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.index_problems
+            .iter()
+            .chain(self.page_problems.iter().flatten())
+    }
+}
+
+/// Resolves the links and references of `pages`.
+pub fn resolve(config: SiteConfig, pages: Vec<Page>, assets: HashSet<String>) -> Resolved {
+    let (index, index_problems) = SiteIndex::build(&config, &pages);
     let base_path = config.base_path();
     let mut site = Site {
         links: Vec::with_capacity(pages.len()),
@@ -231,13 +237,14 @@ pub fn resolve_by_page(
     };
     let mut problems = Vec::with_capacity(site.pages.len());
     for i in 0..site.pages.len() {
-        let mut page_problems = Vec::new();
-        let (links, mut outgoing) = site.resolve_links_of(i, &mut page_problems);
+        let (links, mut outgoing, mut page_problems) = site.resolve_links_of(i);
         for &target in &outgoing {
             site.backlinks[target].push(i);
         }
         site.links.push(links);
-        for (target, backref) in site.references_of(i, &mut page_problems) {
+        let (references, reference_problems) = site.references_of(i);
+        page_problems.extend(reference_problems);
+        for (target, backref) in references {
             site.backrefs[target].push(backref);
             if target != i && !outgoing.contains(&target) {
                 outgoing.push(target);
@@ -254,7 +261,11 @@ pub fn resolve_by_page(
         list.sort_by(|a, b| (&titles[a.from], a.from).cmp(&(&titles[b.from], b.from)));
     }
     (site.org_charts, site.seats) = charts::resolve_charts(&site);
-    (site, problems)
+    Resolved {
+        site,
+        index_problems,
+        page_problems: problems,
+    }
 }
 
 /// What other pages can see of a page without reading its text: if these
@@ -279,12 +290,12 @@ fn index_keys(page: &Page) -> impl PartialEq + '_ {
 
 impl Site {
     /// Resolves page `i`'s links: each link's target (`None` where it
-    /// failed, with a problem added) and the pages they lead to.
+    /// failed), the pages they lead to, and the problems of those that failed.
     fn resolve_links_of(
         &self,
         i: usize,
-        problems: &mut Vec<Diagnostic>,
-    ) -> (Vec<Option<ResolvedLink>>, Vec<usize>) {
+    ) -> (Vec<Option<ResolvedLink>>, Vec<usize>, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
         let page = &self.pages[i];
         let mut resolved = Vec::with_capacity(page.body.links.len());
         let mut targets = Vec::new();
@@ -302,7 +313,7 @@ impl Site {
                 }
             }
         }
-        (resolved, targets)
+        (resolved, targets, problems)
     }
 
     /// Checks that an image beside a page is there: a browser looks for it
@@ -333,13 +344,20 @@ impl Site {
         ))
     }
 
-    /// The pages that page `i`'s front matter names, with the fields naming them.
-    fn references_of(&self, i: usize, problems: &mut Vec<Diagnostic>) -> Vec<(usize, BackRef)> {
+    /// The pages that page `i`'s front matter names, with the fields
+    /// naming them, and the problems of references to no page.
+    fn references_of(&self, i: usize) -> (Vec<(usize, BackRef)>, Vec<Diagnostic>) {
         let mut found = Vec::new();
+        let mut problems = Vec::new();
         for (field, value) in &self.pages[i].front.fields {
-            collect_references(self, i, field, None, value, &mut found, problems);
+            for outcome in references_in(self, i, field, None, value) {
+                match outcome {
+                    Ok(reference) => found.push(reference),
+                    Err(problem) => problems.push(problem),
+                }
+            }
         }
-        found
+        (found, problems)
     }
 
     /// Puts a new version of page `i` in place and resolves it, without
@@ -357,10 +375,10 @@ impl Site {
         for list in &mut self.backrefs {
             list.retain(|b| b.from != i);
         }
-        let mut problems = Vec::new();
-        let (links, mut outgoing) = self.resolve_links_of(i, &mut problems);
+        let (links, mut outgoing, mut problems) = self.resolve_links_of(i);
         self.links[i] = links;
-        let references = self.references_of(i, &mut problems);
+        let (references, reference_problems) = self.references_of(i);
+        problems.extend(reference_problems);
         // The lists are in `listing_order` and the title is an index key,
         // the same before and after: page `i` goes in after its equals,
         // which keeps its references in their order.
@@ -806,15 +824,15 @@ fn normalise_relative(base: &str, relative: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn collect_references(
+/// Each reference in `value` (a field of page `from`, inside the object
+/// named `context`): the page it names, or why it names none.
+fn references_in(
     site: &Site,
     from: usize,
     field: &str,
     context: Option<&str>,
     value: &FieldValue,
-    found: &mut Vec<(usize, BackRef)>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> Vec<Result<(usize, BackRef), Diagnostic>> {
     match value {
         FieldValue::Reference(reference) if !reference.is_keyword => {
             match site.referenced_page(reference) {
@@ -824,7 +842,7 @@ fn collect_references(
                         field: field.to_owned(),
                         context: context.map(str::to_owned),
                     };
-                    found.push((target, backref));
+                    vec![Ok((target, backref))]
                 }
                 None => {
                     let page = &site.pages[from];
@@ -842,26 +860,23 @@ fn collect_references(
                             reference.collection, reference.collection
                         ),
                     };
-                    diagnostics.push(
-                        Diagnostic::error(
-                            &page.source.display_path,
-                            format!(
-                                "verwijzing naar een {}-pagina die niet bestaat: `{}`",
-                                reference.collection, reference.target
-                            ),
-                        )
-                        .at(&page.source_text(), reference.position)
-                        .marker(reference.target.chars().count())
-                        .help(help),
-                    );
+                    vec![Err(Diagnostic::error(
+                        &page.source.display_path,
+                        format!(
+                            "verwijzing naar een {}-pagina die niet bestaat: `{}`",
+                            reference.collection, reference.target
+                        ),
+                    )
+                    .at(&page.source_text(), reference.position)
+                    .marker(reference.target.chars().count())
+                    .help(help))]
                 }
             }
         }
-        FieldValue::List(items) => {
-            for item in items {
-                collect_references(site, from, field, context, item, found, diagnostics);
-            }
-        }
+        FieldValue::List(items) => items
+            .iter()
+            .flat_map(|item| references_in(site, from, field, context, item))
+            .collect(),
         FieldValue::Object(fields) => {
             let name = fields
                 .get("name")
@@ -870,19 +885,12 @@ fn collect_references(
                     FieldValue::Text(t) => Some(t.as_str()),
                     _ => None,
                 });
-            for value in fields.values() {
-                collect_references(
-                    site,
-                    from,
-                    field,
-                    name.or(context),
-                    value,
-                    found,
-                    diagnostics,
-                );
-            }
+            fields
+                .values()
+                .flat_map(|value| references_in(site, from, field, name.or(context), value))
+                .collect()
         }
-        _ => {}
+        _ => Vec::new(),
     }
 }
 

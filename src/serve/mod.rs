@@ -9,6 +9,7 @@ mod watch;
 
 pub use http::{RELOAD_PATH, content_security_policy_header, safe_relative_path};
 
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::live::{ChangeSet, LiveOptions, LiveSite, Outcome, Store};
 use http::Preview;
 use std::io::IsTerminal;
@@ -37,25 +38,30 @@ const DELETION_GRACE: Duration = Duration::from_millis(50);
 /// The search index is made again once saves pause this long.
 const SEARCH_PAUSE: Duration = Duration::from_millis(250);
 
-pub fn serve(options: ServeOptions) -> Result<(), String> {
+/// Serves the preview until Ctrl+C; fails when it cannot start.
+pub fn serve(options: ServeOptions) -> Result<(), Diagnostic> {
     if let Some(problem) = crate::config::missing_config(&options.site_root) {
-        return Err(format!(
-            "{}\noplossing: {}",
-            problem.message,
-            problem.help.unwrap_or_default()
-        ));
+        return Err(problem);
     }
-    let site_root = std::path::absolute(&options.site_root).map_err(|e| e.to_string())?;
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let cannot = |what: &str, e: std::io::Error| {
+        Diagnostic::error(
+            "twn serve",
+            format!("{what}: {}", crate::diagnostics::io_reason(&e)),
+        )
+    };
+    let site_root = std::path::absolute(&options.site_root)
+        .map_err(|e| cannot("de map van de site kan niet gevonden worden", e))?;
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| cannot("de server kan niet starten", e))?;
     runtime.block_on(async move {
         let address = SocketAddr::new(options.bind, options.port);
         let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| {
-            format!(
-                "kan niet luisteren op {address}: {}; kies een andere poort met --port",
-                crate::diagnostics::io_reason(&e)
-            )
+            cannot(&format!("kan niet luisteren op {address}"), e)
+                .help("kies een andere poort met --port")
         })?;
-        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        let address = listener
+            .local_addr()
+            .map_err(|e| cannot("de server kan niet starten", e))?;
         let shown_host = if address.ip().is_unspecified() {
             IpAddr::from([127, 0, 0, 1])
         } else {
@@ -81,7 +87,10 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         let (sender, receiver) = std::sync::mpsc::channel();
         let git_dir = watch::git_dir(&site_root);
         let _watch = watch::watch(&site_root, git_dir.as_deref(), options.poll, sender)
-            .map_err(|e| format!("kan de bestanden niet volgen: {e}; probeer --poll"))?;
+            .map_err(|e| {
+                Diagnostic::error("twn serve", format!("kan de bestanden niet volgen: {e}"))
+                    .help("probeer `twn serve --poll`")
+            })?;
         let rebuilder = Arc::clone(&preview);
         std::thread::spawn(move || {
             rebuild_on_change(&rebuilder, &live_options, git_dir.as_deref(), &receiver)
@@ -96,7 +105,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| cannot("de server is gestopt", e))
     })
 }
 
@@ -107,7 +116,7 @@ fn open_site(preview: &Preview, options: &LiveOptions) {
     match LiveSite::open(options.clone(), Arc::clone(&preview.store)) {
         Ok((mut live, warnings)) => {
             let styled = std::io::stderr().is_terminal();
-            let mut shown = crate::diagnostics::Diagnostics::default();
+            let mut shown = Diagnostics::default();
             shown.extend(warnings);
             eprint!("{}", shown.report(styled));
             let outcome = live.render();
@@ -122,7 +131,7 @@ fn open_site(preview: &Preview, options: &LiveOptions) {
             });
         }
         Err(problems) => {
-            let mut errors = crate::diagnostics::Diagnostics::default();
+            let mut errors = Diagnostics::default();
             errors.extend(problems);
             preview
                 .store

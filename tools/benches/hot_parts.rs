@@ -59,10 +59,9 @@ fn site() -> Site {
     let content = discover(root());
     let (pages, problems) = load_pages(&CONFIG, &content.markdown, false);
     assert!(problems.is_empty());
-    let mut problems = Vec::new();
-    let site = resolve(CONFIG.clone(), pages, Default::default(), &mut problems);
-    assert!(problems.is_empty());
-    site
+    let resolved = resolve(CONFIG.clone(), pages, Default::default());
+    assert_eq!(resolved.problems().count(), 0);
+    resolved.site
 }
 
 /// YAML front matter split off, parsed and checked against the schema.
@@ -102,8 +101,8 @@ fn link_resolution(bencher: divan::Bencher) {
     let content = discover(root());
     let (pages, _) = load_pages(&CONFIG, &content.markdown, false);
     bencher.with_inputs(|| pages.clone()).bench_values(|pages| {
-        let mut problems = Vec::new();
-        resolve(CONFIG.clone(), pages, Default::default(), &mut problems)
+        resolve(CONFIG.clone(), pages, Default::default())
+            .site
             .pages
             .len()
     });
