@@ -578,3 +578,24 @@ fn the_example_wiki_shows_the_2017_and_2019_revisions_of_twents_waternet() {
         "stamped with the last commit's author date {last}"
     );
 }
+
+#[test]
+fn a_new_description_reaches_the_history_pages_a_cached_build_had() {
+    let site = TestSite::example_with_history();
+    site.build_ok();
+    let workplace = "content/werkplaats/rioolvervanging.md";
+    site.write(
+        workplace,
+        &site.read(workplace).replacen(
+            "---\n",
+            "---\ndescription: Oude riolen op tijd vervangen, samen gepland.\n",
+            1,
+        ),
+    );
+    site.build_ok();
+    let history = site.read("public/werkplaats/rioolvervanging/geschiedenis/index.html");
+    assert!(
+        history.contains("Oude riolen op tijd vervangen, samen gepland."),
+        "the history page describes the page as it is now"
+    );
+}

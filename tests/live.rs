@@ -509,3 +509,85 @@ fn a_change_renders_again_only_what_read_it() {
     );
     preview.assert_same_as_build("after a new title");
 }
+
+/// Cases a review found where the preview drifted from a build: a
+/// collection template that came or went, aliases, a page leaving a chart,
+/// a chart that came, and settings retried once the theme is fixed.
+#[test]
+fn templates_aliases_charts_and_retried_settings_reach_the_preview_as_a_build_would() {
+    let site = TestSite::example();
+    let mut preview = Preview::open(&site);
+
+    let page_template = site.read("themes/default/templates/page.html");
+    site.write(
+        "themes/default/templates/nieuws.html",
+        &page_template.replace(
+            "<article class=\"page\">",
+            "<article class=\"page nieuws\">",
+        ),
+    );
+    assert_eq!(
+        preview.changed(&["themes/default/templates/nieuws.html"]),
+        None
+    );
+    preview.assert_same_as_build("a collection template came");
+    std::fs::remove_file(site.path("themes/default/templates/regio.html")).unwrap();
+    assert_eq!(
+        preview.changed(&["themes/default/templates/regio.html"]),
+        None
+    );
+    preview.assert_same_as_build("a collection template went");
+
+    let almelo = "content/organisatie/almelo.md";
+    let text = site.read(almelo);
+    site.write(
+        almelo,
+        &text.replacen("---\n", "---\naliases: [gemeente-almelo]\n", 1),
+    );
+    assert_eq!(preview.changed(&[almelo]), None);
+    preview.assert_same_as_build("an alias came");
+    site.write(
+        almelo,
+        &text.replacen("---\n", "---\naliases: [stad-almelo]\n", 1),
+    );
+    assert_eq!(preview.changed(&[almelo]), None);
+    preview.assert_same_as_build("an alias changed");
+
+    let workplace = "content/werkplaats/rioolvervanging.md";
+    let text = site.read(workplace);
+    site.write(
+        workplace,
+        &text.replace("regio: twents-waternet", "regio: regio-twente"),
+    );
+    assert_eq!(preview.changed(&[workplace]), None);
+    preview.assert_same_as_build("a workplace moved to another region's chart");
+    std::fs::remove_file(site.path(workplace)).unwrap();
+    assert_eq!(preview.changed(&[workplace]), None);
+    preview.assert_same_as_build("a charted workplace deleted");
+
+    let region = "content/regio/salland.md";
+    site.write(region, "---\ntitle: Salland\n---\n\nNog zonder organen.\n");
+    assert_eq!(preview.changed(&[region]), None);
+    site.write(
+        region,
+        "---\ntitle: Salland\nbodies:\n  - id: overleg\n    name: Bestuurlijk overleg\n---\n\nNu met een overleg.\n",
+    );
+    assert_eq!(preview.changed(&[region]), None);
+    preview.assert_same_as_build("a region got its first chart");
+
+    let page_html = "themes/default/templates/page.html";
+    site.write(page_html, "{% block main %}");
+    assert!(preview.changed(&[page_html]).is_some(), "a broken template");
+    let settings = site.read("twn.yaml");
+    site.write(
+        "twn.yaml",
+        &settings.replace(
+            "title: Samenwerken in de waterketen",
+            "title: Samenwerken aan water",
+        ),
+    );
+    assert!(preview.changed(&["twn.yaml"]).is_some(), "still broken");
+    site.write(page_html, &page_template);
+    assert_eq!(preview.changed(&[page_html]), None);
+    preview.assert_same_as_build("settings taken in once the theme was fixed");
+}

@@ -123,7 +123,9 @@ impl LiveSite {
 
     /// Takes in a burst of changes and renders what they reached.
     pub fn apply(&mut self, changes: &ChangeSet) -> Outcome {
-        if changes.config {
+        // Settings that could not be used are tried again with every change:
+        // the theme or content that kept them back may be fixed now.
+        if changes.config || !self.setup_problems.is_empty() {
             match LiveSite::open(self.options.clone(), Arc::clone(&self.store)) {
                 Ok((fresh, _)) => *self = fresh,
                 Err(problems) => {

@@ -12,8 +12,10 @@
 //! - the home page (generated or not), redirects, recent changes and the
 //!   authors: every page's summary;
 //! - a collection's index: the summaries of its pages;
-//! - the org charts: the files and summaries of the pages in a chart;
-//! - the sitemap: which pages exist and their stamps;
+//! - redirects: also every page's aliases and former places;
+//! - the org charts: the files and summaries of the pages in a chart, now
+//!   and when last rendered;
+//! - the sitemap: which pages exist, their stamps, which have a chart;
 //! - 404 and the search page: their template only;
 //! - old versions: the theme, the settings and which pages exist;
 //! - a page's search document: its own file.
@@ -80,6 +82,8 @@ pub struct Record {
     page_set: String,
     /// What the old versions in the preview were rendered with.
     revision_inputs: Option<String>,
+    /// The pages the org charts showed or belonged to when last rendered.
+    charted: HashSet<String>,
 }
 
 /// What one render does.
@@ -102,6 +106,8 @@ pub struct Plan {
     facts: Vec<(String, PageFacts)>,
     page_set: String,
     revision_inputs: String,
+    /// The pages the charts show now, kept once they are rendered.
+    charted: HashSet<String>,
 }
 
 impl Record {
@@ -114,7 +120,10 @@ impl Record {
         settings: &str,
         changed: &Changed,
     ) -> Plan {
-        let all_pages = changed.reaches_everything() || changed.page_set;
+        // A theme edit can change which template a page uses (a collection's
+        // own template came or went): every page's facts are compared.
+        let all_pages =
+            changed.reaches_everything() || changed.page_set || !changed.templates.is_empty();
         let reached = if all_pages {
             (0..site.pages.len()).collect()
         } else {
@@ -153,10 +162,12 @@ impl Record {
             facts: Vec::new(),
             page_set,
             revision_inputs,
+            charted: HashSet::new(),
         };
         if changed.reaches_everything() {
             plan.products = Product::all(site);
             plan.facts = facts;
+            plan.charted = owned(chart_pages(site));
             return plan;
         }
         let all = changed.page_set.then(|| Product::all(site));
@@ -176,16 +187,12 @@ impl Record {
                 .into_iter()
                 .filter(|p| !self.files.contains_key(p) || reads.reached(p, self))
                 .collect(),
-            // Only pages whose facts were compared, the home page and, after
-            // a template changed, any page can have read what changed.
+            // Only pages whose facts were compared and the home page can have
+            // read what changed.
             None => {
-                let pages: Box<dyn Iterator<Item = &String>> = if changed.templates.is_empty() {
-                    Box::new(facts.iter().map(|(path, _)| path))
-                } else {
-                    Box::new(site.pages.iter().map(|p| &p.content_path))
-                };
                 let home = site.index.page_at("").map(|i| &site.pages[i].content_path);
-                let pages: BTreeSet<&String> = pages.chain(home).collect();
+                let pages: BTreeSet<&String> =
+                    facts.iter().map(|(path, _)| path).chain(home).collect();
                 pages
                     .into_iter()
                     .map(|path| Product::Page(path.clone()))
@@ -194,6 +201,9 @@ impl Record {
                     .collect()
             }
         };
+        if plan.products.contains(&Product::Charts) {
+            plan.charted = owned(chart_pages(site));
+        }
         plan.facts = facts;
         plan
     }
@@ -239,6 +249,7 @@ impl Record {
             .collect();
         let mut pages: HashSet<&str> = changed.sources.iter().map(String::as_str).collect();
         let mut updated = false;
+        let mut charts_came_or_went = false;
         let mut new_facts = HashMap::with_capacity(facts.len());
         for (path, new) in facts {
             let old = self.pages.get(path);
@@ -249,12 +260,16 @@ impl Record {
                 pages.insert(path);
             }
             updated |= old.is_none_or(|old| old.updated != new.updated);
+            charts_came_or_went |= old.is_some_and(|old| old.chart != new.chart);
             new_facts.insert(path.as_str(), new);
         }
+        // Pages a chart shows now, or showed when last rendered.
         let charted = if summaries.is_empty() && changed.sources.is_empty() {
             HashSet::new()
         } else {
-            chart_pages(site)
+            let mut charted = chart_pages(site);
+            charted.extend(self.charted.iter().map(String::as_str));
+            charted
         };
         ChangedReads {
             site,
@@ -263,6 +278,7 @@ impl Record {
             summaries,
             pages,
             updated,
+            charts_came_or_went,
             charted,
             new_facts,
         }
@@ -275,6 +291,7 @@ impl Record {
         plan: Plan,
         rendered: impl IntoIterator<Item = (&'f Product, &'f str)>,
     ) -> HashSet<String> {
+        let made_charts = plan.products.contains(&Product::Charts);
         let mut made: HashMap<Product, Vec<String>> =
             plan.products.into_iter().map(|p| (p, Vec::new())).collect();
         for (product, path) in rendered {
@@ -293,18 +310,22 @@ impl Record {
                     self.pages.remove(path);
                 }
             }
-            let now: HashSet<&String> = made.values().flatten().collect();
-            gone.retain(|path| !now.contains(path));
-            let mut replaced = Vec::new();
             for (product, files) in &made {
                 if let Some(before) = self.files.get(product) {
                     let kept: HashSet<&String> = files.iter().collect();
-                    replaced.extend(before.iter().filter(|f| !kept.contains(f)).cloned());
+                    gone.extend(before.iter().filter(|f| !kept.contains(f)).cloned());
                 }
             }
-            gone.extend(replaced.into_iter().filter(|path| !now.contains(path)));
+            // A file another product makes now stays.
+            if !gone.is_empty() {
+                let now: HashSet<&String> = made.values().flatten().collect();
+                gone.retain(|path| !now.contains(path));
+            }
             self.files.extend(made);
             self.pages.extend(plan.facts);
+        }
+        if made_charts {
+            self.charted = plan.charted;
         }
         self.page_set = plan.page_set;
         if plan.revisions_stale {
@@ -334,6 +355,8 @@ struct ChangedReads<'a> {
     pages: HashSet<&'a str>,
     /// Some page's stamp changed.
     updated: bool,
+    /// A page got its first chart or lost its last.
+    charts_came_or_went: bool,
     /// Pages drawn in an org chart or owning one.
     charted: HashSet<&'a str>,
     new_facts: HashMap<&'a str, &'a PageFacts>,
@@ -373,9 +396,10 @@ impl ChangedReads<'_> {
                             .is_some_and(|(collection, _)| collection == name)
                     })
             }
-            Product::Home | Product::Redirects | Product::Recent | Product::Authors => {
-                any_summary || templates()
-            }
+            // Redirects also read every page's aliases and former places,
+            // which change only with the page set.
+            Product::Redirects => any_summary || self.changed.page_set || templates(),
+            Product::Home | Product::Recent | Product::Authors => any_summary || templates(),
             Product::Charts => {
                 templates()
                     || self
@@ -383,11 +407,10 @@ impl ChangedReads<'_> {
                         .iter()
                         .copied()
                         .chain(self.changed.sources.iter().map(String::as_str))
-                        .any(|p| {
-                            self.charted.contains(p) || record.pages.get(p).is_some_and(|f| f.chart)
-                        })
+                        .any(|p| self.charted.contains(p))
             }
-            Product::Sitemap => self.changed.page_set || self.updated,
+            // The sitemap lists pages with their stamps, and the charts.
+            Product::Sitemap => self.changed.page_set || self.updated || self.charts_came_or_went,
             Product::NotFound | Product::Search => templates(),
         }
     }
@@ -404,6 +427,10 @@ fn chart_pages(site: &Site) -> HashSet<&str> {
         })
         .map(|i| site.pages[i].content_path.as_str())
         .collect()
+}
+
+fn owned(paths: HashSet<&str>) -> HashSet<String> {
+    paths.into_iter().map(str::to_owned).collect()
 }
 
 fn revision_inputs(inputs: &CacheInputs) -> String {

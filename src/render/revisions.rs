@@ -376,6 +376,8 @@ impl PageJob<'_> {
             .add(&self.inputs.settings)
             .add(&page.url_path)
             .add(&page.front.title)
+            // Every revision page describes itself with the page's description.
+            .add(page.front.description.as_deref().unwrap_or_default())
             .add(&self.history.short_len.to_string());
         // An old version links to today's pages.
         if kind == "versie" {
