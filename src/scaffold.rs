@@ -195,6 +195,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/partials/updated.html"),
     ),
     (
+        "templates/partials/toc_headings.html",
+        include_str!("../themes/default/templates/partials/toc_headings.html"),
+    ),
+    (
         "static/style.css",
         include_str!("../themes/default/static/style.css"),
     ),

@@ -189,7 +189,12 @@ pub fn page_context_showing(site: &Site, summaries: &Summaries, showing: Showing
         .collection
         .as_deref()
         .and_then(|c| site.config.collections.get(c).map(|spec| (c, spec)));
-    let breadcrumbs = breadcrumbs(site, page.collection.as_deref());
+    // The home page is where every trail starts: it has none of its own.
+    let breadcrumbs = if page.is_home() {
+        Vec::new()
+    } else {
+        breadcrumbs(site, page.collection.as_deref())
+    };
     // Fields in schema order with their labels, for generic display.
     let fields: Vec<Value> = match collection {
         Some((_, spec)) => page

@@ -178,6 +178,17 @@ impl Theme {
 }
 
 fn register_filters(tera: &mut Tera) {
+    // A count with its noun in the form the number needs, both forms from
+    // the strings file: `{{ n | aantal(een=t.line_added, meer=t.lines_added) }}`
+    // gives "1 regel toegevoegd" and "3 regels toegevoegd".
+    tera.register_filter(
+        "aantal",
+        |count: i64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let one = kwargs.must_get::<&str>("een")?;
+            let many = kwargs.must_get::<&str>("meer")?;
+            Ok(format!("{count} {}", if count == 1 { one } else { many }))
+        },
+    );
     // ISO dates (2019-09-23) as Dutch readers write them (23-09-2019).
     tera.register_filter("datum", |iso: &str, _: Kwargs, _: &State| {
         let parts: Vec<&str> = iso.split('-').collect();
