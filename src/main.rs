@@ -99,12 +99,15 @@ enum Command {
     },
     /// Maakt een nieuwe pagina met de verplichte velden.
     New {
-        /// De collectie, bijvoorbeeld werkplaats.
+        /// De collectie: een map in content/ die twn.yaml noemt, bijvoorbeeld organisatie.
         #[arg(value_name = "COLLECTIE")]
         collection: String,
         /// De titel van de pagina.
         #[arg(value_name = "TITEL")]
         title: String,
+        /// Een veld met zijn waarde, bijvoorbeeld --veld type=waterschap (mag vaker).
+        #[arg(long = "veld", value_name = "NAAM=WAARDE")]
+        fields: Vec<String>,
     },
     /// Maakt een nieuwe site om mee te beginnen.
     Init {
@@ -141,10 +144,14 @@ fn parse_arguments() -> Result<Cli, ExitCode> {
         let usage = format!("twn {} [opties]{positionals}", command.get_name());
         command.help_template(HELP).override_usage(usage)
     };
-    let command = dutch_args(Cli::command())
+    let mut command = dutch_args(Cli::command())
         .override_usage("twn [opties] <commando>")
         .subcommand_help_heading("Commando's")
         .mut_subcommands(dutch_args);
+    // `--root` reaches every command, but `init` makes a site and names its
+    // folder itself: its help does not offer it.
+    command.build();
+    let command = command.mut_subcommand("init", |init| init.mut_arg("root", |a| a.hide(true)));
     let matches = command
         .clone()
         .try_get_matches()
@@ -269,8 +276,26 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::New { collection, title } => {
-            finish(twn::scaffold::new_page(&cli.root, &collection, &title))
+        Command::New {
+            collection,
+            title,
+            fields,
+        } => {
+            let on_terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+            let mut ask = |question: &str| {
+                eprint!("{question} ");
+                let mut answer = String::new();
+                std::io::stdin().read_line(&mut answer).ok()?;
+                Some(answer.trim().to_owned()).filter(|a| !a.is_empty())
+            };
+            let ask: Option<twn::scaffold::Ask> = if on_terminal { Some(&mut ask) } else { None };
+            finish(twn::scaffold::new_page(
+                &cli.root,
+                &collection,
+                &title,
+                &fields,
+                ask,
+            ))
         }
         Command::Init { dir } => finish(twn::scaffold::init_site(&dir)),
     }

@@ -3,6 +3,7 @@
 
 use crate::config::SiteConfig;
 use crate::diagnostics::io_reason;
+use crate::fields::{FieldKind, FieldSpec};
 use crate::folders::CONFIG_FILE;
 use crate::folders::CONTENT_DIR;
 use crate::schema::example_value;
@@ -32,7 +33,20 @@ fn failed(message: String) -> ScaffoldError {
     }
 }
 
-pub fn new_page(site_root: &Path, collection: &str, title: &str) -> Result<String, ScaffoldError> {
+/// Asks the editor a question on the terminal; `None` when left unanswered.
+pub type Ask<'a> = &'a mut dyn FnMut(&str) -> Option<String>;
+
+/// Writes a new page of `collection` titled `title`. Required fields take
+/// their value from `given` (`name=value`), else from `ask` (on a terminal:
+/// the question, the answer), else they are written empty, marked, and
+/// named in the message: a required value is never guessed.
+pub fn new_page(
+    site_root: &Path,
+    collection: &str,
+    title: &str,
+    given: &[String],
+    mut ask: Option<Ask>,
+) -> Result<String, ScaffoldError> {
     if let Some(problem) = crate::config::missing_config(site_root) {
         return Err(usage(format!(
             "{}\noplossing: {}",
@@ -73,21 +87,77 @@ pub fn new_page(site_root: &Path, collection: &str, title: &str) -> Result<Strin
             "{relative} bestaat al; kies een andere titel of bewerk die pagina"
         )));
     }
+    let mut values = std::collections::HashMap::new();
+    for pair in given {
+        let Some((name, value)) = pair.split_once('=') else {
+            return Err(usage(format!(
+                "`--veld {pair}` noemt geen waarde: schrijf `--veld naam=waarde`"
+            )));
+        };
+        let Some(field) = spec.fields.get(name.trim()) else {
+            let names: Vec<&str> = spec.fields.keys().map(String::as_str).collect();
+            let hint = closest(name, names.iter().copied())
+                .map_or(String::new(), |c| format!(" Bedoelt u `{c}`?"));
+            return Err(usage(format!(
+                "de collectie `{collection}` heeft geen veld `{name}`.{hint} Velden: {}",
+                names.join(", ")
+            )));
+        };
+        check_choice(name, field, value.trim())?;
+        values.insert(name.trim().to_owned(), value.trim().to_owned());
+    }
     let mut text = format!("---\ntitle: {}\n", yaml_text(title));
     let mut to_fill = Vec::new();
-    for (name, field) in spec.fields.iter().filter(|(_, f)| f.required) {
-        let example = example_value(field);
-        if matches!(
-            field.kind.value,
-            crate::fields::FieldKind::Choice
-                | crate::fields::FieldKind::Date
-                | crate::fields::FieldKind::Boolean
-                | crate::fields::FieldKind::Number
-        ) {
-            let _ = writeln!(text, "{name}: {example}");
-        } else {
-            let _ = writeln!(text, "{name}:   # verplicht, bijvoorbeeld: {example}");
-            to_fill.push(name.as_str());
+    for (name, field) in &spec.fields {
+        let choices = field.values.join(", ");
+        let asked = || {
+            let label = field.label.as_deref().unwrap_or(name);
+            if field.values.is_empty() {
+                format!("{label} ({name}):")
+            } else {
+                format!("{label} ({name}), kies uit {choices}:")
+            }
+        };
+        let value = match values.remove(name) {
+            Some(value) => Some(value),
+            None if field.required && field.kind.value != FieldKind::Date => {
+                let mut answer = None;
+                while let Some(ask) = ask.as_mut() {
+                    match ask(&asked()) {
+                        Some(a) if check_choice(name, field, &a).is_ok() => {
+                            answer = Some(a);
+                            break;
+                        }
+                        Some(_) => eprintln!("kies één van: {choices}"),
+                        None => break,
+                    }
+                }
+                answer
+            }
+            _ => None,
+        };
+        match value {
+            Some(value) => {
+                let _ = writeln!(text, "{name}: {}", yaml_text(&value));
+            }
+            // A date of today is what a new page is written on.
+            None if field.required && field.kind.value == FieldKind::Date => {
+                let _ = writeln!(text, "{name}: {}", example_value(field));
+            }
+            None if field.required => {
+                let hint = if field.values.is_empty() {
+                    format!("bijvoorbeeld: {}", example_value(field))
+                } else {
+                    format!("kies uit: {choices}")
+                };
+                let _ = writeln!(text, "{name}:   # verplicht, {hint}");
+                to_fill.push(if field.values.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{name} ({choices})")
+                });
+            }
+            None => {}
         }
     }
     let _ = write!(text, "---\n\nSchrijf hier de tekst over {title}.\n");
@@ -99,6 +169,19 @@ pub fn new_page(site_root: &Path, collection: &str, title: &str) -> Result<Strin
         let _ = write!(message, "\nvul nog in: {}", to_fill.join(", "));
     }
     Ok(message)
+}
+
+/// A value for a choice field must be one of its values.
+fn check_choice(name: &str, field: &FieldSpec, value: &str) -> Result<(), ScaffoldError> {
+    if field.kind.value != FieldKind::Choice || field.values.iter().any(|v| v == value) {
+        return Ok(());
+    }
+    let hint = closest(value, field.values.iter().map(String::as_str))
+        .map_or(String::new(), |c| format!(" Bedoelt u `{c}`?"));
+    Err(usage(format!(
+        "`{value}` is geen keuze voor `{name}`.{hint} Keuzes: {}",
+        field.values.join(", ")
+    )))
 }
 
 /// Quotes a title when YAML would otherwise read it differently.

@@ -32,7 +32,13 @@ fn check_reports_problems_and_writes_nothing() {
 #[test]
 fn new_creates_a_page_with_the_required_fields() {
     let site = TestSite::new();
-    let run = site.twn(&["new", "organisatie", "Hof van Twente"]);
+    let run = site.twn(&[
+        "new",
+        "organisatie",
+        "Hof van Twente",
+        "--veld",
+        "type=gemeente",
+    ]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let page = site.read("content/organisatie/hof-van-twente.md");
     assert!(
@@ -56,6 +62,46 @@ fn new_creates_a_page_with_the_required_fields() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn new_never_guesses_a_required_choice() {
+    let site = TestSite::new();
+    let run = site.twn(&["new", "organisatie", "Waterschap Vechtstromen"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("vul nog in: type (gemeente, waterschap"),
+        "{}",
+        run.stderr
+    );
+    let page = site.read("content/organisatie/waterschap-vechtstromen.md");
+    assert!(
+        page.contains("type:   # verplicht, kies uit: gemeente, waterschap"),
+        "{page}"
+    );
+    assert!(!page.contains("type: gemeente"), "{page}");
+    let run = site.twn(&["check"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/organisatie/waterschap-vechtstromen.md:3:"),
+        "{}",
+        run.stderr
+    );
+
+    let run = site.twn(&["new", "organisatie", "Vitens", "--veld", "type=drinkwater"]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`drinkwater` is geen keuze voor `type`"),
+        "{}",
+        run.stderr
+    );
+    let run = site.twn(&["new", "organisatie", "Vitens", "--veld", "soort=x"]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("geen veld `soort`"), "{}", run.stderr);
+    assert!(!site.path("content/organisatie/vitens.md").exists());
 }
 
 #[test]

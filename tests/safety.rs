@@ -651,6 +651,17 @@ fn the_command_line_speaks_dutch() {
         "{}",
         help.stdout
     );
+    // What a command's help offers is what it takes.
+    let init = site.twn(&["init", "--help"]);
+    assert!(!init.stdout.contains("--root"), "{}", init.stdout);
+    let new = site.twn(&["new", "--help"]);
+    assert!(new.stdout.contains("--root"), "{}", new.stdout);
+    assert!(new.stdout.contains("--veld"), "{}", new.stdout);
+    assert!(
+        !new.stdout.contains("werkplaats"),
+        "init's site has none: {}",
+        new.stdout
+    );
     for (args, expected) in [
         (&["bouw"][..], "onbekend commando `bouw`"),
         (&["build", "--onbekend"], "onbekende optie `--onbekend`"),
