@@ -65,8 +65,7 @@ pub fn new_page(
     })?;
     let Some(spec) = config.collections.get(collection) else {
         let names: Vec<&str> = config.collections.keys().map(String::as_str).collect();
-        let hint = closest(collection, names.iter().copied())
-            .map_or(String::new(), |c| format!(" Bedoelt u `{c}`?"));
+        let hint = did_you_mean(collection, &names);
         return Err(usage(format!(
             "onbekende collectie `{collection}`.{hint} Collecties: {}",
             names.join(", ")
@@ -96,8 +95,7 @@ pub fn new_page(
         };
         let Some(field) = spec.fields.get(name.trim()) else {
             let names: Vec<&str> = spec.fields.keys().map(String::as_str).collect();
-            let hint = closest(name, names.iter().copied())
-                .map_or(String::new(), |c| format!(" Bedoelt u `{c}`?"));
+            let hint = did_you_mean(name, &names);
             return Err(usage(format!(
                 "de collectie `{collection}` heeft geen veld `{name}`.{hint} Velden: {}",
                 names.join(", ")
@@ -171,13 +169,18 @@ pub fn new_page(
     Ok(message)
 }
 
+/// " Bedoelt u `…`?" with the option closest to `word`, if one is close.
+fn did_you_mean(word: &str, options: &[&str]) -> String {
+    closest(word, options.iter().copied()).map_or(String::new(), |c| format!(" Bedoelt u `{c}`?"))
+}
+
 /// A value for a choice field must be one of its values.
 fn check_choice(name: &str, field: &FieldSpec, value: &str) -> Result<(), ScaffoldError> {
     if field.kind.value != FieldKind::Choice || field.values.iter().any(|v| v == value) {
         return Ok(());
     }
-    let hint = closest(value, field.values.iter().map(String::as_str))
-        .map_or(String::new(), |c| format!(" Bedoelt u `{c}`?"));
+    let choices: Vec<&str> = field.values.iter().map(String::as_str).collect();
+    let hint = did_you_mean(value, &choices);
     Err(usage(format!(
         "`{value}` is geen keuze voor `{name}`.{hint} Keuzes: {}",
         field.values.join(", ")
