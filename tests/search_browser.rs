@@ -76,6 +76,12 @@ fn dutch_queries_find_the_right_pages_from_a_static_host_below_a_sub_path() {
             .unwrap()
             .starts_with("/wiki/zoeken/?q=Hof"),
     );
+    // The header's field keeps the query on the results page and invites
+    // a search elsewhere.
+    let header = browser
+        .run("const f = document.getElementById('zoekvak'); return [f.value, f.placeholder];");
+    assert_eq!(header[0], "Hof van Twente", "{header}");
+    assert_eq!(header[1], "Zoek een pagina", "{header}");
 
     // A hyphenated name, whole or in parts.
     for query in ["Rijssen-Holten", "rijssen holten"] {

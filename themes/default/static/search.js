@@ -341,9 +341,15 @@
     return loadMeta().then(function () { return terms(query); });
   };
 
+  // The header's field says what is searched for, here as on every page.
+  var header = document.getElementById("zoekvak");
+  input.addEventListener("input", function () {
+    if (header) header.value = input.value;
+  });
   var initial = new URLSearchParams(window.location.search).get("q");
   if (initial) {
     input.value = initial;
+    if (header) header.value = initial;
     run(initial, true);
   }
 })();
