@@ -11,6 +11,8 @@ pub struct FileDiff {
     pub added: usize,
     pub removed: usize,
     pub hunks: Vec<Hunk>,
+    /// Unchanged lines after the last hunk, not shown.
+    pub skipped_after: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -18,6 +20,8 @@ pub struct Hunk {
     /// First line numbers of the hunk, counted from 1, before and after.
     pub old_start: usize,
     pub new_start: usize,
+    /// Unchanged lines between the previous hunk (or the start) and this one, not shown.
+    pub skipped_before: usize,
     pub lines: Vec<DiffLine>,
 }
 
@@ -60,11 +64,14 @@ pub fn diff_texts(old: &str, new: &str) -> FileDiff {
     let diff = config().diff_lines(old, new);
     let (added, removed) = count_lines(&diff);
     let (old_lines, new_lines) = (diff.old_slices(), diff.new_slices());
-    let hunks = diff
+    let mut shown_until = 0;
+    let hunks: Vec<Hunk> = diff
         .grouped_ops(3)
         .iter()
         .filter_map(|group| {
             let first = group.first()?;
+            let skipped_before = first.old_range().start.saturating_sub(shown_until);
+            shown_until = group.last().map_or(shown_until, |op| op.old_range().end);
             let mut lines = Vec::new();
             for op in group {
                 let (old_range, new_range) = (op.old_range(), op.new_range());
@@ -95,14 +102,21 @@ pub fn diff_texts(old: &str, new: &str) -> FileDiff {
             Some(Hunk {
                 old_start: first.old_range().start + 1,
                 new_start: first.new_range().start + 1,
+                skipped_before,
                 lines,
             })
         })
         .collect();
+    let skipped_after = if hunks.is_empty() {
+        0
+    } else {
+        old_lines.len().saturating_sub(shown_until)
+    };
     FileDiff {
         added,
         removed,
         hunks,
+        skipped_after,
     }
 }
 
