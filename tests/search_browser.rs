@@ -83,6 +83,18 @@ fn dutch_queries_find_the_right_pages_from_a_static_host_below_a_sub_path() {
     assert_eq!(header[0], "Hof van Twente", "{header}");
     assert_eq!(header[1], "Zoek een pagina", "{header}");
 
+    // An excerpt starts with the page's own words, not a bare field value.
+    search(&mut browser, "gemeenten");
+    let snippets = browser.run(
+        "return [...document.querySelectorAll('#zoekresultaten li p')].map(p => p.textContent.trim());",
+    );
+    let snippets = snippets.as_array().unwrap();
+    assert!(!snippets.is_empty());
+    for snippet in snippets {
+        let snippet = snippet.as_str().unwrap();
+        assert!(!snippet.starts_with("gemeente."), "{snippet}");
+    }
+
     // A hyphenated name, whole or in parts.
     for query in ["Rijssen-Holten", "rijssen holten"] {
         let titles = search(&mut browser, query);

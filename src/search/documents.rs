@@ -41,10 +41,27 @@ pub fn page_document(site: &Site, i: usize, body_text: &str, kinds: &KindNames) 
     if let Some(description) = &page.front.description {
         push_sentence(&mut text, description);
     }
-    for value in page.front.fields.values() {
-        push_field_text(&mut text, value);
-    }
+    // The page's own words first: an excerpt without a match shows them,
+    // not a bare field value such as "gemeente.".
     push_sentence(&mut text, body_text);
+    let specs = page
+        .collection
+        .as_ref()
+        .and_then(|name| site.config.collections.get(name));
+    for (name, value) in &page.front.fields {
+        let mut field = String::new();
+        push_field_text(&mut field, value);
+        if field.is_empty() {
+            continue;
+        }
+        let label = specs
+            .and_then(|c| c.fields.get(name))
+            .and_then(|f| f.label.as_deref());
+        match label {
+            Some(label) => push_sentence(&mut text, &format!("{label}: {field}")),
+            None => push_sentence(&mut text, &field),
+        }
+    }
     Document {
         url_path: page.url_path.clone(),
         title: page.front.title.clone(),
