@@ -25,7 +25,7 @@
 
 use super::facts::PageFacts;
 use crate::render::context::Summaries;
-use crate::render::products::Product;
+use crate::render::products::{Product, page_template};
 use crate::render::revisions::{CacheInputs, page_set_fingerprint};
 use crate::render::theme::Theme;
 use crate::resolve::Site;
@@ -133,8 +133,7 @@ impl Record {
             .par_iter()
             .map(|&i| {
                 let path = &site.pages[i].content_path;
-                let template = Product::Page(path.clone()).templates(site, theme);
-                let template = template.into_iter().next().unwrap_or_default();
+                let template = page_template(site, theme, i);
                 (path.clone(), PageFacts::of(site, summaries, template, i))
             })
             .collect();

@@ -79,14 +79,12 @@ impl Product {
     pub fn templates(&self, site: &Site, theme: &super::theme::Theme) -> Vec<String> {
         let names: &[&str] = match self {
             Product::Page(path) => {
-                let collection = site
+                return site
                     .index
                     .page_of_source(path)
-                    .and_then(|i| site.pages[i].collection.as_deref());
-                return vec![match site.index.page_of_source(path) {
-                    Some(i) if site.pages[i].is_home() => "home.html".to_owned(),
-                    _ => theme.page_template(collection),
-                }];
+                    .map(|i| page_template(site, theme, i))
+                    .into_iter()
+                    .collect();
             }
             Product::Home => &["home.html"],
             Product::Collection(_) => &["list.html"],
@@ -239,22 +237,29 @@ pub fn page_output_path(site: &Site, i: usize) -> String {
     format!("{}index.html", site.pages[i].url_path)
 }
 
+/// The template page `i` renders with: the home page's, its collection's
+/// own if the theme has one, or `page.html`.
+pub fn page_template(site: &Site, theme: &super::theme::Theme, i: usize) -> String {
+    let page = &site.pages[i];
+    if page.is_home() {
+        "home.html".to_owned()
+    } else {
+        theme.page_template(page.collection.as_deref())
+    }
+}
+
 fn render_page(
     renderer: &Renderer,
     site: &Site,
     summaries: &Summaries,
     i: usize,
 ) -> Result<OutputFile, Diagnostic> {
-    let page = &site.pages[i];
-    let (template, extra) = if page.is_home() {
-        ("home.html".to_owned(), home_extra(site, summaries))
+    let template = page_template(site, renderer.theme, i);
+    let extra = if site.pages[i].is_home() {
+        template_values(&home_extra(site, summaries))
     } else {
-        (
-            renderer.theme.page_template(page.collection.as_deref()),
-            Vec::new(),
-        )
+        Vec::new()
     };
-    let extra = template_values(&extra);
     let html = renderer.render_value(&template, page_context(site, summaries, i), &extra)?;
     Ok(OutputFile {
         path: page_output_path(site, i),
