@@ -18,6 +18,7 @@ pub mod folders;
 pub mod frontmatter;
 pub mod git_files;
 pub mod history;
+pub mod ids;
 pub mod live;
 pub mod markdown;
 pub mod orgchart;

@@ -17,6 +17,7 @@ const LAYERS: &[&[&str]] = &[
         "fingerprint",
         "git_files",
         "artifact",
+        "ids",
     ],
     &["urls", "source", "yaml"],
     &["files", "frontmatter"],

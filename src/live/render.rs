@@ -4,6 +4,7 @@
 use super::LiveSite;
 use crate::artifact::OutputFile;
 use crate::diagnostics::Diagnostic;
+use crate::ids::{GoneId, PageId};
 use crate::render::Renderer;
 use crate::render::products::{Product, render_products};
 use crate::render::revisions::{render_gone_pages, render_revisions_of};
@@ -141,9 +142,9 @@ impl LiveSite {
 
 /// Whose history pages are rendered on request.
 enum Owner {
-    Page(usize),
+    Page(PageId),
     /// A deleted page: its notice too.
-    Gone(usize),
+    Gone(GoneId),
 }
 
 /// The page whose history, old versions or diffs live at `url_path`, or
@@ -153,12 +154,12 @@ fn revision_owner(site: &Site, url_path: &str) -> Option<Owner> {
         return Some(Owner::Page(i));
     }
     site.gone
-        .iter()
-        .position(|g| url_path.starts_with(g.page.url_path.as_str()))
-        .map(Owner::Gone)
+        .enumerate()
+        .find(|(_, g)| url_path.starts_with(g.page.url_path.as_str()))
+        .map(|(g, _)| Owner::Gone(g))
 }
 
-fn page_owner(site: &Site, url_path: &str) -> Option<usize> {
+fn page_owner(site: &Site, url_path: &str) -> Option<PageId> {
     use crate::urls::{DIFF_DIR, HISTORY_DIR, VERSION_DIR};
     for marker in [HISTORY_DIR, VERSION_DIR, DIFF_DIR] {
         let mut from = 0;

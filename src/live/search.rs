@@ -73,8 +73,7 @@ impl LiveSite {
         }
         let made: Vec<(String, Document)> = site
             .pages
-            .par_iter()
-            .enumerate()
+            .par_enumerate()
             .filter(|(_, page)| !search.pages.contains_key(&page.content_path))
             .map(|(i, page)| {
                 (

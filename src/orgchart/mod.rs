@@ -8,6 +8,7 @@ pub mod check;
 pub mod synthetic;
 
 use crate::fields::FieldSpec;
+use crate::ids::{ChartId, PageId};
 
 /// The word in `members` that stands for every member of the page.
 pub const ALL_MEMBERS: &str = "alle";
@@ -79,10 +80,10 @@ pub struct Body {
     pub description: Option<String>,
     pub composition: Option<String>,
     /// Member pages, `alle` already expanded.
-    pub members: Vec<usize>,
+    pub members: Vec<PageId>,
     pub all_members: bool,
     /// Pages of the collection named in `collects` that belong to the page.
-    pub collected: Vec<usize>,
+    pub collected: Vec<PageId>,
     pub collects: Option<String>,
     pub relations: Vec<Relation>,
 }
@@ -102,14 +103,14 @@ impl Body {
 #[derive(Debug, Clone)]
 pub struct OrgChart {
     /// The page the bodies are written on.
-    pub page: usize,
+    pub page: PageId,
     pub bodies: Vec<Body>,
 }
 
 /// A body an organisation sits in.
 #[derive(Debug, Clone, Copy)]
 pub struct Seat {
-    pub chart: usize,
+    pub chart: ChartId,
     pub body: usize,
 }
 

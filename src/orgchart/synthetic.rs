@@ -2,6 +2,7 @@
 //! hierarchy without cycles plus other relations between any two bodies.
 
 use super::{Body, OrgChart, Relation, RelationKind};
+use crate::ids::{Id, PageId};
 
 /// A small deterministic generator (xorshift), so a seed gives one chart.
 struct Random(u64);
@@ -53,7 +54,7 @@ pub fn chart(bodies: usize, relations: usize, seed: u64) -> OrgChart {
         .collect();
     if bodies < 2 {
         return OrgChart {
-            page: 0,
+            page: PageId::from_row(0),
             bodies: list,
         };
     }
@@ -86,7 +87,7 @@ pub fn chart(bodies: usize, relations: usize, seed: u64) -> OrgChart {
         made += 1;
     }
     OrgChart {
-        page: 0,
+        page: PageId::from_row(0),
         bodies: list,
     }
 }

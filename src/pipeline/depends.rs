@@ -24,6 +24,7 @@
 //! that cannot be traced are read by every product.
 
 use super::facts::PageFacts;
+use crate::ids::PageId;
 use crate::render::context::Summaries;
 use crate::render::products::{Product, page_template};
 use crate::render::revisions::{CacheInputs, page_set_fingerprint};
@@ -125,7 +126,7 @@ impl Record {
         let all_pages =
             changed.reaches_everything() || changed.page_set || !changed.templates.is_empty();
         let reached = if all_pages {
-            (0..site.pages.len()).collect()
+            site.pages.ids().collect()
         } else {
             self.reached_pages(site, &changed.sources)
         };
@@ -210,7 +211,7 @@ impl Record {
     /// The pages whose facts a change to `sources` may have changed: the
     /// pages themselves, those they link to or name now, and those they
     /// did when last rendered.
-    fn reached_pages(&self, site: &Site, sources: &BTreeSet<String>) -> Vec<usize> {
+    fn reached_pages(&self, site: &Site, sources: &BTreeSet<String>) -> Vec<PageId> {
         let mut reached = BTreeSet::new();
         for path in sources {
             let now = site.index.page_of_source(path);

@@ -2,6 +2,7 @@
 //! render to the next: comparing these facts tells which pages a change
 //! reached without rendering them.
 
+use crate::ids::{PageId, PageTable};
 use crate::render::context::chart_preview;
 use crate::render::context::{last_updated, seats_group};
 use crate::resolve::Site;
@@ -27,8 +28,8 @@ pub struct PageFacts {
 }
 
 impl PageFacts {
-    pub fn of(site: &Site, summaries: &[Value], template: String, i: usize) -> PageFacts {
-        let path = |j: usize| site.pages[j].content_path.clone();
+    pub fn of(site: &Site, summaries: &PageTable<Value>, template: String, i: PageId) -> PageFacts {
+        let path = |j: PageId| site.pages[j].content_path.clone();
         let mut hasher = DefaultHasher::new();
         for link in &site.links[i] {
             link.as_ref().map(|l| (&l.href, &l.label)).hash(&mut hasher);

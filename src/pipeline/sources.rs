@@ -6,6 +6,7 @@
 
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
+use crate::ids::PageTable;
 use crate::page::{ContentFiles, Page, discover, load_page};
 use crate::render::theme::Theme;
 use crate::resolve::{Resolved, Site, resolve};
@@ -39,7 +40,7 @@ pub struct Opened {
     /// Problems of the page index (two pages at one address, ...).
     pub index_problems: Vec<Diagnostic>,
     /// By page: problems of its links and references.
-    pub page_problems: Vec<Vec<Diagnostic>>,
+    pub page_problems: PageTable<Vec<Diagnostic>>,
     /// The theme, the history, symbolic links and the cache folder.
     pub setup_problems: Vec<Diagnostic>,
     /// How long each stage took, for `--timings`.
@@ -53,7 +54,11 @@ impl Opened {
         all.extend(content_problems(&self.content.assets, &self.site_root));
         all.extend(self.load_problems.drain(..).flat_map(|(_, p)| p));
         all.append(&mut self.index_problems);
-        all.extend(self.page_problems.drain(..).flatten());
+        all.extend(
+            std::mem::take(&mut self.page_problems)
+                .into_iter()
+                .flatten(),
+        );
         all
     }
 }
@@ -137,7 +142,7 @@ fn load_all(
     config: &SiteConfig,
     content: &ContentFiles,
     options: &SourceOptions,
-) -> (Vec<Page>, Vec<(String, Vec<Diagnostic>)>) {
+) -> (PageTable<Page>, Vec<(String, Vec<Diagnostic>)>) {
     let loaded: Vec<(String, Option<Page>, Vec<Diagnostic>)> = content
         .markdown
         .par_iter()
@@ -151,7 +156,7 @@ fn load_all(
             (content_path.clone(), page, problems)
         })
         .collect();
-    let mut pages = Vec::with_capacity(loaded.len());
+    let mut pages = PageTable::with_capacity(loaded.len());
     let mut problems = Vec::with_capacity(loaded.len());
     for (content_path, page, page_problems) in loaded {
         pages.extend(page);

@@ -9,6 +9,7 @@ use super::depends::Changed;
 use super::sources::{Opened, asset_paths};
 use crate::diagnostics::Diagnostic;
 use crate::history::PageHistory;
+use crate::ids::{PageId, PageTable};
 use crate::page::{Page, discover, load_page};
 use crate::resolve::{Resolved, Site, resolve};
 use rayon::prelude::*;
@@ -20,7 +21,7 @@ use std::path::PathBuf;
 pub enum Refreshed {
     Nothing,
     /// These pages, by site index.
-    Pages(Vec<usize>),
+    Pages(Vec<PageId>),
     Every,
 }
 
@@ -133,7 +134,7 @@ impl Opened {
         }
     }
 
-    fn read_history_of(&mut self, i: usize) {
+    fn read_history_of(&mut self, i: PageId) {
         let Some(history) = &self.site.history else {
             return;
         };
@@ -180,14 +181,15 @@ impl Opened {
             .map(|(_, p)| (p.clone(), known.remove(p).unwrap_or_default()))
             .collect();
         let history = self.site.history.take();
-        let old_history: Vec<PageHistory> = std::mem::take(&mut self.site.page_history);
+        let old_history = std::mem::take(&mut self.site.page_history);
         let mut old: HashMap<String, (Page, Option<PageHistory>)> = HashMap::new();
         let mut old_history = old_history.into_iter();
         for page in std::mem::take(&mut self.site.pages) {
             old.insert(page.content_path.clone(), (page, old_history.next()));
         }
-        let mut pages = Vec::with_capacity(content.markdown.len());
-        let mut kept_history = Vec::with_capacity(content.markdown.len());
+        let mut pages = PageTable::with_capacity(content.markdown.len());
+        let mut kept_history: PageTable<Option<PageHistory>> =
+            PageTable::with_capacity(content.markdown.len());
         for (_, content_path) in &content.markdown {
             let page = match fresh.remove(content_path) {
                 Some(page) => page.map(|p| (p, None)),
@@ -205,7 +207,9 @@ impl Opened {
         } = resolve(self.config.clone(), pages, asset_paths(&content.assets));
         self.index_problems = index_problems;
         if let Some(history) = history {
-            let missing: Vec<usize> = (0..site.pages.len())
+            let missing: Vec<PageId> = site
+                .pages
+                .ids()
                 .filter(|&i| kept_history[i].is_none())
                 .collect();
             let files: Vec<(&str, PathBuf)> = missing

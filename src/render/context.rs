@@ -3,6 +3,7 @@
 //! shows them the Dutch way), Markdown fields HTML.
 
 use crate::fields::FieldKind;
+use crate::ids::{PageId, PageTable};
 use crate::markdown::ResolvedLink;
 use crate::markdown::render_fragment;
 use crate::page::Page;
@@ -41,42 +42,43 @@ pub fn site_context(site: &Site) -> Value {
 /// once, each repeat is a shared reference instead of a deep copy.
 #[derive(Debug, Clone, Default)]
 pub struct Summaries {
-    data: Vec<Value>,
-    template_values: Vec<tera::Value>,
+    data: PageTable<Value>,
+    template_values: PageTable<tera::Value>,
 }
 
 impl Summaries {
     /// The summary of page `i` as a template sees it.
-    pub fn template_value(&self, i: usize) -> &tera::Value {
+    pub fn template_value(&self, i: PageId) -> &tera::Value {
         &self.template_values[i]
     }
 
-    pub fn set(&mut self, i: usize, summary: Value) {
+    pub fn set(&mut self, i: PageId, summary: Value) {
         self.template_values[i] = tera::Value::from_serializable(&summary);
         self.data[i] = summary;
     }
 }
 
 impl std::ops::Deref for Summaries {
-    type Target = [Value];
-    fn deref(&self) -> &[Value] {
+    type Target = PageTable<Value>;
+    fn deref(&self) -> &PageTable<Value> {
         &self.data
     }
 }
 
 pub fn page_summaries(site: &Site) -> Summaries {
     use rayon::prelude::*;
-    let (data, template_values) = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| {
+    let (data, template_values): (Vec<Value>, Vec<tera::Value>) = site
+        .pages
+        .par_enumerate()
+        .map(|(i, _)| {
             let summary = page_summary(site, i);
             let value = tera::Value::from_serializable(&summary);
             (summary, value)
         })
         .unzip();
     Summaries {
-        data,
-        template_values,
+        data: data.into(),
+        template_values: template_values.into(),
     }
 }
 
@@ -88,7 +90,7 @@ fn with_key(summary: &tera::Value, key: &'static str, value: tera::Value) -> ter
 }
 
 /// A short summary of a page, for lists and links.
-pub fn page_summary(site: &Site, i: usize) -> Value {
+pub fn page_summary(site: &Site, i: PageId) -> Value {
     summary_of(site, &site.pages[i], site.url(i))
 }
 
@@ -136,7 +138,7 @@ fn fields_object(site: &Site, fields: &indexmap::IndexMap<String, FieldValue>) -
     )
 }
 
-pub fn last_updated(site: &Site, i: usize) -> Value {
+pub fn last_updated(site: &Site, i: PageId) -> Value {
     match site.last_updated(i) {
         Some((date, committed)) => json!({"date": date.to_string(), "committed": committed}),
         None => Value::Null,
@@ -159,7 +161,7 @@ pub fn breadcrumbs(site: &Site, collection: Option<&str>) -> Vec<Value> {
 /// that only the current site has).
 pub enum Showing<'a> {
     /// Page `i` as it is.
-    Current(usize),
+    Current(PageId),
     /// An old version of a page, current or deleted, at `url`.
     OldVersion {
         page: &'a Page,
@@ -170,7 +172,7 @@ pub enum Showing<'a> {
 }
 
 /// The full context of one page's own template.
-pub fn page_context(site: &Site, summaries: &Summaries, i: usize) -> tera::Value {
+pub fn page_context(site: &Site, summaries: &Summaries, i: PageId) -> tera::Value {
     page_context_showing(site, summaries, Showing::Current(i))
 }
 
@@ -337,7 +339,7 @@ pub fn page_context_showing(site: &Site, summaries: &Summaries, showing: Showing
 
 /// The bodies page `i` sits in, as a group of the page's back-references:
 /// each body links to its place on its chart page.
-pub fn seats_group(site: &Site, i: usize) -> (String, String, Vec<Value>) {
+pub fn seats_group(site: &Site, i: PageId) -> (String, String, Vec<Value>) {
     let mut label = String::new();
     let pages = site.seats[i]
         .iter()
@@ -369,7 +371,7 @@ pub fn seats_group(site: &Site, i: usize) -> (String, String, Vec<Value>) {
 }
 
 /// What a page with a chart shows of it: a link and a preview.
-pub fn chart_preview(site: &Site, page: usize) -> Value {
+pub fn chart_preview(site: &Site, page: PageId) -> Value {
     let Some(chart) = site.org_charts.iter().find(|c| c.page == page) else {
         return Value::Null;
     };

@@ -6,6 +6,7 @@ use super::Renderer;
 use super::context::breadcrumbs;
 use crate::artifact::OutputFile;
 use crate::drawing::svg::{ChartText, lay_out, legend_sample};
+use crate::ids::{PageId, PageTable};
 use crate::markdown::render_fragment;
 use crate::orgchart::{OrgChart, RelationKind};
 use crate::resolve::Site;
@@ -16,7 +17,7 @@ use serde_json::{Value, json};
 pub(super) fn render_charts(
     renderer: &Renderer,
     site: &Site,
-    summaries: &[Value],
+    summaries: &PageTable<Value>,
 ) -> Result<Vec<OutputFile>, crate::diagnostics::Diagnostic> {
     let mut files = Vec::with_capacity(site.org_charts.len() * 2);
     for chart in &site.org_charts {
@@ -127,7 +128,7 @@ fn capitalise(text: &str) -> String {
 fn body_list(
     renderer: &Renderer,
     site: &Site,
-    summaries: &[Value],
+    summaries: &PageTable<Value>,
     chart: &OrgChart,
 ) -> Vec<Value> {
     let count = chart.bodies.len();
@@ -214,6 +215,6 @@ fn body_list(
         .collect()
 }
 
-fn field_value_of_page(site: &Site, page: usize) -> Value {
+fn field_value_of_page(site: &Site, page: PageId) -> Value {
     json!({"title": site.pages[page].front.title, "url": site.url(page), "slug": site.pages[page].slug})
 }

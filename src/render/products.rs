@@ -8,6 +8,7 @@ use super::context::{self, Summaries, page_context, site_context};
 use super::{Renderer, authors, orgchart, recent, sitemap, template_values};
 use crate::artifact::OutputFile;
 use crate::diagnostics::Diagnostic;
+use crate::ids::{PageId, PageTable};
 use crate::resolve::Site;
 use crate::urls::{RECENT_DIR, SEARCH_DIR};
 use rayon::prelude::*;
@@ -141,7 +142,7 @@ pub fn render_products(
 fn render_other(
     renderer: &Renderer,
     site: &Site,
-    summaries: &[Value],
+    summaries: &PageTable<Value>,
     product: &Product,
     emit: &dyn Fn(OutputFile),
 ) -> Result<(), Diagnostic> {
@@ -162,7 +163,7 @@ fn render_other(
             let Some(collection) = site.config.collections.get(name) else {
                 return Ok(());
             };
-            let mut members: Vec<usize> = site.collection_pages(name).collect();
+            let mut members: Vec<PageId> = site.collection_pages(name).collect();
             sort_members(site, &mut members, collection.sort_by.as_deref());
             let listed: Vec<Value> = members.iter().map(|&i| summaries[i].clone()).collect();
             let page = json!({
@@ -233,13 +234,13 @@ fn render_other(
 }
 
 /// The output file of page `i`.
-pub fn page_output_path(site: &Site, i: usize) -> String {
+pub fn page_output_path(site: &Site, i: PageId) -> String {
     format!("{}index.html", site.pages[i].url_path)
 }
 
 /// The template page `i` renders with: the home page's, its collection's
 /// own if the theme has one, or `page.html`.
-pub fn page_template(site: &Site, theme: &super::theme::Theme, i: usize) -> String {
+pub fn page_template(site: &Site, theme: &super::theme::Theme, i: PageId) -> String {
     let page = &site.pages[i];
     if page.is_home() {
         "home.html".to_owned()
@@ -252,7 +253,7 @@ fn render_page(
     renderer: &Renderer,
     site: &Site,
     summaries: &Summaries,
-    i: usize,
+    i: PageId,
 ) -> Result<OutputFile, Diagnostic> {
     let template = page_template(site, renderer.theme, i);
     let extra = if site.pages[i].is_home() {
@@ -278,7 +279,6 @@ pub fn old_urls(site: &Site) -> Vec<(String, &str, &str)> {
     let mut urls = Vec::new();
     let current = site
         .pages
-        .iter()
         .enumerate()
         .map(|(i, page)| (page, site.revisions(i)));
     let gone = site.gone.iter().map(|g| (&g.page, g.revisions.as_slice()));
@@ -310,8 +310,8 @@ pub fn old_urls(site: &Site) -> Vec<(String, &str, &str)> {
 }
 
 /// The home page also lists the latest news (and, from `site`, the collections).
-fn home_extra(site: &Site, summaries: &[Value]) -> Vec<(&'static str, Value)> {
-    let mut news: Vec<usize> = site
+fn home_extra(site: &Site, summaries: &PageTable<Value>) -> Vec<(&'static str, Value)> {
+    let mut news: Vec<PageId> = site
         .config
         .collections
         .iter()
@@ -342,9 +342,9 @@ fn home_extra(site: &Site, summaries: &[Value]) -> Vec<(&'static str, Value)> {
 }
 
 /// Sorts pages by a field (dates newest first, else ascending) then title.
-fn sort_members(site: &Site, members: &mut [usize], sort_by: Option<&str>) {
+fn sort_members(site: &Site, members: &mut [PageId], sort_by: Option<&str>) {
     use crate::schema::FieldValue;
-    let key = |i: &usize| {
+    let key = |i: &PageId| {
         let page = &site.pages[*i];
         let field = sort_by.and_then(|f| page.front.fields.get(f));
         let (date, number) = match field {

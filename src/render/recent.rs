@@ -49,7 +49,10 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
     let Some(history) = &site.history else {
         return Vec::new();
     };
-    let current = (0..site.pages.len()).map(|i| (&site.pages[i], site.revisions(i), None));
+    let current = site
+        .pages
+        .enumerate()
+        .map(|(i, page)| (page, site.revisions(i), None));
     let gone = site
         .gone
         .iter()

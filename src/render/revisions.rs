@@ -9,6 +9,7 @@ use super::diff::{diff_texts, line_stats};
 use crate::artifact::{OutputFile, RevisionDir, RevisionEntry, RevisionStore};
 use crate::fingerprint::KeyBuilder;
 use crate::history::{History, Revision};
+use crate::ids::{GoneId, PageId};
 use crate::page::Page;
 use crate::resolve::{GonePage, Site, resolve_old_link};
 use crate::urls::{DIFF_DIR, HISTORY_DIR, VERSION_DIR};
@@ -97,7 +98,7 @@ pub(super) fn render_revisions(
     cache: &dyn RevisionStore,
     inputs: &CacheInputs,
 ) -> RevisionOutput {
-    let pages: Vec<usize> = (0..site.pages.len()).collect();
+    let pages: Vec<PageId> = site.pages.ids().collect();
     render_revisions_of(renderer, site, summaries, cache, inputs, &pages)
 }
 
@@ -109,7 +110,7 @@ pub fn render_revisions_of(
     summaries: &Summaries,
     cache: &dyn RevisionStore,
     inputs: &CacheInputs,
-    pages: &[usize],
+    pages: &[PageId],
 ) -> RevisionOutput {
     let subjects = pages
         .iter()
@@ -132,11 +133,10 @@ pub fn render_gone_pages(
     summaries: &Summaries,
     cache: &dyn RevisionStore,
     inputs: &CacheInputs,
-    only: Option<usize>,
+    only: Option<GoneId>,
 ) -> RevisionOutput {
     let subjects = site
         .gone
-        .iter()
         .enumerate()
         .filter(|(g, _)| only.is_none_or(|only| only == *g))
         .map(|(_, gone)| Subject {

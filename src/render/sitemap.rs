@@ -23,7 +23,7 @@ pub fn sitemap(site: &Site) -> String {
     if site.index.page_at("").is_none() {
         entry("", None);
     }
-    for (i, page) in site.pages.iter().enumerate() {
+    for (i, page) in site.pages.enumerate() {
         let committed = site.last_updated(i).filter(|(_, committed)| *committed);
         entry(&page.url_path, committed.map(|(date, _)| date.to_string()));
     }

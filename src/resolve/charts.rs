@@ -4,12 +4,13 @@
 
 use super::Site;
 use crate::fields::FieldKind;
+use crate::ids::{ChartId, PageId, PageTable, Table};
 use crate::orgchart::{ALL_MEMBERS, Body, MEMBERS_FIELD, OrgChart, Relation, RelationKind, Seat};
 use crate::schema::FieldValue;
 use crate::urls::{CHART_DIR, CHART_FILE};
 
 /// Every chart of the site, and per page the bodies it sits in.
-pub fn resolve_charts(site: &Site) -> (Vec<OrgChart>, Vec<Vec<Seat>>) {
+pub fn resolve_charts(site: &Site) -> (Table<ChartId, OrgChart>, PageTable<Vec<Seat>>) {
     // The few collections with body fields, looked up once: `twn serve`
     // runs this on every save.
     let body_fields: Vec<(&str, Vec<&str>)> = site
@@ -26,8 +27,8 @@ pub fn resolve_charts(site: &Site) -> (Vec<OrgChart>, Vec<Vec<Seat>>) {
             (!fields.is_empty()).then_some((collection.as_str(), fields))
         })
         .collect();
-    let mut charts = Vec::new();
-    for (page_index, page) in site.pages.iter().enumerate() {
+    let mut charts = Table::new();
+    for (page_id, page) in site.pages.enumerate() {
         let Some((_, fields)) = page
             .collection
             .as_deref()
@@ -37,22 +38,22 @@ pub fn resolve_charts(site: &Site) -> (Vec<OrgChart>, Vec<Vec<Seat>>) {
         };
         for &name in fields {
             if let Some(FieldValue::List(items)) = page.front.fields.get(name) {
-                let bodies = bodies_of(site, page_index, items);
+                let bodies = bodies_of(site, page_id, items);
                 if !bodies.is_empty() {
                     charts.push(OrgChart {
-                        page: page_index,
+                        page: page_id,
                         bodies,
                     });
                 }
             }
         }
     }
-    let mut seats = vec![Vec::new(); site.pages.len()];
-    for (chart_index, chart) in charts.iter().enumerate() {
+    let mut seats: PageTable<Vec<Seat>> = Table::from_fn(site.pages.len(), |_| Vec::new());
+    for (chart_id, chart) in charts.enumerate() {
         for (body_index, body) in chart.bodies.iter().enumerate() {
             for &member in &body.members {
                 seats[member].push(Seat {
-                    chart: chart_index,
+                    chart: chart_id,
                     body: body_index,
                 });
             }
@@ -61,14 +62,14 @@ pub fn resolve_charts(site: &Site) -> (Vec<OrgChart>, Vec<Vec<Seat>>) {
     (charts, seats)
 }
 
-fn bodies_of(site: &Site, page: usize, items: &[FieldValue]) -> Vec<Body> {
+fn bodies_of(site: &Site, page: PageId, items: &[FieldValue]) -> Vec<Body> {
     let text = |fields: &indexmap::IndexMap<String, FieldValue>, key: &str| match fields.get(key) {
         Some(FieldValue::Text(t) | FieldValue::Markdown(t) | FieldValue::Choice(t)) => {
             Some(t.clone())
         }
         _ => None,
     };
-    let all_members: Vec<usize> = match site.pages[page].front.fields.get(MEMBERS_FIELD) {
+    let all_members: Vec<PageId> = match site.pages[page].front.fields.get(MEMBERS_FIELD) {
         Some(value) => referenced_pages(site, value),
         None => Vec::new(),
     };
@@ -134,7 +135,7 @@ fn bodies_of(site: &Site, page: usize, items: &[FieldValue]) -> Vec<Body> {
         .collect()
 }
 
-fn referenced_pages(site: &Site, value: &FieldValue) -> Vec<usize> {
+fn referenced_pages(site: &Site, value: &FieldValue) -> Vec<PageId> {
     match value {
         FieldValue::Reference(r) => site.referenced_page(r).into_iter().collect(),
         FieldValue::List(items) => items

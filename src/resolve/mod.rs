@@ -7,6 +7,7 @@ pub mod charts;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Position};
 use crate::history::{CommitMeta, History, PageHistory, Revision};
+use crate::ids::{ChartId, GoneId, PageId, PageTable, Table};
 use crate::markdown::{LinkKind, LinkRef, ResolvedLink};
 use crate::orgchart::{OrgChart, Seat};
 use crate::page::Page;
@@ -18,7 +19,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 /// A reference field on page `from` that names a page.
 #[derive(Debug, Clone)]
 pub struct BackRef {
-    pub from: usize,
+    pub from: PageId,
     /// The top-level field, e.g. `members` or `bodies`.
     pub field: String,
     /// The name of the object the reference sits in, e.g. a body's name.
@@ -27,39 +28,39 @@ pub struct BackRef {
 
 #[derive(Debug, Default)]
 pub struct SiteIndex {
-    by_path: HashMap<String, usize>,
-    by_slug: HashMap<String, Vec<usize>>,
-    by_title: HashMap<String, Vec<usize>>,
-    by_alias: HashMap<String, usize>,
-    by_source: HashMap<String, usize>,
+    by_path: HashMap<String, PageId>,
+    by_slug: HashMap<String, Vec<PageId>>,
+    by_title: HashMap<String, Vec<PageId>>,
+    by_alias: HashMap<String, PageId>,
+    by_source: HashMap<String, PageId>,
 }
 
 pub struct Site {
     pub config: SiteConfig,
     pub base_path: String,
-    pub pages: Vec<Page>,
+    pub pages: PageTable<Page>,
     /// Per page, the resolution of each of its links (None where it failed).
-    pub links: Vec<Vec<Option<ResolvedLink>>>,
+    pub links: PageTable<Vec<Option<ResolvedLink>>>,
     /// Per page, the other pages it links to or names in its front matter.
-    pub outgoing: Vec<Vec<usize>>,
-    pub backlinks: Vec<Vec<usize>>,
-    pub backrefs: Vec<Vec<BackRef>>,
+    pub outgoing: PageTable<Vec<PageId>>,
+    pub backlinks: PageTable<Vec<PageId>>,
+    pub backrefs: PageTable<Vec<BackRef>>,
     pub index: SiteIndex,
     /// The git history, if the site is in a repository.
     pub history: Option<History>,
     /// Per page, its revisions; empty until [`Site::attach_history`].
-    pub page_history: Vec<PageHistory>,
+    pub page_history: PageTable<PageHistory>,
     /// Organisation charts, from fields of `type: bodies`.
-    pub org_charts: Vec<OrgChart>,
+    pub org_charts: Table<ChartId, OrgChart>,
     /// Per page, the bodies of charts it is a member of.
-    pub seats: Vec<Vec<Seat>>,
+    pub seats: PageTable<Vec<Seat>>,
     /// The files beside pages (images, PDFs), by their path below
     /// `content/`, which is also their path below the output.
     pub assets: HashSet<String>,
     /// Pages whose file was deleted, at addresses no current page holds.
-    pub gone: Vec<GonePage>,
+    pub gone: Table<GoneId, GonePage>,
     /// Deleted pages by slug and by title in lower case, for old links.
-    pub gone_by_name: HashMap<String, usize>,
+    pub gone_by_name: HashMap<String, GoneId>,
 }
 
 /// A page whose file was deleted: its last version at its last address,
@@ -72,18 +73,18 @@ pub struct GonePage {
 }
 
 enum Lookup {
-    Found(usize),
+    Found(PageId),
     Missing,
-    Ambiguous(Vec<usize>),
+    Ambiguous(Vec<PageId>),
 }
 
 impl SiteIndex {
     /// The index and its problems (two pages at one address, an alias
     /// that is taken, ...).
-    fn build(config: &SiteConfig, pages: &[Page]) -> (Self, Vec<Diagnostic>) {
+    fn build(config: &SiteConfig, pages: &PageTable<Page>) -> (Self, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut index = SiteIndex::default();
-        for (i, page) in pages.iter().enumerate() {
+        for (i, page) in pages.enumerate() {
             let path = page.url_path.trim_end_matches('/').to_owned();
             if let Some(&other) = index.by_path.get(&path) {
                 diagnostics.push(duplicate_url(page, &pages[other]));
@@ -98,7 +99,7 @@ impl SiteIndex {
                 .or_default()
                 .push(i);
         }
-        for (i, page) in pages.iter().enumerate() {
+        for (i, page) in pages.enumerate() {
             for alias in &page.front.aliases {
                 let key = &alias.url_path;
                 let problem = |message: String, help: &str| {
@@ -162,19 +163,19 @@ impl SiteIndex {
                     .flatten(),
             );
         }
-        match found.len() {
-            0 => Lookup::Missing,
-            1 => Lookup::Found(*found.first().unwrap_or(&0)),
+        match (found.first(), found.len()) {
+            (None, _) => Lookup::Missing,
+            (Some(&only), 1) => Lookup::Found(only),
             _ => Lookup::Ambiguous(found.into_iter().collect()),
         }
     }
 
     /// The page of a file, by its path below `content/`.
-    pub fn page_of_source(&self, content_path: &str) -> Option<usize> {
+    pub fn page_of_source(&self, content_path: &str) -> Option<PageId> {
         self.by_source.get(content_path).copied()
     }
 
-    pub fn page_at(&self, url_path: &str) -> Option<usize> {
+    pub fn page_at(&self, url_path: &str) -> Option<PageId> {
         self.by_path.get(url_path.trim_matches('/')).copied()
     }
 }
@@ -202,7 +203,7 @@ pub struct Resolved {
     pub index_problems: Vec<Diagnostic>,
     /// By page: the problems of its links and references, so that `twn
     /// serve` can replace one page's alone.
-    pub page_problems: Vec<Vec<Diagnostic>>,
+    pub page_problems: PageTable<Vec<Diagnostic>>,
 }
 
 impl Resolved {
@@ -215,28 +216,28 @@ impl Resolved {
 }
 
 /// Resolves the links and references of `pages`.
-pub fn resolve(config: SiteConfig, pages: Vec<Page>, assets: HashSet<String>) -> Resolved {
+pub fn resolve(config: SiteConfig, pages: PageTable<Page>, assets: HashSet<String>) -> Resolved {
     let (index, index_problems) = SiteIndex::build(&config, &pages);
     let base_path = config.base_path();
     let mut site = Site {
-        links: Vec::with_capacity(pages.len()),
-        outgoing: Vec::with_capacity(pages.len()),
-        backlinks: vec![Vec::new(); pages.len()],
-        backrefs: vec![Vec::new(); pages.len()],
+        links: Table::with_capacity(pages.len()),
+        outgoing: Table::with_capacity(pages.len()),
+        backlinks: Table::from_fn(pages.len(), |_| Vec::new()),
+        backrefs: Table::from_fn(pages.len(), |_| Vec::new()),
         config,
         base_path,
         pages,
         index,
         history: None,
-        page_history: Vec::new(),
-        org_charts: Vec::new(),
-        seats: Vec::new(),
+        page_history: Table::new(),
+        org_charts: Table::new(),
+        seats: Table::new(),
         assets,
-        gone: Vec::new(),
+        gone: Table::new(),
         gone_by_name: HashMap::new(),
     };
-    let mut problems = Vec::with_capacity(site.pages.len());
-    for i in 0..site.pages.len() {
+    let mut problems = Table::with_capacity(site.pages.len());
+    for i in site.pages.ids() {
         let (links, mut outgoing, mut page_problems) = site.resolve_links_of(i);
         for &target in &outgoing {
             site.backlinks[target].push(i);
@@ -253,7 +254,7 @@ pub fn resolve(config: SiteConfig, pages: Vec<Page>, assets: HashSet<String>) ->
         site.outgoing.push(outgoing);
         problems.push(page_problems);
     }
-    let titles: Vec<String> = site.pages.iter().map(listing_order).collect();
+    let titles: PageTable<String> = site.pages.iter().map(listing_order).collect();
     for list in &mut site.backlinks {
         list.sort_by(|a, b| (&titles[*a], a).cmp(&(&titles[*b], b)));
     }
@@ -293,8 +294,8 @@ impl Site {
     /// failed), the pages they lead to, and the problems of those that failed.
     fn resolve_links_of(
         &self,
-        i: usize,
-    ) -> (Vec<Option<ResolvedLink>>, Vec<usize>, Vec<Diagnostic>) {
+        i: PageId,
+    ) -> (Vec<Option<ResolvedLink>>, Vec<PageId>, Vec<Diagnostic>) {
         let mut problems = Vec::new();
         let page = &self.pages[i];
         let mut resolved = Vec::with_capacity(page.body.links.len());
@@ -346,7 +347,7 @@ impl Site {
 
     /// The pages that page `i`'s front matter names, with the fields
     /// naming them, and the problems of references to no page.
-    fn references_of(&self, i: usize) -> (Vec<(usize, BackRef)>, Vec<Diagnostic>) {
+    fn references_of(&self, i: PageId) -> (Vec<(PageId, BackRef)>, Vec<Diagnostic>) {
         let mut found = Vec::new();
         let mut problems = Vec::new();
         for (field, value) in &self.pages[i].front.fields {
@@ -364,7 +365,7 @@ impl Site {
     /// resolving the other pages again: possible when nothing another page
     /// can link to changed (title, place, aliases, headings). Gives the
     /// page back otherwise. On success, returns the page's own problems.
-    pub fn replace_page(&mut self, i: usize, page: Page) -> Result<Vec<Diagnostic>, Page> {
+    pub fn replace_page(&mut self, i: PageId, page: Page) -> Result<Vec<Diagnostic>, Page> {
         if index_keys(&self.pages[i]) != index_keys(&page) {
             return Err(page);
         }
@@ -383,7 +384,7 @@ impl Site {
         // the same before and after: page `i` goes in after its equals,
         // which keeps its references in their order.
         let pages = &self.pages;
-        let key = |from: usize| (listing_order(&pages[from]), from);
+        let key = |from: PageId| (listing_order(&pages[from]), from);
         let own_key = key(i);
         for &target in &outgoing {
             let list = &mut self.backlinks[target];
@@ -401,12 +402,12 @@ impl Site {
         Ok(problems)
     }
 
-    pub fn url(&self, page: usize) -> String {
+    pub fn url(&self, page: PageId) -> String {
         format!("{}{}", self.base_path, self.pages[page].url_path)
     }
 
     /// The page a front-matter reference names, if it exists.
-    pub fn referenced_page(&self, reference: &Reference) -> Option<usize> {
+    pub fn referenced_page(&self, reference: &Reference) -> Option<PageId> {
         if reference.is_keyword {
             return None;
         }
@@ -437,7 +438,7 @@ impl Site {
         &self,
         history: &History,
         site_root: &std::path::Path,
-    ) -> Vec<crate::history::PageHistory> {
+    ) -> PageTable<PageHistory> {
         use rayon::prelude::*;
         let files: Vec<(&str, std::path::PathBuf)> = self
             .pages
@@ -449,7 +450,9 @@ impl Site {
                 )
             })
             .collect();
-        history.for_pages(files.par_iter().map(|(path, file)| (*path, file.as_path())))
+        history
+            .for_pages(files.par_iter().map(|(path, file)| (*path, file.as_path())))
+            .into()
     }
 
     /// The deleted pages of the history, at the addresses the current
@@ -457,10 +460,10 @@ impl Site {
     pub fn find_gone_pages(&mut self) {
         self.gone = match &self.history {
             Some(history) => self.gone_pages(history),
-            None => Vec::new(),
+            None => Table::new(),
         };
         self.gone_by_name.clear();
-        for (g, gone) in self.gone.iter().enumerate() {
+        for (g, gone) in self.gone.enumerate() {
             let page = &gone.page;
             for name in [page.slug.clone(), page.front.title.to_lowercase()] {
                 self.gone_by_name.entry(name).or_insert(g);
@@ -470,9 +473,9 @@ impl Site {
 
     /// The deleted pages of `history` whose last address no current page
     /// holds, as its own or a former one, each with its last version.
-    fn gone_pages(&self, history: &History) -> Vec<GonePage> {
+    fn gone_pages(&self, history: &History) -> Table<GoneId, GonePage> {
         let mut taken: HashSet<String> = HashSet::new();
-        for i in 0..self.pages.len() {
+        for i in self.pages.ids() {
             for path in self.revisions(i).iter().flat_map(Revision::paths) {
                 taken.extend(crate::page::former_url_path(path, &self.config));
             }
@@ -543,14 +546,14 @@ impl Site {
     }
 
     /// A page's revisions, newest first.
-    pub fn revisions(&self, page: usize) -> &[Revision] {
+    pub fn revisions(&self, page: PageId) -> &[Revision] {
         self.page_history
             .get(page)
             .map_or(&[], |h| h.revisions.as_slice())
     }
 
     /// The last commit that changed a page, if its file is as committed.
-    pub fn last_commit(&self, page: usize) -> Option<&CommitMeta> {
+    pub fn last_commit(&self, page: PageId) -> Option<&CommitMeta> {
         let history = self.history.as_ref()?;
         let page_history = self.page_history.get(page).filter(|h| h.committed)?;
         Some(&history.commits[page_history.revisions.first()?.commit])
@@ -559,7 +562,7 @@ impl Site {
     /// "Laatst bijgewerkt" and whether it is a committed date: the front
     /// matter's `updated`, else the author date of the last commit that
     /// changed the page, else (outside git, or changed since) the file's date.
-    pub fn last_updated(&self, page: usize) -> Option<(jiff::civil::Date, bool)> {
+    pub fn last_updated(&self, page: PageId) -> Option<(jiff::civil::Date, bool)> {
         let front = self.pages[page].front.updated;
         let committed = front.or_else(|| self.last_commit(page).map(CommitMeta::date));
         match committed {
@@ -569,8 +572,12 @@ impl Site {
     }
 
     /// All pages of one collection.
-    pub fn collection_pages<'a>(&'a self, collection: &'a str) -> impl Iterator<Item = usize> + 'a {
-        (0..self.pages.len())
+    pub fn collection_pages<'a>(
+        &'a self,
+        collection: &'a str,
+    ) -> impl Iterator<Item = PageId> + 'a {
+        self.pages
+            .ids()
             .filter(move |&i| self.pages[i].collection.as_deref() == Some(collection))
     }
 }
@@ -682,9 +689,9 @@ pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<Resol
 
 fn resolve_link(
     site: &Site,
-    from: usize,
+    from: PageId,
     link: &LinkRef,
-) -> Result<(usize, ResolvedLink), LinkProblem> {
+) -> Result<(PageId, ResolvedLink), LinkProblem> {
     let page = &site.pages[from];
     let target = match link.kind {
         LinkKind::Image => {
@@ -828,11 +835,11 @@ fn normalise_relative(base: &str, relative: &str) -> Option<String> {
 /// named `context`): the page it names, or why it names none.
 fn references_in(
     site: &Site,
-    from: usize,
+    from: PageId,
     field: &str,
     context: Option<&str>,
     value: &FieldValue,
-) -> Vec<Result<(usize, BackRef), Diagnostic>> {
+) -> Vec<Result<(PageId, BackRef), Diagnostic>> {
     match value {
         FieldValue::Reference(reference) if !reference.is_keyword => {
             match site.referenced_page(reference) {

@@ -2,6 +2,7 @@
 //! page it is, and its text. Old versions and history pages are left out;
 //! collection indexes and org charts are in, since readers look for them.
 
+use crate::ids::PageId;
 use crate::resolve::Site;
 use crate::schema::FieldValue;
 
@@ -30,7 +31,7 @@ pub struct KindNames {
 }
 
 /// The document of page `i`, whose body reads `body_text` in plain text.
-pub fn page_document(site: &Site, i: usize, body_text: &str, kinds: &KindNames) -> Document {
+pub fn page_document(site: &Site, i: PageId, body_text: &str, kinds: &KindNames) -> Document {
     let page = &site.pages[i];
     let kind = page
         .collection

@@ -12,6 +12,7 @@ pub mod index;
 pub mod words;
 
 use crate::artifact::{Emit, OutputFile};
+use crate::ids::PageTable;
 use crate::render::theme::Theme;
 use crate::resolve::Site;
 use crate::urls::SEARCH_DIR;
@@ -39,7 +40,7 @@ pub fn search_files(documents: &[&Document], language: &str) -> Vec<OutputFile> 
 }
 
 /// Every page's plain text, which only search reads, taken out of the site.
-pub fn take_body_texts(site: &mut Site) -> Vec<String> {
+pub fn take_body_texts(site: &mut Site) -> PageTable<String> {
     site.pages
         .iter_mut()
         .map(|page| page.body.take_plain_text())
@@ -53,15 +54,14 @@ fn in_search_folder(path: &str) -> String {
 /// Writes the whole index of a site through `emit`. `body_texts` holds each
 /// page's plain text, taken from the site (see [`take_body_texts`]) so that
 /// each is dropped as soon as it is indexed.
-pub fn write_site_index(site: &Site, body_texts: Vec<String>, theme: &Theme, emit: Emit) {
+pub fn write_site_index(site: &Site, body_texts: PageTable<String>, theme: &Theme, emit: Emit) {
     use rayon::prelude::*;
     let kinds = kind_names(theme);
     let others: Vec<Document> = documents::index_documents(site, &kinds)
         .chain(documents::chart_documents(site, &kinds))
         .collect();
     let pages = body_texts
-        .into_par_iter()
-        .enumerate()
+        .into_par_enumerate()
         .map(|(i, text)| Cow::Owned(documents::page_document(site, i, &text, &kinds)));
     index::write_index(
         pages.chain(others.par_iter().map(Cow::Borrowed)),
