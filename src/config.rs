@@ -149,6 +149,7 @@ impl SiteConfig {
             for (field, spec) in &collection.fields {
                 problems.extend(spec.check(field, &names, text));
             }
+            problems.extend(check_filters(collection, text));
         }
         problems
     }
@@ -186,6 +187,63 @@ impl SiteConfig {
     pub fn origin_and_base(&self) -> String {
         self.base_url.trim_end_matches('/').to_owned()
     }
+}
+
+/// A collection's `filters` name fields it has, of a kind with values to
+/// choose from, each once.
+fn check_filters(collection: &crate::fields::Collection, text: &str) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut folders: Vec<&str> = Vec::new();
+    for name in &collection.filters {
+        let field = name.value.as_str();
+        let at = Position::new(
+            (name.referenced.line() as usize).max(1),
+            (name.referenced.column() as usize).max(1),
+        );
+        let problem = |message: String, help: String| {
+            Diagnostic::error(CONFIG_FILE, message)
+                .at(text, at)
+                .marker(field.chars().count())
+                .help(help)
+        };
+        let filterable: Vec<&str> = collection
+            .fields
+            .iter()
+            .filter(|(_, spec)| spec.filter_values().is_some())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let Some(spec) = collection.fields.get(field) else {
+            let hint = crate::suggest::closest(field, filterable.iter().copied())
+                .map_or(String::new(), |s| format!("; bedoelt u `{s}`?"));
+            problems.push(problem(
+                format!("filter `{field}` noemt geen veld van deze collectie{hint}"),
+                format!(
+                    "een filter noemt een keuze- of verwijzingsveld van de collectie: {}",
+                    filterable.join(", ")
+                ),
+            ));
+            continue;
+        };
+        if spec.filter_values().is_none() {
+            problems.push(problem(
+                format!("op veld `{field}` kan het overzicht niet filteren: het heeft geen vaste waarden"),
+                format!("filter op een veld van het type `choice` of `reference` (of een lijst daarvan): {}", filterable.join(", ")),
+            ));
+            continue;
+        }
+        let folder = collection
+            .filters()
+            .find(|(f, ..)| *f == field)
+            .map_or(field, |(.., folder)| folder);
+        if folders.contains(&folder) {
+            problems.push(problem(
+                format!("filter `{field}` staat er twee keer, of zou dezelfde map `{folder}/` krijgen als een ander filter"),
+                "noem elk veld één keer onder `filters`".into(),
+            ));
+        }
+        folders.push(folder);
+    }
+    problems
 }
 
 /// Where a collection is named in twn.yaml (an indented `name:`), quoted

@@ -21,8 +21,43 @@ pub struct Collection {
     /// Field whose value sorts the index page (descending for dates).
     #[serde(default)]
     pub sort_by: Option<String>,
+    /// Fields the index can be filtered by (a `choice` or a `reference`,
+    /// or a list of them): each value gets a page of its own.
+    #[serde(default)]
+    pub filters: Vec<Spanned<String>>,
     #[serde(default)]
     pub fields: IndexMap<String, FieldSpec>,
+}
+
+/// What a filter's values are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FilterValues<'a> {
+    /// The values of a `choice`.
+    Choices(&'a [String]),
+    /// The pages of this collection.
+    Pages(&'a str),
+}
+
+impl Collection {
+    /// The filters of the index that are defined right, with the folder
+    /// below the index that holds each one's pages: a reference's
+    /// collection (`thema`), else the field's own name (`status`).
+    pub fn filters(&self) -> impl Iterator<Item = (&str, &FieldSpec, FilterValues<'_>, &str)> {
+        self.filters.iter().filter_map(|name| {
+            let (field, spec) = self.fields.get_key_value(&name.value)?;
+            let values = spec.filter_values()?;
+            let folder = match values {
+                FilterValues::Pages(collection) => collection,
+                FilterValues::Choices(_) => field.as_str(),
+            };
+            Some((field.as_str(), spec, values, folder))
+        })
+    }
+
+    /// Whether a page named `slug` would take the place of a filter's folder.
+    pub fn is_filter_folder(&self, slug: &str) -> bool {
+        self.filters().any(|(_, _, _, folder)| folder == slug)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -76,6 +111,19 @@ pub enum FieldKind {
 }
 
 impl FieldSpec {
+    /// What a filter by this field offers, if it can filter.
+    pub fn filter_values(&self) -> Option<FilterValues<'_>> {
+        match self.kind.value {
+            FieldKind::Choice => Some(FilterValues::Choices(&self.values)),
+            FieldKind::Reference => self
+                .collection
+                .as_ref()
+                .map(|c| FilterValues::Pages(c.value.as_str())),
+            FieldKind::List => self.of.as_ref()?.filter_values(),
+            _ => None,
+        }
+    }
+
     /// The problems of field `name`'s definition in twn.yaml (`text`).
     pub(crate) fn check(&self, name: &str, collections: &[&str], text: &str) -> Vec<Diagnostic> {
         let mut problems = Vec::new();

@@ -244,6 +244,31 @@ fn place(content_path: &str, config: &SiteConfig) -> Result<Placement, Misplaced
     Ok(placement)
 }
 
+/// A page of a collection, unless its address holds the pages of one of
+/// the index's filters.
+fn in_collection(
+    config: &SiteConfig,
+    collection: &str,
+    slug: String,
+) -> Result<Placement, Misplaced> {
+    let filtered = config
+        .collections
+        .get(collection)
+        .is_some_and(|c| c.is_filter_folder(&slug));
+    if filtered {
+        return Err((
+            format!(
+                "deze pagina zou op /{collection}/{slug}/ komen, waar twn de pagina's van het filter `{slug}` van het overzicht zet"
+            ),
+            "geef het bestand een andere naam".into(),
+        ));
+    }
+    Ok(Placement::InCollection {
+        collection: collection.to_owned(),
+        slug,
+    })
+}
+
 fn place_by_folder(content_path: &str, config: &SiteConfig) -> Result<Placement, Misplaced> {
     let parts: Vec<&str> = content_path.split('/').collect();
     let stem = |name: &str| name.trim_end_matches(".md").to_owned();
@@ -277,14 +302,8 @@ fn place_by_folder(content_path: &str, config: &SiteConfig) -> Result<Placement,
                 ),
             ))
         }
-        [collection, file] => Ok(Placement::InCollection {
-            collection: (*collection).to_owned(),
-            slug: slugify(&stem(file)),
-        }),
-        [collection, folder, "index.md"] => Ok(Placement::InCollection {
-            collection: (*collection).to_owned(),
-            slug: slugify(folder),
-        }),
+        [collection, file] => in_collection(config, collection, slugify(&stem(file))),
+        [collection, folder, "index.md"] => in_collection(config, collection, slugify(folder)),
         [collection, ..] => Err((
             "dit bestand staat te diep in de map".into(),
             format!(

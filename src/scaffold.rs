@@ -297,6 +297,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/static/stem-nl.js"),
     ),
     (
+        "static/filter.js",
+        include_str!("../themes/default/static/filter.js"),
+    ),
+    (
         "strings/nl.yaml",
         include_str!("../themes/default/strings/nl.yaml"),
     ),

@@ -758,3 +758,56 @@ fn collection_names_twn_uses_itself_or_empty_ones_are_errors() {
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     }
 }
+
+#[test]
+fn a_filter_names_a_field_with_values_to_choose_from() {
+    let config = |filters: &str| {
+        common::CONFIG.replace(
+            "  organisatie:\n    title: Organisaties\n    singular: Organisatie\n",
+            &format!("  organisatie:\n    title: Organisaties\n    singular: Organisatie\n    filters: {filters}\n"),
+        )
+    };
+    let line = config("")
+        .lines()
+        .position(|l| l.starts_with("    filters:"))
+        .unwrap()
+        + 1;
+    let stderr = assert_rejected(
+        |s| s.write("twn.yaml", &config("[tpye]")),
+        &format!("twn.yaml:{line}:15"),
+        "filter `tpye` noemt geen veld van deze collectie; bedoelt u `type`?",
+    );
+    assert!(
+        stderr.contains("    filters: [tpye]"),
+        "the line is shown:\n{stderr}"
+    );
+    let with_text_field = common::CONFIG.replace(
+        "      start: { type: date }\n",
+        "      start: { type: date }\n    filters: [regio, period]\n",
+    );
+    let stderr = assert_rejected(
+        |s| s.write("twn.yaml", &with_text_field),
+        "twn.yaml:",
+        "op veld `period` kan het overzicht niet filteren",
+    );
+    assert!(!stderr.contains("`regio`"), "a reference filters: {stderr}");
+}
+
+#[test]
+fn a_page_cannot_take_the_place_of_a_filters_pages() {
+    let config = common::CONFIG.replace(
+        "    singular: Organisatie\n",
+        "    singular: Organisatie\n    filters: [type]\n",
+    );
+    assert_rejected(
+        |s| {
+            s.write("twn.yaml", &config);
+            s.write(
+                "content/organisatie/type.md",
+                "---\ntitle: Soorten\ntype: gemeente\n---\n",
+            );
+        },
+        "content/organisatie/type.md:1:1",
+        "waar twn de pagina's van het filter `type` van het overzicht zet",
+    );
+}

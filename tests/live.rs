@@ -508,6 +508,25 @@ fn a_change_renders_again_only_what_read_it() {
         "a page that does not show the title stays: {retitled:?}"
     );
     preview.assert_same_as_build("after a new title");
+
+    // A status no workplace had gets its filter page; the old one's count
+    // and list change, and so does the sitemap.
+    let planned = "content/werkplaats/water-en-klimaat.md";
+    site.write(
+        planned,
+        &site
+            .read(planned)
+            .replace("status: actief", "status: gepland"),
+    );
+    let moved = paths_after(&mut preview, &[planned]);
+    for shown in [
+        "/werkplaats/status/gepland/",
+        "/werkplaats/status/actief/",
+        "/sitemap.xml",
+    ] {
+        assert!(moved.iter().any(|p| p == shown), "{shown} in {moved:?}");
+    }
+    preview.assert_same_as_build("a workplace with a new status");
 }
 
 /// Cases a review found where the preview drifted from a build: a

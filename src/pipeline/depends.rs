@@ -11,11 +11,13 @@
 //!   the summaries of the pages it lists;
 //! - the home page (generated or not), redirects, recent changes and the
 //!   authors: every page's summary;
-//! - a collection's index: the summaries of its pages;
+//! - a collection's index and its filter pages: the summaries of its
+//!   pages, and of the pages its filters name (their titles);
 //! - redirects: also every page's aliases and former places;
 //! - the org charts: the files and summaries of the pages in a chart, now
 //!   and when last rendered;
-//! - the sitemap: which pages exist, their stamps, which have a chart;
+//! - the sitemap: which pages exist, their stamps, which have a chart,
+//!   and the summaries of pages in a filtered collection;
 //! - 404 and the search page: their template only;
 //! - old versions: the theme, the settings and which pages exist;
 //! - a page's search document: its own file.
@@ -25,6 +27,7 @@
 
 use super::facts::PageFacts;
 use crate::ids::PageId;
+use crate::render::collection::filter_sources;
 use crate::render::context::Summaries;
 use crate::render::products::{Product, page_template};
 use crate::render::revisions::{CacheInputs, page_set_fingerprint};
@@ -281,6 +284,7 @@ impl Record {
             charts_came_or_went,
             charted,
             new_facts,
+            filtered: filtered_collections(site),
         }
     }
 
@@ -360,6 +364,8 @@ struct ChangedReads<'a> {
     /// Pages drawn in an org chart or owning one.
     charted: HashSet<&'a str>,
     new_facts: HashMap<&'a str, &'a PageFacts>,
+    /// Collections whose index has filters.
+    filtered: Vec<&'a str>,
 }
 
 impl ChangedReads<'_> {
@@ -389,12 +395,11 @@ impl ChangedReads<'_> {
                         .any(|p| self.summaries.contains(p.as_str()))
                     || (any_summary && facts.url_path.is_empty())
             }
+            // Its filters also show the titles of the pages they name.
             Product::Collection(name) => {
-                templates()
-                    || self.summaries.iter().any(|p| {
-                        p.split_once('/')
-                            .is_some_and(|(collection, _)| collection == name)
-                    })
+                let mut read = filter_sources(self.site, name);
+                read.push(name);
+                templates() || self.summaries.iter().any(|p| in_collections(p, &read))
             }
             // Redirects also read every page's aliases and former places,
             // which change only with the page set.
@@ -409,11 +414,27 @@ impl ChangedReads<'_> {
                         .chain(self.changed.sources.iter().map(String::as_str))
                         .any(|p| self.charted.contains(p))
             }
-            // The sitemap lists pages with their stamps, and the charts.
-            Product::Sitemap => self.changed.page_set || self.updated || self.charts_came_or_went,
+            // The sitemap lists pages with their stamps, the charts, and
+            // the filter values some page has.
+            Product::Sitemap => {
+                self.changed.page_set
+                    || self.updated
+                    || self.charts_came_or_went
+                    || self
+                        .summaries
+                        .iter()
+                        .any(|p| in_collections(p, &self.filtered))
+            }
             Product::NotFound | Product::Search => templates(),
         }
     }
+}
+
+/// Whether the page at `content_path` is in one of `collections`.
+fn in_collections(content_path: &str, collections: &[&str]) -> bool {
+    content_path
+        .split_once('/')
+        .is_some_and(|(collection, _)| collections.contains(&collection))
 }
 
 /// The pages an org chart shows or belongs to.
@@ -426,6 +447,15 @@ fn chart_pages(site: &Site) -> HashSet<&str> {
                 .chain(bodies.flat_map(|b| b.members.iter().chain(&b.collected).copied()))
         })
         .map(|i| site.pages[i].content_path.as_str())
+        .collect()
+}
+
+fn filtered_collections(site: &Site) -> Vec<&str> {
+    site.config
+        .collections
+        .iter()
+        .filter(|(_, c)| c.filters().next().is_some())
+        .map(|(name, _)| name.as_str())
         .collect()
 }
 

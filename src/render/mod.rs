@@ -3,6 +3,7 @@
 //! diffs (`revisions`).
 
 pub mod authors;
+pub mod collection;
 pub mod context;
 pub mod diff;
 pub mod orgchart;

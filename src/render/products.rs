@@ -4,6 +4,7 @@
 //! preview renders again and whose files it replaces; old versions and the
 //! search index are made apart (`revisions`, `crate::search`).
 
+use super::collection::{self, sort_members};
 use super::context::{self, Summaries, page_context, site_context};
 use super::{Renderer, authors, orgchart, recent, sitemap, template_values};
 use crate::artifact::OutputFile;
@@ -160,22 +161,9 @@ fn render_other(
             html_at("index.html".into(), html);
         }
         Product::Collection(name) => {
-            let Some(collection) = site.config.collections.get(name) else {
-                return Ok(());
-            };
-            let mut members: Vec<PageId> = site.collection_pages(name).collect();
-            sort_members(site, &mut members, collection.sort_by.as_deref());
-            let listed: Vec<Value> = members.iter().map(|&i| summaries[i].clone()).collect();
-            let page = json!({
-                "title": collection.title,
-                "url": format!("{}{name}/", site.base_path),
-                "description": collection.description.clone().unwrap_or_default(),
-                "breadcrumbs": context::breadcrumbs(site, None),
-                "name": name,
-                "singular": collection.singular,
-            });
-            let html = renderer.render("list.html", page, &[("pages", Value::Array(listed))])?;
-            html_at(format!("{name}/index.html"), html);
+            collection::render_collection(renderer, site, summaries, name)?
+                .into_iter()
+                .for_each(emit)
         }
         Product::NotFound => {
             let not_found = json!({"title": renderer.string("not_found_title"), "url": format!("{}404.html", site.base_path)});
@@ -339,25 +327,4 @@ fn home_extra(site: &Site, summaries: &PageTable<Value>) -> Vec<(&'static str, V
         ("latest", Value::Array(latest)),
         ("collections", collections),
     ]
-}
-
-/// Sorts pages by a field (dates newest first, else ascending) then title.
-fn sort_members(site: &Site, members: &mut [PageId], sort_by: Option<&str>) {
-    use crate::schema::FieldValue;
-    let key = |i: &PageId| {
-        let page = &site.pages[*i];
-        let field = sort_by.and_then(|f| page.front.fields.get(f));
-        let (date, number) = match field {
-            Some(FieldValue::Date(d)) => (Some(std::cmp::Reverse(*d)), None),
-            Some(FieldValue::Number(n)) => (None, Some((*n * 1000.0) as i64)),
-            _ => (None, None),
-        };
-        (
-            date.is_none(),
-            date,
-            number,
-            page.front.title.to_lowercase(),
-        )
-    };
-    members.sort_by_cached_key(key);
 }

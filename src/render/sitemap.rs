@@ -29,6 +29,13 @@ pub fn sitemap(site: &Site) -> String {
     }
     for name in site.config.collections.keys() {
         entry(&format!("{name}/"), None);
+        for filter in super::collection::collection_filters(site, name) {
+            for value in &filter.values {
+                if let Some(url_path) = value.url_path(name, &filter) {
+                    entry(&url_path, None);
+                }
+            }
+        }
     }
     for chart in &site.org_charts {
         let committed = site

@@ -24,6 +24,10 @@ pub fn main_pages(site: &TestSite, base: &str) -> Vec<(&'static str, String)> {
         ("werkplaats", format!("{base}werkplaats/rioolvervanging/")),
         ("werkplaatsen", format!("{base}werkplaats/")),
         (
+            "werkplaatsen-actief",
+            format!("{base}werkplaats/status/actief/"),
+        ),
+        (
             "geschiedenis",
             format!("{base}werkplaats/rioolvervanging/geschiedenis/"),
         ),
