@@ -115,6 +115,16 @@ static GAP_MARK: LazyLock<String> = LazyLock::new(|| {
 });
 
 pub fn parse(body: &str, allow_html: bool) -> ParsedBody {
+    parse_with(body, allow_html, true)
+}
+
+/// A Markdown front-matter value, parsed as a body is, wiki links
+/// included; its headings get no ids, which could clash with the page's.
+pub fn parse_fragment(markdown: &str, allow_html: bool) -> ParsedBody {
+    parse_with(markdown, allow_html, false)
+}
+
+fn parse_with(body: &str, allow_html: bool, name_headings: bool) -> ParsedBody {
     let mark: &str = &GAP_MARK;
     let mut parsed = ParsedBody::default();
     let mut events: Vec<Event> = Vec::with_capacity(body.len() / 16);
@@ -154,7 +164,7 @@ pub fn parse(body: &str, allow_html: bool) -> ParsedBody {
                 open_heading = Some((events.len(), String::new()));
                 event
             }
-            Event::End(TagEnd::Heading(level)) => {
+            Event::End(TagEnd::Heading(level)) if name_headings => {
                 if let Some((start, text)) = open_heading.take() {
                     parsed.name_heading(&mut events[start], level, text, &mut used_ids);
                 }
@@ -465,25 +475,6 @@ fn is_relative_markdown_file(dest: &str) -> bool {
         && (path.ends_with(".md") || path.ends_with(".markdown"))
 }
 
-/// Renders a Markdown front-matter value (no wiki links there); links and
-/// images whose URL may not reach a page keep only their text.
-pub fn render_fragment(markdown: &str, allow_html: bool) -> String {
-    let mut inert = InertUrls::default();
-    let mut unused = ParsedBody::default();
-    let events = Parser::new_ext(markdown, options(false))
-        .into_offset_iter()
-        .filter_map(|(event, range)| {
-            let event = match event {
-                Event::Html(html) | Event::InlineHtml(html) if !allow_html => Event::Text(html),
-                other => other,
-            };
-            inert.filter(event, &range, &mut unused)
-        });
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events);
-    html
-}
-
 /// The link and image URLs of a Markdown front-matter value that may not
 /// reach a page, each with its byte range in `markdown`.
 pub fn refused_urls_in_fragment(markdown: &str) -> Vec<RefusedUrl> {
@@ -588,10 +579,11 @@ mod tests {
             &body[parsed.refused_urls[0].range.clone()],
             "[a](javascript:alert(1))"
         );
-        let fragment = render_fragment(
+        let fragment = parse_fragment(
             "[x](javascript:alert(1)) ![y](data:image/png;base64,AA)",
             false,
-        );
+        )
+        .to_html(&[]);
         assert!(!fragment.contains("javascript"), "{fragment}");
         assert!(fragment.contains("data:image/png"), "{fragment}");
         assert_eq!(

@@ -811,3 +811,21 @@ fn a_page_cannot_take_the_place_of_a_filters_pages() {
         "waar twn de pagina's van het filter `type` van het overzicht zet",
     );
 }
+
+#[test]
+fn a_broken_wiki_link_in_a_description_is_an_error_at_its_place() {
+    let bodies = BODIES.replace(
+        "    name: Ambtelijk platform\n",
+        "    name: Ambtelijk platform\n    description: Werkt met [[Almeloo]] samen.\n",
+    );
+    let stderr = assert_rejected(
+        |s| s.write_bodies(&bodies),
+        "content/regio/twents-waternet.md:12:28",
+        "wikilink naar een pagina die niet bestaat: [[Almeloo]]",
+    );
+    assert!(stderr.contains("bedoelt u [[Almelo]]?"), "{stderr}");
+    assert!(
+        stderr.contains("description: Werkt met [[Almeloo]] samen."),
+        "the line is shown: {stderr}"
+    );
+}

@@ -235,3 +235,31 @@ fn every_page_shows_when_it_was_last_updated() {
         "{almelo}"
     );
 }
+
+#[test]
+fn wiki_links_in_a_bodys_description_lead_to_the_page_and_give_it_a_backlink() {
+    let site = TestSite::new();
+    site.write_bodies(
+        "  - id: platform\n    name: Platform\n    description: Met [[Waterschap Vechtstromen|het waterschap]] en [[Almelo]].\n    members: [almelo]\n",
+    );
+    site.build_ok();
+    let chart = site.read("public/regio/twents-waternet/organisatie/index.html");
+    assert!(
+        chart.contains(r#"<a href="/organisatie/vechtstromen/">het waterschap</a>"#),
+        "{chart}"
+    );
+    assert!(
+        chart.contains(r#"<a href="/organisatie/almelo/">Almelo</a>"#),
+        "the link without label shows the title"
+    );
+    assert!(!chart.contains("[[Almelo]]"));
+    let vechtstromen = site.read("public/organisatie/vechtstromen/index.html");
+    let backlinks = vechtstromen
+        .split("Links naar deze pagina")
+        .nth(1)
+        .expect("a backlinks section");
+    assert!(
+        backlinks.contains(r#"<a href="/regio/twents-waternet/">Twents Waternet</a>"#),
+        "the region links to it from a description: {backlinks}"
+    );
+}

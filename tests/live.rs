@@ -270,6 +270,26 @@ fn every_kind_of_edit_leaves_the_preview_as_a_full_build_would() {
     ];
     assert_eq!(preview.changed(&paths), None);
     preview.assert_same_as_build("a draft and a smaller chart");
+
+    // A wiki link in a body's description shows the title it names.
+    site.write_bodies(
+        "  - id: platform\n    name: Platform\n    description: Samen met [[vechtstromen]].\n",
+    );
+    let region = site
+        .read("content/regio/twents-waternet.md")
+        .replace("[almelo, vechtstromen]", "[almelo-stad, vechtstromen]");
+    site.write("content/regio/twents-waternet.md", &region);
+    assert_eq!(preview.changed(&["content/regio/twents-waternet.md"]), None);
+    preview.assert_same_as_build("a wiki link in a description");
+    let vechtstromen = "content/organisatie/vechtstromen.md";
+    site.write(
+        vechtstromen,
+        &site
+            .read(vechtstromen)
+            .replace("title: Waterschap Vechtstromen", "title: Vechtstromen"),
+    );
+    assert_eq!(preview.changed(&[vechtstromen]), None);
+    preview.assert_same_as_build("the title a description links to");
 }
 
 #[test]

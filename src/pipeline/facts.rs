@@ -31,7 +31,7 @@ impl PageFacts {
     pub fn of(site: &Site, summaries: &PageTable<Value>, template: String, i: PageId) -> PageFacts {
         let path = |j: PageId| site.pages[j].content_path.clone();
         let mut hasher = DefaultHasher::new();
-        for link in &site.links[i] {
+        for link in site.links[i].iter().chain(&site.field_links[i]) {
             link.as_ref().map(|l| (&l.href, &l.label)).hash(&mut hasher);
         }
         let mut shows: Vec<String> = site.backlinks[i].iter().map(|&j| path(j)).collect();

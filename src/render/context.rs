@@ -5,9 +5,9 @@
 use crate::fields::FieldKind;
 use crate::ids::{PageId, PageTable};
 use crate::markdown::ResolvedLink;
-use crate::markdown::render_fragment;
 use crate::page::Page;
 use crate::resolve::Site;
+use crate::resolve::field_links::field_html;
 use crate::schema::FieldValue;
 use serde_json::{Map, Value, json};
 
@@ -110,7 +110,7 @@ pub fn field_value(site: &Site, value: &FieldValue) -> Value {
         FieldValue::Text(t) | FieldValue::Url(t) | FieldValue::Email(t) | FieldValue::Choice(t) => {
             json!(t)
         }
-        FieldValue::Markdown(m) => json!(render_fragment(m, site.config.allow_html)),
+        FieldValue::Markdown(m) => json!(field_html(site, m)),
         FieldValue::Date(d) => json!(d.to_string()),
         FieldValue::Number(n) => json!(n),
         FieldValue::Bool(b) => json!(b),

@@ -7,9 +7,9 @@ use super::context::breadcrumbs;
 use crate::artifact::OutputFile;
 use crate::drawing::svg::{ChartText, lay_out, legend_sample};
 use crate::ids::{PageId, PageTable};
-use crate::markdown::render_fragment;
 use crate::orgchart::{OrgChart, RelationKind};
 use crate::resolve::Site;
+use crate::resolve::field_links::field_html;
 use crate::urls::CHART_FILE;
 use serde_json::{Value, json};
 
@@ -203,7 +203,7 @@ fn body_list(
                 "name": body.name,
                 "level": (3 + depth).min(6),
                 "composition": body.composition,
-                "description": body.description.as_deref().map(|d| render_fragment(d, site.config.allow_html)),
+                "description": body.description.as_deref().map(|d| field_html(site, d)),
                 "members": body.members.iter().map(|&m| field_value_of_page(site, m)).collect::<Vec<_>>(),
                 "all_members": body.all_members.then(|| named(&renderer.string("body_all_members"), owner)),
                 "collected": collected,

@@ -3,6 +3,7 @@
 //! (backlinks) and which reference fields name it (back-references).
 
 pub mod charts;
+pub mod field_links;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Position};
@@ -41,6 +42,9 @@ pub struct Site {
     pub pages: PageTable<Page>,
     /// Per page, the resolution of each of its links (None where it failed).
     pub links: PageTable<Vec<Option<ResolvedLink>>>,
+    /// Per page, the resolution of each wiki link in its Markdown fields,
+    /// in the order [`field_links::markdown_fields`] gives them.
+    pub field_links: PageTable<Vec<Option<ResolvedLink>>>,
     /// Per page, the other pages it links to or names in its front matter.
     pub outgoing: PageTable<Vec<PageId>>,
     pub backlinks: PageTable<Vec<PageId>>,
@@ -221,6 +225,7 @@ pub fn resolve(config: SiteConfig, pages: PageTable<Page>, assets: HashSet<Strin
     let base_path = config.base_path();
     let mut site = Site {
         links: Table::with_capacity(pages.len()),
+        field_links: Table::with_capacity(pages.len()),
         outgoing: Table::with_capacity(pages.len()),
         backlinks: Table::from_fn(pages.len(), |_| Vec::new()),
         backrefs: Table::from_fn(pages.len(), |_| Vec::new()),
@@ -238,11 +243,12 @@ pub fn resolve(config: SiteConfig, pages: PageTable<Page>, assets: HashSet<Strin
     };
     let mut problems = Table::with_capacity(site.pages.len());
     for i in site.pages.ids() {
-        let (links, mut outgoing, mut page_problems) = site.resolve_links_of(i);
+        let (links, field_links, mut outgoing, mut page_problems) = site.resolve_links_of(i);
         for &target in &outgoing {
             site.backlinks[target].push(i);
         }
         site.links.push(links);
+        site.field_links.push(field_links);
         let (references, reference_problems) = site.references_of(i);
         page_problems.extend(reference_problems);
         for (target, backref) in references {
@@ -289,13 +295,20 @@ fn index_keys(page: &Page) -> impl PartialEq + '_ {
     )
 }
 
+/// A page's links resolved: in its body and in its Markdown fields, the
+/// pages they lead to, and the problems of those that failed.
+type LinksOf = (
+    Vec<Option<ResolvedLink>>,
+    Vec<Option<ResolvedLink>>,
+    Vec<PageId>,
+    Vec<Diagnostic>,
+);
+
 impl Site {
-    /// Resolves page `i`'s links: each link's target (`None` where it
-    /// failed), the pages they lead to, and the problems of those that failed.
-    fn resolve_links_of(
-        &self,
-        i: PageId,
-    ) -> (Vec<Option<ResolvedLink>>, Vec<PageId>, Vec<Diagnostic>) {
+    /// Resolves page `i`'s links, in its body and in its Markdown fields:
+    /// each link's target (`None` where it failed), the pages they lead
+    /// to, and the problems of those that failed.
+    fn resolve_links_of(&self, i: PageId) -> LinksOf {
         let mut problems = Vec::new();
         let page = &self.pages[i];
         let mut resolved = Vec::with_capacity(page.body.links.len());
@@ -314,7 +327,14 @@ impl Site {
                 }
             }
         }
-        (resolved, targets, problems)
+        let (in_fields, field_targets, field_problems) = field_links::resolve_field_links(self, i);
+        for target in field_targets {
+            if target != i && !targets.contains(&target) {
+                targets.push(target);
+            }
+        }
+        problems.extend(field_problems);
+        (resolved, in_fields, targets, problems)
     }
 
     /// Checks that an image beside a page is there: a browser looks for it
@@ -376,8 +396,9 @@ impl Site {
         for list in &mut self.backrefs {
             list.retain(|b| b.from != i);
         }
-        let (links, mut outgoing, mut problems) = self.resolve_links_of(i);
+        let (links, field_links, mut outgoing, mut problems) = self.resolve_links_of(i);
         self.links[i] = links;
+        self.field_links[i] = field_links;
         let (references, reference_problems) = self.references_of(i);
         problems.extend(reference_problems);
         // The lists are in `listing_order` and the title is an index key,
@@ -637,6 +658,13 @@ pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<Resol
             normalise_relative(base, &link.target).and_then(|p| site.index.page_of_source(&p))
         }
     };
+    Some(link_to(site, found, link))
+}
+
+/// A link to page `found` (its heading if it has the one asked for), or,
+/// when there is none, to the notice of a deleted page of that name or a
+/// search for it.
+fn link_to(site: &Site, found: Option<PageId>, link: &LinkRef) -> ResolvedLink {
     let labelled = matches!(link.kind, LinkKind::Wiki { has_label: false });
     if let Some(i) = found {
         let target = &site.pages[i];
@@ -655,7 +683,7 @@ pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<Resol
             Some(h) => format!("{} › {}", target.front.title, h.text),
             None => target.front.title.clone(),
         });
-        return Some(ResolvedLink { href, label });
+        return ResolvedLink { href, label };
     }
     let wanted = slugify(
         link.target
@@ -670,7 +698,7 @@ pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<Resol
         .or_else(|| site.gone_by_name.get(&link.target.trim().to_lowercase()))
         .map(|&g| &site.gone[g]);
     let label = labelled.then(|| link.target.clone());
-    Some(match gone {
+    match gone {
         Some(gone) => ResolvedLink {
             href: format!("{}{}", site.base_path, gone.page.url_path),
             label: labelled.then(|| gone.page.front.title.clone()),
@@ -684,10 +712,10 @@ pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<Resol
             ),
             label,
         },
-    })
+    }
 }
 
-fn resolve_link(
+pub(crate) fn resolve_link(
     site: &Site,
     from: PageId,
     link: &LinkRef,

@@ -1,0 +1,102 @@
+//! Wiki links in Markdown fields (a body's description, any `markdown`
+//! field): checked as a body's links are, with the same errors, at their
+//! place in the front matter; the pages they name get a backlink.
+
+use super::{Lookup, Site, link_to, resolve_link};
+use crate::diagnostics::{Diagnostic, Position};
+use crate::ids::PageId;
+use crate::markdown::{LinkKind, LinkRef, ParsedBody, ResolvedLink, parse_fragment};
+use crate::schema::FieldValue;
+use indexmap::IndexMap;
+
+/// Every Markdown value of a front matter, in the order written, inside
+/// lists and objects too.
+pub fn markdown_fields(fields: &IndexMap<String, FieldValue>) -> Vec<&str> {
+    fn walk<'a>(value: &'a FieldValue, found: &mut Vec<&'a str>) {
+        match value {
+            FieldValue::Markdown(text) => found.push(text),
+            FieldValue::List(items) => items.iter().for_each(|v| walk(v, found)),
+            FieldValue::Object(fields) => fields.values().for_each(|v| walk(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    fields.values().for_each(|v| walk(v, &mut found));
+    found
+}
+
+fn wiki_links(parsed: &ParsedBody) -> impl Iterator<Item = &LinkRef> {
+    parsed
+        .links
+        .iter()
+        .filter(|l| matches!(l.kind, LinkKind::Wiki { .. }))
+}
+
+/// Page `i`'s wiki links in Markdown fields: each one's resolution
+/// (`None` where it failed), the pages they lead to, and the problems.
+pub(super) fn resolve_field_links(
+    site: &Site,
+    i: PageId,
+) -> (Vec<Option<ResolvedLink>>, Vec<PageId>, Vec<Diagnostic>) {
+    let page = &site.pages[i];
+    let mut resolved = Vec::new();
+    let mut targets = Vec::new();
+    let mut problems = Vec::new();
+    let mut search_from = 0;
+    for markdown in markdown_fields(&page.front.fields) {
+        let parsed = parse_fragment(markdown, site.config.allow_html);
+        for link in wiki_links(&parsed) {
+            match resolve_link(site, i, link) {
+                Ok((target, found)) => {
+                    targets.push(target);
+                    resolved.push(Some(found));
+                }
+                Err((message, help)) => {
+                    let written = &markdown[link.range.clone()];
+                    let text = page.source_text();
+                    let front = &text[..page.body_offset.min(text.len())];
+                    // Where the link is written: the next place after the
+                    // last one found, as the fields are in the order written.
+                    let at = front[search_from..]
+                        .find(written)
+                        .map(|at| search_from + at)
+                        .or_else(|| front.find(&format!("[[{}", link.target)));
+                    if let Some(at) = at {
+                        search_from = at + 1;
+                    }
+                    let position =
+                        at.map_or(Position::new(1, 1), |at| Position::of_offset(&text, at));
+                    problems.push(
+                        Diagnostic::error(&page.source.display_path, message)
+                            .at(&text, position)
+                            .marker(written.lines().next().unwrap_or_default().chars().count())
+                            .help(help),
+                    );
+                    resolved.push(None);
+                }
+            }
+        }
+    }
+    (resolved, targets, problems)
+}
+
+/// A Markdown field as HTML, its wiki links pointing at the pages they
+/// name now (or, for an old version, at a deleted page's notice or a
+/// search); other links stay as written.
+pub fn field_html(site: &Site, markdown: &str) -> String {
+    let parsed = parse_fragment(markdown, site.config.allow_html);
+    let resolved: Vec<Option<ResolvedLink>> = parsed
+        .links
+        .iter()
+        .map(|link| {
+            matches!(link.kind, LinkKind::Wiki { .. }).then(|| {
+                let found = match site.index.find(&link.target) {
+                    Lookup::Found(i) => Some(i),
+                    _ => None,
+                };
+                link_to(site, found, link)
+            })
+        })
+        .collect();
+    parsed.to_html(&resolved)
+}
