@@ -172,6 +172,87 @@ fn a_diff_marks_added_and_removed_lines_and_changed_words() {
     );
 }
 
+/// The rows of a diff page's table of changed fields, tags left out.
+fn field_rows(diff: &str) -> Vec<String> {
+    let Some(table) = diff.split("<table class=\"field-diff\">").nth(1) else {
+        return Vec::new();
+    };
+    let table = table.split("</table>").next().unwrap();
+    table
+        .split("<tr><th scope=\"row\">")
+        .skip(1)
+        .map(|row| {
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in row.split("</tr>").next().unwrap().chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => {
+                        in_tag = false;
+                        text.push(' ');
+                    }
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn a_diff_tells_changed_fields_by_their_labels_and_the_titles_they_name() {
+    let site = site_with_history();
+    site.write(
+        "content/regio/twents-waternet.md",
+        "---\ntitle: Twents Waternet\nmembers: [almelo]\nbodies:\n  - id: platform\n    name: Platform\n    members: [vechtstromen]\n---\n\n## Visie\n\nSamen werken aan schoon water met [[Almelo]].\n\nNieuw: de vier B's.\n",
+    );
+    site.commit_all("Leden en organen", ANNA, "2020-01-10T10:00:00+01:00");
+    site.build_ok();
+    let newest = &commits_of(site.dir.path(), "content/regio/twents-waternet.md")[0];
+    let diff = site.read(&format!(
+        "public/regio/twents-waternet/verschil/{newest}/index.html"
+    ));
+    let rows = field_rows(&diff);
+    assert_eq!(
+        rows,
+        [
+            "Leden − verwijderd: Waterschap Vechtstromen",
+            "Organen + toegevoegd: Platform",
+        ],
+        "labels from twn.yaml, pages by their titles: {diff}"
+    );
+    assert!(!diff.contains("members:"), "no raw YAML: {diff}");
+    assert!(
+        diff.contains("De tekst onder de gegevens bleef gelijk."),
+        "{diff}"
+    );
+
+    // A field of a body that stays: named by the body, labelled in Dutch.
+    let text = site.read("content/regio/twents-waternet.md");
+    site.write(
+        "content/regio/twents-waternet.md",
+        &text
+            .replace("members: [vechtstromen]", "members: [vechtstromen, almelo]")
+            .replace("Nieuw: de vier B's.", "Nieuw: de vier B's en drie K's."),
+    );
+    site.commit_all("Almelo in het platform", ANNA, "2020-02-10T10:00:00+01:00");
+    site.build_ok();
+    let newest = &commits_of(site.dir.path(), "content/regio/twents-waternet.md")[0];
+    let diff = site.read(&format!(
+        "public/regio/twents-waternet/verschil/{newest}/index.html"
+    ));
+    assert_eq!(
+        field_rows(&diff),
+        ["Organen › Platform › Leden + toegevoegd: Almelo"]
+    );
+    let changed_line = 1 + text.lines().position(|l| l.starts_with("Nieuw")).unwrap();
+    assert!(
+        diff.contains(&format!("<td class=\"no\">{changed_line}</td>")),
+        "the text diff counts lines of the file: {diff}"
+    );
+}
+
 #[test]
 fn a_page_renamed_twice_keeps_its_history_and_its_old_urls_redirect() {
     let site = site_with_history();

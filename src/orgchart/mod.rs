@@ -120,22 +120,24 @@ pub fn body_spec(member_collection: &str, collections: &[&str]) -> FieldSpec {
     let yaml = format!(
         "type: object
 fields:
-  id: {{ type: text, required: true }}
-  name: {{ type: text, required: true }}
-  in_text: {{ type: text }}
-  description: {{ type: markdown }}
-  composition: {{ type: text }}
+  id: {{ type: text, required: true, label: Kenmerk }}
+  name: {{ type: text, required: true, label: Naam }}
+  in_text: {{ type: text, label: Naam in een zin }}
+  description: {{ type: markdown, label: Beschrijving }}
+  composition: {{ type: text, label: Samenstelling }}
   members:
     type: list
+    label: Leden
     of: {{ type: reference, collection: {member_collection}, also: [{ALL_MEMBERS}] }}
-  collects: {{ type: choice, values: [{collections}] }}
+  collects: {{ type: choice, values: [{collections}], label: Verzamelt }}
   relations:
     type: list
+    label: Relaties
     of:
       type: object
       fields:
-        type: {{ type: choice, required: true, values: [{kinds}] }}
-        to: {{ type: text, required: true }}
+        type: {{ type: choice, required: true, values: [{kinds}], label: Soort }}
+        to: {{ type: text, required: true, label: Naar }}
 ",
         collections = collections.join(", "),
         kinds = RelationKind::ALL.map(RelationKind::key).join(", "),

@@ -120,6 +120,22 @@ pub fn diff_texts(old: &str, new: &str) -> FileDiff {
     }
 }
 
+impl FileDiff {
+    /// The diff of a part of two files, numbered as lines of the whole:
+    /// the part starts after `old_before` and `new_before` lines.
+    pub fn numbered_after(mut self, old_before: usize, new_before: usize) -> FileDiff {
+        for hunk in &mut self.hunks {
+            hunk.old_start += old_before;
+            hunk.new_start += new_before;
+            for line in &mut hunk.lines {
+                line.old = line.old.map(|n| n + old_before);
+                line.new = line.new.map(|n| n + new_before);
+            }
+        }
+        self
+    }
+}
+
 /// One line of a hunk. A removed or added line paired with a `partner` on
 /// the other side has the words that differ from it marked.
 fn changed_line(

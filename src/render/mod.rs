@@ -6,6 +6,7 @@ pub mod authors;
 pub mod collection;
 pub mod context;
 pub mod diff;
+pub mod field_diff;
 pub mod orgchart;
 pub mod products;
 pub mod recent;

@@ -5,7 +5,8 @@
 
 use super::Renderer;
 use super::context::{Showing, Summaries, breadcrumbs, page_context_showing};
-use super::diff::{diff_texts, line_stats};
+use super::diff::line_stats;
+use super::field_diff::revision_diff;
 use crate::artifact::{OutputFile, RevisionDir, RevisionEntry, RevisionStore};
 use crate::fingerprint::KeyBuilder;
 use crate::history::{History, Revision};
@@ -566,7 +567,14 @@ impl PageJob<'_> {
         shown: tera::value::Map,
     ) -> Result<String, crate::diagnostics::Diagnostic> {
         let (old, new) = blobs.before_and_after(revision);
-        let diff = diff_texts(&old, &new);
+        let (fields, diff) = revision_diff(
+            self.site,
+            self.renderer,
+            subject.page,
+            &revision.path,
+            &old,
+            &new,
+        );
         self.cache.remember_line_stats(
             blob_before(revision),
             revision.blob,
@@ -583,6 +591,7 @@ impl PageJob<'_> {
             &[
                 ("revision", tera::Value::from(shown)),
                 ("diff", tera::Value::from_serializable(&diff)),
+                ("fields", tera::Value::from_serializable(&fields)),
             ],
         )
     }
