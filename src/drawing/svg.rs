@@ -204,6 +204,9 @@ pub fn lay_out(chart: &OrgChart, text: &ChartText) -> Drawing {
     }
 }
 
+/// How much larger the chart page shows a drawing than its own units.
+const SHOWN_SCALE: f64 = 1.5;
+
 impl Drawing {
     /// The chart as SVG. With `links`, every box links to `#<anchor>` on
     /// the page that shows it; without, the drawing stands on its own.
@@ -212,8 +215,11 @@ impl Drawing {
         let mut out = String::with_capacity(4096 + 600 * chart.bodies.len());
         let (w, h) = (layout.width, layout.height);
         if links {
+            // Shown larger than drawn, so that its names read as body text;
+            // the page's style fits it to a narrower screen.
+            let (shown_w, shown_h) = (w * SHOWN_SCALE, h * SHOWN_SCALE);
             out.push_str(&format!(
-                "<svg class=\"orgchart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" aria-labelledby=\"oc-title\" font-family=\"{FONT_FAMILY}\">"
+                "<svg class=\"orgchart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{shown_w}\" height=\"{shown_h}\" aria-labelledby=\"oc-title\" font-family=\"{FONT_FAMILY}\">"
             ));
         } else {
             out.push_str(&format!(
