@@ -141,6 +141,48 @@ fn generated_charts_of_1_to_200_bodies_are_drawn_cleanly() {
     }
 }
 
+/// Pairs of edges whose lines cross (a vertical piece of one through a
+/// horizontal piece of the other), by the edges' `data-from`/`data-to`.
+fn crossings(svg: &str) -> Vec<String> {
+    let document = roxmltree::Document::parse(svg).unwrap();
+    let edges: Vec<(String, Vec<Point>)> = document
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("oc-edge"))
+        .map(|n| {
+            let name = format!(
+                "{} {} → {}",
+                n.attribute("data-kind").unwrap(),
+                n.attribute("data-from").unwrap(),
+                n.attribute("data-to").unwrap()
+            );
+            (name, points(n.attribute("d").unwrap()))
+        })
+        .collect();
+    let through = |v: (&Point, &Point), h: (&Point, &Point)| {
+        v.0.x == v.1.x
+            && h.0.y == h.1.y
+            && h.0.x.min(h.1.x) < v.0.x
+            && v.0.x < h.0.x.max(h.1.x)
+            && v.0.y.min(v.1.y) < h.0.y
+            && h.0.y < v.0.y.max(v.1.y)
+    };
+    let mut found = Vec::new();
+    for (i, (a, a_points)) in edges.iter().enumerate() {
+        for (b, b_points) in &edges[i + 1..] {
+            let crossed = a_points.windows(2).any(|s| {
+                b_points.windows(2).any(|t| {
+                    through((&s[0], &s[1]), (&t[0], &t[1]))
+                        || through((&t[0], &t[1]), (&s[0], &s[1]))
+                })
+            });
+            if crossed {
+                found.push(format!("{a} × {b}"));
+            }
+        }
+    }
+    found
+}
+
 #[test]
 fn the_example_charts_are_drawn_cleanly() {
     let site = TestSite::example();
@@ -156,6 +198,21 @@ fn the_example_charts_are_drawn_cleanly() {
             if let Err(problem) = check_geometry(bodies, relations, svg) {
                 panic!("{region}/{file}: {problem}");
             }
+            assert_eq!(
+                crossings(svg),
+                Vec::<String>::new(),
+                "{region}/{file}: lines that cross"
+            );
         }
     }
+}
+
+#[test]
+fn crossing_lines_are_found() {
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg">
+<path class="oc-edge" data-kind="stuurt-aan" data-from="a" data-to="b" d="M10,0 L10,50"/>
+<path class="oc-edge" data-kind="adviseert" data-from="c" data-to="d" d="M0,20 L30,20"/>
+<path class="oc-edge" data-kind="adviseert" data-from="e" data-to="f" d="M40,0 L40,50"/>
+</svg>"#;
+    assert_eq!(crossings(svg), ["stuurt-aan a → b × adviseert c → d"]);
 }
