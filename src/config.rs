@@ -168,6 +168,11 @@ impl SiteConfig {
         }
     }
 
+    /// The settings of a page's collection, if it is in one.
+    pub fn collection_of(&self, collection: Option<&str>) -> Option<&Collection> {
+        self.collections.get(collection?)
+    }
+
     /// The path part of `base_url`, always starting and ending with `/`.
     pub fn base_path(&self) -> String {
         let after_scheme = self

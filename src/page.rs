@@ -326,10 +326,8 @@ pub fn old_version(config: &SiteConfig, place: &Page, path: &str, text: String) 
         text,
     };
     let no_fields = IndexMap::new();
-    let fields = place
-        .collection
-        .as_ref()
-        .and_then(|c| config.collections.get(c))
+    let fields = config
+        .collection_of(place.collection.as_deref())
         .map_or(&no_fields, |c| &c.fields);
     let (front, body, body_offset) = match frontmatter::split(&source) {
         Ok(split) => {

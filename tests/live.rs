@@ -122,6 +122,16 @@ fn built_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Gives Twents Waternet `bodies`, its members named as they are after
+/// Almelo's rename.
+fn write_bodies_of_renamed_almelo(site: &TestSite, bodies: &str) {
+    site.write_bodies(bodies);
+    let region = site
+        .read("content/regio/twents-waternet.md")
+        .replace("[almelo, vechtstromen]", "[almelo-stad, vechtstromen]");
+    site.write("content/regio/twents-waternet.md", &region);
+}
+
 #[test]
 fn every_kind_of_edit_leaves_the_preview_as_a_full_build_would() {
     let site = TestSite::new();
@@ -255,11 +265,7 @@ fn every_kind_of_edit_leaves_the_preview_as_a_full_build_would() {
     assert_eq!(preview.changed(&["themes/default/strings/nl.yaml"]), None);
     preview.assert_same_as_build("new interface strings");
 
-    site.write_bodies("  - id: team\n    name: Kernteam\n");
-    let region = site
-        .read("content/regio/twents-waternet.md")
-        .replace("[almelo, vechtstromen]", "[almelo-stad, vechtstromen]");
-    site.write("content/regio/twents-waternet.md", &region);
+    write_bodies_of_renamed_almelo(&site, "  - id: team\n    name: Kernteam\n");
     site.write(
         "content/werkplaats/afkoppelen.md",
         "---\ntitle: Afkoppelen\nregio: twents-waternet\nperiod: \"2025\"\ndraft: true\n---\n\nMet [[Almelo]].\n",
@@ -272,13 +278,10 @@ fn every_kind_of_edit_leaves_the_preview_as_a_full_build_would() {
     preview.assert_same_as_build("a draft and a smaller chart");
 
     // A wiki link in a body's description shows the title it names.
-    site.write_bodies(
+    write_bodies_of_renamed_almelo(
+        &site,
         "  - id: platform\n    name: Platform\n    description: Samen met [[vechtstromen]].\n",
     );
-    let region = site
-        .read("content/regio/twents-waternet.md")
-        .replace("[almelo, vechtstromen]", "[almelo-stad, vechtstromen]");
-    site.write("content/regio/twents-waternet.md", &region);
     assert_eq!(preview.changed(&["content/regio/twents-waternet.md"]), None);
     preview.assert_same_as_build("a wiki link in a description");
     let vechtstromen = "content/organisatie/vechtstromen.md";

@@ -13,6 +13,7 @@ use crate::resolve::Site;
 use crate::schema::FieldValue;
 use crate::slug::slugify;
 use serde_json::{Value, json};
+use std::collections::HashSet;
 
 /// The index of collection `name` and the page of every filter value that
 /// some page has.
@@ -28,13 +29,21 @@ pub fn render_collection(
     let mut members: Vec<PageId> = site.collection_pages(name).collect();
     sort_members(site, &mut members, collection.sort_by.as_deref());
     let filters = collection_filters(site, name);
-    let listed = |pages: &mut dyn Iterator<Item = PageId>| -> Value {
-        pages
-            .map(|i| {
-                let mut summary = summaries[i].clone();
-                summary["filter_keys"] = json!(filter_attribute(site, &filters, i));
-                summary
-            })
+    // Each page's entry once, with the values the index's script filters
+    // by; the filter pages list some of the same entries.
+    let entries: Vec<(PageId, Value)> = members
+        .iter()
+        .map(|&i| {
+            let mut summary = summaries[i].clone();
+            summary["filter_keys"] = json!(filter_attribute(site, &filters, i));
+            (i, summary)
+        })
+        .collect();
+    let listed = |keep: &dyn Fn(PageId) -> bool| -> Value {
+        entries
+            .iter()
+            .filter(|(i, _)| keep(*i))
+            .map(|(_, entry)| entry.clone())
             .collect()
     };
     let index_url = format!("{}{name}/", site.base_path);
@@ -56,12 +65,7 @@ pub fn render_collection(
         "name": name,
         "singular": collection.singular,
     });
-    render(
-        format!("{name}/index.html"),
-        index,
-        listed(&mut members.iter().copied()),
-        None,
-    )?;
+    render(format!("{name}/index.html"), index, listed(&|_| true), None)?;
     for filter in &filters {
         for value in &filter.values {
             let Some(url_path) = value.url_path(name, filter) else {
@@ -81,11 +85,11 @@ pub fn render_collection(
                 "singular": collection.singular,
                 "index_url": index_url,
             });
-            let shown = members.iter().copied().filter(|i| value.pages.contains(i));
+            let with_value: HashSet<PageId> = value.pages.iter().copied().collect();
             render(
                 format!("{url_path}index.html"),
                 page,
-                listed(&mut { shown }),
+                listed(&|i| with_value.contains(&i)),
                 Some((&filter.folder, &value.key)),
             )?;
         }
@@ -160,6 +164,9 @@ pub fn collection_filters(site: &Site, collection: &str) -> Vec<Filter> {
     let Some(spec) = site.config.collections.get(collection) else {
         return Vec::new();
     };
+    if spec.filters().next().is_none() {
+        return Vec::new();
+    }
     let members: Vec<PageId> = site.collection_pages(collection).collect();
     spec.filters()
         .map(|(field, field_spec, values, folder)| {
@@ -198,7 +205,7 @@ pub fn collection_filters(site: &Site, collection: &str) -> Vec<Filter> {
             }
             // Two values with one slug would share a page: the first keeps
             // it. A value without letters or digits has no address.
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = HashSet::new();
             values.retain(|v| !v.key.is_empty() && seen.insert(v.key.clone()));
             Filter {
                 field: field.to_owned(),

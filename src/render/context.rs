@@ -347,10 +347,9 @@ pub fn seats_group(site: &Site, i: PageId) -> (String, String, Vec<Value>) {
             let chart = &site.org_charts[seat.chart];
             let owner = &site.pages[chart.page];
             if label.is_empty() {
-                label = owner
-                    .collection
-                    .as_deref()
-                    .and_then(|c| site.config.collections.get(c))
+                label = site
+                    .config
+                    .collection_of(owner.collection.as_deref())
                     .and_then(|c| {
                         c.fields
                             .values()

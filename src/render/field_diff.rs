@@ -53,10 +53,8 @@ pub fn revision_diff(
         return (Vec::new(), diff_texts(old, new));
     }
     let no_fields = IndexMap::new();
-    let specs = page
-        .collection
-        .as_ref()
-        .and_then(|c| config.collections.get(c))
+    let specs = config
+        .collection_of(page.collection.as_deref())
         .map_or(&no_fields, |c| &c.fields);
     let words = Words {
         title: renderer.string("diff_field_title"),

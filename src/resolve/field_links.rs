@@ -43,6 +43,8 @@ pub(super) fn resolve_field_links(
     let mut targets = Vec::new();
     let mut problems = Vec::new();
     let mut search_from = 0;
+    // Read once, on the first problem: a build has let go of the text.
+    let mut text = None;
     for markdown in markdown_fields(&page.front.fields) {
         let parsed = parse_fragment(markdown, site.config.allow_html);
         for link in wiki_links(&parsed) {
@@ -53,7 +55,7 @@ pub(super) fn resolve_field_links(
                 }
                 Err((message, help)) => {
                     let written = &markdown[link.range.clone()];
-                    let text = page.source_text();
+                    let text: &str = text.get_or_insert_with(|| page.source_text().into_owned());
                     let front = &text[..page.body_offset.min(text.len())];
                     // Where the link is written: the next place after the
                     // last one found, as the fields are in the order written.
@@ -65,10 +67,10 @@ pub(super) fn resolve_field_links(
                         search_from = at + 1;
                     }
                     let position =
-                        at.map_or(Position::new(1, 1), |at| Position::of_offset(&text, at));
+                        at.map_or(Position::new(1, 1), |at| Position::of_offset(text, at));
                     problems.push(
                         Diagnostic::error(&page.source.display_path, message)
-                            .at(&text, position)
+                            .at(text, position)
                             .marker(written.lines().next().unwrap_or_default().chars().count())
                             .help(help),
                     );
