@@ -2,8 +2,9 @@
 //! schemas.
 
 use crate::diagnostics::{Diagnostic, Position};
-use crate::fields::{Collection, FieldKind};
+use crate::fields::{Collection, FieldKind, FilterValues};
 use crate::folders::CONFIG_FILE;
+use crate::slug::slugify;
 use crate::source::read_source;
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -173,6 +174,18 @@ impl SiteConfig {
         self.collections.get(collection?)
     }
 
+    /// Whether twn writes a collection's index or one of its filter pages
+    /// at `url_path` (or below it), so no page or alias may take it.
+    pub fn is_collection_listing(&self, url_path: &str) -> bool {
+        let mut parts = url_path.trim_matches('/').split('/');
+        let Some(collection) = parts.next().and_then(|name| self.collections.get(name)) else {
+            return false;
+        };
+        parts
+            .next()
+            .is_none_or(|folder| collection.is_filter_folder(folder))
+    }
+
     /// The path part of `base_url`, always starting and ending with `/`.
     pub fn base_path(&self) -> String {
         let after_scheme = self
@@ -195,32 +208,35 @@ impl SiteConfig {
 }
 
 /// A collection's `filters` name fields it has, of a kind with values to
-/// choose from, each once.
+/// choose from, each once; every value must have an address of its own.
 fn check_filters(collection: &crate::fields::Collection, text: &str) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let mut folders: Vec<&str> = Vec::new();
+    let mut folders: Vec<String> = Vec::new();
+    let at = |spanned: &serde_saphyr::Spanned<String>| {
+        Position::new(
+            (spanned.referenced.line() as usize).max(1),
+            (spanned.referenced.column() as usize).max(1),
+        )
+    };
+    let problem = |spanned: &serde_saphyr::Spanned<String>, message: String, help: String| {
+        Diagnostic::error(CONFIG_FILE, message)
+            .at(text, at(spanned))
+            .marker(spanned.value.chars().count().max(1))
+            .help(help)
+    };
+    let filterable: Vec<&str> = collection
+        .fields
+        .iter()
+        .filter(|(_, spec)| spec.filter_values().is_some())
+        .map(|(name, _)| name.as_str())
+        .collect();
     for name in &collection.filters {
         let field = name.value.as_str();
-        let at = Position::new(
-            (name.referenced.line() as usize).max(1),
-            (name.referenced.column() as usize).max(1),
-        );
-        let problem = |message: String, help: String| {
-            Diagnostic::error(CONFIG_FILE, message)
-                .at(text, at)
-                .marker(field.chars().count())
-                .help(help)
-        };
-        let filterable: Vec<&str> = collection
-            .fields
-            .iter()
-            .filter(|(_, spec)| spec.filter_values().is_some())
-            .map(|(name, _)| name.as_str())
-            .collect();
         let Some(spec) = collection.fields.get(field) else {
             let hint = crate::suggest::closest(field, filterable.iter().copied())
                 .map_or(String::new(), |s| format!("; bedoelt u `{s}`?"));
             problems.push(problem(
+                name,
                 format!("filter `{field}` noemt geen veld van deze collectie{hint}"),
                 format!(
                     "een filter noemt een keuze- of verwijzingsveld van de collectie: {}",
@@ -229,24 +245,67 @@ fn check_filters(collection: &crate::fields::Collection, text: &str) -> Vec<Diag
             ));
             continue;
         };
-        if spec.filter_values().is_none() {
+        let Some(values) = spec.filter_values() else {
             problems.push(problem(
+                name,
                 format!("op veld `{field}` kan het overzicht niet filteren: het heeft geen vaste waarden"),
                 format!("filter op een veld van het type `choice` of `reference` (of een lijst daarvan): {}", filterable.join(", ")),
             ));
             continue;
+        };
+        let folder = match values {
+            FilterValues::Pages(target) => target.to_owned(),
+            FilterValues::Choices(_) => slugify(field),
+        };
+        if folder.is_empty() {
+            problems.push(problem(
+                name,
+                format!("filter `{field}` krijgt geen adres: de veldnaam heeft geen letters of cijfers"),
+                "de pagina's van een filter staan in een map met de naam van het veld; geef het veld een naam met letters en cijfers".into(),
+            ));
+            continue;
         }
-        let folder = collection
-            .filters()
-            .find(|(f, ..)| *f == field)
-            .map_or(field, |(.., folder)| folder);
         if folders.contains(&folder) {
             problems.push(problem(
+                name,
                 format!("filter `{field}` staat er twee keer, of zou dezelfde map `{folder}/` krijgen als een ander filter"),
                 "noem elk veld één keer onder `filters`".into(),
             ));
         }
         folders.push(folder);
+        if let FilterValues::Choices(choices) = values {
+            problems.extend(check_filter_choices(field, choices, &problem));
+        }
+    }
+    problems
+}
+
+/// Each value of a filtered choice gets a page at its slug: two values
+/// with one slug would share it, a value without letters would have none.
+fn check_filter_choices(
+    field: &str,
+    choices: &[serde_saphyr::Spanned<String>],
+    problem: &impl Fn(&serde_saphyr::Spanned<String>, String, String) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for choice in choices {
+        let key = slugify(&choice.value);
+        if key.is_empty() {
+            problems.push(problem(
+                choice,
+                format!("keuze `{}` van `{field}` krijgt geen filterpagina: de waarde heeft geen letters of cijfers", choice.value),
+                "het adres van een filterpagina komt uit de waarde; geef de waarde letters of cijfers".into(),
+            ));
+        } else if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            problems.push(problem(
+                choice,
+                format!("keuzes `{first}` en `{}` van `{field}` zouden dezelfde filterpagina `{key}/` krijgen", choice.value),
+                "het adres komt uit de waarde in kleine letters, zonder accenten en leestekens; maak de waarden meer verschillend of voeg ze samen".into(),
+            ));
+        } else {
+            seen.push((key, &choice.value));
+        }
     }
     problems
 }

@@ -33,7 +33,7 @@ pub struct Collection {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum FilterValues<'a> {
     /// The values of a `choice`.
-    Choices(&'a [String]),
+    Choices(&'a [Spanned<String>]),
     /// The pages of this collection.
     Pages(&'a str),
 }
@@ -41,14 +41,14 @@ pub enum FilterValues<'a> {
 impl Collection {
     /// The filters of the index that are defined right, with the folder
     /// below the index that holds each one's pages: a reference's
-    /// collection (`thema`), else the field's own name (`status`).
-    pub fn filters(&self) -> impl Iterator<Item = (&str, &FieldSpec, FilterValues<'_>, &str)> {
+    /// collection (`thema`), else the field's name as a slug (`status`).
+    pub fn filters(&self) -> impl Iterator<Item = (&str, &FieldSpec, FilterValues<'_>, String)> {
         self.filters.iter().filter_map(|name| {
             let (field, spec) = self.fields.get_key_value(&name.value)?;
             let values = spec.filter_values()?;
             let folder = match values {
-                FilterValues::Pages(collection) => collection,
-                FilterValues::Choices(_) => field.as_str(),
+                FilterValues::Pages(collection) => collection.to_owned(),
+                FilterValues::Choices(_) => crate::slug::slugify(field),
             };
             Some((field.as_str(), spec, values, folder))
         })
@@ -74,9 +74,9 @@ pub struct FieldSpec {
     /// e.g. "Neemt deel aan" on an organisatie page.
     #[serde(default)]
     pub backlink_label: Option<String>,
-    /// For `choice`: the allowed values.
+    /// For `choice`: the allowed values, with where each is written.
     #[serde(default)]
-    pub values: Vec<String>,
+    pub values: Vec<Spanned<String>>,
     /// For `reference`: the collection referred to.
     #[serde(default)]
     pub collection: Option<Spanned<String>>,
@@ -111,6 +111,11 @@ pub enum FieldKind {
 }
 
 impl FieldSpec {
+    /// The allowed values of a `choice`, as written.
+    pub fn choices(&self) -> impl Iterator<Item = &str> + Clone {
+        self.values.iter().map(|v| v.value.as_str())
+    }
+
     /// What a filter by this field offers, if it can filter.
     pub fn filter_values(&self) -> Option<FilterValues<'_>> {
         match self.kind.value {

@@ -107,7 +107,7 @@ pub fn new_page(
     let mut text = format!("---\ntitle: {}\n", yaml_text(title));
     let mut to_fill = Vec::new();
     for (name, field) in &spec.fields {
-        let choices = field.values.join(", ");
+        let choices = field.choices().collect::<Vec<_>>().join(", ");
         let asked = || {
             let label = field.label.as_deref().unwrap_or(name);
             if field.values.is_empty() {
@@ -176,14 +176,14 @@ fn did_you_mean(word: &str, options: &[&str]) -> String {
 
 /// A value for a choice field must be one of its values.
 fn check_choice(name: &str, field: &FieldSpec, value: &str) -> Result<(), ScaffoldError> {
-    if field.kind.value != FieldKind::Choice || field.values.iter().any(|v| v == value) {
+    if field.kind.value != FieldKind::Choice || field.choices().any(|v| v == value) {
         return Ok(());
     }
-    let choices: Vec<&str> = field.values.iter().map(String::as_str).collect();
+    let choices: Vec<&str> = field.choices().collect();
     let hint = did_you_mean(value, &choices);
     Err(usage(format!(
         "`{value}` is geen keuze voor `{name}`.{hint} Keuzes: {}",
-        field.values.join(", ")
+        choices.join(", ")
     )))
 }
 

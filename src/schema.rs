@@ -287,14 +287,17 @@ impl Validator<'_> {
             }
             FieldKind::Choice => {
                 let text = self.text(node)?;
-                if !spec.values.contains(&text) {
-                    let suggestion = closest(&text, spec.values.iter().map(String::as_str))
+                if !spec.choices().any(|c| c == text) {
+                    let suggestion = closest(&text, spec.choices())
                         .map_or(String::new(), |s| format!("; bedoelt u `{s}`?"));
                     self.error(
                         node.position,
                         text.chars().count(),
                         format!("`{text}` is geen toegestane waarde{suggestion}"),
-                        &format!("kies één van: {}", spec.values.join(", ")),
+                        &format!(
+                            "kies één van: {}",
+                            spec.choices().collect::<Vec<_>>().join(", ")
+                        ),
                     );
                     return None;
                 }
@@ -510,7 +513,7 @@ pub fn example_value(spec: &FieldSpec) -> String {
         FieldKind::Boolean => "false".into(),
         FieldKind::Url => "https://".into(),
         FieldKind::Email => "naam@organisatie.nl".into(),
-        FieldKind::Choice => spec.values.first().cloned().unwrap_or_default(),
+        FieldKind::Choice => spec.choices().next().unwrap_or_default().to_owned(),
         FieldKind::Reference => format!(
             "<slug van een {}-pagina>",
             spec.collection.as_ref().map_or("", |c| c.value.as_str())

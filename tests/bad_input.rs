@@ -3,48 +3,7 @@
 
 mod common;
 use common::TestSite;
-
-/// Builds a good site, breaks it with `change`, and checks the failed build.
-fn assert_rejected(change: impl FnOnce(&TestSite), location: &str, message: &str) -> String {
-    let site = TestSite::new();
-    site.build_ok();
-    let before = site.public_snapshot();
-    assert!(before.contains_key("index.html"));
-    change(&site);
-    let run = site.twn(&["build"]);
-    assert_eq!(run.code, Some(1), "exit code; stderr:\n{}", run.stderr);
-    assert!(
-        run.stderr.contains(location),
-        "expected location {location} in:\n{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains(message),
-        "expected message {message:?} in:\n{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("oplossing:"),
-        "every error says how to fix it:\n{}",
-        run.stderr
-    );
-    assert_eq!(
-        site.public_snapshot(),
-        before,
-        "public/ must be untouched after a failed build"
-    );
-    let leftovers: Vec<String> = std::fs::read_dir(site.dir.path())
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("staging") || n.contains("previous"))
-        .collect();
-    assert!(
-        leftovers.is_empty(),
-        "no staging folders left behind: {leftovers:?}"
-    );
-    run.stderr
-}
+use common::rejected::{BODIES, assert_rejected};
 
 #[test]
 fn front_matter_without_closing_dashes() {
@@ -371,19 +330,6 @@ fn a_bom_and_crlf_line_endings_simply_work() {
         run.stderr
     );
 }
-
-/// Two bodies that are fine; tests break one line of it.
-const BODIES: &str = "  - id: bestuurlijk-platform
-    name: Bestuurlijk platform
-    members: [alle]
-    relations:
-      - { type: stuurt-aan, to: ambtelijk-platform }
-  - id: ambtelijk-platform
-    name: Ambtelijk platform
-    members: [almelo]
-    relations:
-      - { type: rapporteert-aan, to: bestuurlijk-platform }
-";
 
 #[test]
 fn relation_to_an_unknown_body() {
@@ -757,75 +703,4 @@ fn collection_names_twn_uses_itself_or_empty_ones_are_errors() {
         );
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     }
-}
-
-#[test]
-fn a_filter_names_a_field_with_values_to_choose_from() {
-    let config = |filters: &str| {
-        common::CONFIG.replace(
-            "  organisatie:\n    title: Organisaties\n    singular: Organisatie\n",
-            &format!("  organisatie:\n    title: Organisaties\n    singular: Organisatie\n    filters: {filters}\n"),
-        )
-    };
-    let line = config("")
-        .lines()
-        .position(|l| l.starts_with("    filters:"))
-        .unwrap()
-        + 1;
-    let stderr = assert_rejected(
-        |s| s.write("twn.yaml", &config("[tpye]")),
-        &format!("twn.yaml:{line}:15"),
-        "filter `tpye` noemt geen veld van deze collectie; bedoelt u `type`?",
-    );
-    assert!(
-        stderr.contains("    filters: [tpye]"),
-        "the line is shown:\n{stderr}"
-    );
-    let with_text_field = common::CONFIG.replace(
-        "      start: { type: date }\n",
-        "      start: { type: date }\n    filters: [regio, period]\n",
-    );
-    let stderr = assert_rejected(
-        |s| s.write("twn.yaml", &with_text_field),
-        "twn.yaml:",
-        "op veld `period` kan het overzicht niet filteren",
-    );
-    assert!(!stderr.contains("`regio`"), "a reference filters: {stderr}");
-}
-
-#[test]
-fn a_page_cannot_take_the_place_of_a_filters_pages() {
-    let config = common::CONFIG.replace(
-        "    singular: Organisatie\n",
-        "    singular: Organisatie\n    filters: [type]\n",
-    );
-    assert_rejected(
-        |s| {
-            s.write("twn.yaml", &config);
-            s.write(
-                "content/organisatie/type.md",
-                "---\ntitle: Soorten\ntype: gemeente\n---\n",
-            );
-        },
-        "content/organisatie/type.md:1:1",
-        "waar twn de pagina's van het filter `type` van het overzicht zet",
-    );
-}
-
-#[test]
-fn a_broken_wiki_link_in_a_description_is_an_error_at_its_place() {
-    let bodies = BODIES.replace(
-        "    name: Ambtelijk platform\n",
-        "    name: Ambtelijk platform\n    description: Werkt met [[Almeloo]] samen.\n",
-    );
-    let stderr = assert_rejected(
-        |s| s.write_bodies(&bodies),
-        "content/regio/twents-waternet.md:12:28",
-        "wikilink naar een pagina die niet bestaat: [[Almeloo]]",
-    );
-    assert!(stderr.contains("bedoelt u [[Almelo]]?"), "{stderr}");
-    assert!(
-        stderr.contains("description: Werkt met [[Almeloo]] samen."),
-        "the line is shown: {stderr}"
-    );
 }

@@ -174,8 +174,8 @@ pub fn collection_filters(site: &Site, collection: &str) -> Vec<Filter> {
                 FilterValues::Choices(choices) => choices
                     .iter()
                     .map(|choice| FilterValue {
-                        key: slugify(choice),
-                        title: choice.clone(),
+                        key: slugify(&choice.value),
+                        title: choice.value.clone(),
                         pages: Vec::new(),
                     })
                     .collect(),
@@ -203,14 +203,10 @@ pub fn collection_filters(site: &Site, collection: &str) -> Vec<Filter> {
                     value.pages.push(page);
                 }
             }
-            // Two values with one slug would share a page: the first keeps
-            // it. A value without letters or digits has no address.
-            let mut seen = HashSet::new();
-            values.retain(|v| !v.key.is_empty() && seen.insert(v.key.clone()));
             Filter {
                 field: field.to_owned(),
                 label: field_spec.label.clone().unwrap_or_else(|| field.to_owned()),
-                folder: folder.to_owned(),
+                folder,
                 values,
             }
         })

@@ -127,10 +127,11 @@ impl SiteIndex {
                         format!("de oude URL `{}` is al in gebruik door {}", alias.written, pages[other].source.display_path),
                         "een alias moet een URL zijn die geen andere pagina heeft; verwijder of wijzig hem",
                     ));
-                } else if config.collections.contains_key(key) {
+                } else if config.is_collection_listing(key) {
+                    let collection = key.split('/').next().unwrap_or_default();
                     diagnostics.push(problem(
                         format!(
-                            "de oude URL `{}` is het overzicht van de collectie `{key}`",
+                            "de oude URL `{}` is het overzicht van de collectie `{collection}` of één van zijn filters",
                             alias.written
                         ),
                         "kies een ander oud pad of verwijder de alias",

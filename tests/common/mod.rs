@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod main_pages;
+pub mod rejected;
 pub mod server;
 pub mod static_host;
 pub mod tools;
