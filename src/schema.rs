@@ -58,6 +58,9 @@ pub struct FrontMatter {
     pub draft: bool,
     /// The collection's own fields, in the order the schema declares them.
     pub fields: IndexMap<String, FieldValue>,
+    /// Fields the schema does not know or whose value it rejects, as plain
+    /// text: an old version's diff still shows what changed in them.
+    pub unread: IndexMap<String, String>,
 }
 
 struct Validator<'a> {
@@ -111,15 +114,28 @@ pub fn validate(
             }
             _ => match fields.get(name) {
                 Some(spec) => {
-                    if let Some(typed) = v.value(value, spec) {
-                        front_matter.fields.insert(name.to_owned(), typed);
+                    match v.value(value, spec) {
+                        Some(typed) => {
+                            front_matter.fields.insert(name.to_owned(), typed);
+                        }
+                        None if value.value != Value::Null => {
+                            front_matter
+                                .unread
+                                .insert(name.to_owned(), value.plain_text());
+                        }
+                        None => {}
                     }
                     if spec.kind.value == FieldKind::Bodies {
                         v.diagnostics
                             .extend(crate::orgchart::check::check_bodies(file, value, node));
                     }
                 }
-                None => v.unknown_field(key, name, &known),
+                None => {
+                    v.unknown_field(key, name, &known);
+                    front_matter
+                        .unread
+                        .insert(name.to_owned(), value.plain_text());
+                }
             },
         }
     }

@@ -63,6 +63,25 @@ impl Node {
         }
     }
 
+    /// The value as one line a reader can follow: lists joined by commas,
+    /// groups as `name: value`.
+    pub fn plain_text(&self) -> String {
+        match &self.value {
+            Value::Null => String::new(),
+            Value::List(items) => items
+                .iter()
+                .map(Node::plain_text)
+                .collect::<Vec<_>>()
+                .join(", "),
+            Value::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| format!("{}: {}", k.plain_text(), v.plain_text()))
+                .collect::<Vec<_>>()
+                .join("; "),
+            scalar => scalar.as_text().unwrap_or_default(),
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
             Value::Map(entries) => entries

@@ -4,36 +4,9 @@
 
 mod common;
 
+use common::history::{ANNA, BRAM, commits_of, site_with_history};
 use common::{TestSite, git, git_as};
 use std::path::Path;
-
-const ANNA: (&str, &str) = ("Anna de Vries", "anna.devries@example.org");
-const BRAM: (&str, &str) = ("Bram Jansen", "bram@waterschap.example");
-
-/// A site with two commits: everything in 2017, Twents Waternet again in 2019.
-fn site_with_history() -> TestSite {
-    let site = TestSite::new();
-    site.git_init();
-    site.commit_all(
-        "Eerste versie van de wiki",
-        ANNA,
-        "2017-01-16T09:30:00+01:00",
-    );
-    site.write(
-        "content/regio/twents-waternet.md",
-        "---\ntitle: Twents Waternet\nmembers: [almelo, vechtstromen]\n---\n\n## Visie\n\nSamen werken aan schoon water met [[Almelo]].\n\nNieuw: de vier B's.\n",
-    );
-    site.commit_all("Visie aangevuld", BRAM, "2019-09-23T14:05:00+02:00");
-    site
-}
-
-/// The short ids of the commits that changed `file` (following renames), newest first.
-fn commits_of(repo: &Path, file: &str) -> Vec<String> {
-    git(repo, &["log", "--format=%h", "--follow", "--", file])
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
 
 fn stamp(html: &str) -> &str {
     let start = html.find("Laatst bijgewerkt").expect("a stamp");
@@ -169,87 +142,6 @@ fn a_diff_marks_added_and_removed_lines_and_changed_words() {
     assert!(
         diff.contains("Toegevoegde regels beginnen met +"),
         "readable without colour"
-    );
-}
-
-/// The rows of a diff page's table of changed fields, tags left out.
-fn field_rows(diff: &str) -> Vec<String> {
-    let Some(table) = diff.split("<table class=\"field-diff\">").nth(1) else {
-        return Vec::new();
-    };
-    let table = table.split("</table>").next().unwrap();
-    table
-        .split("<tr><th scope=\"row\">")
-        .skip(1)
-        .map(|row| {
-            let mut text = String::new();
-            let mut in_tag = false;
-            for c in row.split("</tr>").next().unwrap().chars() {
-                match c {
-                    '<' => in_tag = true,
-                    '>' => {
-                        in_tag = false;
-                        text.push(' ');
-                    }
-                    c if !in_tag => text.push(c),
-                    _ => {}
-                }
-            }
-            text.split_whitespace().collect::<Vec<_>>().join(" ")
-        })
-        .collect()
-}
-
-#[test]
-fn a_diff_tells_changed_fields_by_their_labels_and_the_titles_they_name() {
-    let site = site_with_history();
-    site.write(
-        "content/regio/twents-waternet.md",
-        "---\ntitle: Twents Waternet\nmembers: [almelo]\nbodies:\n  - id: platform\n    name: Platform\n    members: [vechtstromen]\n---\n\n## Visie\n\nSamen werken aan schoon water met [[Almelo]].\n\nNieuw: de vier B's.\n",
-    );
-    site.commit_all("Leden en organen", ANNA, "2020-01-10T10:00:00+01:00");
-    site.build_ok();
-    let newest = &commits_of(site.dir.path(), "content/regio/twents-waternet.md")[0];
-    let diff = site.read(&format!(
-        "public/regio/twents-waternet/verschil/{newest}/index.html"
-    ));
-    let rows = field_rows(&diff);
-    assert_eq!(
-        rows,
-        [
-            "Leden − verwijderd: Waterschap Vechtstromen",
-            "Organen + toegevoegd: Platform",
-        ],
-        "labels from twn.yaml, pages by their titles: {diff}"
-    );
-    assert!(!diff.contains("members:"), "no raw YAML: {diff}");
-    assert!(
-        diff.contains("De tekst onder de gegevens bleef gelijk."),
-        "{diff}"
-    );
-
-    // A field of a body that stays: named by the body, labelled in Dutch.
-    let text = site.read("content/regio/twents-waternet.md");
-    site.write(
-        "content/regio/twents-waternet.md",
-        &text
-            .replace("members: [vechtstromen]", "members: [vechtstromen, almelo]")
-            .replace("Nieuw: de vier B's.", "Nieuw: de vier B's en drie K's."),
-    );
-    site.commit_all("Almelo in het platform", ANNA, "2020-02-10T10:00:00+01:00");
-    site.build_ok();
-    let newest = &commits_of(site.dir.path(), "content/regio/twents-waternet.md")[0];
-    let diff = site.read(&format!(
-        "public/regio/twents-waternet/verschil/{newest}/index.html"
-    ));
-    assert_eq!(
-        field_rows(&diff),
-        ["Organen › Platform › Leden + toegevoegd: Almelo"]
-    );
-    let changed_line = 1 + text.lines().position(|l| l.starts_with("Nieuw")).unwrap();
-    assert!(
-        diff.contains(&format!("<td class=\"no\">{changed_line}</td>")),
-        "the text diff counts lines of the file: {diff}"
     );
 }
 

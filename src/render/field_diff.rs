@@ -6,11 +6,13 @@
 use super::Renderer;
 use super::diff::{FileDiff, diff_texts, line_stats};
 use crate::fields::{FieldKind, FieldSpec};
+use crate::orgchart::RelationKind;
 use crate::page::{Page, old_version};
 use crate::resolve::Site;
 use crate::schema::{FieldValue, FrontMatter};
 use indexmap::IndexMap;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// One changed field, or a field of an object in a list.
 #[derive(Debug, Serialize, PartialEq)]
@@ -29,14 +31,53 @@ pub struct FieldChange {
 pub struct Words {
     pub title: String,
     pub description: String,
+    pub updated: String,
+    pub aliases: String,
+    pub draft: String,
+    /// Appended to a list's label when only its order changed.
+    pub order: String,
     pub yes: String,
     pub no: String,
+    /// A relation's kind as a reader says it, by its key: "stuurt aan".
+    pub relations: HashMap<String, String>,
+}
+
+impl Words {
+    fn from_theme(renderer: &Renderer) -> Words {
+        Words {
+            title: renderer.string("diff_field_title"),
+            description: renderer.string("diff_field_description"),
+            updated: renderer.string("diff_field_updated"),
+            aliases: renderer.string("diff_field_aliases"),
+            draft: renderer.string("diff_field_draft"),
+            order: renderer.string("diff_order"),
+            yes: renderer.string("value_yes"),
+            no: renderer.string("value_no"),
+            relations: RelationKind::ALL
+                .iter()
+                .map(|kind| {
+                    let key = kind.key();
+                    (key.to_owned(), renderer.string(&format!("relation_{key}")))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What a change is read with: the site for referenced pages' titles, the
+/// words, and the names of the bodies in both versions, by id, so a
+/// relation reads "stuurt aan Ambtelijk platform".
+struct Reading<'a> {
+    site: &'a Site,
+    words: &'a Words,
+    body_names: HashMap<String, String>,
 }
 
 /// What a revision of `page` changed: the fields of its front matter,
 /// told as fields, and the text below them as a line diff (numbered as
 /// lines of the file; its counts are over the whole file). A version whose
-/// front matter cannot be read is one text diff.
+/// front matter cannot be read is one text diff; a missing version (before
+/// the page was made, after it was deleted) has no fields.
 pub fn revision_diff(
     site: &Site,
     renderer: &Renderer,
@@ -56,13 +97,22 @@ pub fn revision_diff(
     let specs = config
         .collection_of(page.collection.as_deref())
         .map_or(&no_fields, |c| &c.fields);
-    let words = Words {
-        title: renderer.string("diff_field_title"),
-        description: renderer.string("diff_field_description"),
-        yes: renderer.string("value_yes"),
-        no: renderer.string("value_no"),
+    let words = Words::from_theme(renderer);
+    let missing = FrontMatter::default();
+    let front = |version: &'_ Page, text: &str| -> FrontMatter {
+        if text.is_empty() {
+            missing.clone()
+        } else {
+            version.front.clone()
+        }
     };
-    let fields = field_changes(site, specs, &before.front, &after.front, &words);
+    let fields = field_changes(
+        site,
+        specs,
+        &front(&before, old),
+        &front(&after, new),
+        &words,
+    );
     let lines_before = |text: &str, offset: usize| text[..offset].matches('\n').count();
     let (old_offset, new_offset) = (
         before.body_offset.min(old.len()),
@@ -74,8 +124,9 @@ pub fn revision_diff(
     (fields, diff)
 }
 
-/// The fields that differ between two versions of a page's front matter,
-/// in the schema's order.
+/// The fields that differ between two versions of a page's front matter:
+/// the common ones, then the schema's in its order, then those the schema
+/// does not know.
 pub fn field_changes(
     site: &Site,
     specs: &IndexMap<String, FieldSpec>,
@@ -83,191 +134,313 @@ pub fn field_changes(
     new: &FrontMatter,
     words: &Words,
 ) -> Vec<FieldChange> {
+    let mut body_names = HashMap::new();
+    for (name, spec) in specs {
+        if spec.kind.value == FieldKind::Bodies {
+            for version in [old, new] {
+                if let Some(FieldValue::List(bodies)) = version.fields.get(name) {
+                    body_names.extend(bodies.iter().filter_map(body_id_and_name));
+                }
+            }
+        }
+    }
+    let reading = Reading {
+        site,
+        words,
+        body_names,
+    };
     let mut changes = Vec::new();
     let text = |s: &str| FieldValue::Text(s.to_owned());
-    let pairs = [
-        (&words.title, Some(text(&old.title)), Some(text(&new.title))),
+    let aliases = |front: &FrontMatter| {
+        (!front.aliases.is_empty())
+            .then(|| FieldValue::List(front.aliases.iter().map(|a| text(&a.written)).collect()))
+    };
+    let draft = |front: &FrontMatter| front.draft.then_some(FieldValue::Bool(true));
+    let common = [
+        (
+            &words.title,
+            (!old.title.is_empty()).then(|| text(&old.title)),
+            (!new.title.is_empty()).then(|| text(&new.title)),
+        ),
         (
             &words.description,
             old.description.as_deref().map(text),
             new.description.as_deref().map(text),
         ),
+        (
+            &words.updated,
+            old.updated.map(FieldValue::Date),
+            new.updated.map(FieldValue::Date),
+        ),
+        (&words.aliases, aliases(old), aliases(new)),
+        (&words.draft, draft(old), draft(new)),
     ];
-    for (label, before, after) in pairs {
-        compare(
-            site,
+    for (label, before, after) in common {
+        reading.compare(
             None,
             vec![label.clone()],
             before.as_ref(),
             after.as_ref(),
-            words,
             &mut changes,
         );
     }
+    let value = |front: &FrontMatter, name: &str| {
+        front
+            .fields
+            .get(name)
+            .cloned()
+            .or_else(|| front.unread.get(name).map(|t| text(t)))
+    };
     for (name, spec) in specs {
         let label = spec.label.clone().unwrap_or_else(|| name.clone());
-        compare(
-            site,
+        let (before, after) = (value(old, name), value(new, name));
+        reading.compare(
             Some(spec),
             vec![label],
-            old.fields.get(name),
-            new.fields.get(name),
-            words,
+            before.as_ref(),
+            after.as_ref(),
+            &mut changes,
+        );
+    }
+    let mut unknown: Vec<&String> = old.unread.keys().collect();
+    unknown.extend(new.unread.keys().filter(|k| !old.unread.contains_key(*k)));
+    for name in unknown
+        .into_iter()
+        .filter(|name| !specs.contains_key(*name))
+    {
+        let (before, after) = (value(old, name), value(new, name));
+        reading.compare(
+            None,
+            vec![name.clone()],
+            before.as_ref(),
+            after.as_ref(),
             &mut changes,
         );
     }
     changes
 }
 
-fn compare(
-    site: &Site,
-    spec: Option<&FieldSpec>,
-    label: Vec<String>,
-    old: Option<&FieldValue>,
-    new: Option<&FieldValue>,
-    words: &Words,
-    changes: &mut Vec<FieldChange>,
-) {
-    if old == new {
-        return;
+/// A body's id and name, from its fields.
+fn body_id_and_name(body: &FieldValue) -> Option<(String, String)> {
+    let FieldValue::Object(fields) = body else {
+        return None;
+    };
+    match (fields.get("id"), fields.get("name")) {
+        (Some(FieldValue::Text(id)), Some(FieldValue::Text(name))) => {
+            Some((id.clone(), name.clone()))
+        }
+        _ => None,
     }
-    let item_spec = spec.and_then(|s| s.of.as_deref());
-    let lists = (as_list(old), as_list(new));
-    if let (Some(old_items), Some(new_items)) = lists {
-        let objects = item_spec.is_some_and(|s| matches!(s.kind.value, FieldKind::Object))
-            || spec.is_some_and(|s| s.kind.value == FieldKind::Bodies);
-        if objects {
-            compare_objects(
-                site, item_spec, &label, old_items, new_items, words, changes,
-            );
-        } else {
-            let shown = |items: &[FieldValue]| -> Vec<String> {
-                items.iter().map(|v| display(site, v, words)).collect()
+}
+
+impl Reading<'_> {
+    fn compare(
+        &self,
+        spec: Option<&FieldSpec>,
+        label: Vec<String>,
+        old: Option<&FieldValue>,
+        new: Option<&FieldValue>,
+        changes: &mut Vec<FieldChange>,
+    ) {
+        if old == new {
+            return;
+        }
+        let item_spec = spec.and_then(|s| s.of.as_deref());
+        if let (Some(old_items), Some(new_items)) = (as_list(old), as_list(new)) {
+            let objects = item_spec.is_some_and(|s| s.kind.value == FieldKind::Object)
+                || spec.is_some_and(|s| s.kind.value == FieldKind::Bodies);
+            if objects {
+                self.compare_objects(item_spec, &label, old_items, new_items, changes);
+            } else {
+                let keyed = |items: &[FieldValue]| -> Vec<(String, String)> {
+                    items
+                        .iter()
+                        .map(|v| {
+                            let shown = self.display(v);
+                            (shown.clone(), shown)
+                        })
+                        .collect()
+                };
+                self.compare_items(&label, &keyed(old_items), &keyed(new_items), changes);
+            }
+            return;
+        }
+        if let (Some(FieldValue::Object(before)), Some(FieldValue::Object(after))) = (old, new) {
+            self.compare_fields(spec, &label, before, after, changes);
+            return;
+        }
+        let shown = |value: Option<&FieldValue>| value.map(|v| self.display(v)).unwrap_or_default();
+        let (before, after) = (shown(old), shown(new));
+        if before != after {
+            changes.push(FieldChange {
+                label,
+                old: before,
+                new: after,
+                added: Vec::new(),
+                removed: Vec::new(),
+            });
+        }
+    }
+
+    /// Items of a list, each as (what identifies it, how a reader knows
+    /// it): those that came and went, or else the new order if only that
+    /// changed.
+    fn compare_items(
+        &self,
+        label: &[String],
+        before: &[(String, String)],
+        after: &[(String, String)],
+        changes: &mut Vec<FieldChange>,
+    ) {
+        let missing_from =
+            |items: &[(String, String)], others: &[(String, String)]| -> Vec<String> {
+                items
+                    .iter()
+                    .filter(|(key, _)| !others.iter().any(|(k, _)| k == key))
+                    .map(|(_, name)| name.clone())
+                    .collect()
             };
-            let (before, after) = (shown(old_items), shown(new_items));
-            let added: Vec<String> = after
+        let (added, removed) = (missing_from(after, before), missing_from(before, after));
+        let keys =
+            |items: &[(String, String)]| items.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+        if !added.is_empty() || !removed.is_empty() {
+            changes.push(FieldChange {
+                label: label.to_vec(),
+                old: String::new(),
+                new: String::new(),
+                added,
+                removed,
+            });
+        } else if keys(before) != keys(after) {
+            let names = |items: &[(String, String)]| {
+                items
+                    .iter()
+                    .map(|(_, n)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut label = label.to_vec();
+            label.push(self.words.order.clone());
+            changes.push(FieldChange {
+                label,
+                old: names(before),
+                new: names(after),
+                added: Vec::new(),
+                removed: Vec::new(),
+            });
+        }
+    }
+
+    /// Objects in a list, matched by their name (or id): those that came
+    /// and went by name, and the fields that changed in those in both.
+    fn compare_objects(
+        &self,
+        spec: Option<&FieldSpec>,
+        label: &[String],
+        old: &[FieldValue],
+        new: &[FieldValue],
+        changes: &mut Vec<FieldChange>,
+    ) {
+        let keyed = |items: &[FieldValue]| -> Vec<(String, String)> {
+            items
                 .iter()
-                .filter(|v| !before.contains(v))
-                .cloned()
-                .collect();
-            let removed: Vec<String> = before
-                .iter()
-                .filter(|v| !after.contains(v))
-                .cloned()
-                .collect();
-            if !added.is_empty() || !removed.is_empty() {
-                changes.push(FieldChange {
-                    label,
-                    old: String::new(),
-                    new: String::new(),
-                    added,
-                    removed,
-                });
+                .map(|item| (object_key(item), self.object_name(item)))
+                .collect()
+        };
+        let (before, after) = (keyed(old), keyed(new));
+        self.compare_items(label, &before, &after, changes);
+        for ((key, name), item) in after.iter().zip(new) {
+            let Some(was) = before.iter().position(|(k, _)| k == key).map(|at| &old[at]) else {
+                continue;
+            };
+            if let (FieldValue::Object(was), FieldValue::Object(now)) = (was, item) {
+                let mut inner = label.to_vec();
+                inner.push(name.clone());
+                self.compare_fields(spec, &inner, was, now, changes);
             }
         }
-        return;
     }
-    if let (Some(FieldValue::Object(before)), Some(FieldValue::Object(after))) = (old, new) {
-        compare_fields(site, spec, &label, before, after, words, changes);
-        return;
-    }
-    let shown =
-        |value: Option<&FieldValue>| value.map(|v| display(site, v, words)).unwrap_or_default();
-    let (before, after) = (shown(old), shown(new));
-    if before != after {
-        changes.push(FieldChange {
-            label,
-            old: before,
-            new: after,
-            added: Vec::new(),
-            removed: Vec::new(),
-        });
-    }
-}
 
-/// Objects in a list, matched by their name (or id): those that came and
-/// went by name, and the fields that changed in those in both.
-fn compare_objects(
-    site: &Site,
-    spec: Option<&FieldSpec>,
-    label: &[String],
-    old: &[FieldValue],
-    new: &[FieldValue],
-    words: &Words,
-    changes: &mut Vec<FieldChange>,
-) {
-    let keyed = |items: &[FieldValue]| -> Vec<(String, String, FieldValue)> {
-        items
-            .iter()
-            .map(|item| {
-                (
-                    object_key(item),
-                    object_name(site, item, words),
-                    item.clone(),
-                )
-            })
-            .collect()
-    };
-    let (before, after) = (keyed(old), keyed(new));
-    let added: Vec<String> = after
-        .iter()
-        .filter(|(key, ..)| !before.iter().any(|(k, ..)| k == key))
-        .map(|(_, name, _)| name.clone())
-        .collect();
-    let removed: Vec<String> = before
-        .iter()
-        .filter(|(key, ..)| !after.iter().any(|(k, ..)| k == key))
-        .map(|(_, name, _)| name.clone())
-        .collect();
-    if !added.is_empty() || !removed.is_empty() {
-        changes.push(FieldChange {
-            label: label.to_vec(),
-            old: String::new(),
-            new: String::new(),
-            added,
-            removed,
-        });
-    }
-    for (key, name, item) in &after {
-        let Some((_, _, was)) = before.iter().find(|(k, ..)| k == key) else {
-            continue;
-        };
-        if let (FieldValue::Object(was), FieldValue::Object(now)) = (was, item) {
+    fn compare_fields(
+        &self,
+        spec: Option<&FieldSpec>,
+        label: &[String],
+        old: &IndexMap<String, FieldValue>,
+        new: &IndexMap<String, FieldValue>,
+        changes: &mut Vec<FieldChange>,
+    ) {
+        let mut names: Vec<&String> = old.keys().collect();
+        names.extend(new.keys().filter(|k| !old.contains_key(*k)));
+        for name in names {
+            let field_spec = spec.and_then(|s| s.fields.get(name));
             let mut inner = label.to_vec();
-            inner.push(name.clone());
-            compare_fields(site, spec, &inner, was, now, words, changes);
+            inner.push(field_spec.and_then(|s| s.label.clone()).unwrap_or_else(|| {
+                // Fields the schema gives no label read as the common ones.
+                match name.as_str() {
+                    "title" => self.words.title.clone(),
+                    "description" => self.words.description.clone(),
+                    _ => name.clone(),
+                }
+            }));
+            self.compare(field_spec, inner, old.get(name), new.get(name), changes);
         }
     }
-}
 
-fn compare_fields(
-    site: &Site,
-    spec: Option<&FieldSpec>,
-    label: &[String],
-    old: &IndexMap<String, FieldValue>,
-    new: &IndexMap<String, FieldValue>,
-    words: &Words,
-    changes: &mut Vec<FieldChange>,
-) {
-    let mut names: Vec<&String> = old.keys().collect();
-    names.extend(new.keys().filter(|k| !old.contains_key(*k)));
-    for name in names {
-        let field_spec = spec.and_then(|s| s.fields.get(name));
-        let mut inner = label.to_vec();
-        inner.push(
-            field_spec
-                .and_then(|s| s.label.clone())
-                .unwrap_or_else(|| name.clone()),
-        );
-        compare(
-            site,
-            field_spec,
-            inner,
-            old.get(name),
-            new.get(name),
-            words,
-            changes,
-        );
+    /// How a reader knows an object: its name, title or label; a relation
+    /// by what it says ("stuurt aan Ambtelijk platform").
+    fn object_name(&self, item: &FieldValue) -> String {
+        let FieldValue::Object(fields) = item else {
+            return self.display(item);
+        };
+        if let Some(relation) = self.relation(fields) {
+            return relation;
+        }
+        ["name", "title", "label", "id", "url"]
+            .iter()
+            .find_map(|key| fields.get(*key))
+            .map_or_else(
+                || {
+                    let values: Vec<String> = fields.values().map(|v| self.display(v)).collect();
+                    values.join(" ")
+                },
+                |v| self.display(v),
+            )
+    }
+
+    /// A relation between bodies, in words, if `fields` is one.
+    fn relation(&self, fields: &IndexMap<String, FieldValue>) -> Option<String> {
+        let (Some(FieldValue::Choice(kind)), Some(FieldValue::Text(to))) =
+            (fields.get("type"), fields.get("to"))
+        else {
+            return None;
+        };
+        let said = self.words.relations.get(kind)?;
+        let to = self.body_names.get(to).unwrap_or(to);
+        Some(format!("{said} {to}"))
+    }
+
+    /// A value as a reader reads it: a referenced page by its title.
+    fn display(&self, value: &FieldValue) -> String {
+        match value {
+            FieldValue::Text(t)
+            | FieldValue::Markdown(t)
+            | FieldValue::Url(t)
+            | FieldValue::Email(t)
+            | FieldValue::Choice(t) => t.clone(),
+            FieldValue::Date(d) => d.strftime("%d-%m-%Y").to_string(),
+            FieldValue::Number(n) => n.to_string().replace('.', ","),
+            FieldValue::Bool(b) => if *b { &self.words.yes } else { &self.words.no }.clone(),
+            FieldValue::Reference(r) => self.site.referenced_page(r).map_or_else(
+                || r.target.clone(),
+                |i| self.site.pages[i].front.title.clone(),
+            ),
+            FieldValue::List(items) => items
+                .iter()
+                .map(|v| self.display(v))
+                .collect::<Vec<_>>()
+                .join(", "),
+            FieldValue::Object(_) => self.object_name(value),
+        }
     }
 }
 
@@ -288,46 +461,4 @@ fn object_key(item: &FieldValue) -> String {
         .iter()
         .find_map(|key| fields.get(*key).map(|v| format!("{key}={v:?}")))
         .unwrap_or_else(|| format!("{fields:?}"))
-}
-
-/// How a reader knows an object: its name, title or label.
-fn object_name(site: &Site, item: &FieldValue, words: &Words) -> String {
-    let FieldValue::Object(fields) = item else {
-        return display(site, item, words);
-    };
-    ["name", "title", "label", "id", "url"]
-        .iter()
-        .find_map(|key| fields.get(*key))
-        .map_or_else(
-            // A relation is known by what it says: "stuurt-aan kernteam".
-            || {
-                let values: Vec<String> =
-                    fields.values().map(|v| display(site, v, words)).collect();
-                values.join(" ")
-            },
-            |v| display(site, v, words),
-        )
-}
-
-/// A value as a reader reads it: a referenced page by its title.
-fn display(site: &Site, value: &FieldValue, words: &Words) -> String {
-    match value {
-        FieldValue::Text(t)
-        | FieldValue::Markdown(t)
-        | FieldValue::Url(t)
-        | FieldValue::Email(t)
-        | FieldValue::Choice(t) => t.clone(),
-        FieldValue::Date(d) => d.strftime("%d-%m-%Y").to_string(),
-        FieldValue::Number(n) => n.to_string().replace('.', ","),
-        FieldValue::Bool(b) => if *b { &words.yes } else { &words.no }.clone(),
-        FieldValue::Reference(r) => site
-            .referenced_page(r)
-            .map_or_else(|| r.target.clone(), |i| site.pages[i].front.title.clone()),
-        FieldValue::List(items) => items
-            .iter()
-            .map(|v| display(site, v, words))
-            .collect::<Vec<_>>()
-            .join(", "),
-        FieldValue::Object(_) => object_name(site, value, words),
-    }
 }

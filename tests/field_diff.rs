@@ -1,0 +1,175 @@
+//! What a diff page tells of a revision's changed fields: labels from
+//! twn.yaml, pages and bodies by their names, relations in words, and
+//! every field, known to the schema or not.
+
+mod common;
+
+use common::history::{ANNA, commits_of, site_with_history};
+
+/// The rows of a diff page's table of changed fields, tags left out.
+fn field_rows(diff: &str) -> Vec<String> {
+    let Some(table) = diff.split("<table class=\"field-diff\">").nth(1) else {
+        return Vec::new();
+    };
+    let table = table.split("</table>").next().unwrap();
+    table
+        .split("<tr><th scope=\"row\">")
+        .skip(1)
+        .map(|row| {
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in row.split("</tr>").next().unwrap().chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => {
+                        in_tag = false;
+                        text.push(' ');
+                    }
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn a_diff_tells_changed_fields_by_their_labels_and_the_titles_they_name() {
+    let site = site_with_history();
+    site.write(
+        "content/regio/twents-waternet.md",
+        "---\ntitle: Twents Waternet\nmembers: [almelo]\nbodies:\n  - id: platform\n    name: Platform\n    members: [vechtstromen]\n---\n\n## Visie\n\nSamen werken aan schoon water met [[Almelo]].\n\nNieuw: de vier B's.\n",
+    );
+    site.commit_all("Leden en organen", ANNA, "2020-01-10T10:00:00+01:00");
+    site.build_ok();
+    let newest = &commits_of(site.dir.path(), "content/regio/twents-waternet.md")[0];
+    let diff = site.read(&format!(
+        "public/regio/twents-waternet/verschil/{newest}/index.html"
+    ));
+    let rows = field_rows(&diff);
+    assert_eq!(
+        rows,
+        [
+            "Leden − verwijderd: Waterschap Vechtstromen",
+            "Organen + toegevoegd: Platform",
+        ],
+        "labels from twn.yaml, pages by their titles: {diff}"
+    );
+    assert!(!diff.contains("members:"), "no raw YAML: {diff}");
+    assert!(
+        diff.contains("De tekst onder de gegevens bleef gelijk."),
+        "{diff}"
+    );
+
+    // A field of a body that stays: named by the body, labelled in Dutch.
+    let text = site.read("content/regio/twents-waternet.md");
+    site.write(
+        "content/regio/twents-waternet.md",
+        &text
+            .replace("members: [vechtstromen]", "members: [vechtstromen, almelo]")
+            .replace("Nieuw: de vier B's.", "Nieuw: de vier B's en drie K's."),
+    );
+    site.commit_all("Almelo in het platform", ANNA, "2020-02-10T10:00:00+01:00");
+    site.build_ok();
+    let newest = &commits_of(site.dir.path(), "content/regio/twents-waternet.md")[0];
+    let diff = site.read(&format!(
+        "public/regio/twents-waternet/verschil/{newest}/index.html"
+    ));
+    assert_eq!(
+        field_rows(&diff),
+        ["Organen › Platform › Leden + toegevoegd: Almelo"]
+    );
+    let changed_line = 1 + text.lines().position(|l| l.starts_with("Nieuw")).unwrap();
+    assert!(
+        diff.contains(&format!("<td class=\"no\">{changed_line}</td>")),
+        "the text diff counts lines of the file: {diff}"
+    );
+}
+
+/// The changed-field rows of the diff of the newest commit of `file`.
+fn newest_field_rows(site: &common::TestSite, file: &str) -> Vec<String> {
+    site.build_ok();
+    let newest = &commits_of(site.dir.path(), &format!("content/{file}.md"))[0];
+    field_rows(&site.read(&format!("public/{file}/verschil/{newest}/index.html")))
+}
+
+#[test]
+fn the_first_version_of_a_page_shows_every_field_as_added() {
+    let site = site_with_history();
+    site.write(
+        "content/organisatie/borne.md",
+        "---\ntitle: Borne\ndescription: Gemeente in Twente.\ntype: gemeente\n---\n\nTekst.\n",
+    );
+    site.commit_all("Borne erbij", ANNA, "2020-01-10T10:00:00+01:00");
+    assert_eq!(
+        newest_field_rows(&site, "organisatie/borne"),
+        [
+            "Titel toegevoegd: Borne",
+            "Beschrijving toegevoegd: Gemeente in Twente.",
+            "Soort toegevoegd: gemeente",
+        ]
+    );
+}
+
+#[test]
+fn dates_aliases_order_and_fields_the_schema_no_longer_knows_are_changes_too() {
+    let site = site_with_history();
+    let page = "content/regio/twents-waternet.md";
+    let text = site.read(page);
+    site.write(
+        page,
+        &text.replace(
+            "members: [almelo, vechtstromen]\n",
+            "members: [almelo, vechtstromen]\noud_veld: Enschede, Hengelo\n",
+        ),
+    );
+    site.commit_all("Met een oud veld", ANNA, "2020-01-10T10:00:00+01:00");
+    site.write(
+        page,
+        &text.replace(
+            "members: [almelo, vechtstromen]\n",
+            "members: [vechtstromen, almelo]\nupdated: 2020-02-01\naliases: [/oud/twn/]\n",
+        ),
+    );
+    site.commit_all("Opgeruimd", ANNA, "2020-02-10T10:00:00+01:00");
+    assert_eq!(
+        newest_field_rows(&site, "regio/twents-waternet"),
+        [
+            "Laatst bijgewerkt toegevoegd: 01-02-2020",
+            "Oude adressen + toegevoegd: /oud/twn/",
+            "Leden › volgorde verwijderd: Almelo, Waterschap Vechtstromen → toegevoegd: Waterschap Vechtstromen, Almelo",
+            "oud_veld verwijderd: Enschede, Hengelo",
+        ]
+    );
+}
+
+#[test]
+fn a_relation_reads_as_what_it_says_with_the_bodys_name() {
+    let site = site_with_history();
+    let page = "content/regio/twents-waternet.md";
+    let bodies =
+        "bodies:\n  - id: platform\n    name: Platform\n  - id: kernteam\n    name: Kernteam\n";
+    let text = site.read(page).replace(
+        "members: [almelo, vechtstromen]\n",
+        &format!("members: [almelo, vechtstromen]\n{bodies}"),
+    );
+    site.write(page, &text);
+    site.commit_all("Organen", ANNA, "2020-01-10T10:00:00+01:00");
+    site.write(
+        page,
+        &text.replace(
+            "    name: Platform\n",
+            "    name: Platform\n    relations:\n      - { type: stuurt-aan, to: kernteam }\n",
+        ),
+    );
+    site.commit_all(
+        "Platform stuurt kernteam aan",
+        ANNA,
+        "2020-02-10T10:00:00+01:00",
+    );
+    assert_eq!(
+        newest_field_rows(&site, "regio/twents-waternet"),
+        ["Organen › Platform › Relaties + toegevoegd: stuurt aan Kernteam"]
+    );
+}
