@@ -184,3 +184,20 @@ fn a_filter_fields_name_becomes_an_address_of_letters_and_dashes() {
         "{index}"
     );
 }
+
+#[test]
+fn a_broken_wiki_link_across_the_lines_of_a_folded_description_is_found_where_it_starts() {
+    let bodies = BODIES.replace(
+        "    name: Ambtelijk platform\n",
+        "    name: Ambtelijk platform\n    description: >\n      Werkt met het [[Bestuurlijk\n      Platfrom]] samen.\n",
+    );
+    let stderr = assert_rejected(
+        |s| s.write_bodies(&bodies),
+        "content/regio/twents-waternet.md:13:21",
+        "wikilink naar een pagina die niet bestaat: [[Bestuurlijk Platfrom]]",
+    );
+    assert!(
+        stderr.contains("      Werkt met het [[Bestuurlijk"),
+        "the line is shown: {stderr}"
+    );
+}

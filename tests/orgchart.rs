@@ -9,7 +9,7 @@ const BODIES: &str = "  - id: bestuurlijk-platform
     name: Bestuurlijk platform
     in_text: het bestuurlijk platform
     composition: Bestuurders van alle leden.
-    description: Stelt de *plannen* vast.
+    description: Stelt de *plannen* vast met [[Almelo]].
     members: [alle]
     relations:
       - { type: stuurt-aan, to: ambtelijk-platform }
@@ -126,4 +126,21 @@ fn a_region_without_bodies_has_no_chart_page() {
             .read("public/regio/twents-waternet/index.html")
             .contains("orgchart-preview")
     );
+}
+
+#[test]
+fn search_finds_the_chart_by_its_words_without_markup() {
+    let site = built();
+    let documents = std::fs::read_dir(site.path("public/zoeken/index/p")).unwrap();
+    let chart: Vec<String> = documents
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .filter(|document| document.contains("\"u\":\"regio/twents-waternet/organisatie/\""))
+        .collect();
+    assert_eq!(chart.len(), 1, "one document for the chart: {chart:?}");
+    assert!(
+        chart[0].contains("Stelt de plannen vast met Almelo."),
+        "a description's words, its link by its label: {}",
+        chart[0]
+    );
+    assert!(!chart[0].contains("[["), "no raw wiki link: {}", chart[0]);
 }

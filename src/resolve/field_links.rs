@@ -59,10 +59,8 @@ pub(super) fn resolve_field_links(
                     let front = &text[..page.body_offset.min(text.len())];
                     // Where the link is written: the next place after the
                     // last one found, as the fields are in the order written.
-                    let at = front[search_from..]
-                        .find(written)
-                        .map(|at| search_from + at)
-                        .or_else(|| front.find(&format!("[[{}", link.target)));
+                    let at = find_written(front, search_from, written)
+                        .or_else(|| find_written(front, 0, written));
                     if let Some(at) = at {
                         search_from = at + 1;
                     }
@@ -80,6 +78,34 @@ pub(super) fn resolve_field_links(
         }
     }
     (resolved, targets, problems)
+}
+
+/// Where `words` are written in `text`, from byte `from` on, a space
+/// between them matching any run of white space: a folded or multi-line
+/// YAML value joins its lines with single spaces.
+fn find_written(text: &str, from: usize, words: &str) -> Option<usize> {
+    let words: Vec<&str> = words.split_whitespace().collect();
+    let (first, rest) = words.split_first()?;
+    let mut start = from;
+    while let Some(found) = text.get(start..)?.find(first) {
+        let at = start + found;
+        let mut after = &text[at + first.len()..];
+        let whole = rest.iter().all(|word| {
+            let spaced = after.trim_start();
+            match spaced.strip_prefix(word) {
+                Some(next) if spaced.len() < after.len() => {
+                    after = next;
+                    true
+                }
+                _ => false,
+            }
+        });
+        if whole {
+            return Some(at);
+        }
+        start = at + first.len();
+    }
+    None
 }
 
 /// A Markdown field as HTML, its wiki links pointing at the pages they

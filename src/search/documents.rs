@@ -99,8 +99,11 @@ pub fn chart_documents<'a>(
         let mut text = String::new();
         for body in &chart.bodies {
             push_sentence(&mut text, &body.name);
-            for part in [&body.description, &body.composition].into_iter().flatten() {
-                push_sentence(&mut text, part);
+            if let Some(description) = &body.description {
+                push_sentence(&mut text, &markdown_text(description));
+            }
+            if let Some(composition) = &body.composition {
+                push_sentence(&mut text, composition);
             }
             let members: Vec<&str> = body
                 .members
@@ -117,6 +120,12 @@ pub fn chart_documents<'a>(
             text,
         }
     })
+}
+
+/// What a reader reads of a Markdown field: the words, with a wiki link's
+/// label instead of its brackets.
+fn markdown_text(markdown: &str) -> String {
+    crate::markdown::parse_fragment(markdown, false).take_plain_text()
 }
 
 fn push_sentence(text: &mut String, part: &str) {
@@ -139,9 +148,7 @@ fn push_sentence(text: &mut String, part: &str) {
 fn push_field_text(text: &mut String, value: &FieldValue) {
     match value {
         FieldValue::Text(s) | FieldValue::Choice(s) => push_sentence(text, s),
-        FieldValue::Markdown(s) => {
-            push_sentence(text, crate::markdown::parse(s, false).plain_text())
-        }
+        FieldValue::Markdown(s) => push_sentence(text, &markdown_text(s)),
         FieldValue::List(items) => items.iter().for_each(|v| push_field_text(text, v)),
         FieldValue::Object(fields) => fields.values().for_each(|v| push_field_text(text, v)),
         _ => {}
