@@ -11,6 +11,7 @@ pub mod build;
 pub mod config;
 pub mod diagnostics;
 pub mod drawing;
+pub mod edit;
 pub mod fields;
 pub mod files;
 pub mod fingerprint;

@@ -488,6 +488,31 @@ pub fn load_page(
     include_drafts: bool,
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let display_path = format!("{CONTENT_DIR}/{content_path}");
+    let source = read_source(path, &display_path);
+    page_from_source(config, path, content_path, include_drafts, source)
+}
+
+/// The page file `path` would make if it read `text`: what the editor in
+/// `twn serve` checks before it saves.
+pub fn page_from_text(
+    config: &SiteConfig,
+    path: &Path,
+    content_path: &str,
+    text: String,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let source =
+        crate::source::decode_source(text.into_bytes(), &format!("{CONTENT_DIR}/{content_path}"));
+    page_from_source(config, path, content_path, true, source)
+}
+
+fn page_from_source(
+    config: &SiteConfig,
+    path: &Path,
+    content_path: &str,
+    include_drafts: bool,
+    source: Result<SourceFile, Diagnostic>,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let display_path = format!("{CONTENT_DIR}/{content_path}");
     let placement = match place(content_path, config) {
         Ok(p) => p,
         Err((message, help)) => {
@@ -523,7 +548,7 @@ pub fn load_page(
         };
         (Some(page), vec![problem])
     };
-    let source = match read_source(path, &display_path) {
+    let source = match source {
         Ok(s) => s,
         Err(d) => {
             let empty = SourceFile {

@@ -104,7 +104,7 @@ pub fn new_page(
         check_choice(name, field, value.trim())?;
         values.insert(name.trim().to_owned(), value.trim().to_owned());
     }
-    let mut text = format!("---\ntitle: {}\n", yaml_text(title));
+    let mut text = format!("---\ntitle: {}\n", crate::yaml::scalar(title));
     let mut to_fill = Vec::new();
     for (name, field) in &spec.fields {
         let choices = field.choices().collect::<Vec<_>>().join(", ");
@@ -136,7 +136,7 @@ pub fn new_page(
         };
         match value {
             Some(value) => {
-                let _ = writeln!(text, "{name}: {}", yaml_text(&value));
+                let _ = writeln!(text, "{name}: {}", crate::yaml::scalar(&value));
             }
             // A date of today is what a new page is written on.
             None if field.required && field.kind.value == FieldKind::Date => {
@@ -187,21 +187,6 @@ fn check_choice(name: &str, field: &FieldSpec, value: &str) -> Result<(), Scaffo
     )))
 }
 
-/// Quotes a title when YAML would otherwise read it differently.
-fn yaml_text(text: &str) -> String {
-    let plain = !text.is_empty()
-        && !text.contains(": ")
-        && !text.contains(" #")
-        && !text.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c))
-        && text.parse::<f64>().is_err()
-        && !["true", "false", "null", "~"].contains(&text);
-    if plain {
-        text.to_owned()
-    } else {
-        format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
-    }
-}
-
 /// The default theme, built into the binary so `twn init` works anywhere.
 pub const DEFAULT_THEME: &[(&str, &str)] = &[
     (
@@ -243,6 +228,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
     (
         "templates/diff.html",
         include_str!("../themes/default/templates/diff.html"),
+    ),
+    (
+        "templates/edit.html",
+        include_str!("../themes/default/templates/edit.html"),
     ),
     (
         "templates/recent.html",
@@ -409,11 +398,11 @@ mod tests {
 
     #[test]
     fn titles_that_yaml_would_misread_are_quoted() {
-        assert_eq!(yaml_text("Rioolvervanging"), "Rioolvervanging");
+        assert_eq!(crate::yaml::scalar("Rioolvervanging"), "Rioolvervanging");
         assert_eq!(
-            yaml_text("Omgevingswet: bouwsteen Water"),
+            crate::yaml::scalar("Omgevingswet: bouwsteen Water"),
             "\"Omgevingswet: bouwsteen Water\""
         );
-        assert_eq!(yaml_text("2017"), "\"2017\"");
+        assert_eq!(crate::yaml::scalar("2017"), "\"2017\"");
     }
 }

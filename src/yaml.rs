@@ -431,6 +431,35 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 }
 
+/// Text as a YAML scalar: plain where YAML reads it back as the same text,
+/// quoted where it would read something else (a number, a list, a comment).
+pub fn scalar(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text.trim() == text
+        && !text.contains(": ")
+        && !text.contains(" #")
+        && !text.ends_with(':')
+        && !text.contains(['\n', '\t', '\r'])
+        && !text.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c))
+        && text.parse::<f64>().is_err()
+        && !["true", "false", "null", "~", "yes", "no", "on", "off"]
+            .contains(&text.to_ascii_lowercase().as_str());
+    if plain {
+        text.to_owned()
+    } else {
+        serde_json::to_string(text).unwrap_or_default()
+    }
+}
+
+/// A scalar inside `[a, b]`, where commas and brackets also end it.
+pub fn flow_scalar(text: &str) -> String {
+    if text.contains([',', '[', ']', '{', '}']) {
+        serde_json::to_string(text).unwrap_or_default()
+    } else {
+        scalar(text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,7 +33,7 @@ const LAYERS: &[&[&str]] = &[
     &["render"],
     &["search"],
     // Disk, the pipeline, and the commands around it.
-    &["output", "revision_cache"],
+    &["output", "revision_cache", "edit"],
     &["pipeline"],
     &["build", "live"],
     &["serve", "scaffold"],

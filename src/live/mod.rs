@@ -4,6 +4,7 @@
 //! record says read it. Nothing is written to `public/`.
 
 mod changes;
+pub mod editing;
 mod render;
 mod search;
 pub mod store;
@@ -205,6 +206,16 @@ impl LiveSite {
     /// publishes the errors that keep it back.
     pub fn render(&mut self) -> Outcome {
         self.render_problems.clear();
+        let editable = self
+            .site()
+            .pages
+            .iter()
+            .map(|p| p.url_path.clone())
+            .collect();
+        self.store
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .set_editable(editable);
         let problems = self.problems();
         if problems.has_errors() {
             let report = problems.report(false);

@@ -21,6 +21,8 @@ pub struct Store {
     /// URL paths (below the base) of the pages whose revisions are in.
     revision_owners: HashSet<String>,
     error: Option<String>,
+    /// URL paths (below the base) of the pages the editor can open.
+    editable: HashSet<String>,
     generation: u64,
     log: VecDeque<Reload>,
 }
@@ -53,6 +55,15 @@ impl Store {
 
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
+    }
+
+    /// Whether the page at `url_path` (below the base) can be edited.
+    pub fn is_editable(&self, url_path: &str) -> bool {
+        self.editable.contains(url_path)
+    }
+
+    pub fn set_editable(&mut self, url_paths: HashSet<String>) {
+        self.editable = url_paths;
     }
 
     /// The output at `path` below the site, e.g. `regio/x/index.html`.

@@ -72,6 +72,17 @@ impl Renderer<'_> {
     }
 }
 
+/// A page of `twn serve`'s own (the editor's form) in the theme's look:
+/// `template` shows `page`.
+pub fn render_tool_page(
+    site: &Site,
+    theme: &Theme,
+    template: &str,
+    page: Value,
+) -> Result<String, Diagnostic> {
+    Renderer::new(site, theme).render(template, page, &[])
+}
+
 /// Named values for a template, as Tera holds them.
 fn template_values<'k>(values: &[(&'k str, Value)]) -> Vec<(&'k str, tera::Value)> {
     values

@@ -3,12 +3,26 @@
 
 use crate::diagnostics::{Diagnostic, Position};
 use crate::folders::THEMES_DIR;
-use crate::source::read_source;
+use crate::source::{SourceFile, read_source};
 use indexmap::IndexMap;
 use std::path::{Path, PathBuf};
 use tera::{ErrorKind, Kwargs, State, Tera};
 
 /// Templates every theme must have; collections may add `<collection>.html`.
+/// The editor's form page; not required of a theme.
+pub const EDIT_TEMPLATE: &str = "edit.html";
+
+/// The editor's words from the default theme, for themes that lack them.
+fn default_edit_strings() -> Vec<(String, String)> {
+    let defaults: IndexMap<String, String> =
+        serde_saphyr::from_str(include_str!("../../themes/default/strings/nl.yaml"))
+            .unwrap_or_default();
+    defaults
+        .into_iter()
+        .filter(|(key, _)| key.starts_with("edit_") || key.starts_with("diff_field_"))
+        .collect()
+}
+
 pub const REQUIRED_TEMPLATES: [&str; 14] = [
     "base.html",
     "authors.html",
@@ -100,6 +114,17 @@ impl Theme {
                 );
             }
         }
+        // The editor of `twn serve` works with any theme: one without its
+        // own form gets the default theme's.
+        if !sources.iter().any(|(n, _)| n == EDIT_TEMPLATE) {
+            sources.push((
+                EDIT_TEMPLATE.to_owned(),
+                SourceFile {
+                    display_path: format!("{display_dir}/templates/{EDIT_TEMPLATE}"),
+                    text: include_str!("../../themes/default/templates/edit.html").to_owned(),
+                },
+            ));
+        }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         register_filters(&mut tera);
@@ -147,6 +172,10 @@ impl Theme {
                 IndexMap::new()
             }
         };
+        let mut strings = strings;
+        for (key, text) in default_edit_strings() {
+            strings.entry(key).or_insert(text);
+        }
         let mut fingerprint = crate::fingerprint::KeyBuilder::new("thema");
         for (template_name, file) in &sources {
             fingerprint.add(template_name).add(&file.text);

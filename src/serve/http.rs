@@ -24,6 +24,7 @@ pub struct Preview {
     pub live: Arc<Mutex<Option<LiveSite>>>,
     /// Told the new generation after every change.
     pub changed: broadcast::Sender<u64>,
+    pub editing: super::editor::Editing,
 }
 
 impl Preview {
@@ -123,9 +124,9 @@ async fn guard(
     response
 }
 
-pub fn router(preview: Arc<Preview>, hosts: AllowedHosts) -> Router {
-    Router::new()
-        .route(RELOAD_PATH, get(reload_events))
+/// The preview's routes with `more` (the editor's), all behind the guard.
+pub fn router(preview: Arc<Preview>, hosts: AllowedHosts, more: Router<Arc<Preview>>) -> Router {
+    more.route(RELOAD_PATH, get(reload_events))
         .route(SCRIPT_PATH, get(preview_asset))
         .route(STYLE_PATH, get(preview_asset))
         .fallback(get(serve_path))
@@ -220,7 +221,7 @@ async fn serve_path(State(preview): State<Arc<Preview>>, uri: Uri) -> Response {
         Some(response) => response,
         None => html_response(
             StatusCode::NOT_FOUND,
-            with_preview_script("<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Niet gevonden</title></head><body><main><h1>Niet gevonden</h1></main></body></html>".into(), &read(&preview.store)),
+            with_preview_script("<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Niet gevonden</title></head><body><main><h1>Niet gevonden</h1></main></body></html>".into(), &read(&preview.store), None),
         ),
     }
 }
@@ -234,7 +235,15 @@ async fn respond(preview: &Preview, file: &str, status: StatusCode) -> Option<Re
     };
     if content_type.starts_with("text/html") {
         let html = String::from_utf8_lossy(&bytes).into_owned();
-        let html = with_preview_script(html, &read(&preview.store));
+        let store = read(&preview.store);
+        // A page's own address, if it is one the editor can open.
+        let page = file.strip_suffix("index.html").unwrap_or(file);
+        let editable = preview.editing.enabled
+            && status == StatusCode::OK
+            && store.is_editable(page)
+            && !file.ends_with("404.html");
+        let edit_link = editable.then(|| format!("{}{page}", super::editor::EDIT_PREFIX));
+        let html = with_preview_script(html, &store, edit_link.as_deref());
         return Some(html_response(status, html));
     }
     Some(
@@ -287,6 +296,7 @@ fn html_response(status: StatusCode, html: String) -> Response {
 /// builds the same with DOM calls. Styled by `preview.css`: the pages'
 /// Content-Security-Policy allows no inline styles or scripts.
 const OVERLAY_HEADING: &str = "De wiki kan niet gebouwd worden";
+const EDIT_LINK_TEXT: &str = "Bewerken in de browser";
 const OVERLAY_TEXT: &str = "Los de fout hieronder op en sla het bestand op; de pagina ververst dan vanzelf. Tot dan ziet u de laatste goede versie.";
 
 /// Only `twn serve` adds this: it reloads the tab when its page changed
@@ -336,7 +346,7 @@ const SCRIPT: &str = r#"(() => {
 })();
 "#;
 
-const STYLE: &str = "#twn-fout{position:fixed;inset:auto 0 0 0;max-height:70vh;overflow:auto;z-index:2147483647;margin:0;padding:1rem 1.5rem;background:#fff;color:#1a1a1a;border-top:6px solid #b00020;box-shadow:0 -4px 16px rgba(0,0,0,.3);font:16px/1.5 system-ui,sans-serif}#twn-fout h2{margin:0 0 .5rem;font-size:1.25rem;color:#b00020}#twn-fout p{margin:0 0 .5rem}#twn-fout pre{margin:0;white-space:pre-wrap;font:14px/1.4 ui-monospace,monospace}\n";
+const STYLE: &str = ".twn-bewerk{position:fixed;right:1rem;bottom:1rem;z-index:2147483646;margin:0}.twn-bewerk a{display:inline-block;padding:.5rem .9rem;background:#0b4f6c;color:#fff;border-radius:.3rem;font:600 16px/1.4 system-ui,sans-serif;text-decoration:none;box-shadow:0 2px 6px rgba(0,0,0,.3)}.twn-bewerk a:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}#twn-fout{position:fixed;inset:auto 0 0 0;max-height:70vh;overflow:auto;z-index:2147483647;margin:0;padding:1rem 1.5rem;background:#fff;color:#1a1a1a;border-top:6px solid #b00020;box-shadow:0 -4px 16px rgba(0,0,0,.3);font:16px/1.5 system-ui,sans-serif}#twn-fout h2{margin:0 0 .5rem;font-size:1.25rem;color:#b00020}#twn-fout p{margin:0 0 .5rem}#twn-fout pre{margin:0;white-space:pre-wrap;font:14px/1.4 ui-monospace,monospace}\n";
 
 pub const SCRIPT_PATH: &str = "/__twn/preview.js";
 pub const STYLE_PATH: &str = "/__twn/preview.css";
@@ -368,11 +378,19 @@ async fn preview_asset(uri: Uri) -> Response {
         .into_response()
 }
 
-fn with_preview_script(mut html: String, store: &Store) -> String {
+/// What the preview adds to a page: its script and style, the errors
+/// that hold the site back, and the way into the editor.
+fn with_preview_script(mut html: String, store: &Store, edit_link: Option<&str>) -> String {
     let mut addition = format!(
         "<link rel=\"stylesheet\" href=\"{STYLE_PATH}\"><script src=\"{SCRIPT_PATH}\" data-since=\"{}\" defer></script>",
         store.generation()
     );
+    if let Some(link) = edit_link {
+        addition.insert_str(
+            0,
+            &format!("<p class=\"twn-bewerk\"><a href=\"{link}\">{EDIT_LINK_TEXT}</a></p>"),
+        );
+    }
     if let Some(report) = store.error() {
         let mut escaped = Vec::new();
         let _ = tera::escape_html(report, &mut escaped);

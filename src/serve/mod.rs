@@ -4,6 +4,8 @@
 //! changed page reload. A bad edit shows its errors in every tab while
 //! the last good site stays up.
 
+mod edit_http;
+mod editor;
 mod http;
 mod watch;
 
@@ -77,6 +79,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostic> {
             store: Arc::new(RwLock::new(Store::default())),
             live: Arc::new(Mutex::new(None)),
             changed: broadcast::channel(64).0,
+            editing: editor::Editing::new(site_root.clone(), address.ip().is_loopback()),
         });
         let live_options = LiveOptions {
             site_root: site_root.clone(),
@@ -100,7 +103,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostic> {
             open_in_browser(&url);
         }
         let hosts = http::AllowedHosts::for_address(address);
-        axum::serve(listener, http::router(preview, hosts))
+        axum::serve(listener, http::router(preview, hosts, edit_http::routes()))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })

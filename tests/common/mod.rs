@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod form;
 pub mod history;
 pub mod main_pages;
 pub mod rejected;

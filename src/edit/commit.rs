@@ -1,0 +1,71 @@
+//! Recording a save in git: one commit of the one file, with the editor's
+//! summary as its message and the editor as its author. Nothing is
+//! pushed; that stays the editor's or CI's. Git itself makes the commit,
+//! so the repository's hooks and settings apply as on the command line.
+
+use std::path::Path;
+use std::process::Command;
+
+/// Who commits, as the editor gave it.
+#[derive(Debug, Clone, Default)]
+pub struct Author {
+    pub name: String,
+    pub email: String,
+}
+
+/// The author git is set up with in `repository`, if any.
+pub fn configured_author(repository: &Path) -> Author {
+    let setting = |key: &str| {
+        Command::new("git")
+            .args(["config", "--get", key])
+            .current_dir(repository)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default()
+    };
+    Author {
+        name: setting("user.name"),
+        email: setting("user.email"),
+    }
+}
+
+/// Commits the file `path` (relative to `repository`) alone, whatever
+/// else is staged; gives the new commit's short id, or git's words on
+/// why it could not.
+pub fn commit_file(
+    repository: &Path,
+    path: &str,
+    summary: &str,
+    author: &Author,
+) -> Result<String, String> {
+    let git = |args: &[&str]| {
+        let output = Command::new("git")
+            .args(["-c", &format!("user.name={}", author.name)])
+            .args(["-c", &format!("user.email={}", author.email)])
+            .args(args)
+            .current_dir(repository)
+            .output()
+            .map_err(|e| format!("git kan niet gestart worden: {e}"))?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        } else {
+            let said = String::from_utf8_lossy(&output.stderr);
+            let said = String::from_utf8_lossy(&output.stdout).trim().to_owned() + said.trim();
+            Err(if said.is_empty() {
+                "git gaf een fout".to_owned()
+            } else {
+                said
+            })
+        }
+    };
+    git(&["rev-parse", "--show-toplevel"])
+        .map_err(|_| "deze site staat niet in een git-repository".to_owned())?;
+    let ident = format!("{} <{}>", author.name, author.email);
+    git(&["add", "--", path])?;
+    git(&[
+        "commit", "--quiet", "--only", "--author", &ident, "-m", summary, "--", path,
+    ])?;
+    git(&["rev-parse", "--short", "HEAD"])
+}

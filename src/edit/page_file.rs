@@ -1,0 +1,555 @@
+//! A page's file as the editor reads and writes it: the front matter by
+//! its top-level fields, each with the lines it was written in, and the
+//! body as it is. Saving writes the fields in the given order (the
+//! schema's), keeps the lines of every field that did not change, and the
+//! body byte for byte when only fields changed; CRLF line endings and a
+//! byte-order mark stay as found.
+
+use super::draft::Draft;
+use crate::fields::{FieldKind, FieldSpec};
+use crate::source::SourceFile;
+use crate::yaml::{Node, Value, flow_scalar, scalar};
+use indexmap::IndexMap;
+
+#[derive(Debug, Clone)]
+pub struct PageFile {
+    /// The file exactly as read.
+    pub original: String,
+    bom: bool,
+    crlf: bool,
+    /// Lines of the front matter before its first field (comments).
+    leading: String,
+    /// Each field as written.
+    fields: IndexMap<String, Written>,
+    /// The body, as in the file.
+    body: String,
+}
+
+/// A field, or an item of a list, with the lines it was written in
+/// (`\n` endings; an item's dash made a space, so that every text reads
+/// as if at its own indentation) and what is inside it, when written as
+/// a block of its own lines.
+#[derive(Debug, Clone)]
+struct Written {
+    text: String,
+    value: Draft,
+    inside: Inside,
+}
+
+#[derive(Debug, Clone)]
+enum Inside {
+    /// A scalar, or a list or group written on one line: kept or replaced whole.
+    Whole,
+    Fields(IndexMap<String, Written>),
+    Items(Vec<Written>),
+}
+
+/// Reads the node `node` (lines `from..to` of `lines`, 1-based) as written.
+fn written(node: &Node, lines: &[&str], from: usize, to: usize) -> Written {
+    let text = lines[from - 1..to.max(from) - 1].concat();
+    let inside = match &node.value {
+        Value::Map(entries) if !is_flow(node, lines) && !entries.is_empty() => {
+            let starts: Vec<usize> = entries.iter().map(|(k, _)| k.position.line).collect();
+            Inside::Fields(
+                entries
+                    .iter()
+                    .enumerate()
+                    .map(|(n, (key, value))| {
+                        let end = starts.get(n + 1).copied().unwrap_or(to);
+                        let mut entry = written(value, lines, starts[n], end);
+                        entry.text = lines[starts[n] - 1..end.max(starts[n]) - 1].concat();
+                        (key.plain_text(), entry)
+                    })
+                    .collect(),
+            )
+        }
+        Value::List(items) if !is_flow(node, lines) && !items.is_empty() => {
+            let starts: Vec<usize> = items.iter().map(|i| i.position.line).collect();
+            Inside::Items(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(n, item)| {
+                        let end = starts.get(n + 1).copied().unwrap_or(to);
+                        let mut item = written(item, lines, starts[n], end);
+                        item.text = undashed(&item.text);
+                        // A group's first field shares the dash's line.
+                        if let Inside::Fields(fields) = &mut item.inside
+                            && let Some((_, first)) = fields.first_mut()
+                        {
+                            first.text = undashed(&first.text);
+                        }
+                        item
+                    })
+                    .collect(),
+            )
+        }
+        _ => Inside::Whole,
+    };
+    Written {
+        text,
+        value: Draft::from_node(node),
+        inside,
+    }
+}
+
+/// Whether a list or group is written on one line, `[a, b]` or `{ a: b }`.
+fn is_flow(node: &Node, lines: &[&str]) -> bool {
+    let line = lines
+        .get(node.position.line.saturating_sub(1))
+        .copied()
+        .unwrap_or_default();
+    let at = line.chars().nth(node.position.column.saturating_sub(1));
+    matches!(at, Some('[' | '{'))
+}
+
+/// An item's lines with its dash made a space: `  - id: a` → `    id: a`.
+fn undashed(text: &str) -> String {
+    let start = text.len() - text.trim_start_matches(' ').len();
+    match text[start..].strip_prefix("- ") {
+        Some(rest) => format!("{}  {rest}", &text[..start]),
+        None => text.to_owned(),
+    }
+}
+
+/// `text` with every line moved so that its first starts at `indent`.
+fn reindented(text: &str, indent: usize) -> String {
+    let first = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    let was = first.len() - first.trim_start_matches(' ').len();
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let spaces = line.len() - line.trim_start_matches(' ').len();
+        if line.trim().is_empty() {
+            out.push_str(line.trim_start_matches(' '));
+        } else {
+            out.push_str(&" ".repeat(spaces + indent - was.min(spaces + indent)));
+            out.push_str(&line[spaces..]);
+        }
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// The first line's indentation at `indent` turned into a dash.
+fn dashed(text: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    match text.strip_prefix(&format!("{pad}  ")) {
+        Some(rest) => format!("{pad}- {rest}"),
+        None => format!("{pad}-\n{text}"),
+    }
+}
+
+/// Why a file cannot be edited field by field: it is edited as text.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    pub message: String,
+}
+
+impl PageFile {
+    pub fn read(original: &str) -> Result<PageFile, Unreadable> {
+        let bom = original.starts_with('\u{feff}');
+        let text = original.trim_start_matches('\u{feff}');
+        let crlf = text.contains("\r\n");
+        let normal = text.replace("\r\n", "\n");
+        let source = SourceFile {
+            display_path: String::new(),
+            text: normal.clone(),
+        };
+        let split = crate::frontmatter::split(&source).map_err(|d| Unreadable {
+            message: d.message.clone(),
+        })?;
+        let crate::yaml::Value::Map(entries) = &split.front_matter.value else {
+            return Err(Unreadable {
+                message: "de kopgegevens zijn geen velden".into(),
+            });
+        };
+        let lines: Vec<&str> = normal.split_inclusive('\n').collect();
+        // Line 1 is `---`; the closing line ends the last field.
+        let closing = normal[..split.body_offset].matches('\n').count();
+        let line_of = |node: &crate::yaml::Node| node.position.line.clamp(2, closing);
+        let starts: Vec<usize> = entries.iter().map(|(k, _)| line_of(k)).collect();
+        let take = |from: usize, to: usize| lines[from - 1..to - 1].concat();
+        let mut fields = IndexMap::new();
+        for (n, (key, value)) in entries.iter().enumerate() {
+            let end = starts.get(n + 1).copied().unwrap_or(closing).max(starts[n]);
+            let mut field = written(value, &lines, starts[n], end);
+            field.text = take(starts[n], end);
+            fields.insert(key.plain_text(), field);
+        }
+        let leading = take(2, starts.first().copied().unwrap_or(closing));
+        // The body as written, CRLF and all: after as many line ends.
+        let body_start = text
+            .match_indices('\n')
+            .nth(closing - 1)
+            .map_or(text.len(), |(at, _)| at + 1);
+        Ok(PageFile {
+            original: original.to_owned(),
+            bom,
+            crlf,
+            leading,
+            fields,
+            body: text[body_start..].to_owned(),
+        })
+    }
+
+    /// Each field's value as the file has it, in the order written.
+    pub fn values(&self) -> IndexMap<String, Draft> {
+        self.fields
+            .iter()
+            .map(|(k, field)| (k.clone(), field.value.clone()))
+            .collect()
+    }
+
+    /// The body with `\n` line ends, as a text area shows it.
+    pub fn body(&self) -> String {
+        self.body.replace("\r\n", "\n")
+    }
+
+    /// The file with `values` as its fields, in `order` and then the
+    /// file's other fields, and `body` below them. Unchanged fields keep
+    /// their lines; an unchanged file comes back byte for byte.
+    pub fn with(
+        &self,
+        values: &IndexMap<String, Draft>,
+        order: &[&str],
+        specs: &IndexMap<String, FieldSpec>,
+        body: &str,
+    ) -> String {
+        let pruned = |value: Option<&Draft>| value.and_then(Draft::pruned);
+        let was = |key: &str| pruned(self.fields.get(key).map(|field| &field.value));
+        let mut keys: Vec<&str> = order.to_vec();
+        keys.extend(
+            self.fields
+                .keys()
+                .map(String::as_str)
+                .chain(values.keys().map(String::as_str))
+                .filter(|k| !order.contains(k)),
+        );
+        keys.dedup();
+        let mut seen = Vec::new();
+        keys.retain(|k| {
+            let first = !seen.contains(k);
+            seen.push(*k);
+            first
+        });
+        let fields_changed = keys.iter().any(|k| was(k) != pruned(values.get(*k)));
+        let body_changed = body.replace("\r\n", "\n") != self.body();
+        if !fields_changed && !body_changed {
+            return self.original.clone();
+        }
+        let mut front = self.leading.clone();
+        if fields_changed {
+            for key in keys {
+                if let Some(value) = pruned(values.get(key)) {
+                    write_field(
+                        &mut front,
+                        0,
+                        key,
+                        &value,
+                        specs.get(key),
+                        self.fields.get(key),
+                    );
+                }
+            }
+        } else {
+            for field in self.fields.values() {
+                front.push_str(&field.text);
+            }
+        }
+        let mut head = format!("---\n{front}---\n");
+        let mut new_body = if body_changed {
+            body.replace("\r\n", "\n")
+        } else {
+            self.body.clone()
+        };
+        if self.crlf {
+            head = head.replace('\n', "\r\n");
+            if body_changed {
+                new_body = new_body.replace('\n', "\r\n");
+            }
+        }
+        let bom = if self.bom { "\u{feff}" } else { "" };
+        format!("{bom}{head}{new_body}")
+    }
+}
+
+/// Writes `key: value` at `indent` spaces, in the shape `spec` gives;
+/// what is unchanged from `was` keeps the lines it was written in.
+fn write_field(
+    out: &mut String,
+    indent: usize,
+    key: &str,
+    value: &Draft,
+    spec: Option<&FieldSpec>,
+    was: Option<&Written>,
+) {
+    if let Some(was) = was.filter(|w| w.value.pruned().as_ref() == Some(value)) {
+        out.push_str(&reindented(&was.text, indent));
+        return;
+    }
+    let pad = " ".repeat(indent);
+    let key = scalar(key);
+    match value {
+        Draft::Text(text)
+            if text.contains('\n') || is_kind(spec, FieldKind::Markdown) && text.len() > 60 =>
+        {
+            let chomp = if text.ends_with('\n') { "" } else { "-" };
+            out.push_str(&format!("{pad}{key}: |{chomp}\n"));
+            for line in text.trim_end_matches('\n').split('\n') {
+                if line.is_empty() {
+                    out.push('\n');
+                } else {
+                    out.push_str(&format!("{pad}  {line}\n"));
+                }
+            }
+        }
+        Draft::Text(text) => out.push_str(&format!("{pad}{key}: {}\n", typed_scalar(text, spec))),
+        Draft::List(items) => {
+            let item_spec = spec.and_then(|s| s.of.as_deref());
+            let flat = items
+                .iter()
+                .all(|item| matches!(item, Draft::Text(t) if !t.contains('\n')))
+                && !is_kind(item_spec, FieldKind::Object);
+            if flat {
+                let written: Vec<String> = items.iter().map(|i| flow_scalar(i.text())).collect();
+                out.push_str(&format!("{pad}{key}: [{}]\n", written.join(", ")));
+                return;
+            }
+            out.push_str(&format!("{pad}{key}:\n"));
+            let old_items = match was.map(|w| &w.inside) {
+                Some(Inside::Items(old)) => old.as_slice(),
+                _ => &[],
+            };
+            let mut used = vec![false; old_items.len()];
+            for (n, item) in items.iter().enumerate() {
+                let same = old_items
+                    .iter()
+                    .enumerate()
+                    .position(|(i, old)| !used[i] && old.value.pruned().as_ref() == Some(item))
+                    .or_else(|| {
+                        old_items
+                            .iter()
+                            .enumerate()
+                            .position(|(i, old)| !used[i] && same_object(&old.value, item))
+                    })
+                    .or_else(|| (n < old_items.len() && !used[n]).then_some(n));
+                if let Some(i) = same {
+                    used[i] = true;
+                }
+                write_item(
+                    out,
+                    indent + 2,
+                    item,
+                    item_spec,
+                    same.map(|i| &old_items[i]),
+                );
+            }
+        }
+        Draft::Object(fields) => {
+            out.push_str(&format!("{pad}{key}:\n"));
+            let old_fields = match was.map(|w| &w.inside) {
+                Some(Inside::Fields(old)) => Some(old),
+                _ => None,
+            };
+            for (name, value) in fields {
+                let spec = spec.and_then(|s| s.fields.get(name));
+                write_field(
+                    out,
+                    indent + 2,
+                    name,
+                    value,
+                    spec,
+                    old_fields.and_then(|f| f.get(name)),
+                );
+            }
+        }
+    }
+}
+
+/// Whether two groups are the same thing changed: one id or name.
+fn same_object(old: &Draft, new: &Draft) -> bool {
+    let (Draft::Object(old), Draft::Object(new)) = (old, new) else {
+        return false;
+    };
+    ["id", "name", "title"]
+        .iter()
+        .find_map(|key| Some(old.get(*key)? == new.get(*key)?))
+        .unwrap_or(false)
+}
+
+/// One item of a block list: `- value`, a group's first field on the
+/// dash's line; what is unchanged from `was` keeps its lines.
+fn write_item(
+    out: &mut String,
+    indent: usize,
+    item: &Draft,
+    spec: Option<&FieldSpec>,
+    was: Option<&Written>,
+) {
+    let pad = " ".repeat(indent);
+    if let Some(was) = was.filter(|w| w.value.pruned().as_ref() == Some(item)) {
+        out.push_str(&dashed(&reindented(&was.text, indent + 2), indent));
+        return;
+    }
+    match item {
+        Draft::Object(fields) => {
+            let old_fields = match was.map(|w| &w.inside) {
+                Some(Inside::Fields(old)) => Some(old),
+                _ => None,
+            };
+            let mut inner = String::new();
+            for (name, value) in fields {
+                let spec = spec.and_then(|s| s.fields.get(name));
+                write_field(
+                    &mut inner,
+                    indent + 2,
+                    name,
+                    value,
+                    spec,
+                    old_fields.and_then(|f| f.get(name)),
+                );
+            }
+            out.push_str(&dashed(&inner, indent));
+        }
+        Draft::List(items) => {
+            out.push_str(&format!("{pad}-\n"));
+            for inner in items {
+                write_item(
+                    out,
+                    indent + 2,
+                    inner,
+                    spec.and_then(|s| s.of.as_deref()),
+                    None,
+                );
+            }
+        }
+        Draft::Text(text) => out.push_str(&format!("{pad}- {}\n", typed_scalar(text, spec))),
+    }
+}
+
+fn is_kind(spec: Option<&FieldSpec>, kind: FieldKind) -> bool {
+    spec.is_some_and(|s| s.kind.value == kind)
+}
+
+/// A number, yes/no or date plain when it is one, so YAML reads its type;
+/// anything else as text.
+fn typed_scalar(text: &str, spec: Option<&FieldSpec>) -> String {
+    let typed = match spec.map(|s| s.kind.value) {
+        Some(FieldKind::Number) => text.parse::<f64>().is_ok(),
+        Some(FieldKind::Boolean) => matches!(text, "true" | "false"),
+        Some(FieldKind::Date) => text.parse::<jiff::civil::Date>().is_ok(),
+        _ => false,
+    };
+    if typed { text.to_owned() } else { scalar(text) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn specs() -> IndexMap<String, FieldSpec> {
+        serde_saphyr::from_str(
+            "members: { type: list, of: { type: reference, collection: organisatie } }\nstart: { type: date }\nbodies:\n  type: list\n  of:\n    type: object\n    fields:\n      id: { type: text }\n      name: { type: text }\n      relations: { type: list, of: { type: object, fields: { type: { type: text }, to: { type: text } } } }\n",
+        )
+        .unwrap()
+    }
+
+    const FILE: &str = "\u{feff}---\r\n# opmerking\r\ntitle: Twents   Waternet\r\nmembers: [almelo,   borne]\r\nstart: 2019-01-01\r\n---\r\n\r\nTekst  met spaties.\r\n";
+
+    #[test]
+    fn an_unchanged_file_comes_back_byte_for_byte() {
+        let file = PageFile::read(FILE).unwrap();
+        let values = file.values();
+        let again = file.with(
+            &values,
+            &["title", "members", "start"],
+            &specs(),
+            &file.body(),
+        );
+        assert_eq!(again, FILE);
+    }
+
+    #[test]
+    fn a_changed_field_is_written_anew_and_the_rest_keeps_its_text() {
+        let file = PageFile::read(FILE).unwrap();
+        let mut values = file.values();
+        values.insert(
+            "members".into(),
+            Draft::List(vec![
+                Draft::Text("almelo".into()),
+                Draft::Text("Hof van Twente".into()),
+            ]),
+        );
+        let again = file.with(
+            &values,
+            &["title", "members", "start"],
+            &specs(),
+            &file.body(),
+        );
+        assert_eq!(
+            again,
+            "\u{feff}---\r\n# opmerking\r\ntitle: Twents   Waternet\r\nmembers: [almelo, Hof van Twente]\r\nstart: 2019-01-01\r\n---\r\n\r\nTekst  met spaties.\r\n"
+        );
+    }
+
+    #[test]
+    fn groups_in_lists_are_written_as_blocks_and_read_back_the_same() {
+        let file = PageFile::read("---\ntitle: T\n---\nTekst\n").unwrap();
+        let mut values = file.values();
+        let relation = Draft::Object(IndexMap::from([
+            ("type".into(), Draft::Text("stuurt-aan".into())),
+            ("to".into(), Draft::Text("kernteam".into())),
+        ]));
+        let body = Draft::Object(IndexMap::from([
+            ("id".into(), Draft::Text("platform".into())),
+            ("name".into(), Draft::Text("Platform: bestuur".into())),
+            ("relations".into(), Draft::List(vec![relation])),
+        ]));
+        values.insert("bodies".into(), Draft::List(vec![body]));
+        let text = file.with(&values, &["title", "bodies"], &specs(), "Nieuwe tekst\n");
+        assert_eq!(
+            text,
+            "---\ntitle: T\nbodies:\n  - id: platform\n    name: \"Platform: bestuur\"\n    relations:\n      - type: stuurt-aan\n        to: kernteam\n---\nNieuwe tekst\n"
+        );
+        let read = PageFile::read(&text).unwrap();
+        assert_eq!(read.values()["bodies"], values["bodies"]);
+    }
+}
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    #[test]
+    fn a_relation_added_to_the_example_chart_changes_only_its_lines() {
+        let text = include_str!("../../content/regio/twents-waternet.md");
+        let file = PageFile::read(text).unwrap();
+        let mut values = file.values();
+        let Some(Draft::List(bodies)) = values.get_mut("bodies") else {
+            panic!()
+        };
+        let Draft::Object(adviesgroep) = &mut bodies[3] else {
+            panic!()
+        };
+        let Some(Draft::List(relations)) = adviesgroep.get_mut("relations") else {
+            panic!()
+        };
+        relations.push(Draft::Object(IndexMap::from([
+            ("type".into(), Draft::Text("adviseert".into())),
+            ("to".into(), Draft::Text("bestuurlijk-platform".into())),
+        ])));
+        let order: Vec<String> = values.keys().cloned().collect();
+        let order: Vec<&str> = order.iter().map(String::as_str).collect();
+        let written = file.with(&values, &order, &IndexMap::new(), &file.body());
+        let expected = text.replace(
+            "      - { type: ondersteunt, to: bestuurlijk-kernteam }\n",
+            "      - { type: ondersteunt, to: bestuurlijk-kernteam }\n      - type: adviseert\n        to: bestuurlijk-platform\n",
+        );
+        assert_eq!(written, expected);
+    }
+}

@@ -1,0 +1,163 @@
+//! The editor's HTTP side: `/bewerken/<page>/` answers GET with the form
+//! and POST with what the form asked. A request that changes anything
+//! must carry this session's token and come from this preview's own pages
+//! (its `Origin`), so another site open in the browser cannot post for
+//! the editor. Bound to another address than loopback, editing is off.
+
+use super::editor::{self, Answer, EDIT_PREFIX};
+use super::http::{Preview, safe_relative_path};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+
+// The preview's own words, like its error overlay: they hold when the
+// theme cannot be read.
+const FORBIDDEN: &str = "Bewerken kan alleen op deze computer: twn serve luistert op een ander adres dan 127.0.0.1 of ::1. Start twn serve zonder --bind om te bewerken.";
+const REFUSED: &str = "Dit verzoek komt niet van het bewerkformulier van deze voorvertoning. Open de pagina opnieuw vanuit de voorvertoning en probeer het nog eens.";
+const UNAVAILABLE: &str = "De wiki kan nu niet gelezen worden; de fout staat in de terminal van twn serve. Los die op en probeer het opnieuw.";
+
+fn plain(status: StatusCode, text: String) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        text + "\n",
+    )
+        .into_response()
+}
+
+fn answer(answer: Answer) -> Response {
+    match answer {
+        Answer::Page(html) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            html,
+        )
+            .into_response(),
+        Answer::SeeOther(url) => (StatusCode::SEE_OTHER, [(header::LOCATION, url)]).into_response(),
+        Answer::NotFound(text) => plain(StatusCode::NOT_FOUND, text),
+    }
+}
+
+/// The page's URL path below the site from the editor's address.
+fn page_path(uri: &Uri) -> Option<String> {
+    let rest = uri.path().strip_prefix(EDIT_PREFIX.trim_end_matches('/'))?;
+    safe_relative_path(rest)
+}
+
+/// Runs `work` on the live site, away from the server's threads.
+async fn with_site(
+    preview: Arc<Preview>,
+    work: impl FnOnce(&mut crate::live::LiveSite, &editor::Editing) -> Answer + Send + 'static,
+) -> Response {
+    let done = tokio::task::spawn_blocking(move || {
+        let mut live = preview.live.lock().unwrap_or_else(|e| e.into_inner());
+        let answer = live.as_mut().map(|site| work(site, &preview.editing));
+        drop(live);
+        preview.announce();
+        answer
+    })
+    .await;
+    match done {
+        Ok(Some(done)) => answer(done),
+        _ => plain(StatusCode::SERVICE_UNAVAILABLE, UNAVAILABLE.into()),
+    }
+}
+
+/// The editor's routes: `/bewerken/` and every page below it.
+pub fn routes() -> axum::Router<Arc<Preview>> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/bewerken", get(edit_form).post(edit_post))
+        .route("/bewerken/", get(edit_form).post(edit_post))
+        .route("/bewerken/{*page}", get(edit_form).post(edit_post))
+}
+
+async fn edit_form(State(preview): State<Arc<Preview>>, uri: Uri) -> Response {
+    if !preview.editing.enabled {
+        return plain(StatusCode::FORBIDDEN, FORBIDDEN.into());
+    }
+    let Some(path) = page_path(&uri) else {
+        return plain(StatusCode::BAD_REQUEST, REFUSED.into());
+    };
+    with_site(preview, move |site, session| {
+        editor::show(site, session, &path)
+    })
+    .await
+}
+
+async fn edit_post(
+    State(preview): State<Arc<Preview>>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    if !preview.editing.enabled {
+        return plain(StatusCode::FORBIDDEN, FORBIDDEN.into());
+    }
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let token = pairs
+        .iter()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.as_str());
+    let from_here = same_origin(&headers);
+    let Some(path) =
+        page_path(&uri).filter(|_| from_here && token_matches(token, &preview.editing.token))
+    else {
+        return plain(StatusCode::FORBIDDEN, REFUSED.into());
+    };
+    with_site(preview, move |site, session| {
+        editor::post(site, session, &path, &pairs)
+    })
+    .await
+}
+
+/// Whether the request's `Origin` is the preview itself, as named by its
+/// `Host` (which the server's guard has checked).
+fn same_origin(headers: &HeaderMap) -> bool {
+    let value = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    match (value(header::ORIGIN), value(header::HOST)) {
+        (Some(origin), Some(host)) => origin == format!("http://{host}"),
+        _ => false,
+    }
+}
+
+/// Compares in time that does not depend on where they differ.
+fn token_matches(given: Option<&str>, token: &str) -> bool {
+    let Some(given) = given else {
+        return false;
+    };
+    given.len() == token.len()
+        && given
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |differ, (a, b)| differ | (a ^ b))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_previews_own_origin_and_token_pass() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, "127.0.0.1:4000".parse().unwrap());
+        assert!(!same_origin(&headers), "no Origin, no post");
+        headers.insert(header::ORIGIN, "http://evil.example".parse().unwrap());
+        assert!(!same_origin(&headers));
+        headers.insert(header::ORIGIN, "http://127.0.0.1:4000".parse().unwrap());
+        assert!(same_origin(&headers));
+        assert!(token_matches(Some("abc"), "abc"));
+        assert!(!token_matches(Some("abd"), "abc"));
+        assert!(!token_matches(Some("ab"), "abc"));
+        assert!(!token_matches(None, "abc"));
+    }
+}

@@ -1,0 +1,488 @@
+//! One request to the editor: the form of a page, made from its file and
+//! its collection's schema; a posted form applied (a list item added,
+//! removed or moved), checked as `twn check` checks, saved, and committed
+//! on request. Which file a request edits comes from the site's own pages,
+//! never from a path the browser wrote.
+
+use crate::diagnostics::Diagnostic;
+use crate::edit::commit::{Author, commit_file, configured_author};
+use crate::edit::draft::{Draft, FieldPath, Step, element_id, parse_form_name};
+use crate::edit::form::{FormInput, common_specs, fields_html};
+use crate::edit::locate::{Place, place_of};
+use crate::edit::page_file::PageFile;
+use crate::fields::{FieldKind, FieldSpec};
+use crate::folders::CONTENT_DIR;
+use crate::live::LiveSite;
+use crate::live::editing::EditablePage;
+use indexmap::IndexMap;
+use serde_json::json;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub const EDIT_PREFIX: &str = "/bewerken/";
+
+/// What every editor request shares.
+pub struct Editing {
+    /// Proves a post comes from a form this server made.
+    pub token: String,
+    /// Off when others on the network could reach the preview.
+    pub enabled: bool,
+    pub site_root: PathBuf,
+}
+
+impl Editing {
+    pub fn new(site_root: PathBuf, loopback: bool) -> Editing {
+        let mut bytes = [0u8; 32];
+        // Without the system's randomness no token can be trusted: editing
+        // stays off.
+        let random = getrandom::fill(&mut bytes).is_ok();
+        Editing {
+            token: bytes.iter().map(|b| format!("{b:02x}")).collect(),
+            enabled: loopback && random,
+            site_root,
+        }
+    }
+}
+
+/// What the editor answers.
+pub enum Answer {
+    Page(String),
+    /// After a save: the page as it is now.
+    SeeOther(String),
+    NotFound(String),
+}
+
+/// What the browser asked, from the posted form.
+enum Action {
+    Check,
+    Save,
+    SaveAndCommit,
+    Add(FieldPath),
+    Remove(FieldPath),
+    MoveUp(FieldPath),
+}
+
+impl Action {
+    fn read(value: &str) -> Action {
+        let path = |name: &str| parse_form_name(name).unwrap_or_default();
+        match value.split_once(':') {
+            Some(("erbij", name)) => Action::Add(path(name)),
+            Some(("weg", name)) => Action::Remove(path(name)),
+            Some(("omhoog", name)) => Action::MoveUp(path(name)),
+            _ => match value {
+                "opslaan" => Action::Save,
+                "vastleggen" => Action::SaveAndCommit,
+                _ => Action::Check,
+            },
+        }
+    }
+}
+
+/// The form as a page shows it, and what it shows besides.
+#[derive(Default)]
+struct Shown {
+    values: IndexMap<String, Draft>,
+    body: String,
+    /// The whole file, when its front matter cannot be read as fields.
+    raw: Option<(String, String)>,
+    problems: Vec<Diagnostic>,
+    checked: bool,
+    notice: String,
+    summary: String,
+    author: Author,
+    base: String,
+    conflict: Option<(String, String)>,
+}
+
+fn fingerprint(text: &str) -> String {
+    let mut key = crate::fingerprint::KeyBuilder::new("bewerken");
+    key.add(text);
+    key.finish()
+}
+
+fn word(live: &LiveSite, key: &str) -> String {
+    live.strings().get(key).cloned().unwrap_or_default()
+}
+
+/// The page at `url_path` (below the site's root, e.g. `regio/x/`).
+fn target(live: &LiveSite, url_path: &str) -> Result<EditablePage, Answer> {
+    live.page_at(url_path.trim_matches('/'))
+        .ok_or_else(|| Answer::NotFound(word(live, "not_found_text")))
+}
+
+fn read_file(site_root: &Path, page: &EditablePage) -> String {
+    let file = site_root.join(CONTENT_DIR).join(&page.content_path);
+    std::fs::read(file)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default()
+}
+
+/// The form of the page at `url_path` as its file is now.
+pub fn show(live: &LiveSite, session: &Editing, url_path: &str) -> Answer {
+    let (site_root, token) = (session.site_root.as_path(), session.token.as_str());
+    let page = match target(live, url_path) {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    let text = read_file(site_root, &page);
+    let mut shown = Shown {
+        author: configured_author(site_root),
+        base: fingerprint(&text),
+        ..Shown::default()
+    };
+    match PageFile::read(&text) {
+        Ok(file) => {
+            shown.values = file.values();
+            shown.body = file.body();
+        }
+        Err(unreadable) => shown.raw = Some((text.clone(), unreadable.message)),
+    }
+    shown.problems = live.check_text(&page.content_path, &text);
+    render(live, &page, token, &shown, &text)
+}
+
+/// Takes a posted form for the page at `url_path`.
+pub fn post(
+    live: &mut LiveSite,
+    session: &Editing,
+    url_path: &str,
+    pairs: &[(String, String)],
+) -> Answer {
+    let (site_root, token) = (session.site_root.as_path(), session.token.as_str());
+    let page = match target(live, url_path) {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let action = Action::read(&field("actie"));
+    let on_disk = read_file(site_root, &page);
+    let specs = all_specs(live, &page);
+    let mut shown = Shown {
+        summary: field("samenvatting").trim().to_owned(),
+        author: Author {
+            name: field("naam").trim().to_owned(),
+            email: field("email").trim().to_owned(),
+        },
+        base: field("basis"),
+        ..Shown::default()
+    };
+    let new_text = match (
+        pairs.iter().any(|(k, _)| k == "bestand"),
+        PageFile::read(&on_disk),
+    ) {
+        (false, Ok(file)) => {
+            shown.values = posted_values(pairs, &file, &specs);
+            apply_list_action(&mut shown.values, &action, &specs);
+            shown.body = field("tekst").replace("\r\n", "\n");
+            let order: Vec<&str> = specs.keys().map(String::as_str).collect();
+            file.with(&shown.values, &order, &specs, &shown.body)
+        }
+        (_, read) => {
+            let text = field("bestand");
+            let text = if on_disk.contains("\r\n") {
+                text
+            } else {
+                text.replace("\r\n", "\n")
+            };
+            let reason = read.err().map(|u| u.message).unwrap_or_default();
+            shown.raw = Some((text.clone(), reason));
+            text
+        }
+    };
+    shown.problems = live.check_text(&page.content_path, &new_text);
+    let has_errors = shown.problems.iter().any(Diagnostic::is_error);
+    let commit = matches!(action, Action::SaveAndCommit);
+    if !matches!(action, Action::Save | Action::SaveAndCommit) {
+        shown.checked = matches!(action, Action::Check);
+        return render(live, &page, token, &shown, &new_text);
+    }
+    if fingerprint(&on_disk) != shown.base {
+        shown.conflict = Some((on_disk.clone(), new_text.clone()));
+        shown.base = fingerprint(&on_disk);
+        return render(live, &page, token, &shown, &new_text);
+    }
+    if has_errors && field("ondanks") != "ja" {
+        shown.checked = true;
+        return render(live, &page, token, &shown, &new_text);
+    }
+    if commit && shown.summary.is_empty() {
+        shown.notice = word(live, "edit_summary_missing");
+        return render(live, &page, token, &shown, &new_text);
+    }
+    if commit && (shown.author.name.is_empty() || shown.author.email.is_empty()) {
+        shown.notice = word(live, "edit_author_missing");
+        return render(live, &page, token, &shown, &new_text);
+    }
+    let file = site_root.join(CONTENT_DIR).join(&page.content_path);
+    if new_text != on_disk
+        && let Err(error) = write_atomically(&file, &new_text)
+    {
+        shown.notice = crate::diagnostics::io_reason(&error);
+        return render(live, &page, token, &shown, &new_text);
+    }
+    live.saved(&file);
+    if commit {
+        let path = format!("{CONTENT_DIR}/{}", page.content_path);
+        if let Err(why) = commit_file(site_root, &path, &shown.summary, &shown.author) {
+            shown.notice = format!("{} {why}", word(live, "edit_commit_failed"));
+            shown.base = fingerprint(&new_text);
+            return render(live, &page, token, &shown, &new_text);
+        }
+        live.committed();
+    }
+    Answer::SeeOther(page.url)
+}
+
+/// Writes beside the file, then puts it in place: a reader or the watcher
+/// never sees half a page. The temporary name is one twn ignores.
+fn write_atomically(file: &Path, text: &str) -> std::io::Result<()> {
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("pagina");
+    let temporary = file.with_file_name(format!(".{name}.twn~"));
+    std::fs::write(&temporary, text)?;
+    std::fs::rename(&temporary, file).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
+
+/// The fields the form shows: every page's, then the collection's.
+fn all_specs(live: &LiveSite, page: &EditablePage) -> IndexMap<String, FieldSpec> {
+    let words = |key: &str| word(live, key);
+    let mut specs = common_specs(&words);
+    if let Some(collection) = live.config().collection_of(page.collection.as_deref()) {
+        specs.extend(
+            collection
+                .fields
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
+    }
+    specs
+}
+
+/// The file's fields with the form's in their place: a field of the form
+/// left blank is gone, one the form does not show keeps its value.
+fn posted_values(
+    pairs: &[(String, String)],
+    file: &PageFile,
+    specs: &IndexMap<String, FieldSpec>,
+) -> IndexMap<String, Draft> {
+    let mut posted = Draft::Object(IndexMap::new());
+    for (name, value) in pairs {
+        if name == "lijst" {
+            if let Some(path) = parse_form_name(value) {
+                posted.ensure_list(&path);
+            }
+        } else if let Some(path) = parse_form_name(name).filter(|p| !p.is_empty()) {
+            posted.set(&path, value.replace("\r\n", "\n"));
+        }
+    }
+    let Draft::Object(mut posted) = posted else {
+        unreachable!("made a group above")
+    };
+    let mut values = file.values();
+    for (key, spec) in specs {
+        // An unticked box is "no", which a field the file lacks says too.
+        let default_no = spec.kind.value == FieldKind::Boolean && !values.contains_key(key);
+        match posted.swap_remove(key) {
+            Some(Draft::Text(no)) if default_no && no == "false" => {}
+            Some(value) => {
+                values.insert(key.clone(), value);
+            }
+            None => {
+                values.shift_remove(key);
+            }
+        }
+    }
+    values
+}
+
+/// The schema of the field at `path`.
+fn spec_at<'a>(specs: &'a IndexMap<String, FieldSpec>, path: &[Step]) -> Option<&'a FieldSpec> {
+    let (Step::Key(first), rest) = path.split_first()? else {
+        return None;
+    };
+    let mut spec = specs.get(first)?;
+    for step in rest {
+        spec = match step {
+            Step::Item(_) => spec.of.as_deref()?,
+            Step::Key(key) => spec.fields.get(key)?,
+        };
+    }
+    Some(spec)
+}
+
+fn apply_list_action(
+    values: &mut IndexMap<String, Draft>,
+    action: &Action,
+    specs: &IndexMap<String, FieldSpec>,
+) {
+    let mut root = Draft::Object(std::mem::take(values));
+    match action {
+        Action::Add(path) if spec_at(specs, path).is_some() => {
+            let objects = spec_at(specs, path)
+                .and_then(|s| s.of.as_deref())
+                .is_some_and(|item| item.kind.value == FieldKind::Object);
+            root.ensure_list(path);
+            if let Some(items) = root.list_mut(path) {
+                items.push(if objects {
+                    Draft::Object(IndexMap::new())
+                } else {
+                    Draft::Text(String::new())
+                });
+            }
+        }
+        Action::Remove(path) | Action::MoveUp(path) => {
+            if let Some((Step::Item(i), list)) = path.split_last()
+                && spec_at(specs, list).is_some()
+                && let Some(items) = root.list_mut(list)
+                && *i < items.len()
+            {
+                if matches!(action, Action::Remove(_)) {
+                    items.remove(*i);
+                } else if *i > 0 {
+                    items.swap(*i - 1, *i);
+                }
+            }
+        }
+        _ => {}
+    }
+    if let Draft::Object(fields) = root {
+        *values = fields;
+    }
+}
+
+/// The path of the form's element a problem at `path` belongs to: as deep
+/// as the form shows fields, and labelled as the form labels them.
+fn shown_field(specs: &IndexMap<String, FieldSpec>, path: &[Step]) -> Option<(FieldPath, String)> {
+    let mut kept = Vec::new();
+    let mut labels = Vec::new();
+    for (n, step) in path.iter().enumerate() {
+        let Some(spec) = spec_at(specs, &path[..=n]) else {
+            break;
+        };
+        kept.push(step.clone());
+        match step {
+            Step::Key(key)
+                if !matches!(path.get(n + 1), Some(Step::Item(_))) || spec.of.is_some() =>
+            {
+                labels.push(spec.label.clone().unwrap_or_else(|| key.clone()));
+            }
+            Step::Key(_) => {}
+            Step::Item(i) => {
+                if let Some(last) = labels.last_mut() {
+                    *last = format!("{last} {}", i + 1);
+                }
+            }
+        }
+        if !matches!(
+            spec.kind.value,
+            FieldKind::List | FieldKind::Bodies | FieldKind::Object
+        ) && !matches!(step, Step::Key(_) if spec.of.is_some())
+        {
+            break;
+        }
+    }
+    (!kept.is_empty()).then(|| (kept, labels.join(" › ")))
+}
+
+fn render(live: &LiveSite, page: &EditablePage, token: &str, shown: &Shown, text: &str) -> Answer {
+    let specs = all_specs(live, page);
+    let mut by_field: HashMap<FieldPath, Vec<String>> = HashMap::new();
+    let mut listed = Vec::new();
+    let mut body_errors = Vec::new();
+    let fix = word(live, "edit_error_fix");
+    let without_bom = text.trim_start_matches('\u{feff}');
+    for problem in &shown.problems {
+        let message = match &problem.help {
+            Some(help) => format!("{} {fix} {help}", problem.message),
+            None => problem.message.clone(),
+        };
+        let place = match (&shown.raw, problem.position) {
+            (None, Some(position)) => place_of(without_bom, position),
+            _ => Place::Page,
+        };
+        let place = match place {
+            Place::Page => named_field(&problem.message, &specs).map_or(Place::Page, Place::Field),
+            other => other,
+        };
+        match place {
+            Place::Field(path) => {
+                match shown_field(&specs, &path) {
+                    Some((path, label)) => {
+                        by_field
+                            .entry(path.clone())
+                            .or_default()
+                            .push(message.clone());
+                        listed.push(json!({"field": label, "target": element_id(&path), "message": message}));
+                    }
+                    None => listed.push(json!({"message": message})),
+                }
+            }
+            Place::Body => {
+                body_errors.push(message.clone());
+                listed.push(json!({"field": word(live, "edit_body"), "target": "veld-tekst", "message": message}));
+            }
+            Place::Page => listed.push(json!({"message": message})),
+        }
+    }
+    let choices = |collection: &str| live.choices(collection);
+    let words = |key: &str| word(live, key);
+    let fields = fields_html(&FormInput {
+        specs: &specs,
+        values: &shown.values,
+        choices: &choices,
+        errors: &by_field,
+        words: &words,
+    });
+    let edit_url = format!("{EDIT_PREFIX}{}", page.url.trim_start_matches('/'));
+    let value = json!({
+        "title": page.title,
+        "heading": word(live, "edit_heading").replace("{title}", &page.title),
+        "url": page.url,
+        "edit_url": edit_url,
+        "token": token,
+        "base": shown.base,
+        "fields": fields,
+        // A text area drops the first line break after its tag.
+        "body": format!("\n{}", shown.body),
+        "body_errors": body_errors,
+        "raw": shown.raw.as_ref().map(|(text, _)| format!("\n{text}")),
+        "raw_reason": shown.raw.as_ref().map(|(_, why)| word(live, "edit_as_text").replace("{reason}", why)),
+        "errors": listed,
+        "checked": shown.checked,
+        "notice": shown.notice,
+        "summary": shown.summary,
+        "author_name": shown.author.name,
+        "author_email": shown.author.email,
+        "conflict": shown.conflict.as_ref().map(|(theirs, mine)| json!({"theirs": theirs, "mine": mine})),
+    });
+    match live.render_edit_page(value) {
+        Ok(html) => Answer::Page(html),
+        Err(problem) => Answer::Page(format!(
+            "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>{0}</title></head><body><main><h1>{0}</h1><pre>{1}</pre></main></body></html>",
+            crate::text::xml_escape(&word(live, "edit_title")),
+            crate::text::xml_escape(&problem.message)
+        )),
+    }
+}
+
+/// A top-level field a problem without a place names in backticks, as a
+/// missing required field's does.
+fn named_field(message: &str, specs: &IndexMap<String, FieldSpec>) -> Option<FieldPath> {
+    message
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .find(|name| specs.contains_key(*name))
+        .map(|name| vec![Step::Key(name.to_owned())])
+}

@@ -1,0 +1,275 @@
+//! Editing in the browser without JavaScript: `twn serve`'s form posted as
+//! a plain browser posts it, on a real server, into a real git repository.
+//! A broken reference is reported at its field; saving writes the file and
+//! committing records it with the editor's summary and name.
+
+mod common;
+
+use common::TestSite;
+use common::form::{Form, post};
+use common::server::{self, Server, get};
+
+const PAGE: &str = "content/regio/twents-waternet.md";
+const EDIT: &str = "/bewerken/regio/twents-waternet/";
+
+fn site() -> TestSite {
+    let site = TestSite::example();
+    site.git_init();
+    site.commit_all(
+        "Eerste versie",
+        ("Redactie", "redactie@example.org"),
+        "2024-01-15T10:00:00+01:00",
+    );
+    site
+}
+
+fn form(server: &Server, path: &str) -> Form {
+    let (status, page) = get(server, path);
+    assert_eq!(status, 200, "{page}");
+    Form::read(&page)
+}
+
+fn git(site: &TestSite, args: &[&str]) -> String {
+    common::git(site.dir.path(), args)
+}
+
+/// The form after `button`, which posts it and comes back.
+fn again(server: &Server, form: &Form, button: &str) -> (Form, String) {
+    let (status, page) = form.submit(server, button);
+    assert_eq!(status, 200, "{page}");
+    (Form::read(&page), page)
+}
+
+#[test]
+fn an_editor_changes_fields_the_body_and_the_chart_and_commits_without_javascript() {
+    let site = site();
+    let server = server::start(&site);
+    let edit = form(&server, EDIT);
+    assert_eq!(edit.get("f.title"), Some("Twents Waternet"));
+    assert_eq!(edit.get("f.partners[1]"), Some("vitens"));
+
+    // A partner more: the list gets an empty item to fill in.
+    let (mut edited, _) = again(&server, &edit, "erbij:f.partners");
+    assert_eq!(edited.get("f.partners[2]"), Some(""));
+    edited.set("f.partners[2]", "stichting-pioneerng");
+    // A relation more for the adviesgroep (the fourth body).
+    assert_eq!(edited.get("f.bodies[3].id"), Some("ambtelijke-adviesgroep"));
+    let (mut edited, _) = again(&server, &edited, "erbij:f.bodies[3].relations");
+    edited
+        .set("f.bodies[3].relations[2].type", "adviseert")
+        .set("f.bodies[3].relations[2].to", "bestuurlijk-platform")
+        .set("f.motto", "Samen voor schoon water in Twente");
+    let body = edited.get("tekst").unwrap().replace(
+        "Daarbij werken de vier O's samen",
+        "Daarbij werken de vier O's nauw samen",
+    );
+    edited.set("tekst", &body);
+
+    // The misspelt partner is reported at its field, as `twn check` says it.
+    let (mut edited, page) = again(&server, &edited, "controleren");
+    assert!(
+        page.contains("<div class=\"field-error\" id=\"veld-partners-2-fout\"><p>verwijzing naar een organisatie-pagina die niet bestaat: `stichting-pioneerng`"),
+        "{page}"
+    );
+    assert!(page.contains("id=\"veld-partners-2\" name=\"f.partners[2]\" value=\"stichting-pioneerng\" list=\"keuzes-organisatie\" autocomplete=\"off\" aria-invalid=\"true\" aria-describedby=\"veld-partners-2-fout\""), "{page}");
+    assert!(
+        page.contains("<a href=\"#veld-partners-2\">Partners 3</a>"),
+        "the summary links to the field: {page}"
+    );
+    // Saving with the error is refused unless asked for.
+    let before = site.read(PAGE);
+    let (_, page) = again(&server, &edited, "opslaan");
+    assert!(page.contains("name=\"ondanks\""), "{page}");
+    assert_eq!(site.read(PAGE), before, "nothing saved with an error");
+
+    edited.set("f.partners[2]", "stichting-pioneering");
+    edited
+        .set("samenvatting", "Motto, partner en adviesgroep bijgewerkt")
+        .set("naam", "Els de Boer")
+        .set("email", "els@example.org");
+    let (status, answer) = edited.submit(&server, "vastleggen");
+    assert_eq!(status, 303, "{answer}");
+    assert!(
+        answer.contains("location: /regio/twents-waternet/"),
+        "{answer}"
+    );
+
+    let saved = site.read(PAGE);
+    assert!(
+        saved.contains("motto: Samen voor schoon water in Twente\n"),
+        "{saved}"
+    );
+    assert!(
+        saved.contains("partners: [provincie-overijssel, vitens, stichting-pioneering]\n"),
+        "{saved}"
+    );
+    assert!(saved.contains("      - { type: ondersteunt, to: bestuurlijk-kernteam }\n      - type: adviseert\n        to: bestuurlijk-platform\n"), "{saved}");
+    assert!(
+        saved.contains("Daarbij werken de vier O's nauw samen"),
+        "{saved}"
+    );
+    let diff = git(&site, &["diff", "HEAD~1", "--stat"]);
+    assert!(
+        diff.contains("1 file changed"),
+        "only the page is committed: {diff}"
+    );
+    assert_eq!(
+        git(&site, &["log", "-1", "--format=%s|%an|%ae"]).trim(),
+        "Motto, partner en adviesgroep bijgewerkt|Els de Boer|els@example.org"
+    );
+    assert!(
+        git(&site, &["status", "--porcelain"]).trim().is_empty(),
+        "the work tree is clean"
+    );
+
+    // The preview shows it, and so does a build, with its history entry.
+    let history = server::wait_for(&server, "/regio/twents-waternet/geschiedenis/", 200);
+    assert!(
+        history.contains("Motto, partner en adviesgroep bijgewerkt"),
+        "{history}"
+    );
+    drop(server);
+    site.build_ok();
+    let built = site.read("public/regio/twents-waternet/index.html");
+    assert!(built.contains("Samen voor schoon water in Twente"));
+    assert!(
+        built.contains("Stichting Pioneering"),
+        "the new partner is named"
+    );
+    let history = site.read("public/regio/twents-waternet/geschiedenis/index.html");
+    assert!(
+        history.contains("Motto, partner en adviesgroep bijgewerkt")
+            && history.contains("Els de Boer")
+    );
+    assert!(
+        !history.contains("els@example.org"),
+        "no e-mail address is published"
+    );
+}
+
+#[test]
+fn saving_an_unchanged_form_leaves_the_file_byte_for_byte_and_crlf_and_bom_stay() {
+    let site = site();
+    let text = site.read(PAGE);
+    let crlf = format!("\u{feff}{}", text.replace('\n', "\r\n"));
+    site.write(PAGE, &crlf);
+    let server = server::start(&site);
+    let edit = form(&server, EDIT);
+    let (status, answer) = edit.submit(&server, "opslaan");
+    assert_eq!(status, 303, "{answer}");
+    assert_eq!(site.read(PAGE), crlf, "nothing changed, nothing rewritten");
+
+    let mut edit = form(&server, EDIT);
+    edit.set("f.motto", "Water verbindt");
+    let (status, answer) = edit.submit(&server, "opslaan");
+    assert_eq!(status, 303, "{answer}");
+    let saved = site.read(PAGE);
+    let motto = "motto: Twents water verbindt, van waterwinst naar waterbewustzijn";
+    assert_eq!(
+        saved,
+        crlf.replace(motto, "motto: Water verbindt"),
+        "only the changed line differs; CRLF and the byte-order mark are kept"
+    );
+}
+
+#[test]
+fn a_change_on_disk_since_the_form_was_opened_is_shown_and_the_editor_chooses() {
+    let site = site();
+    let server = server::start(&site);
+    let mut edit = form(&server, EDIT);
+    edit.set("f.motto", "Mijn motto");
+    let theirs = site
+        .read(PAGE)
+        .replace("title: Twents Waternet", "title: Twents Waternet (TWN)");
+    site.write(PAGE, &theirs);
+    let (status, page) = edit.submit(&server, "opslaan");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Het bestand is intussen veranderd"), "{page}");
+    assert!(
+        page.contains("title: Twents Waternet (TWN)"),
+        "their version is shown: {page}"
+    );
+    assert!(page.contains("motto: Mijn motto"), "and mine: {page}");
+    assert_eq!(
+        site.read(PAGE),
+        theirs,
+        "no lost update: nothing written yet"
+    );
+    // Choosing mine saves it over theirs, knowingly.
+    let mine = Form::read(&page);
+    let (status, answer) = mine.submit(&server, "opslaan");
+    assert_eq!(status, 303, "{answer}");
+    assert!(site.read(PAGE).contains("motto: Mijn motto"));
+}
+
+#[test]
+fn posts_without_the_token_or_from_another_origin_are_refused_and_write_nothing() {
+    let site = site();
+    let server = server::start(&site);
+    let before = site.read(PAGE);
+    let mut edit = form(&server, EDIT);
+    edit.set("f.motto", "Gekaapt").set("actie", "opslaan");
+    let own = format!("http://{}", server.address);
+    let cases: [(&str, Option<&str>, &str); 4] = [
+        ("token", Some(own.as_str()), "fout"),
+        ("token", None, ""),
+        ("token", Some("http://evil.example"), ""),
+        ("token", Some("null"), ""),
+    ];
+    for (name, origin, token) in cases {
+        let mut fields = edit.fields.clone();
+        if token.is_empty() {
+            // The right token, but not from the preview's own page.
+        } else {
+            fields.retain(|(k, _)| k != name);
+            fields.push((name.into(), token.into()));
+        }
+        fields.push(("actie".into(), "opslaan".into()));
+        let (status, answer) = post(&server, EDIT, &fields, origin);
+        assert_eq!(status, 403, "{origin:?} {token}: {answer}");
+        assert!(answer.contains("bewerkformulier"), "{answer}");
+    }
+    // A path that leaves the site edits nothing.
+    for path in [
+        "/bewerken/../../twn.yaml",
+        "/bewerken/%2e%2e/twn.yaml",
+        "/bewerken/regio/bestaat-niet/",
+    ] {
+        let (status, _) = post(&server, path, &edit.fields, Some(&own));
+        assert!(
+            status == 400 || status == 403 || status == 404,
+            "{path}: {status}"
+        );
+    }
+    assert_eq!(site.read(PAGE), before);
+}
+
+#[test]
+fn bound_to_another_address_editing_is_off() {
+    let site = site();
+    let (server, _) = server::start_with(&site, &["--bind", "0.0.0.0"]);
+    let (status, answer) = get(&server, EDIT);
+    assert_eq!(status, 403, "{answer}");
+    assert!(
+        answer.contains("Bewerken kan alleen op deze computer"),
+        "{answer}"
+    );
+}
+
+#[test]
+fn preview_pages_lead_to_their_form_and_pages_without_a_file_do_not() {
+    let site = site();
+    let server = server::start(&site);
+    let (_, page) = get(&server, "/regio/twents-waternet/");
+    assert!(
+        page.contains("<p class=\"twn-bewerk\"><a href=\"/bewerken/regio/twents-waternet/\">Bewerken in de browser</a></p>"),
+        "{page}"
+    );
+    let (_, index) = get(&server, "/regio/");
+    assert!(
+        !index.contains("twn-bewerk"),
+        "a collection index has no file to edit"
+    );
+    let (status, _) = get(&server, "/bewerken/regio/");
+    assert_eq!(status, 404);
+}
