@@ -6,32 +6,11 @@ mod common;
 use common::TestSite;
 use common::browser::Browser;
 use common::main_pages::main_pages;
-use common::tools::axe_script;
+use common::tools::{axe_script, axe_violations};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
 const WIDTHS: [(u32, u32); 2] = [(360, 740), (1280, 900)];
-
-/// Runs axe on the open page and returns its results.
-fn axe(browser: &mut Browser, source: &str) -> Value {
-    browser.run(&format!(
-        "{source}
-         window.axeResults = null;
-         axe.run(document, {{runOnly: {{type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}, resultTypes: ['violations']}})
-            .then(r => window.axeResults = r, e => window.axeResults = {{error: String(e)}});
-         return true;"
-    ));
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let results = browser.run("return window.axeResults;");
-        if !results.is_null() {
-            assert!(results["error"].is_null(), "axe failed: {results}");
-            return results;
-        }
-        assert!(Instant::now() < deadline, "axe never finished");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 #[test]
 fn the_main_pages_meet_wcag_2_1_aa_at_phone_and_desktop_width() {
@@ -60,7 +39,11 @@ fn the_main_pages_meet_wcag_2_1_aa_at_phone_and_desktop_width() {
                     std::thread::sleep(Duration::from_millis(50));
                 }
             }
-            let results = axe(&mut browser, &source);
+            problems.extend(
+                axe_violations(&mut browser, &source)
+                    .into_iter()
+                    .map(|v| format!("{page} at {width}px: {v}")),
+            );
             rules = rules.max(
                 browser
                     .run(
@@ -69,21 +52,6 @@ fn the_main_pages_meet_wcag_2_1_aa_at_phone_and_desktop_width() {
                     .as_u64()
                     .unwrap(),
             );
-            for violation in results["violations"].as_array().unwrap() {
-                let nodes: Vec<String> = violation["nodes"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .take(3)
-                    .map(|n| format!("{} ({})", n["html"], n["failureSummary"]))
-                    .collect();
-                problems.push(format!(
-                    "{page} at {width}px: {} – {}\n    {}",
-                    violation["id"],
-                    violation["help"],
-                    nodes.join("\n    ")
-                ));
-            }
         }
     }
     assert!(

@@ -5,7 +5,7 @@
 
 mod common;
 use common::TestSite;
-use common::browser::Browser;
+use common::browser::{Browser, save_png};
 use common::main_pages::main_pages;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,18 +13,6 @@ use std::time::Duration;
 const WIDTHS: [u32; 2] = [360, 1280];
 /// Longer pages are cut here; enough to judge the layout.
 const MAX_HEIGHT: u64 = 6000;
-
-fn save_png(path: &PathBuf, (width, height, pixels): (u32, u32, Vec<u8>)) {
-    let file = std::fs::File::create(path).unwrap();
-    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width, height);
-    encoder.set_color(png::ColorType::Rgba);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder
-        .write_header()
-        .unwrap()
-        .write_image_data(&pixels)
-        .unwrap();
-}
 
 #[test]
 fn screenshots_of_the_main_pages_at_phone_and_desktop_width() {

@@ -112,6 +112,19 @@ impl Browser {
         self.command(&format!("element/{id}/value"), json!({ "text": text }));
     }
 
+    /// Clicks the element `selector` names, as a reader's mouse would.
+    pub fn click(&mut self, selector: &str) {
+        let found = self.command(
+            "element",
+            json!({"using": "css selector", "value": selector}),
+        );
+        let id = found["element-6066-11e4-a52e-4f735466cecf"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {selector}: {found}"))
+            .to_owned();
+        self.command(&format!("element/{id}/click"), json!({}));
+    }
+
     /// Runs `script` (a function body) in the page and returns its value.
     pub fn run(&mut self, script: &str) -> Value {
         self.command("execute/sync", json!({"script": script, "args": []}))
@@ -213,6 +226,19 @@ impl Browser {
         let json = String::from_utf8_lossy(&response[body_start..]);
         serde_json::from_str(&json).map_err(|e| format!("{e}: {json}"))
     }
+}
+
+/// Writes a screenshot as a PNG file.
+pub fn save_png(path: &std::path::Path, (width, height, pixels): (u32, u32, Vec<u8>)) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width, height);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder
+        .write_header()
+        .unwrap()
+        .write_image_data(&pixels)
+        .unwrap();
 }
 
 fn base64_decode(text: &str) -> Vec<u8> {
