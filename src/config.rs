@@ -253,10 +253,7 @@ fn check_filters(collection: &crate::fields::Collection, text: &str) -> Vec<Diag
             ));
             continue;
         };
-        let folder = match values {
-            FilterValues::Pages(target) => target.to_owned(),
-            FilterValues::Choices(_) => slugify(field),
-        };
+        let folder = crate::fields::filter_folder(field, values, &folders);
         if folder.is_empty() {
             problems.push(problem(
                 name,
@@ -268,8 +265,12 @@ fn check_filters(collection: &crate::fields::Collection, text: &str) -> Vec<Diag
         if folders.contains(&folder) {
             problems.push(problem(
                 name,
-                format!("filter `{field}` staat er twee keer, of zou dezelfde map `{folder}/` krijgen als een ander filter"),
-                "noem elk veld één keer onder `filters`".into(),
+                format!("filter `{field}` zou dezelfde map `{folder}/` krijgen als een eerder filter"),
+                if collection.filters.iter().filter(|f| f.value == field).count() > 1 {
+                    "noem elk veld één keer onder `filters`".to_owned()
+                } else {
+                    format!("de map komt uit de naam van het veld of de collectie waarnaar het verwijst; geef veld `{field}` een andere naam")
+                },
             ));
         }
         folders.push(folder);

@@ -40,23 +40,39 @@ pub enum FilterValues<'a> {
 
 impl Collection {
     /// The filters of the index that are defined right, with the folder
-    /// below the index that holds each one's pages: a reference's
-    /// collection (`thema`), else the field's name as a slug (`status`).
+    /// below the index that holds each one's pages.
     pub fn filters(&self) -> impl Iterator<Item = (&str, &FieldSpec, FilterValues<'_>, String)> {
-        self.filters.iter().filter_map(|name| {
-            let (field, spec) = self.fields.get_key_value(&name.value)?;
-            let values = spec.filter_values()?;
-            let folder = match values {
-                FilterValues::Pages(collection) => collection.to_owned(),
-                FilterValues::Choices(_) => crate::slug::slugify(field),
+        let mut taken: Vec<String> = Vec::new();
+        let mut found = Vec::new();
+        for name in &self.filters {
+            let Some((field, spec)) = self.fields.get_key_value(&name.value) else {
+                continue;
             };
-            Some((field.as_str(), spec, values, folder))
-        })
+            let Some(values) = spec.filter_values() else {
+                continue;
+            };
+            let folder = filter_folder(field, values, &taken);
+            taken.push(folder.clone());
+            found.push((field.as_str(), spec, values, folder));
+        }
+        found.into_iter()
     }
 
     /// Whether a page named `slug` would take the place of a filter's folder.
     pub fn is_filter_folder(&self, slug: &str) -> bool {
         self.filters().any(|(_, _, _, folder)| folder == slug)
+    }
+}
+
+/// The folder of a filter's pages below the index: a reference's
+/// collection (`thema`) unless an earlier filter has it, else the field's
+/// name as a slug (`status`).
+pub fn filter_folder(field: &str, values: FilterValues, taken: &[String]) -> String {
+    match values {
+        FilterValues::Pages(collection) if !taken.iter().any(|t| t == collection) => {
+            collection.to_owned()
+        }
+        _ => crate::slug::slugify(field),
     }
 }
 

@@ -338,13 +338,23 @@ pub fn old_version(config: &SiteConfig, place: &Page, path: &str, text: String) 
             let body = markdown::parse(split.body, config.allow_html);
             (front, body, split.body_offset)
         }
+        // Shown as the text it is, not read as Markdown: its YAML would
+        // make headings and rules.
         Err(_) => {
             let mut front = place.front.clone();
             front.fields.clear();
-            let body = markdown::parse(&source.text, config.allow_html);
-            (front, body, 0)
+            let longest_run = source
+                .text
+                .split(|c| c != '`')
+                .map(str::len)
+                .max()
+                .unwrap_or(0);
+            let fence = "`".repeat(longest_run.max(2) + 1);
+            let shown = format!("{fence}yaml\n{}\n{fence}\n", source.text.trim_end());
+            (front, markdown::parse(&shown, false), 0)
         }
     };
+    let stand_in = body_offset == 0 && !source.text.is_empty();
     Page {
         source,
         content_path: place.content_path.clone(),
@@ -356,7 +366,7 @@ pub fn old_version(config: &SiteConfig, place: &Page, path: &str, text: String) 
         body_offset,
         modified: place.modified,
         dropped_source: None,
-        stand_in: false,
+        stand_in,
     }
 }
 

@@ -28,6 +28,28 @@ pub enum FieldValue {
     Object(IndexMap<String, FieldValue>),
 }
 
+impl FieldValue {
+    /// A value the schema does not describe, as YAML wrote it.
+    pub fn as_written(node: &Node) -> FieldValue {
+        match &node.value {
+            Value::Bool(b) => FieldValue::Bool(*b),
+            Value::Int(i) => FieldValue::Number(*i as f64),
+            Value::Float(f) => FieldValue::Number(*f),
+            Value::List(items) => {
+                FieldValue::List(items.iter().map(FieldValue::as_written).collect())
+            }
+            Value::Map(entries) => FieldValue::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.plain_text(), FieldValue::as_written(v)))
+                    .collect(),
+            ),
+            Value::Null => FieldValue::Text(String::new()),
+            Value::Str(s) => FieldValue::Text(s.clone()),
+        }
+    }
+}
+
 /// A front-matter reference to another page, checked once all pages are known.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
@@ -60,7 +82,7 @@ pub struct FrontMatter {
     pub fields: IndexMap<String, FieldValue>,
     /// Fields the schema does not know or whose value it rejects, as plain
     /// text: an old version's diff still shows what changed in them.
-    pub unread: IndexMap<String, String>,
+    pub unread: IndexMap<String, FieldValue>,
 }
 
 struct Validator<'a> {
@@ -121,7 +143,7 @@ pub fn validate(
                         None if value.value != Value::Null => {
                             front_matter
                                 .unread
-                                .insert(name.to_owned(), value.plain_text());
+                                .insert(name.to_owned(), FieldValue::as_written(value));
                         }
                         None => {}
                     }
@@ -134,7 +156,7 @@ pub fn validate(
                     v.unknown_field(key, name, &known);
                     front_matter
                         .unread
-                        .insert(name.to_owned(), value.plain_text());
+                        .insert(name.to_owned(), FieldValue::as_written(value));
                 }
             },
         }
@@ -247,7 +269,22 @@ impl Validator<'_> {
             return None;
         }
         Some(match spec.kind.value {
-            FieldKind::Text => FieldValue::Text(self.text(node)?),
+            FieldKind::Text => {
+                let text = self.text(node)?;
+                if let Some(at) = text.find("[[").filter(|&at| text[at..].contains("]]")) {
+                    let written = &text[at..at + text[at..].find("]]").unwrap_or(0) + 2];
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            &self.file.display_path,
+                            format!("`{written}` wordt geen link: dit veld is gewone tekst"),
+                        )
+                        .at(&self.file.text, node.position)
+                        .marker(text.chars().count())
+                        .help("wikilinks werken in de tekst van de pagina en in velden van het type `markdown`; schrijf hier de naam zonder [[ ]], of maak het veld in twn.yaml `type: markdown`"),
+                    );
+                }
+                FieldValue::Text(text)
+            }
             FieldKind::Markdown => {
                 let text = self.text(node)?;
                 for refused in crate::markdown::refused_urls_in_fragment(&text) {

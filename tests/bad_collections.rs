@@ -201,3 +201,47 @@ fn a_broken_wiki_link_across_the_lines_of_a_folded_description_is_found_where_it
         "the line is shown: {stderr}"
     );
 }
+
+#[test]
+fn two_filters_on_one_collection_get_folders_of_their_own() {
+    let site = common::TestSite::new();
+    let config = common::CONFIG.replace(
+        "      start: { type: date }\n",
+        "      start: { type: date }\n      hoofdregio: { type: reference, collection: regio }\n    filters: [regio, hoofdregio]\n",
+    );
+    site.write("twn.yaml", &config);
+    site.write(
+        "content/werkplaats/meten.md",
+        "---\ntitle: Meten\nregio: twents-waternet\nhoofdregio: twents-waternet\nperiod: \"2020\"\n---\n",
+    );
+    site.build_ok();
+    for folder in ["regio", "hoofdregio"] {
+        let page = site.read(&format!(
+            "public/werkplaats/{folder}/twents-waternet/index.html"
+        ));
+        assert!(page.contains("Meten"), "{folder}: {page}");
+    }
+}
+
+#[test]
+fn a_wiki_link_in_a_plain_text_field_is_a_warning_at_the_field() {
+    let site = common::TestSite::new();
+    site.write_bodies(&BODIES.replace(
+        "    name: Ambtelijk platform\n",
+        "    name: Ambtelijk platform\n    composition: Mensen van [[Almelo]].\n",
+    ));
+    let run = site.twn(&["check"]);
+    assert_eq!(run.code, Some(0), "a warning, not an error: {}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`[[Almelo]]` wordt geen link: dit veld is gewone tekst"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("content/regio/twents-waternet.md:12:18"),
+        "{}",
+        run.stderr
+    );
+}

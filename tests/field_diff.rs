@@ -173,3 +173,92 @@ fn a_relation_reads_as_what_it_says_with_the_bodys_name() {
         ["Organen › Platform › Relaties + toegevoegd: stuurt aan Kernteam"]
     );
 }
+
+#[test]
+fn moved_bodies_nested_unknown_fields_and_descriptions_read_as_a_reader_reads_them() {
+    let site = site_with_history();
+    let page = "content/regio/twents-waternet.md";
+    let bodies = "bodies:\n  - id: platform\n    name: Platform\n    description: Werkt met [[Almelo|de gemeente]].\n  - id: kernteam\n    name: Kernteam\n";
+    let text = site.read(page).replace(
+        "members: [almelo, vechtstromen]\n",
+        &format!("members: [almelo, vechtstromen]\nextra: {{ budget: 12000, zeker: true, posten: [a, b] }}\n{bodies}"),
+    );
+    site.write(page, &text);
+    site.commit_all("Organen", ANNA, "2020-01-10T10:00:00+01:00");
+    let moved = text
+        .replace(
+            "  - id: platform\n    name: Platform\n    description: Werkt met [[Almelo|de gemeente]].\n  - id: kernteam\n    name: Kernteam\n",
+            "  - id: kernteam\n    name: Kernteam\n  - id: platform\n    name: Platform\n    description: Werkt met [[Almelo|de stad]].\n",
+        )
+        .replace("budget: 12000, zeker: true", "budget: 15000, zeker: false");
+    site.write(page, &moved);
+    site.commit_all("Verschoven", ANNA, "2020-02-10T10:00:00+01:00");
+    assert_eq!(
+        newest_field_rows(&site, "regio/twents-waternet"),
+        [
+            "Organen › volgorde verwijderd: Platform, Kernteam → toegevoegd: Kernteam, Platform",
+            "Organen › Platform › Beschrijving verwijderd: Werkt met de gemeente. → toegevoegd: Werkt met de stad.",
+            "extra › budget verwijderd: 12000 → toegevoegd: 15000",
+            "extra › zeker verwijderd: ja → toegevoegd: nee",
+        ]
+    );
+}
+
+#[test]
+fn a_body_whose_id_changes_is_the_same_body_with_a_new_id() {
+    let site = site_with_history();
+    let page = "content/regio/twents-waternet.md";
+    let text = site.read(page).replace(
+        "members: [almelo, vechtstromen]\n",
+        "members: [almelo, vechtstromen]\nbodies:\n  - id: bestuurlijk-kernteam\n    name: Kernteam\n",
+    );
+    site.write(page, &text);
+    site.commit_all("Organen", ANNA, "2020-01-10T10:00:00+01:00");
+    site.write(
+        page,
+        &text.replace("id: bestuurlijk-kernteam", "id: kernteam"),
+    );
+    site.commit_all("Korter kenmerk", ANNA, "2020-02-10T10:00:00+01:00");
+    assert_eq!(
+        newest_field_rows(&site, "regio/twents-waternet"),
+        ["Organen › Kernteam › Kenmerk verwijderd: bestuurlijk-kernteam → toegevoegd: kernteam"]
+    );
+}
+
+#[test]
+fn a_version_whose_front_matter_cannot_be_read_is_shown_as_the_text_it_was_and_says_so() {
+    let site = site_with_history();
+    let page = "content/regio/twents-waternet.md";
+    let text = site.read(page);
+    site.write(
+        page,
+        &text.replace("title: Twents Waternet", "title: \"Twents Waternet"),
+    );
+    site.commit_all("Kapot", ANNA, "2020-01-10T10:00:00+01:00");
+    site.write(page, &text);
+    site.commit_all("Hersteld", ANNA, "2020-02-10T10:00:00+01:00");
+    site.build_ok();
+    let broken = &commits_of(site.dir.path(), page)[1];
+    let version = site.read(&format!(
+        "public/regio/twents-waternet/versie/{broken}/index.html"
+    ));
+    assert!(
+        version.contains("De kopgegevens van deze versie konden niet gelezen worden"),
+        "{version}"
+    );
+    assert!(
+        version.contains("<code class=\"language-yaml\">---\ntitle: \"Twents Waternet\n"),
+        "the file as text: {version}"
+    );
+    assert!(
+        !version.contains("<h2 id=\"title"),
+        "no YAML read as a heading: {version}"
+    );
+    let diff = site.read(&format!(
+        "public/regio/twents-waternet/verschil/{broken}/index.html"
+    ));
+    assert!(
+        diff.contains("konden de kopgegevens niet gelezen worden"),
+        "{diff}"
+    );
+}

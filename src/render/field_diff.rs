@@ -76,7 +76,7 @@ struct Reading<'a> {
 /// What a revision of `page` changed: the fields of its front matter,
 /// told as fields, and the text below them as a line diff (numbered as
 /// lines of the file; its counts are over the whole file). A version whose
-/// front matter cannot be read is one text diff; a missing version (before
+/// front matter cannot be read is one text diff (and the flag says so); a missing version (before
 /// the page was made, after it was deleted) has no fields.
 pub fn revision_diff(
     site: &Site,
@@ -85,13 +85,13 @@ pub fn revision_diff(
     path: &str,
     old: &str,
     new: &str,
-) -> (Vec<FieldChange>, FileDiff) {
+) -> (Vec<FieldChange>, FileDiff, bool) {
     let config = &site.config;
     let version = |text: &str| old_version(config, page, path, text.to_owned());
     let (before, after) = (version(old), version(new));
     let has_front = |version: &Page, text: &str| version.body_offset > 0 || text.is_empty();
     if !has_front(&before, old) || !has_front(&after, new) {
-        return (Vec::new(), diff_texts(old, new));
+        return (Vec::new(), diff_texts(old, new), true);
     }
     let no_fields = IndexMap::new();
     let specs = config
@@ -121,7 +121,7 @@ pub fn revision_diff(
     let mut diff = diff_texts(&old[old_offset..], &new[new_offset..])
         .numbered_after(lines_before(old, old_offset), lines_before(new, new_offset));
     (diff.added, diff.removed) = line_stats(old, new);
-    (fields, diff)
+    (fields, diff, false)
 }
 
 /// The fields that differ between two versions of a page's front matter:
@@ -189,7 +189,7 @@ pub fn field_changes(
             .fields
             .get(name)
             .cloned()
-            .or_else(|| front.unread.get(name).map(|t| text(t)))
+            .or_else(|| front.unread.get(name).cloned())
     };
     for (name, spec) in specs {
         let label = spec.label.clone().unwrap_or_else(|| name.clone());
@@ -347,7 +347,19 @@ impl Reading<'_> {
                 .map(|item| (object_key(item), self.object_name(item)))
                 .collect()
         };
-        let (before, after) = (keyed(old), keyed(new));
+        let (before, mut after) = (keyed(old), keyed(new));
+        // An item whose id changed but whose name stayed is the same item
+        // renamed, not one gone and another come.
+        for n in 0..after.len() {
+            let name = after[n].1.clone();
+            let is_new = !before.iter().any(|(k, _)| *k == after[n].0);
+            let renamed = before
+                .iter()
+                .find(|(k, was)| *was == name && !after.iter().any(|(key, _)| key == k));
+            if let (true, Some((key, _))) = (is_new, renamed) {
+                after[n].0 = key.clone();
+            }
+        }
         self.compare_items(label, &before, &after, changes);
         for ((key, name), item) in after.iter().zip(new) {
             let Some(was) = before.iter().position(|(k, _)| k == key).map(|at| &old[at]) else {
@@ -422,8 +434,9 @@ impl Reading<'_> {
     /// A value as a reader reads it: a referenced page by its title.
     fn display(&self, value: &FieldValue) -> String {
         match value {
+            // What a reader reads of Markdown: a wiki link by its label.
+            FieldValue::Markdown(t) => crate::markdown::parse_fragment(t, false).take_plain_text(),
             FieldValue::Text(t)
-            | FieldValue::Markdown(t)
             | FieldValue::Url(t)
             | FieldValue::Email(t)
             | FieldValue::Choice(t) => t.clone(),

@@ -545,6 +545,7 @@ impl PageJob<'_> {
                 url: url.clone(),
             },
         );
+        version.insert("unreadable".into(), old.stand_in.into());
         version.insert("current_url".into(), url.clone().into());
         let history_url = format!("{url}{HISTORY_DIR}");
         version.insert("history_url".into(), history_url.into());
@@ -567,7 +568,7 @@ impl PageJob<'_> {
         shown: tera::value::Map,
     ) -> Result<String, crate::diagnostics::Diagnostic> {
         let (old, new) = blobs.before_and_after(revision);
-        let (fields, diff) = revision_diff(
+        let (fields, diff, unreadable) = revision_diff(
             self.site,
             self.renderer,
             subject.page,
@@ -592,6 +593,7 @@ impl PageJob<'_> {
                 ("revision", tera::Value::from(shown)),
                 ("diff", tera::Value::from_serializable(&diff)),
                 ("fields", tera::Value::from_serializable(&fields)),
+                ("unreadable", tera::Value::from(unreadable)),
             ],
         )
     }
