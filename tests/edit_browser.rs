@@ -155,3 +155,91 @@ fn an_editor_edits_twents_waternet_in_the_browser_and_commits() {
             && built.contains("Stichting Pioneering")
     );
 }
+
+#[test]
+fn with_javascript_the_form_checks_previews_and_redraws_the_chart_while_one_types() {
+    let site = TestSite::example();
+    let server = server::start(&site);
+    let base = format!("http://{}", server.address);
+    let mut browser = Browser::start();
+    browser.viewport(1400, 900);
+    browser.open(&format!("{base}/bewerken/regio/twents-waternet/"));
+    browser.wait_until(
+        "return !document.getElementById('voorbeeld').hidden && !!document.querySelector('#voorbeeld-organogram svg');",
+        "the preview and the chart are drawn",
+    );
+
+    // A misspelt partner is reported at its field without a button.
+    browser.type_into("#veld-partners-1", "vitenz");
+    browser.wait_until(
+        "const e = document.getElementById('veld-partners-1-fout'); return !!e && e.textContent.includes('`vitenz`');",
+        "the problem appears at the field",
+    );
+    assert_eq!(
+        browser
+            .run("return document.getElementById('veld-partners-1').getAttribute('aria-invalid');"),
+        "true"
+    );
+    assert!(
+        browser
+            .run("return document.getElementById('live-fouten').textContent;")
+            .as_str()
+            .unwrap()
+            .contains("Partners 2"),
+        "the summary names the field"
+    );
+    browser.type_into("#veld-partners-1", "vitens");
+    browser.wait_until(
+        "return !document.getElementById('veld-partners-1-fout');",
+        "the problem goes when fixed",
+    );
+
+    // The body's preview is the page as the pipeline renders it.
+    browser.run(
+        "const text = document.getElementById('veld-tekst');
+         text.value = text.value + '\\n\\n## Nieuwe kop\\n\\nZie [[Almelo]].\\n';
+         text.dispatchEvent(new Event('input', {bubbles: true}));
+         return true;",
+    );
+    browser.wait_until(
+        "const h = document.querySelector('#voorbeeld-inhoud h2#nieuwe-kop'); return !!h;",
+        "the new heading in the preview",
+    );
+    assert_eq!(
+        browser.run("return document.querySelector('#voorbeeld-inhoud a[href=\"/organisatie/almelo/\"]') !== null;"),
+        true,
+        "the wiki link resolved as on the page"
+    );
+
+    // Renaming a body redraws the chart.
+    browser.type_into("#veld-bodies-3-name", "Adviesgroep Water");
+    browser.wait_until(
+        "return document.querySelector('#voorbeeld-organogram svg').textContent.includes('Adviesgroep Water');",
+        "the chart shows the new name",
+    );
+
+    // The link picker puts a wiki link in at the cursor.
+    browser.run(
+        "const text = document.getElementById('veld-tekst');
+         text.focus(); text.selectionStart = text.selectionEnd = 0;
+         document.getElementById('link-pagina').value = 'Borne';
+         return true;",
+    );
+    browser.click("#link-invoegen");
+    assert_eq!(
+        browser.run("return document.getElementById('veld-tekst').value.startsWith('[[Borne]]');"),
+        true
+    );
+    let console = browser.console();
+    assert!(
+        !console
+            .iter()
+            .any(|m| m.contains("Content Security Policy") || m.contains("Uncaught")),
+        "{console:?}"
+    );
+    assert_eq!(
+        site.read("content/regio/twents-waternet.md"),
+        TestSite::example().read("content/regio/twents-waternet.md"),
+        "nothing saved while typing"
+    );
+}

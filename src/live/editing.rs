@@ -8,9 +8,9 @@ use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::edit::form::Choice;
 use crate::folders::CONTENT_DIR;
-use crate::ids::PageTable;
+use crate::ids::{PageId, PageTable};
 use crate::page::page_from_text;
-use crate::resolve::resolve;
+use crate::resolve::{Site, resolve};
 
 /// A page that can be edited, as the editor names it.
 #[derive(Debug, Clone)]
@@ -116,12 +116,33 @@ impl LiveSite {
     /// `text`: the problems of that file, with the rest of the site as it
     /// is. The site itself is left as it was.
     pub fn check_text(&self, content_path: &str, text: &str) -> Vec<Diagnostic> {
+        self.site_with(content_path, text).0
+    }
+
+    /// The problems of `text` as the file `content_path`, and the page and
+    /// its org chart's drawing as they would be (without their history).
+    pub fn preview(
+        &self,
+        content_path: &str,
+        text: &str,
+    ) -> (Vec<Diagnostic>, Option<(String, Option<String>)>) {
+        let (problems, site) = self.site_with(content_path, text);
+        let shown =
+            site.and_then(|(site, i)| crate::render::render_preview(&site, &self.theme, i).ok());
+        (problems, shown)
+    }
+
+    fn site_with(
+        &self,
+        content_path: &str,
+        text: &str,
+    ) -> (Vec<Diagnostic>, Option<(Site, PageId)>) {
         let opened = &self.opened;
         let file = opened.site_root.join(CONTENT_DIR).join(content_path);
         let (page, mut problems) =
             page_from_text(&opened.config, &file, content_path, text.to_owned());
         let (Some(page), Some(i)) = (page, opened.site.index.page_of_source(content_path)) else {
-            return problems;
+            return (problems, None);
         };
         let mut pages: PageTable<_> = opened.site.pages.iter().cloned().collect();
         pages[i] = page;
@@ -134,6 +155,7 @@ impl LiveSite {
                 .filter(|d| d.file == display_path),
         );
         problems.append(&mut resolved.page_problems[i]);
-        problems
+        let i = resolved.site.index.page_of_source(content_path);
+        (problems, i.map(|i| (resolved.site, i)))
     }
 }

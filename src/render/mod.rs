@@ -83,6 +83,48 @@ pub fn render_tool_page(
     Renderer::new(site, theme).render(template, page, &[])
 }
 
+/// Page `i` as its file would be rendered, and its org chart's drawing if
+/// it has one: what the editor of `twn serve` previews while one types.
+pub fn render_preview(
+    site: &Site,
+    theme: &Theme,
+    i: crate::ids::PageId,
+) -> Result<(String, Option<String>), Vec<Diagnostic>> {
+    let renderer = Renderer::new(site, theme);
+    let summaries = page_summaries(site);
+    let page_path = products::page_output_path(site, i);
+    let chart_path = format!(
+        "{}{}organogram.svg",
+        site.pages[i].url_path,
+        crate::urls::CHART_DIR
+    );
+    let kept = std::sync::Mutex::new((None, None));
+    let keep = |_: &Product, file: OutputFile| {
+        let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+        let text = || String::from_utf8_lossy(&file.contents).into_owned();
+        if file.path == page_path {
+            kept.0 = Some(text());
+        } else if file.path == chart_path {
+            kept.1 = Some(text());
+        }
+    };
+    let has_chart = site.org_charts.iter().any(|c| c.page == i);
+    let mut wanted = vec![Product::Page(site.pages[i].content_path.clone())];
+    if has_chart {
+        wanted.push(Product::Charts);
+    }
+    render_products(
+        &renderer,
+        site,
+        &summaries,
+        &wanted,
+        &indicatif::ProgressBar::hidden(),
+        &keep,
+    )?;
+    let (page, chart) = kept.into_inner().unwrap_or_else(|e| e.into_inner());
+    Ok((page.unwrap_or_default(), chart))
+}
+
 /// Named values for a template, as Tera holds them.
 fn template_values<'k>(values: &[(&'k str, Value)]) -> Vec<(&'k str, tera::Value)> {
     values

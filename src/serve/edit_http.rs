@@ -43,6 +43,15 @@ fn answer(answer: Answer) -> Response {
             .into_response(),
         Answer::SeeOther(url) => (StatusCode::SEE_OTHER, [(header::LOCATION, url)]).into_response(),
         Answer::NotFound(text) => plain(StatusCode::NOT_FOUND, text),
+        Answer::Json(json) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            json,
+        )
+            .into_response(),
     }
 }
 
@@ -78,6 +87,18 @@ pub fn routes() -> axum::Router<Arc<Preview>> {
         .route("/bewerken", get(edit_form).post(edit_post))
         .route("/bewerken/", get(edit_form).post(edit_post))
         .route("/bewerken/{*page}", get(edit_form).post(edit_post))
+        .route(editor::EDIT_SCRIPT_PATH, get(edit_script))
+}
+
+async fn edit_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        editor::EDIT_SCRIPT,
+    )
+        .into_response()
 }
 
 async fn edit_form(State(preview): State<Arc<Preview>>, uri: Uri) -> Response {

@@ -50,11 +50,19 @@ pub enum Answer {
     /// After a save: the page as it is now.
     SeeOther(String),
     NotFound(String),
+    /// What the form's script asked while the editor types.
+    Json(String),
 }
+
+/// The form's script, served by twn itself: it works with any theme.
+pub const EDIT_SCRIPT_PATH: &str = "/__twn/edit.js";
+pub const EDIT_SCRIPT: &str = include_str!("edit.js");
 
 /// What the browser asked, from the posted form.
 enum Action {
     Check,
+    /// Checked and previewed for the script, nothing saved.
+    Live,
     Save,
     SaveAndCommit,
     Add(FieldPath),
@@ -71,6 +79,7 @@ impl Action {
             Some(("omhoog", name)) => Action::MoveUp(path(name)),
             _ => match value {
                 "opslaan" => Action::Save,
+                "live" => Action::Live,
                 "vastleggen" => Action::SaveAndCommit,
                 _ => Action::Check,
             },
@@ -196,6 +205,24 @@ pub fn post(
             text
         }
     };
+    if matches!(action, Action::Live) {
+        let (problems, preview) = live.preview(&page.content_path, &new_text);
+        shown.problems = problems;
+        let placed = place_problems(live, &specs, &shown, &new_text);
+        let mut fields: serde_json::Map<String, serde_json::Value> = placed
+            .by_field
+            .iter()
+            .map(|(path, messages)| (element_id(path), json!(messages)))
+            .collect();
+        if !placed.body.is_empty() {
+            fields.insert("veld-tekst".into(), json!(placed.body));
+        }
+        let (page_html, chart) = preview.unwrap_or_default();
+        return Answer::Json(
+            json!({"fields": fields, "errors": placed.listed, "preview": page_html, "chart": chart})
+                .to_string(),
+        );
+    }
     shown.problems = live.check_text(&page.content_path, &new_text);
     let has_errors = shown.problems.iter().any(Diagnostic::is_error);
     let commit = matches!(action, Action::SaveAndCommit);
@@ -395,11 +422,25 @@ fn shown_field(specs: &IndexMap<String, FieldSpec>, path: &[Step]) -> Option<(Fi
     (!kept.is_empty()).then(|| (kept, labels.join(" › ")))
 }
 
-fn render(live: &LiveSite, page: &EditablePage, token: &str, shown: &Shown, text: &str) -> Answer {
-    let specs = all_specs(live, page);
-    let mut by_field: HashMap<FieldPath, Vec<String>> = HashMap::new();
-    let mut listed = Vec::new();
-    let mut body_errors = Vec::new();
+/// Each problem where the form shows it: at a field, at the body, or
+/// for the page as a whole; and all of them for the list at the top.
+struct Placed {
+    by_field: HashMap<FieldPath, Vec<String>>,
+    body: Vec<String>,
+    listed: Vec<serde_json::Value>,
+}
+
+fn place_problems(
+    live: &LiveSite,
+    specs: &IndexMap<String, FieldSpec>,
+    shown: &Shown,
+    text: &str,
+) -> Placed {
+    let mut placed = Placed {
+        by_field: HashMap::new(),
+        body: Vec::new(),
+        listed: Vec::new(),
+    };
     let fix = word(live, "edit_error_fix");
     let without_bom = text.trim_start_matches('\u{feff}');
     for problem in &shown.problems {
@@ -412,29 +453,42 @@ fn render(live: &LiveSite, page: &EditablePage, token: &str, shown: &Shown, text
             _ => Place::Page,
         };
         let place = match place {
-            Place::Page => named_field(&problem.message, &specs).map_or(Place::Page, Place::Field),
+            Place::Page => named_field(&problem.message, specs).map_or(Place::Page, Place::Field),
             other => other,
         };
         match place {
-            Place::Field(path) => {
-                match shown_field(&specs, &path) {
-                    Some((path, label)) => {
-                        by_field
-                            .entry(path.clone())
-                            .or_default()
-                            .push(message.clone());
-                        listed.push(json!({"field": label, "target": element_id(&path), "message": message}));
-                    }
-                    None => listed.push(json!({"message": message})),
+            Place::Field(path) => match shown_field(specs, &path) {
+                Some((path, label)) => {
+                    placed
+                        .by_field
+                        .entry(path.clone())
+                        .or_default()
+                        .push(message.clone());
+                    placed.listed.push(
+                        json!({"field": label, "target": element_id(&path), "message": message}),
+                    );
                 }
-            }
+                None => placed.listed.push(json!({"message": message})),
+            },
             Place::Body => {
-                body_errors.push(message.clone());
-                listed.push(json!({"field": word(live, "edit_body"), "target": "veld-tekst", "message": message}));
+                placed.body.push(message.clone());
+                placed.listed.push(
+                    json!({"field": word(live, "edit_body"), "target": "veld-tekst", "message": message}),
+                );
             }
-            Place::Page => listed.push(json!({"message": message})),
+            Place::Page => placed.listed.push(json!({"message": message})),
         }
     }
+    placed
+}
+
+fn render(live: &LiveSite, page: &EditablePage, token: &str, shown: &Shown, text: &str) -> Answer {
+    let specs = all_specs(live, page);
+    let Placed {
+        by_field,
+        body: body_errors,
+        listed,
+    } = place_problems(live, &specs, shown, text);
     let choices = |collection: &str| live.choices(collection);
     let words = |key: &str| word(live, key);
     let fields = fields_html(&FormInput {
@@ -464,6 +518,8 @@ fn render(live: &LiveSite, page: &EditablePage, token: &str, shown: &Shown, text
         "summary": shown.summary,
         "author_name": shown.author.name,
         "author_email": shown.author.email,
+        "link_targets": live.link_targets().into_iter().map(|t| t.title).collect::<Vec<_>>(),
+        "script": EDIT_SCRIPT_PATH,
         "conflict": shown.conflict.as_ref().map(|(theirs, mine)| json!({"theirs": theirs, "mine": mine})),
     });
     match live.render_edit_page(value) {
