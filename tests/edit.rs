@@ -267,9 +267,53 @@ fn preview_pages_lead_to_their_form_and_pages_without_a_file_do_not() {
     );
     let (_, index) = get(&server, "/regio/");
     assert!(
-        !index.contains("twn-bewerk"),
-        "a collection index has no file to edit"
+        !index.contains("Bewerken in de browser"),
+        "a collection index has no file to edit, only a new page to make"
     );
     let (status, _) = get(&server, "/bewerken/regio/");
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn a_new_page_is_made_from_its_collections_form_and_its_file_named_after_its_title() {
+    let site = site();
+    let server = server::start(&site);
+    let (_, index) = get(&server, "/werkplaats/");
+    assert!(
+        index.contains("<a href=\"/bewerken/_nieuw/werkplaats/\">Nieuwe pagina in de browser</a>"),
+        "{index}"
+    );
+    let mut new = form(&server, "/bewerken/_nieuw/werkplaats/");
+    assert_eq!(new.action, "/bewerken/_nieuw/werkplaats/");
+    assert_eq!(new.get("f.title"), Some(""));
+    // Without its required fields the page is not made.
+    new.set("f.title", "Slimme riolering");
+    let (_, page) = again(&server, &new, "opslaan");
+    assert!(page.contains("verplicht veld"), "{page}");
+    assert!(!site.path("content/werkplaats/slimme-riolering.md").exists());
+    let mut new = Form::read(&page);
+    new.set("f.regio", "twents-waternet")
+        .set("f.period", "2027")
+        .set("f.status", "gepland")
+        .set("tekst", "Een nieuwe werkplaats met [[Almelo]].\n");
+    let (status, answer) = new.submit(&server, "opslaan");
+    assert_eq!(status, 303, "{answer}");
+    assert!(
+        answer.contains("location: /werkplaats/slimme-riolering/"),
+        "{answer}"
+    );
+    let text = site.read("content/werkplaats/slimme-riolering.md");
+    assert!(text.starts_with("---\ntitle: Slimme riolering\n"), "{text}");
+    assert!(
+        text.ends_with("---\nEen nieuwe werkplaats met [[Almelo]].\n"),
+        "{text}"
+    );
+    let shown = server::wait_for(&server, "/werkplaats/slimme-riolering/", 200);
+    assert!(shown.contains("Slimme riolering"));
+    // A second page with the same title would take its place: refused.
+    let (_, page) = again(&server, &new, "opslaan");
+    assert!(page.contains("Er is al een pagina op die plek"), "{page}");
+    assert_eq!(site.read("content/werkplaats/slimme-riolering.md"), text);
+    let (status, _) = get(&server, "/bewerken/_nieuw/bestaat-niet/");
     assert_eq!(status, 404);
 }

@@ -197,6 +197,18 @@ impl PageFile {
         })
     }
 
+    /// The file of a page not yet written: no fields, no body.
+    pub fn blank() -> PageFile {
+        PageFile {
+            original: String::new(),
+            bom: false,
+            crlf: false,
+            leading: String::new(),
+            fields: IndexMap::new(),
+            body: String::new(),
+        }
+    }
+
     /// Each field's value as the file has it, in the order written.
     pub fn values(&self) -> IndexMap<String, Draft> {
         self.fields

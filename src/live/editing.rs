@@ -19,8 +19,11 @@ pub struct EditablePage {
     pub content_path: String,
     pub collection: Option<String>,
     pub title: String,
-    /// Where the page is in the preview, from the site's root.
+    /// Where the page is in the preview, from the site's root; for a new
+    /// page, its collection's index.
     pub url: String,
+    /// Not yet saved: a new page of `collection`.
+    pub is_new: bool,
 }
 
 impl LiveSite {
@@ -39,6 +42,19 @@ impl LiveSite {
             collection: page.collection.clone(),
             title: page.front.title.clone(),
             url: site.url(i),
+            is_new: false,
+        })
+    }
+
+    /// A new page of `collection`, if the site has that collection.
+    pub fn new_page(&self, collection: &str) -> Option<EditablePage> {
+        let settings = self.config().collections.get(collection)?;
+        Some(EditablePage {
+            content_path: String::new(),
+            collection: Some(collection.to_owned()),
+            title: settings.singular.clone(),
+            url: format!("{}{collection}/", self.site().base_path),
+            is_new: true,
         })
     }
 
@@ -76,6 +92,19 @@ impl LiveSite {
             .collect();
         targets.sort_by_key(|c| c.title.to_lowercase());
         targets
+    }
+
+    /// Whether a file at `content_path` would be a page already there, or
+    /// in its place (the same address).
+    pub fn is_taken(&self, content_path: &str) -> bool {
+        let site = self.site();
+        let stem = content_path.trim_end_matches(".md");
+        site.index.page_of_source(content_path).is_some()
+            || site
+                .index
+                .page_of_source(&format!("{stem}/index.md"))
+                .is_some()
+            || site.index.page_at(stem).is_some()
     }
 
     /// The theme's interface strings.
@@ -141,11 +170,17 @@ impl LiveSite {
         let file = opened.site_root.join(CONTENT_DIR).join(content_path);
         let (page, mut problems) =
             page_from_text(&opened.config, &file, content_path, text.to_owned());
-        let (Some(page), Some(i)) = (page, opened.site.index.page_of_source(content_path)) else {
+        let Some(page) = page else {
             return (problems, None);
         };
         let mut pages: PageTable<_> = opened.site.pages.iter().cloned().collect();
-        pages[i] = page;
+        // A page not yet saved joins the site as a new one.
+        match opened.site.index.page_of_source(content_path) {
+            Some(i) => pages[i] = page,
+            None => {
+                pages.push(page);
+            }
+        }
         let mut resolved = resolve(opened.config.clone(), pages, opened.site.assets.clone());
         let display_path = format!("{CONTENT_DIR}/{content_path}");
         problems.extend(
@@ -154,8 +189,10 @@ impl LiveSite {
                 .into_iter()
                 .filter(|d| d.file == display_path),
         );
-        problems.append(&mut resolved.page_problems[i]);
         let i = resolved.site.index.page_of_source(content_path);
+        if let Some(i) = i {
+            problems.append(&mut resolved.page_problems[i]);
+        }
         (problems, i.map(|i| (resolved.site, i)))
     }
 }

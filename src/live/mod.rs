@@ -212,10 +212,17 @@ impl LiveSite {
             .iter()
             .map(|p| p.url_path.clone())
             .collect();
+        let indexes = self
+            .opened
+            .config
+            .collections
+            .keys()
+            .map(|name| (format!("{name}/"), name.clone()))
+            .collect();
         self.store
             .write()
             .unwrap_or_else(|e| e.into_inner())
-            .set_editable(editable);
+            .set_editable(editable, indexes);
         let problems = self.problems();
         if problems.has_errors() {
             let report = problems.report(false);

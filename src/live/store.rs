@@ -23,6 +23,8 @@ pub struct Store {
     error: Option<String>,
     /// URL paths (below the base) of the pages the editor can open.
     editable: HashSet<String>,
+    /// URL paths of the collections' indexes, by collection: each offers a new page.
+    indexes: HashMap<String, String>,
     generation: u64,
     log: VecDeque<Reload>,
 }
@@ -62,8 +64,14 @@ impl Store {
         self.editable.contains(url_path)
     }
 
-    pub fn set_editable(&mut self, url_paths: HashSet<String>) {
+    /// The collection whose index is at `url_path`, if any.
+    pub fn collection_at(&self, url_path: &str) -> Option<&str> {
+        self.indexes.get(url_path).map(String::as_str)
+    }
+
+    pub fn set_editable(&mut self, url_paths: HashSet<String>, indexes: HashMap<String, String>) {
         self.editable = url_paths;
+        self.indexes = indexes;
     }
 
     /// The output at `path` below the site, e.g. `regio/x/index.html`.

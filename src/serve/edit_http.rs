@@ -108,8 +108,9 @@ async fn edit_form(State(preview): State<Arc<Preview>>, uri: Uri) -> Response {
     let Some(path) = page_path(&uri) else {
         return plain(StatusCode::BAD_REQUEST, REFUSED.into());
     };
-    with_site(preview, move |site, session| {
-        editor::show(site, session, &path)
+    with_site(preview, move |site, session| match new_in(&path) {
+        Some(collection) => editor::show_new(site, session, collection),
+        None => editor::show(site, session, &path),
     })
     .await
 }
@@ -134,10 +135,17 @@ async fn edit_post(
     else {
         return plain(StatusCode::FORBIDDEN, REFUSED.into());
     };
-    with_site(preview, move |site, session| {
-        editor::post(site, session, &path, &pairs)
+    with_site(preview, move |site, session| match new_in(&path) {
+        Some(collection) => editor::post_new(site, session, collection, &pairs),
+        None => editor::post(site, session, &path, &pairs),
     })
     .await
+}
+
+/// The collection a new page's form is for, from its address.
+fn new_in(path: &str) -> Option<&str> {
+    let collection = path.strip_prefix(editor::NEW_PAGE)?.trim_end_matches('/');
+    (!collection.is_empty() && !collection.contains('/')).then_some(collection)
 }
 
 /// Whether the request's `Origin` is the preview itself, as named by its

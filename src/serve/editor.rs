@@ -20,6 +20,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub const EDIT_PREFIX: &str = "/bewerken/";
+/// Below [`EDIT_PREFIX`]: the form of a new page, `_nieuw/<collection>/`;
+/// no page's address starts with `_`.
+pub const NEW_PAGE: &str = "_nieuw/";
 
 /// What every editor request shares.
 pub struct Editing {
@@ -150,6 +153,31 @@ pub fn show(live: &LiveSite, session: &Editing, url_path: &str) -> Answer {
     render(live, &page, token, &shown, &text)
 }
 
+/// The form of a new page of `collection`: its fields, none filled in.
+pub fn show_new(live: &LiveSite, session: &Editing, collection: &str) -> Answer {
+    let Some(page) = live.new_page(collection) else {
+        return Answer::NotFound(word(live, "not_found_text"));
+    };
+    let shown = Shown {
+        author: configured_author(&session.site_root),
+        ..Shown::default()
+    };
+    render(live, &page, &session.token, &shown, "")
+}
+
+/// Takes a posted form for a new page of `collection`.
+pub fn post_new(
+    live: &mut LiveSite,
+    session: &Editing,
+    collection: &str,
+    pairs: &[(String, String)],
+) -> Answer {
+    match live.new_page(collection) {
+        Some(page) => take_form(live, session, page, pairs),
+        None => Answer::NotFound(word(live, "not_found_text")),
+    }
+}
+
 /// Takes a posted form for the page at `url_path`.
 pub fn post(
     live: &mut LiveSite,
@@ -157,11 +185,19 @@ pub fn post(
     url_path: &str,
     pairs: &[(String, String)],
 ) -> Answer {
+    match target(live, url_path) {
+        Ok(page) => take_form(live, session, page, pairs),
+        Err(answer) => answer,
+    }
+}
+
+fn take_form(
+    live: &mut LiveSite,
+    session: &Editing,
+    mut page: EditablePage,
+    pairs: &[(String, String)],
+) -> Answer {
     let (site_root, token) = (session.site_root.as_path(), session.token.as_str());
-    let page = match target(live, url_path) {
-        Ok(page) => page,
-        Err(answer) => return answer,
-    };
     let field = |name: &str| {
         pairs
             .iter()
@@ -171,7 +207,11 @@ pub fn post(
             .unwrap_or_default()
     };
     let action = Action::read(&field("actie"));
-    let on_disk = read_file(site_root, &page);
+    let on_disk = if page.is_new {
+        String::new()
+    } else {
+        read_file(site_root, &page)
+    };
     let specs = all_specs(live, &page);
     let mut shown = Shown {
         summary: field("samenvatting").trim().to_owned(),
@@ -182,10 +222,12 @@ pub fn post(
         base: field("basis"),
         ..Shown::default()
     };
-    let new_text = match (
-        pairs.iter().any(|(k, _)| k == "bestand"),
-        PageFile::read(&on_disk),
-    ) {
+    let file = if page.is_new {
+        Ok(PageFile::blank())
+    } else {
+        PageFile::read(&on_disk)
+    };
+    let new_text = match (pairs.iter().any(|(k, _)| k == "bestand"), file) {
         (false, Ok(file)) => {
             shown.values = posted_values(pairs, &file, &specs);
             apply_list_action(&mut shown.values, &action, &specs);
@@ -205,6 +247,22 @@ pub fn post(
             text
         }
     };
+    // A new page's file is named after its title, as `twn new` names it.
+    let mut taken = false;
+    if page.is_new {
+        let title = shown
+            .values
+            .get("title")
+            .map(Draft::text)
+            .unwrap_or_default();
+        let slug = crate::slug::slugify(title);
+        let collection = page.collection.clone().unwrap_or_default();
+        page.content_path = format!(
+            "{collection}/{}.md",
+            if slug.is_empty() { "nieuw" } else { &slug }
+        );
+        taken = live.is_taken(&page.content_path);
+    }
     if matches!(action, Action::Live) {
         let (problems, preview) = live.preview(&page.content_path, &new_text);
         shown.problems = problems;
@@ -230,7 +288,12 @@ pub fn post(
         shown.checked = matches!(action, Action::Check);
         return render(live, &page, token, &shown, &new_text);
     }
-    if fingerprint(&on_disk) != shown.base {
+    if taken {
+        shown.notice = word(live, "edit_new_taken")
+            .replace("{path}", &format!("{CONTENT_DIR}/{}", page.content_path));
+        return render(live, &page, token, &shown, &new_text);
+    }
+    if !page.is_new && fingerprint(&on_disk) != shown.base {
         shown.conflict = Some((on_disk.clone(), new_text.clone()));
         shown.base = fingerprint(&on_disk);
         return render(live, &page, token, &shown, &new_text);
@@ -248,9 +311,14 @@ pub fn post(
         return render(live, &page, token, &shown, &new_text);
     }
     let file = site_root.join(CONTENT_DIR).join(&page.content_path);
-    if new_text != on_disk
-        && let Err(error) = write_atomically(&file, &new_text)
-    {
+    let written = if page.is_new {
+        write_new(&file, &new_text)
+    } else if new_text != on_disk {
+        write_atomically(&file, &new_text)
+    } else {
+        Ok(())
+    };
+    if let Err(error) = written {
         shown.notice = crate::diagnostics::io_reason(&error);
         return render(live, &page, token, &shown, &new_text);
     }
@@ -264,7 +332,23 @@ pub fn post(
         }
         live.committed();
     }
-    Answer::SeeOther(page.url)
+    let url = live
+        .editable_page(&page.content_path)
+        .map_or(page.url, |saved| saved.url);
+    Answer::SeeOther(url)
+}
+
+/// Writes a new page's file, never over one that is there.
+fn write_new(file: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(folder) = file.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    use std::io::Write;
+    let mut created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(file)?;
+    created.write_all(text.as_bytes())
 }
 
 /// Writes beside the file, then puts it in place: a reader or the watcher
@@ -498,10 +582,20 @@ fn render(live: &LiveSite, page: &EditablePage, token: &str, shown: &Shown, text
         errors: &by_field,
         words: &words,
     });
-    let edit_url = format!("{EDIT_PREFIX}{}", page.url.trim_start_matches('/'));
+    let collection = page.collection.as_deref().unwrap_or_default();
+    let edit_url = if page.is_new {
+        format!("{EDIT_PREFIX}{NEW_PAGE}{collection}/")
+    } else {
+        format!("{EDIT_PREFIX}{}", page.url.trim_start_matches('/'))
+    };
+    let heading = if page.is_new {
+        word(live, "edit_new_heading").replace("{singular}", &page.title.to_lowercase())
+    } else {
+        word(live, "edit_heading").replace("{title}", &page.title)
+    };
     let value = json!({
         "title": page.title,
-        "heading": word(live, "edit_heading").replace("{title}", &page.title),
+        "heading": heading,
         "url": page.url,
         "edit_url": edit_url,
         "token": token,

@@ -242,8 +242,28 @@ async fn respond(preview: &Preview, file: &str, status: StatusCode) -> Option<Re
             && status == StatusCode::OK
             && store.is_editable(page)
             && !file.ends_with("404.html");
-        let edit_link = editable.then(|| format!("{}{page}", super::editor::EDIT_PREFIX));
-        let html = with_preview_script(html, &store, edit_link.as_deref());
+        let edit_link = if editable {
+            Some((
+                format!("{}{page}", super::editor::EDIT_PREFIX),
+                EDIT_LINK_TEXT,
+            ))
+        } else {
+            store
+                .collection_at(page)
+                .filter(|_| preview.editing.enabled && status == StatusCode::OK)
+                .map(|collection| {
+                    let new = super::editor::NEW_PAGE;
+                    (
+                        format!("{}{new}{collection}/", super::editor::EDIT_PREFIX),
+                        NEW_PAGE_TEXT,
+                    )
+                })
+        };
+        let html = with_preview_script(
+            html,
+            &store,
+            edit_link.as_ref().map(|(u, t)| (u.as_str(), *t)),
+        );
         return Some(html_response(status, html));
     }
     Some(
@@ -297,6 +317,7 @@ fn html_response(status: StatusCode, html: String) -> Response {
 /// Content-Security-Policy allows no inline styles or scripts.
 const OVERLAY_HEADING: &str = "De wiki kan niet gebouwd worden";
 const EDIT_LINK_TEXT: &str = "Bewerken in de browser";
+const NEW_PAGE_TEXT: &str = "Nieuwe pagina in de browser";
 const OVERLAY_TEXT: &str = "Los de fout hieronder op en sla het bestand op; de pagina ververst dan vanzelf. Tot dan ziet u de laatste goede versie.";
 
 /// Only `twn serve` adds this: it reloads the tab when its page changed
@@ -380,15 +401,15 @@ async fn preview_asset(uri: Uri) -> Response {
 
 /// What the preview adds to a page: its script and style, the errors
 /// that hold the site back, and the way into the editor.
-fn with_preview_script(mut html: String, store: &Store, edit_link: Option<&str>) -> String {
+fn with_preview_script(mut html: String, store: &Store, edit_link: Option<(&str, &str)>) -> String {
     let mut addition = format!(
         "<link rel=\"stylesheet\" href=\"{STYLE_PATH}\"><script src=\"{SCRIPT_PATH}\" data-since=\"{}\" defer></script>",
         store.generation()
     );
-    if let Some(link) = edit_link {
+    if let Some((link, text)) = edit_link {
         addition.insert_str(
             0,
-            &format!("<p class=\"twn-bewerk\"><a href=\"{link}\">{EDIT_LINK_TEXT}</a></p>"),
+            &format!("<p class=\"twn-bewerk\"><a href=\"{link}\">{text}</a></p>"),
         );
     }
     if let Some(report) = store.error() {
