@@ -317,3 +317,118 @@ fn a_new_page_is_made_from_its_collections_form_and_its_file_named_after_its_tit
     let (status, _) = get(&server, "/bewerken/_nieuw/bestaat-niet/");
     assert_eq!(status, 404);
 }
+
+/// A file sent as a browser sends a form with a file field.
+fn upload(server: &Server, page: &str, token: &str, name: &str, bytes: &[u8]) -> (u16, String) {
+    let boundary = "----twn-test-grens";
+    let mut body = Vec::new();
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n{token}\r\n"
+        )
+        .bytes(),
+    );
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    let head = format!(
+        "POST /bewerken/_bestand/{page} HTTP/1.1\r\nHost: {0}\r\nOrigin: http://{0}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {1}\r\nConnection: close\r\n\r\n",
+        server.address,
+        body.len()
+    );
+    let mut request = head.into_bytes();
+    request.extend(body);
+    server::raw(server, &String::from_utf8_lossy(&request))
+}
+
+#[test]
+fn an_image_is_put_beside_the_page_under_a_safe_name_and_its_markdown_offered() {
+    let site = site();
+    let server = server::start(&site);
+    let edit = form(&server, EDIT);
+    let token = edit.get("token").unwrap().to_owned();
+    let png = b"\x89PNG\r\n\x1a\n-not-really-an-image";
+    let (status, answer) = upload(
+        &server,
+        "regio/twents-waternet/",
+        &token,
+        "Kaart van Twente.PNG",
+        png,
+    );
+    assert_eq!(status, 303, "{answer}");
+    assert!(
+        answer.contains("location: /bewerken/regio/twents-waternet/?bestand=kaart-van-twente.png"),
+        "{answer}"
+    );
+    assert!(
+        site.path("content/regio/twents-waternet/kaart-van-twente.png")
+            .is_file()
+    );
+    // Never over a file that is there.
+    let (status, _) = upload(
+        &server,
+        "regio/twents-waternet/",
+        &token,
+        "kaart van twente.png",
+        png,
+    );
+    assert_eq!(status, 303);
+    assert!(
+        site.path("content/regio/twents-waternet/kaart-van-twente-2.png")
+            .is_file()
+    );
+    let (_, page) = get(
+        &server,
+        "/bewerken/regio/twents-waternet/?bestand=kaart-van-twente.png",
+    );
+    assert!(
+        page.contains("![Wat de afbeelding laat zien](kaart-van-twente.png)"),
+        "{page}"
+    );
+
+    // A kind a browser would run, a name that climbs out, no token: refused.
+    for (name, with_token) in [
+        ("aanval.svg", true),
+        ("../../twn.yaml", true),
+        ("kaart.png", false),
+    ] {
+        let (status, _) = upload(
+            &server,
+            "regio/twents-waternet/",
+            if with_token { &token } else { "fout" },
+            name,
+            png,
+        );
+        assert!(status == 403 || status == 404, "{name}: {status}");
+    }
+    assert!(
+        !site
+            .path("content/regio/twents-waternet/aanval.svg")
+            .exists()
+    );
+
+    // The Markdown offered shows the image on the page.
+    let mut edit = form(&server, EDIT);
+    let body = format!(
+        "{}\n![Kaart van Twente](kaart-van-twente.png)\n",
+        edit.get("tekst").unwrap()
+    );
+    edit.set("tekst", &body);
+    let (status, answer) = edit.submit(&server, "opslaan");
+    assert_eq!(status, 303, "{answer}");
+    drop(server);
+    site.build_ok();
+    let built = site.read("public/regio/twents-waternet/index.html");
+    assert!(
+        built.contains(
+            "<img src=\"/regio/twents-waternet/kaart-van-twente.png\" alt=\"Kaart van Twente\""
+        ),
+        "{built}"
+    );
+    assert!(
+        site.path("public/regio/twents-waternet/kaart-van-twente.png")
+            .is_file()
+    );
+}

@@ -230,6 +230,24 @@ fn with_javascript_the_form_checks_previews_and_redraws_the_chart_while_one_type
         browser.run("return document.getElementById('veld-tekst').value.startsWith('[[Borne]]');"),
         true
     );
+    // An image sent from the form goes in at the cursor; what was typed stays.
+    let image = site.path("Foto van de zuivering.jpg");
+    std::fs::write(&image, b"\xff\xd8\xff\xe0 not really a photo").unwrap();
+    browser.type_into("#veld-bestand-upload", &image.display().to_string());
+    browser.click("form.edit-upload button");
+    browser.wait_until(
+        "return document.getElementById('veld-tekst').value.includes('![Wat de afbeelding laat zien](foto-van-de-zuivering.jpg)');",
+        "the image's Markdown in the text",
+    );
+    assert!(
+        site.path("content/regio/twents-waternet/foto-van-de-zuivering.jpg")
+            .is_file()
+    );
+    assert_eq!(
+        browser.run("return document.getElementById('veld-tekst').value.startsWith('[[Borne]]');"),
+        true,
+        "the unsaved text is kept"
+    );
     let console = browser.console();
     assert!(
         !console

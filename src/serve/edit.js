@@ -153,5 +153,33 @@
       later();
     });
   }
+  /* A file sent without leaving the form: its Markdown goes in at the
+   * cursor, and what was typed stays. */
+  var upload = document.querySelector("form.edit-upload");
+  if (upload) {
+    upload.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var data = new FormData(upload);
+      data.set("js", "1");
+      var status = document.getElementById("upload-status");
+      fetch(upload.action, { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (answer) { return answer.json(); })
+        .then(function (result) {
+          if (result.error) {
+            status.textContent = result.error;
+            return;
+          }
+          var text = document.getElementById("veld-tekst");
+          if (text) {
+            var at = text.selectionStart;
+            text.value = text.value.slice(0, at) + result.markdown + text.value.slice(text.selectionEnd);
+            later();
+          }
+          status.textContent = result.markdown;
+          upload.reset();
+        })
+        .catch(function () { status.textContent = upload.getAttribute("data-fout") || ""; });
+    });
+  }
   check();
 })();

@@ -16,6 +16,9 @@ use std::sync::Arc;
 // theme cannot be read.
 const FORBIDDEN: &str = "Bewerken kan alleen op deze computer: twn serve luistert op een ander adres dan 127.0.0.1 of ::1. Start twn serve zonder --bind om te bewerken.";
 const REFUSED: &str = "Dit verzoek komt niet van het bewerkformulier van deze voorvertoning. Open de pagina opnieuw vanuit de voorvertoning en probeer het nog eens.";
+/// The largest file the editor takes: a photo or a report, not a video.
+const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
+const TOO_LARGE: &str = "Dit bestand is te groot (hoogstens 25 MB). Verklein de afbeelding of het document en probeer het opnieuw.";
 const UNAVAILABLE: &str = "De wiki kan nu niet gelezen worden; de fout staat in de terminal van twn serve. Los die op en probeer het opnieuw.";
 
 fn plain(status: StatusCode, text: String) -> Response {
@@ -88,6 +91,11 @@ pub fn routes() -> axum::Router<Arc<Preview>> {
         .route("/bewerken/", get(edit_form).post(edit_post))
         .route("/bewerken/{*page}", get(edit_form).post(edit_post))
         .route(editor::EDIT_SCRIPT_PATH, get(edit_script))
+        .route(
+            "/bewerken/_bestand/{*page}",
+            axum::routing::post(upload_post)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
 }
 
 async fn edit_script() -> Response {
@@ -108,9 +116,13 @@ async fn edit_form(State(preview): State<Arc<Preview>>, uri: Uri) -> Response {
     let Some(path) = page_path(&uri) else {
         return plain(StatusCode::BAD_REQUEST, REFUSED.into());
     };
+    let uploaded = uri
+        .query()
+        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "bestand"))
+        .map(|(_, v)| v.into_owned());
     with_site(preview, move |site, session| match new_in(&path) {
         Some(collection) => editor::show_new(site, session, collection),
-        None => editor::show(site, session, &path),
+        None => editor::show(site, session, &path, uploaded.as_deref()),
     })
     .await
 }
@@ -138,6 +150,45 @@ async fn edit_post(
     with_site(preview, move |site, session| match new_in(&path) {
         Some(collection) => editor::post_new(site, session, collection, &pairs),
         None => editor::post(site, session, &path, &pairs),
+    })
+    .await
+}
+
+/// A file sent from a page's form, to put beside the page.
+async fn upload_post(
+    State(preview): State<Arc<Preview>>,
+    headers: HeaderMap,
+    uri: Uri,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    if !preview.editing.enabled {
+        return plain(StatusCode::FORBIDDEN, FORBIDDEN.into());
+    }
+    let page = uri
+        .path()
+        .strip_prefix("/bewerken/_bestand")
+        .and_then(safe_relative_path);
+    let (mut token, mut file, mut wants_json) = (None, None, false);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("token") => token = field.text().await.ok(),
+            Some("js") => wants_json = true,
+            Some("bestand") => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes)),
+                    Err(_) => return plain(StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE.into()),
+                }
+            }
+            _ => {}
+        }
+    }
+    let allowed = same_origin(&headers) && token_matches(token.as_deref(), &preview.editing.token);
+    let (Some(page), Some((name, bytes)), true) = (page, file, allowed) else {
+        return plain(StatusCode::FORBIDDEN, REFUSED.into());
+    };
+    with_site(preview, move |site, session| {
+        super::upload::upload(site, session, &page, &name, &bytes, wants_json)
     })
     .await
 }

@@ -112,12 +112,12 @@ fn fingerprint(text: &str) -> String {
     key.finish()
 }
 
-fn word(live: &LiveSite, key: &str) -> String {
+pub(super) fn word(live: &LiveSite, key: &str) -> String {
     live.strings().get(key).cloned().unwrap_or_default()
 }
 
 /// The page at `url_path` (below the site's root, e.g. `regio/x/`).
-fn target(live: &LiveSite, url_path: &str) -> Result<EditablePage, Answer> {
+pub(super) fn target(live: &LiveSite, url_path: &str) -> Result<EditablePage, Answer> {
     live.page_at(url_path.trim_matches('/'))
         .ok_or_else(|| Answer::NotFound(word(live, "not_found_text")))
 }
@@ -130,7 +130,7 @@ fn read_file(site_root: &Path, page: &EditablePage) -> String {
 }
 
 /// The form of the page at `url_path` as its file is now.
-pub fn show(live: &LiveSite, session: &Editing, url_path: &str) -> Answer {
+pub fn show(live: &LiveSite, session: &Editing, url_path: &str, uploaded: Option<&str>) -> Answer {
     let (site_root, token) = (session.site_root.as_path(), session.token.as_str());
     let page = match target(live, url_path) {
         Ok(page) => page,
@@ -150,6 +150,11 @@ pub fn show(live: &LiveSite, session: &Editing, url_path: &str) -> Answer {
         Err(unreadable) => shown.raw = Some((text.clone(), unreadable.message)),
     }
     shown.problems = live.check_text(&page.content_path, &text);
+    if let Some(name) = uploaded {
+        shown.notice = word(live, "edit_uploaded")
+            .replace("{name}", name)
+            .replace("{markdown}", &super::upload::markdown_for(name));
+    }
     render(live, &page, token, &shown, &text)
 }
 
@@ -312,7 +317,7 @@ fn take_form(
     }
     let file = site_root.join(CONTENT_DIR).join(&page.content_path);
     let written = if page.is_new {
-        write_new(&file, &new_text)
+        write_new(&file, new_text.as_bytes())
     } else if new_text != on_disk {
         write_atomically(&file, &new_text)
     } else {
@@ -339,7 +344,7 @@ fn take_form(
 }
 
 /// Writes a new page's file, never over one that is there.
-fn write_new(file: &Path, text: &str) -> std::io::Result<()> {
+pub(super) fn write_new(file: &Path, text: &[u8]) -> std::io::Result<()> {
     if let Some(folder) = file.parent() {
         std::fs::create_dir_all(folder)?;
     }
@@ -348,7 +353,7 @@ fn write_new(file: &Path, text: &str) -> std::io::Result<()> {
         .write(true)
         .create_new(true)
         .open(file)?;
-    created.write_all(text.as_bytes())
+    created.write_all(text)
 }
 
 /// Writes beside the file, then puts it in place: a reader or the watcher
@@ -614,6 +619,7 @@ fn render(live: &LiveSite, page: &EditablePage, token: &str, shown: &Shown, text
         "author_email": shown.author.email,
         "link_targets": live.link_targets().into_iter().map(|t| t.title).collect::<Vec<_>>(),
         "script": EDIT_SCRIPT_PATH,
+        "upload_url": (!page.is_new).then(|| format!("{EDIT_PREFIX}{}{}", super::upload::UPLOAD, page.url.trim_start_matches('/'))),
         "conflict": shown.conflict.as_ref().map(|(theirs, mine)| json!({"theirs": theirs, "mine": mine})),
     });
     match live.render_edit_page(value) {

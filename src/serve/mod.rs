@@ -7,6 +7,7 @@
 mod edit_http;
 mod editor;
 mod http;
+mod upload;
 mod watch;
 
 pub use http::{RELOAD_PATH, content_security_policy_header, safe_relative_path};
