@@ -250,10 +250,7 @@ fn bound_to_another_address_editing_is_off() {
     let (server, _) = server::start_with(&site, &["--bind", "0.0.0.0"]);
     let (status, answer) = get(&server, EDIT);
     assert_eq!(status, 403, "{answer}");
-    assert!(
-        answer.contains("Bewerken kan alleen op deze computer"),
-        "{answer}"
-    );
+    assert!(answer.contains("Bewerken staat uit"), "{answer}");
 }
 
 #[test]
@@ -431,4 +428,69 @@ fn an_image_is_put_beside_the_page_under_a_safe_name_and_its_markdown_offered() 
         site.path("public/regio/twents-waternet/kaart-van-twente.png")
             .is_file()
     );
+}
+
+#[test]
+fn on_another_address_editing_needs_the_password_from_the_environment() {
+    let site = site();
+    let password = "Vechtstromen-2027!";
+    let (server, printed) = server::start_with_env(
+        &site,
+        &["--bind", "0.0.0.0"],
+        &[("TWN_WACHTWOORD", password)],
+    );
+    assert!(
+        printed.iter().any(|l| l.contains("na inloggen")),
+        "{printed:?}"
+    );
+    assert!(
+        !printed.iter().any(|l| l.contains(password)),
+        "the password is never printed"
+    );
+    let (status, login) = get(&server, EDIT);
+    assert_eq!(status, 401, "{login}");
+    assert!(
+        login.contains("type=\"password\"") && login.contains("method=\"post\""),
+        "{login}"
+    );
+    let own = format!("http://{}", server.address);
+    let try_login = |password: &str, origin: &str| {
+        post(
+            &server,
+            "/bewerken/_inloggen",
+            &[
+                ("terug".into(), EDIT.into()),
+                ("wachtwoord".into(), password.into()),
+            ],
+            Some(origin),
+        )
+    };
+    let (status, _) = try_login("fout", &own);
+    assert_eq!(status, 403);
+    let (status, _) = try_login(password, "http://evil.example");
+    assert_eq!(status, 403, "a login from another site is refused");
+    let (status, answer) = try_login(password, &own);
+    assert_eq!(status, 303, "{answer}");
+    let cookie = answer
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    assert!(
+        answer.contains("HttpOnly") && answer.contains("SameSite=Strict"),
+        "{answer}"
+    );
+    let request = format!(
+        "GET {EDIT} HTTP/1.1\r\nHost: {}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n",
+        server.address
+    );
+    let (status, page) = server::raw(&server, &request);
+    assert_eq!(status, 200, "logged in, the form: {page}");
+    // The form without the cookie is refused, however right its token.
+    let mut edit = Form::read(&page);
+    edit.set("f.motto", "Zonder inloggen");
+    let (status, _) = edit.submit(&server, "opslaan");
+    assert_eq!(status, 403);
+    assert!(!site.read(PAGE).contains("Zonder inloggen"));
 }

@@ -14,7 +14,9 @@ use std::sync::Arc;
 
 // The preview's own words, like its error overlay: they hold when the
 // theme cannot be read.
-const FORBIDDEN: &str = "Bewerken kan alleen op deze computer: twn serve luistert op een ander adres dan 127.0.0.1 of ::1. Start twn serve zonder --bind om te bewerken.";
+const FORBIDDEN: &str = "Bewerken staat uit: twn serve luistert op een ander adres dan 127.0.0.1 of ::1, en er is geen wachtwoord gezet. Start twn serve zonder --bind om op deze computer te bewerken, of zet een wachtwoord in de omgevingsvariabele TWN_WACHTWOORD.";
+const LOGIN_PATH: &str = "/bewerken/_inloggen";
+const SESSION_COOKIE: &str = "twn_bewerken";
 const REFUSED: &str = "Dit verzoek komt niet van het bewerkformulier van deze voorvertoning. Open de pagina opnieuw vanuit de voorvertoning en probeer het nog eens.";
 /// The largest file the editor takes: a photo or a report, not a video.
 const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
@@ -87,6 +89,7 @@ async fn with_site(
 pub fn routes() -> axum::Router<Arc<Preview>> {
     use axum::routing::get;
     axum::Router::new()
+        .route(LOGIN_PATH, axum::routing::post(login_post))
         .route("/bewerken", get(edit_form).post(edit_post))
         .route("/bewerken/", get(edit_form).post(edit_post))
         .route("/bewerken/{*page}", get(edit_form).post(edit_post))
@@ -109,9 +112,12 @@ async fn edit_script() -> Response {
         .into_response()
 }
 
-async fn edit_form(State(preview): State<Arc<Preview>>, uri: Uri) -> Response {
+async fn edit_form(State(preview): State<Arc<Preview>>, headers: HeaderMap, uri: Uri) -> Response {
     if !preview.editing.enabled {
         return plain(StatusCode::FORBIDDEN, FORBIDDEN.into());
+    }
+    if !logged_in(&preview.editing, &headers) {
+        return login_page(uri.path(), false);
     }
     let Some(path) = page_path(&uri) else {
         return plain(StatusCode::BAD_REQUEST, REFUSED.into());
@@ -136,6 +142,9 @@ async fn edit_post(
     if !preview.editing.enabled {
         return plain(StatusCode::FORBIDDEN, FORBIDDEN.into());
     }
+    if !logged_in(&preview.editing, &headers) {
+        return plain(StatusCode::FORBIDDEN, REFUSED.into());
+    }
     let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let token = pairs
         .iter()
@@ -152,6 +161,88 @@ async fn edit_post(
         None => editor::post(site, session, &path, &pairs),
     })
     .await
+}
+
+/// Whether the request carries this server's login cookie.
+fn logged_in(editing: &editor::Editing, headers: &HeaderMap) -> bool {
+    if !editing.needs_login() {
+        return true;
+    }
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(name, value)| name == SESSION_COOKIE && token_matches(Some(value), &editing.session))
+}
+
+/// The login page, with a message when a try failed.
+fn login_page(back: &str, failed: bool) -> Response {
+    let back = crate::text::xml_escape(back);
+    let failed = if failed {
+        "<p class=\"field-error\" id=\"wachtwoord-fout\">Dat wachtwoord klopt niet.</p>"
+    } else {
+        ""
+    };
+    let described = if failed.is_empty() {
+        ""
+    } else {
+        " aria-invalid=\"true\" aria-describedby=\"wachtwoord-fout\""
+    };
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Inloggen om te bewerken</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><main id=\"inhoud\" class=\"wrap\"><h1>Inloggen om te bewerken</h1><p>Deze voorvertoning is ook vanaf andere computers te zien; bewerken kan met het wachtwoord dat bij het starten van twn serve is gezet.</p><form class=\"edit-form\" method=\"post\" action=\"{LOGIN_PATH}\"><input type=\"hidden\" name=\"terug\" value=\"{back}\"><div class=\"edit-field\"><label for=\"wachtwoord\">Wachtwoord</label>{failed}<input type=\"password\" id=\"wachtwoord\" name=\"wachtwoord\" autocomplete=\"current-password\" required{described}></div><div class=\"edit-buttons\"><button type=\"submit\">Inloggen</button></div></form></main></body></html>"
+    );
+    let status = if failed.is_empty() {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::FORBIDDEN
+    };
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// A login: the password in the posted form (never in an address), from
+/// the preview's own page; on success a cookie for this server's session.
+async fn login_post(
+    State(preview): State<Arc<Preview>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let editing = &preview.editing;
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let back = value("terug")
+        .filter(|b| b.starts_with(EDIT_PREFIX) && !b.starts_with("//"))
+        .unwrap_or(EDIT_PREFIX)
+        .to_owned();
+    let Some(password) = editing.password.as_deref() else {
+        return plain(StatusCode::NOT_FOUND, FORBIDDEN.into());
+    };
+    if !same_origin(&headers) || !token_matches(value("wachtwoord"), password) {
+        return login_page(&back, true);
+    }
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict",
+        editing.session
+    );
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, back), (header::SET_COOKIE, cookie)],
+    )
+        .into_response()
 }
 
 /// A file sent from a page's form, to put beside the page.
@@ -183,7 +274,9 @@ async fn upload_post(
             _ => {}
         }
     }
-    let allowed = same_origin(&headers) && token_matches(token.as_deref(), &preview.editing.token);
+    let allowed = same_origin(&headers)
+        && logged_in(&preview.editing, &headers)
+        && token_matches(token.as_deref(), &preview.editing.token);
     let (Some(page), Some((name, bytes)), true) = (page, file, allowed) else {
         return plain(StatusCode::FORBIDDEN, REFUSED.into());
     };

@@ -24,26 +24,52 @@ pub const EDIT_PREFIX: &str = "/bewerken/";
 /// no page's address starts with `_`.
 pub const NEW_PAGE: &str = "_nieuw/";
 
+/// The environment variable that holds the editing password when
+/// `twn serve` listens beyond this computer: never an argument, which
+/// other users of the machine can read.
+pub const PASSWORD_VARIABLE: &str = "TWN_WACHTWOORD";
+
 /// What every editor request shares.
 pub struct Editing {
     /// Proves a post comes from a form this server made.
     pub token: String,
-    /// Off when others on the network could reach the preview.
+    /// Off when others on the network could reach the preview and no
+    /// password is set.
     pub enabled: bool,
     pub site_root: PathBuf,
+    /// Set when others on the network can reach the preview: an editor
+    /// logs in with it first.
+    pub password: Option<String>,
+    /// The cookie a login gives, proving it on every request after.
+    pub session: String,
+}
+
+fn random_hex() -> Option<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).ok()?;
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 impl Editing {
-    pub fn new(site_root: PathBuf, loopback: bool) -> Editing {
-        let mut bytes = [0u8; 32];
+    /// Editing on loopback, or with `password` on another address.
+    pub fn new(site_root: PathBuf, loopback: bool, password: Option<String>) -> Editing {
+        let password = password.filter(|p| !p.is_empty() && !loopback);
         // Without the system's randomness no token can be trusted: editing
         // stays off.
-        let random = getrandom::fill(&mut bytes).is_ok();
+        let (token, session) = (random_hex(), random_hex());
+        let random = token.is_some() && session.is_some();
         Editing {
-            token: bytes.iter().map(|b| format!("{b:02x}")).collect(),
-            enabled: loopback && random,
+            token: token.unwrap_or_default(),
+            enabled: random && (loopback || password.is_some()),
             site_root,
+            password,
+            session: session.unwrap_or_default(),
         }
+    }
+
+    /// Whether a request must log in first.
+    pub fn needs_login(&self) -> bool {
+        self.password.is_some()
     }
 }
 

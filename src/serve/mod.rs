@@ -75,12 +75,26 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostic> {
             eprintln!(
                 "twn serve: let op: op {address} kan iedereen in het netwerk de voorvertoning zien, concepten en fouten incluis; laat --bind weg om alleen op deze computer te luisteren"
             );
+            match std::env::var(editor::PASSWORD_VARIABLE) {
+                Ok(password) if !password.is_empty() => eprintln!(
+                    "twn serve: bewerken in de browser kan na inloggen met het wachtwoord uit {}",
+                    editor::PASSWORD_VARIABLE
+                ),
+                _ => eprintln!(
+                    "twn serve: bewerken in de browser staat uit; zet een wachtwoord in de omgevingsvariabele {} om het op dit adres toe te staan",
+                    editor::PASSWORD_VARIABLE
+                ),
+            }
         }
         let preview = Arc::new(Preview {
             store: Arc::new(RwLock::new(Store::default())),
             live: Arc::new(Mutex::new(None)),
             changed: broadcast::channel(64).0,
-            editing: editor::Editing::new(site_root.clone(), address.ip().is_loopback()),
+            editing: editor::Editing::new(
+                site_root.clone(),
+                address.ip().is_loopback(),
+                std::env::var(editor::PASSWORD_VARIABLE).ok(),
+            ),
         });
         let live_options = LiveOptions {
             site_root: site_root.clone(),

@@ -25,9 +25,19 @@ pub fn start(site: &TestSite) -> Server {
 /// `twn serve` with more arguments; also returns what it printed before
 /// its address.
 pub fn start_with(site: &TestSite, args: &[&str]) -> (Server, Vec<String>) {
+    start_with_env(site, args, &[])
+}
+
+/// `twn serve` with more arguments and environment variables.
+pub fn start_with_env(
+    site: &TestSite,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Server, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_twn"))
         .args(["serve", "--port", "0"])
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(site.dir.path())
         .stderr(Stdio::piped())
         .spawn()
