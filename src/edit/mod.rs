@@ -3,6 +3,7 @@
 //! writes, where a problem of that file belongs in the form, and the
 //! commit that records a save.
 
+pub mod attachment;
 pub mod commit;
 pub mod draft;
 pub mod form;

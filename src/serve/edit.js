@@ -134,6 +134,24 @@
     timer = setTimeout(check, 400);
   }
 
+  /* The editor's name is asked once: kept in this browser for the next
+   * commit when git has none set. */
+  ["naam", "email"].forEach(function (name) {
+    var field = form.elements[name];
+    if (!field) return;
+    try {
+      if (!field.value) field.value = localStorage.getItem("twn-" + name) || "";
+    } catch (e) {}
+  });
+  form.addEventListener("submit", function () {
+    ["naam", "email"].forEach(function (name) {
+      var field = form.elements[name];
+      try {
+        if (field && field.value) localStorage.setItem("twn-" + name, field.value);
+      } catch (e) {}
+    });
+  });
+
   form.addEventListener("input", later);
   form.addEventListener("change", later);
 

@@ -23,6 +23,8 @@ pub const EDIT_PREFIX: &str = "/bewerken/";
 /// Below [`EDIT_PREFIX`]: the form of a new page, `_nieuw/<collection>/`;
 /// no page's address starts with `_`.
 pub const NEW_PAGE: &str = "_nieuw/";
+/// Below [`EDIT_PREFIX`]: where a page's form sends a file, `_bestand/<page>/`.
+pub const UPLOAD: &str = "_bestand/";
 
 /// The environment variable that holds the editing password when
 /// `twn serve` listens beyond this computer: never an argument, which
@@ -179,7 +181,7 @@ pub fn show(live: &LiveSite, session: &Editing, url_path: &str, uploaded: Option
     if let Some(name) = uploaded {
         shown.notice = word(live, "edit_uploaded")
             .replace("{name}", name)
-            .replace("{markdown}", &super::upload::markdown_for(name));
+            .replace("{markdown}", &crate::edit::attachment::markdown_for(name));
     }
     render(live, &page, token, &shown, &text)
 }
@@ -645,7 +647,7 @@ fn render(live: &LiveSite, page: &EditablePage, token: &str, shown: &Shown, text
         "author_email": shown.author.email,
         "link_targets": live.link_targets().into_iter().map(|t| t.title).collect::<Vec<_>>(),
         "script": EDIT_SCRIPT_PATH,
-        "upload_url": (!page.is_new).then(|| format!("{EDIT_PREFIX}{}{}", super::upload::UPLOAD, page.url.trim_start_matches('/'))),
+        "upload_url": (!page.is_new).then(|| format!("{EDIT_PREFIX}{}{}", UPLOAD, page.url.trim_start_matches('/'))),
         "conflict": shown.conflict.as_ref().map(|(theirs, mine)| json!({"theirs": theirs, "mine": mine})),
     });
     match live.render_edit_page(value) {
