@@ -434,15 +434,18 @@ impl<'de> Visitor<'de> for ValueVisitor {
 /// Text as a YAML scalar: plain where YAML reads it back as the same text,
 /// quoted where it would read something else (a number, a list, a comment).
 pub fn scalar(text: &str) -> String {
-    let plain = !text.is_empty()
+    // Plain only what no YAML reader takes for anything else: it starts
+    // with a letter, holds no indicator or control character, and is no
+    // word YAML 1.1 readers turn into a boolean or null.
+    let plain = text.chars().next().is_some_and(char::is_alphabetic)
         && text.trim() == text
         && !text.contains(": ")
         && !text.contains(" #")
         && !text.ends_with(':')
-        && !text.contains(['\n', '\t', '\r'])
-        && !text.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c))
-        && text.parse::<f64>().is_err()
-        && !["true", "false", "null", "~", "yes", "no", "on", "off"]
+        && !text
+            .chars()
+            .any(|c| c.is_control() || "{}[]&*!|>'\"%@`\\".contains(c))
+        && !["true", "false", "null", "yes", "no", "on", "off", "y", "n"]
             .contains(&text.to_ascii_lowercase().as_str());
     if plain {
         text.to_owned()

@@ -494,3 +494,75 @@ fn on_another_address_editing_needs_the_password_from_the_environment() {
     assert_eq!(status, 403);
     assert!(!site.read(PAGE).contains("Zonder inloggen"));
 }
+
+#[test]
+fn what_a_hostile_review_found_stays_fixed() {
+    let site = site();
+    // A group's fields the schema does not know go with their group.
+    let text = site.read(PAGE).replace(
+        "    name: Bestuurlijk platform\n",
+        "    name: Bestuurlijk platform\n    notitie: geheim\n",
+    );
+    site.write(PAGE, &text);
+    // A folder below content/ that is a link to elsewhere.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::rename(site.path("content/nieuws"), outside.path().join("nieuws")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("nieuws"), site.path("content/nieuws")).unwrap();
+    let server = server::start(&site);
+
+    let mut edit = form(&server, EDIT);
+    assert_eq!(edit.get("f.bodies[0].notitie"), Some("geheim"));
+    edit.set("f.bodies[0].name", "Bestuurlijk platform Twente");
+    let (status, answer) = edit.submit(&server, "opslaan");
+    assert_eq!(status, 303, "{answer}");
+    let saved = site.read(PAGE);
+    assert!(
+        saved.contains("    name: Bestuurlijk platform Twente\n    notitie: geheim\n"),
+        "{saved}"
+    );
+
+    // Nothing to commit is no failure.
+    let mut edit = form(&server, EDIT);
+    git(&site, &["add", "-A"]);
+    git(&site, &["commit", "-qm", "tussendoor"]);
+    edit.set("samenvatting", "Niets")
+        .set("naam", "Els")
+        .set("email", "els@example.org");
+    let (status, answer) = edit.submit(&server, "vastleggen");
+    assert_eq!(status, 303, "{answer}");
+    assert_eq!(
+        git(&site, &["log", "-1", "--format=%s"]).trim(),
+        "tussendoor"
+    );
+
+    // An author git would read otherwise is refused before git sees it.
+    let mut edit = form(&server, EDIT);
+    edit.set("f.motto", "Nieuw")
+        .set("samenvatting", "Motto")
+        .set("naam", "Eve <evil@x>")
+        .set("email", "real@example.org");
+    let (status, page) = edit.submit(&server, "vastleggen");
+    assert_eq!(status, 200);
+    assert!(page.contains("een naam zonder &lt; en &gt;"), "{page}");
+    assert_eq!(
+        git(&site, &["log", "-1", "--format=%s"]).trim(),
+        "tussendoor"
+    );
+
+    // A list index no form has is no field: no million-item form.
+    let mut edit = form(&server, EDIT);
+    edit.set("f.members[1000000]", "x");
+    let (status, page) = edit.submit(&server, "controleren");
+    assert_eq!(status, 200);
+    assert!(!page.contains("veld-members-1000000"));
+
+    // A new page never lands outside content/ through a linked folder.
+    let mut new = form(&server, "/bewerken/_nieuw/nieuws/");
+    new.set("f.title", "Uitbraak")
+        .set("f.date", "2024-01-01")
+        .set("ondanks", "ja");
+    let (status, page) = new.submit(&server, "opslaan");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("buiten content/"), "{page}");
+    assert!(!outside.path().join("nieuws/uitbraak.md").exists());
+}

@@ -31,15 +31,32 @@ pub fn configured_author(repository: &Path) -> Author {
     }
 }
 
+impl Author {
+    /// Whether git can record this author as given: a name without the
+    /// angle brackets or line ends of git's `Name <e-mail>`, and an e-mail
+    /// address that is one.
+    pub fn is_valid(&self) -> bool {
+        let clean = |text: &str| !text.chars().any(|c| c.is_control() || c == '<' || c == '>');
+        let (user, domain) = self.email.split_once('@').unwrap_or_default();
+        !self.name.trim().is_empty()
+            && clean(&self.name)
+            && clean(&self.email)
+            && !user.is_empty()
+            && domain.contains('.')
+            && !self.email.starts_with('-')
+            && !self.email.contains(char::is_whitespace)
+    }
+}
+
 /// Commits the file `path` (relative to `repository`) alone, whatever
-/// else is staged; gives the new commit's short id, or git's words on
-/// why it could not.
+/// else is staged; gives the new commit's short id (none when the file is
+/// as committed already), or git's words on why it could not.
 pub fn commit_file(
     repository: &Path,
     path: &str,
     summary: &str,
     author: &Author,
-) -> Result<String, String> {
+) -> Result<Option<String>, String> {
     let git = |args: &[&str]| {
         let output = Command::new("git")
             .args(["-c", &format!("user.name={}", author.name)])
@@ -62,10 +79,16 @@ pub fn commit_file(
     };
     git(&["rev-parse", "--show-toplevel"])
         .map_err(|_| "deze site staat niet in een git-repository".to_owned())?;
-    let ident = format!("{} <{}>", author.name, author.email);
+    if !author.is_valid() {
+        return Err("naam of e-mailadres kan git niet vastleggen".to_owned());
+    }
     git(&["add", "--", path])?;
+    if git(&["status", "--porcelain", "--", path])?.is_empty() {
+        return Ok(None);
+    }
+    let ident = format!("{} <{}>", author.name, author.email);
     git(&[
         "commit", "--quiet", "--only", "--author", &ident, "-m", summary, "--", path,
     ])?;
-    git(&["rev-parse", "--short", "HEAD"])
+    git(&["rev-parse", "--short", "HEAD"]).map(Some)
 }

@@ -23,6 +23,9 @@ pub enum Step {
 
 pub type FieldPath = Vec<Step>;
 
+/// The most items a list in a form may have.
+pub const MAX_ITEMS: usize = 10_000;
+
 impl Draft {
     /// A value as the file has it.
     pub fn from_node(node: &Node) -> Draft {
@@ -174,7 +177,9 @@ pub fn parse_form_name(name: &str) -> Option<FieldPath> {
             rest = &after[end..];
         } else if let Some(after) = rest.strip_prefix('[') {
             let end = after.find(']')?;
-            path.push(Step::Item(after[..end].parse().ok()?));
+            // No form has this many items: a larger number is not a field.
+            let index: usize = after[..end].parse().ok()?;
+            path.push(Step::Item(Some(index).filter(|&i| i < MAX_ITEMS)?));
             rest = &after[end + 1..];
         } else {
             return None;

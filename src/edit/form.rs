@@ -173,6 +173,7 @@ fn field(
                     bodies,
                 );
             }
+            kept_unknown(html, path, fields, spec);
             html.push_str("</fieldset>");
         }
         _ => {
@@ -360,6 +361,7 @@ fn list(
                         bodies,
                     );
                 }
+                kept_unknown(html, &inner, fields, item_spec);
                 item_buttons(html, words, &inner, label, number, i);
                 html.push_str("</fieldset>");
             }
@@ -419,6 +421,58 @@ fn item_buttons(
         "<button type=\"submit\" name=\"actie\" value=\"weg:{form}\">{}</button></div>",
         xml_escape(&words("edit_remove").replace("{item}", &what))
     );
+}
+
+/// The fields of a group the schema does not know, carried through the
+/// form unseen so that saving keeps them with their group, wherever it
+/// moves in its list.
+fn kept_unknown(
+    html: &mut String,
+    path: &FieldPath,
+    fields: Option<&IndexMap<String, Draft>>,
+    spec: &FieldSpec,
+) {
+    let unknown = fields
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| !spec.fields.contains_key(*k));
+    for (key, value) in unknown {
+        let mut inner = path.clone();
+        inner.push(Step::Key(key.clone()));
+        hidden(html, &inner, value);
+    }
+}
+
+fn hidden(html: &mut String, path: &FieldPath, value: &Draft) {
+    match value {
+        Draft::Text(text) => {
+            let _ = write!(
+                html,
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                form_name(path),
+                xml_escape(text)
+            );
+        }
+        Draft::List(items) => {
+            let _ = write!(
+                html,
+                "<input type=\"hidden\" name=\"lijst\" value=\"{}\">",
+                form_name(path)
+            );
+            for (i, item) in items.iter().enumerate() {
+                let mut inner = path.clone();
+                inner.push(Step::Item(i));
+                hidden(html, &inner, item);
+            }
+        }
+        Draft::Object(fields) => {
+            for (key, item) in fields {
+                let mut inner = path.clone();
+                inner.push(Step::Key(key.clone()));
+                hidden(html, &inner, item);
+            }
+        }
+    }
 }
 
 /// How an item of a list of groups is known: its name or title.

@@ -170,7 +170,14 @@ impl PageFile {
         };
         let lines: Vec<&str> = normal.split_inclusive('\n').collect();
         // Line 1 is `---`; the closing line ends the last field.
-        let closing = normal[..split.body_offset].matches('\n').count();
+        // The closing line's number, whether or not a line end follows it.
+        let head = &normal[..split.body_offset];
+        let closing = head
+            .strip_suffix('\n')
+            .unwrap_or(head)
+            .matches('\n')
+            .count()
+            + 1;
         let line_of = |node: &crate::yaml::Node| node.position.line.clamp(2, closing);
         let starts: Vec<usize> = entries.iter().map(|(k, _)| line_of(k)).collect();
         let take = |from: usize, to: usize| lines[from - 1..to - 1].concat();
@@ -308,7 +315,9 @@ fn write_field(
     let key = scalar(key);
     match value {
         Draft::Text(text)
-            if text.contains('\n') || is_kind(spec, FieldKind::Markdown) && text.len() > 60 =>
+            if literal_block_keeps(text)
+                && (text.contains('\n')
+                    || is_kind(spec, FieldKind::Markdown) && text.len() > 60) =>
         {
             let chomp = if text.ends_with('\n') { "" } else { "-" };
             out.push_str(&format!("{pad}{key}: |{chomp}\n"));
@@ -368,7 +377,7 @@ fn write_field(
                 Some(Inside::Fields(old)) => Some(old),
                 _ => None,
             };
-            for (name, value) in fields {
+            for (name, value) in in_written_order(fields, old_fields) {
                 let spec = spec.and_then(|s| s.fields.get(name));
                 write_field(
                     out,
@@ -381,6 +390,25 @@ fn write_field(
             }
         }
     }
+}
+
+/// A group's fields in the order they were written, then the new ones:
+/// a changed group keeps its layout.
+fn in_written_order<'a>(
+    fields: &'a IndexMap<String, Draft>,
+    old: Option<&IndexMap<String, Written>>,
+) -> Vec<(&'a String, &'a Draft)> {
+    let mut ordered: Vec<(&String, &Draft)> = old
+        .into_iter()
+        .flat_map(|old| old.keys())
+        .filter_map(|key| fields.get_key_value(key))
+        .collect();
+    ordered.extend(
+        fields
+            .iter()
+            .filter(|(k, _)| !old.is_some_and(|o| o.contains_key(*k))),
+    );
+    ordered
 }
 
 /// Whether two groups are the same thing changed: one id or name.
@@ -415,7 +443,7 @@ fn write_item(
                 _ => None,
             };
             let mut inner = String::new();
-            for (name, value) in fields {
+            for (name, value) in in_written_order(fields, old_fields) {
                 let spec = spec.and_then(|s| s.fields.get(name));
                 write_field(
                     &mut inner,
@@ -444,15 +472,39 @@ fn write_item(
     }
 }
 
+/// Whether `key: |` (or `|-`) gives `text` back exactly: its first line
+/// not indented (that would be read as the block's indentation), no
+/// blank lines at its end, no tabs or other control characters.
+fn literal_block_keeps(text: &str) -> bool {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    !body.trim().is_empty()
+        && !body.starts_with([' ', '\n'])
+        && !body.ends_with(['\n', ' '])
+        && !body.chars().any(|c| c.is_control() && c != '\n')
+        && body.split('\n').all(|line| line.trim_end() == line)
+}
+
 fn is_kind(spec: Option<&FieldSpec>, kind: FieldKind) -> bool {
     spec.is_some_and(|s| s.kind.value == kind)
+}
+
+/// `-12` or `3.5`: a number every YAML reader reads as one.
+fn is_plain_number(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
 }
 
 /// A number, yes/no or date plain when it is one, so YAML reads its type;
 /// anything else as text.
 fn typed_scalar(text: &str, spec: Option<&FieldSpec>) -> String {
     let typed = match spec.map(|s| s.kind.value) {
-        Some(FieldKind::Number) => text.parse::<f64>().is_ok(),
+        Some(FieldKind::Number) => is_plain_number(text),
         Some(FieldKind::Boolean) => matches!(text, "true" | "false"),
         Some(FieldKind::Date) => text.parse::<jiff::civil::Date>().is_ok(),
         _ => false,
@@ -472,6 +524,48 @@ mod tests {
     }
 
     const FILE: &str = "\u{feff}---\r\n# opmerking\r\ntitle: Twents   Waternet\r\nmembers: [almelo,   borne]\r\nstart: 2019-01-01\r\n---\r\n\r\nTekst  met spaties.\r\n";
+
+    #[test]
+    fn a_file_ending_in_its_closing_line_keeps_every_field() {
+        let file = PageFile::read("---\ntitle: T\ntype: gemeente\n---").unwrap();
+        let mut values = file.values();
+        values.insert("website".into(), Draft::Text("https://x.nl".into()));
+        let text = file.with(&values, &["title", "type", "website"], &IndexMap::new(), "");
+        assert_eq!(
+            text,
+            "---\ntitle: T\ntype: gemeente\nwebsite: https://x.nl\n---\n"
+        );
+    }
+
+    #[test]
+    fn values_yaml_would_read_otherwise_come_back_as_written() {
+        let file = PageFile::read("---\ntitle: T\n---\n").unwrap();
+        for value in [
+            "0x1F",
+            "0o17",
+            "1_000",
+            ".inf",
+            "a\u{7}b",
+            "  ind\nnext",
+            "a\n\n",
+            "ja",
+            "Null",
+            "2019",
+            "- lijst",
+            "x: y",
+            "regel\nnog een",
+        ] {
+            let mut values = file.values();
+            values.insert("title".into(), Draft::Text(value.into()));
+            let text = file.with(&values, &["title"], &IndexMap::new(), "");
+            let again = PageFile::read(&text).unwrap();
+            assert_eq!(
+                again.values()["title"],
+                Draft::Text(value.into()),
+                "{value:?} written as {text:?}"
+            );
+        }
+    }
 
     #[test]
     fn an_unchanged_file_comes_back_byte_for_byte() {

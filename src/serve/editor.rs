@@ -339,12 +339,17 @@ fn take_form(
         shown.notice = word(live, "edit_summary_missing");
         return render(live, &page, token, &shown, &new_text);
     }
-    if commit && (shown.author.name.is_empty() || shown.author.email.is_empty()) {
+    if commit && !shown.author.is_valid() {
         shown.notice = word(live, "edit_author_missing");
         return render(live, &page, token, &shown, &new_text);
     }
     let file = site_root.join(CONTENT_DIR).join(&page.content_path);
-    let written = if page.is_new {
+    let written = if !inside_content(site_root, &file) {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            word(live, "edit_outside"),
+        ))
+    } else if page.is_new {
         write_new(&file, new_text.as_bytes())
     } else if new_text != on_disk {
         write_atomically(&file, &new_text)
@@ -382,6 +387,23 @@ pub(super) fn write_new(file: &Path, text: &[u8]) -> std::io::Result<()> {
         .create_new(true)
         .open(file)?;
     created.write_all(text)
+}
+
+/// Whether `file` would land inside `content/`, following every symbolic
+/// link on the way: a linked folder must not carry a save elsewhere.
+pub(super) fn inside_content(site_root: &Path, file: &Path) -> bool {
+    let Ok(content) = site_root.join(CONTENT_DIR).canonicalize() else {
+        return false;
+    };
+    let not_a_link = std::fs::symlink_metadata(file).map_or(true, |m| !m.file_type().is_symlink());
+    let mut existing = file.parent();
+    while let Some(folder) = existing {
+        if let Ok(real) = folder.canonicalize() {
+            return real.starts_with(&content) && not_a_link;
+        }
+        existing = folder.parent();
+    }
+    false
 }
 
 /// Writes beside the file, then puts it in place: a reader or the watcher

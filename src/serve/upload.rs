@@ -2,7 +2,7 @@
 //! the page's folder under a name made safe (never over a file that is
 //! there), with the Markdown that shows or links it.
 
-use super::editor::{Answer, EDIT_PREFIX, Editing, target, word, write_new};
+use super::editor::{Answer, EDIT_PREFIX, Editing, inside_content, target, word, write_new};
 use crate::edit::attachment::{markdown_for, safe_name};
 use crate::folders::CONTENT_DIR;
 use crate::live::LiveSite;
@@ -46,6 +46,9 @@ pub fn upload(
     let mut number = 1;
     let file = loop {
         let file = content.join(folder).join(&name);
+        if !inside_content(&session.site_root, &file) {
+            return refuse(live, "edit_outside");
+        }
         match write_new(&file, bytes) {
             Ok(()) => break file,
             Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && number < 1000 => {
