@@ -237,6 +237,12 @@ pub fn explain(error: &serde_saphyr::Error, place: &str) -> (String, String) {
             format!("de verplichte instelling `{field}` ontbreekt {place}"),
             &format!("voeg `{field}: …` toe"),
         ),
+        // A list where a single value was written, the most common slip
+        // in settings such as `filters: status`.
+        _ if expects_a_list(error) => explained(
+            format!("hier hoort een lijst {place}"),
+            "schrijf de waarden tussen blokhaken, bijvoorbeeld `[status]` of `[status, themes]`, of elk op een eigen regel met `- ` ervoor",
+        ),
         E::SerdeInvalidType { .. }
         | E::SerdeInvalidValue { .. }
         | E::SerdeInvalidLength { .. }
@@ -250,6 +256,12 @@ pub fn explain(error: &serde_saphyr::Error, place: &str) -> (String, String) {
         ),
         other => explain_parser_message(&parser_text(other), place),
     }
+}
+
+fn expects_a_list(error: &serde_saphyr::Error) -> bool {
+    let text = parser_text(error);
+    text.contains("expected sequence start")
+        || text.contains("invalid type") && text.contains("expected a sequence")
 }
 
 fn parser_text(error: &serde_saphyr::Error) -> String {

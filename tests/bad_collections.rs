@@ -245,3 +245,18 @@ fn a_wiki_link_in_a_plain_text_field_is_a_warning_at_the_field() {
         run.stderr
     );
 }
+
+#[test]
+fn filters_written_as_one_value_ask_for_a_list() {
+    let config = common::CONFIG.replace(
+        "    singular: Organisatie\n",
+        "    singular: Organisatie\n    filters: type\n",
+    );
+    let line = line_of(&config, "    filters:");
+    let stderr = assert_rejected(
+        |s| s.write("twn.yaml", &config),
+        &format!("twn.yaml:{line}:"),
+        "hier hoort een lijst in twn.yaml",
+    );
+    assert!(stderr.contains("`[status]`"), "{stderr}");
+}
