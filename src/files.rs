@@ -1,6 +1,7 @@
 //! The one place twn names and writes a file: every path it writes below
-//! the output folder or the cache is proven to stay inside it first, and
-//! every file is written whole.
+//! the output folder or the cache is proven to stay inside it first, every
+//! file the editor of `twn serve` writes below `content/` too, and every
+//! file is written whole.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -14,10 +15,47 @@ pub fn inside(root: &Path, relative: &str) -> io::Result<PathBuf> {
         .map_err(|refused| io::Error::new(io::ErrorKind::InvalidInput, refused.message))
 }
 
+/// Whether `file` would land inside `folder`, following every symbolic
+/// link on the way: a linked folder must not carry a write elsewhere, and
+/// `file` itself must not be a link.
+pub fn lies_within(folder: &Path, file: &Path) -> bool {
+    let Ok(folder) = folder.canonicalize() else {
+        return false;
+    };
+    let not_a_link = std::fs::symlink_metadata(file).map_or(true, |m| !m.file_type().is_symlink());
+    let mut existing = file.parent();
+    while let Some(above) = existing {
+        if let Ok(real) = above.canonicalize() {
+            return real.starts_with(&folder) && not_a_link;
+        }
+        existing = above.parent();
+    }
+    false
+}
+
+/// Writes a new file, never over one that is there, making its folders.
+pub fn create_new_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    use io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(contents)
+}
+
 /// Writes one file whole: under a temporary name first, then renamed, so a
-/// crash never leaves half a file under the real name.
+/// crash never leaves half a file under the real name. The temporary name
+/// is one twn ignores below `content/` (hidden, ending in `~`), so the
+/// preview never takes it for a page or a file beside one.
 pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("bestand");
+    let temporary = path.with_file_name(format!(".{name}.{}.twn~", std::process::id()));
     // The folder usually exists: make it only when writing says it is missing.
     match std::fs::write(&temporary, contents) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {

@@ -13,14 +13,7 @@ const PAGE: &str = "content/regio/twents-waternet.md";
 const EDIT: &str = "/bewerken/regio/twents-waternet/";
 
 fn site() -> TestSite {
-    let site = TestSite::example();
-    site.git_init();
-    site.commit_all(
-        "Eerste versie",
-        ("Redactie", "redactie@example.org"),
-        "2024-01-15T10:00:00+01:00",
-    );
-    site
+    TestSite::example_in_git()
 }
 
 fn form(server: &Server, path: &str) -> Form {

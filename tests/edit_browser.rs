@@ -14,13 +14,7 @@ use std::path::PathBuf;
 
 #[test]
 fn an_editor_edits_twents_waternet_in_the_browser_and_commits() {
-    let site = TestSite::example();
-    site.git_init();
-    site.commit_all(
-        "Eerste versie",
-        ("Redactie", "redactie@example.org"),
-        "2024-01-15T10:00:00+01:00",
-    );
+    let site = TestSite::example_in_git();
     let server = server::start(&site);
     let base = format!("http://{}", server.address);
     let mut browser = Browser::start();

@@ -156,24 +156,7 @@ fn field(
                 xml_escape(&label)
             );
             problems(html, input, path);
-            let fields = match value {
-                Some(Draft::Object(fields)) => Some(fields),
-                _ => None,
-            };
-            for (sub, sub_spec) in &spec.fields {
-                let mut inner = path.clone();
-                inner.push(Step::Key(sub.clone()));
-                field(
-                    html,
-                    input,
-                    &inner,
-                    sub,
-                    sub_spec,
-                    fields.and_then(|f| f.get(sub)),
-                    bodies,
-                );
-            }
-            kept_unknown(html, path, fields, spec);
+            group_fields(html, input, path, spec, value, bodies);
             html.push_str("</fieldset>");
         }
         _ => {
@@ -344,24 +327,7 @@ fn list(
                     item_name.map_or(String::new(), |n| format!(": {}", xml_escape(n)))
                 );
                 problems(html, input, &inner);
-                let fields = match item {
-                    Draft::Object(fields) => Some(fields),
-                    _ => None,
-                };
-                for (sub, sub_spec) in &item_spec.fields {
-                    let mut field_path = inner.clone();
-                    field_path.push(Step::Key(sub.clone()));
-                    field(
-                        html,
-                        input,
-                        &field_path,
-                        sub,
-                        sub_spec,
-                        fields.and_then(|f| f.get(sub)),
-                        bodies,
-                    );
-                }
-                kept_unknown(html, &inner, fields, item_spec);
+                group_fields(html, input, &inner, item_spec, Some(item), bodies);
                 item_buttons(html, words, &inner, label, number, i);
                 html.push_str("</fieldset>");
             }
@@ -423,15 +389,27 @@ fn item_buttons(
     );
 }
 
-/// The fields of a group the schema does not know, carried through the
-/// form unseen so that saving keeps them with their group, wherever it
-/// moves in its list.
-fn kept_unknown(
+/// The controls of a group's fields (`spec.fields`), and the fields the
+/// schema does not know, carried through the form unseen so that saving
+/// keeps them with their group, wherever it moves in its list.
+fn group_fields(
     html: &mut String,
+    input: &FormInput,
     path: &FieldPath,
-    fields: Option<&IndexMap<String, Draft>>,
     spec: &FieldSpec,
+    value: Option<&Draft>,
+    bodies: Bodies,
 ) {
+    let fields = match value {
+        Some(Draft::Object(fields)) => Some(fields),
+        _ => None,
+    };
+    for (sub, sub_spec) in &spec.fields {
+        let mut inner = path.clone();
+        inner.push(Step::Key(sub.clone()));
+        let value = fields.and_then(|f| f.get(sub));
+        field(html, input, &inner, sub, sub_spec, value, bodies);
+    }
     let unknown = fields
         .into_iter()
         .flatten()

@@ -241,21 +241,12 @@ impl PageFile {
     ) -> String {
         let pruned = |value: Option<&Draft>| value.and_then(Draft::pruned);
         let was = |key: &str| pruned(self.fields.get(key).map(|field| &field.value));
-        let mut keys: Vec<&str> = order.to_vec();
-        keys.extend(
-            self.fields
-                .keys()
-                .map(String::as_str)
-                .chain(values.keys().map(String::as_str))
-                .filter(|k| !order.contains(k)),
-        );
-        keys.dedup();
-        let mut seen = Vec::new();
-        keys.retain(|k| {
-            let first = !seen.contains(k);
-            seen.push(*k);
-            first
-        });
+        let keys: indexmap::IndexSet<&str> = order
+            .iter()
+            .copied()
+            .chain(self.fields.keys().map(String::as_str))
+            .chain(values.keys().map(String::as_str))
+            .collect();
         let fields_changed = keys.iter().any(|k| was(k) != pruned(values.get(*k)));
         let body_changed = body.replace("\r\n", "\n") != self.body();
         if !fields_changed && !body_changed {
@@ -373,22 +364,34 @@ fn write_field(
         }
         Draft::Object(fields) => {
             out.push_str(&format!("{pad}{key}:\n"));
-            let old_fields = match was.map(|w| &w.inside) {
-                Some(Inside::Fields(old)) => Some(old),
-                _ => None,
-            };
-            for (name, value) in in_written_order(fields, old_fields) {
-                let spec = spec.and_then(|s| s.fields.get(name));
-                write_field(
-                    out,
-                    indent + 2,
-                    name,
-                    value,
-                    spec,
-                    old_fields.and_then(|f| f.get(name)),
-                );
-            }
+            write_fields(out, indent + 2, fields, spec, was);
         }
+    }
+}
+
+/// A group's fields at `indent`, in the order they were written, each
+/// keeping its lines where it did not change.
+fn write_fields(
+    out: &mut String,
+    indent: usize,
+    fields: &IndexMap<String, Draft>,
+    spec: Option<&FieldSpec>,
+    was: Option<&Written>,
+) {
+    let old_fields = match was.map(|w| &w.inside) {
+        Some(Inside::Fields(old)) => Some(old),
+        _ => None,
+    };
+    for (name, value) in in_written_order(fields, old_fields) {
+        let spec = spec.and_then(|s| s.fields.get(name));
+        write_field(
+            out,
+            indent,
+            name,
+            value,
+            spec,
+            old_fields.and_then(|f| f.get(name)),
+        );
     }
 }
 
@@ -438,22 +441,8 @@ fn write_item(
     }
     match item {
         Draft::Object(fields) => {
-            let old_fields = match was.map(|w| &w.inside) {
-                Some(Inside::Fields(old)) => Some(old),
-                _ => None,
-            };
             let mut inner = String::new();
-            for (name, value) in in_written_order(fields, old_fields) {
-                let spec = spec.and_then(|s| s.fields.get(name));
-                write_field(
-                    &mut inner,
-                    indent + 2,
-                    name,
-                    value,
-                    spec,
-                    old_fields.and_then(|f| f.get(name)),
-                );
-            }
+            write_fields(&mut inner, indent + 2, fields, spec, was);
             out.push_str(&dashed(&inner, indent));
         }
         Draft::List(items) => {

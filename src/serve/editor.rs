@@ -344,15 +344,15 @@ fn take_form(
         return render(live, &page, token, &shown, &new_text);
     }
     let file = site_root.join(CONTENT_DIR).join(&page.content_path);
-    let written = if !inside_content(site_root, &file) {
+    let written = if !crate::files::lies_within(&site_root.join(CONTENT_DIR), &file) {
         Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             word(live, "edit_outside"),
         ))
     } else if page.is_new {
-        write_new(&file, new_text.as_bytes())
+        crate::files::create_new_file(&file, new_text.as_bytes())
     } else if new_text != on_disk {
-        write_atomically(&file, &new_text)
+        crate::files::replace_file(&file, new_text.as_bytes())
     } else {
         Ok(())
     };
@@ -374,50 +374,6 @@ fn take_form(
         .editable_page(&page.content_path)
         .map_or(page.url, |saved| saved.url);
     Answer::SeeOther(url)
-}
-
-/// Writes a new page's file, never over one that is there.
-pub(super) fn write_new(file: &Path, text: &[u8]) -> std::io::Result<()> {
-    if let Some(folder) = file.parent() {
-        std::fs::create_dir_all(folder)?;
-    }
-    use std::io::Write;
-    let mut created = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(file)?;
-    created.write_all(text)
-}
-
-/// Whether `file` would land inside `content/`, following every symbolic
-/// link on the way: a linked folder must not carry a save elsewhere.
-pub(super) fn inside_content(site_root: &Path, file: &Path) -> bool {
-    let Ok(content) = site_root.join(CONTENT_DIR).canonicalize() else {
-        return false;
-    };
-    let not_a_link = std::fs::symlink_metadata(file).map_or(true, |m| !m.file_type().is_symlink());
-    let mut existing = file.parent();
-    while let Some(folder) = existing {
-        if let Ok(real) = folder.canonicalize() {
-            return real.starts_with(&content) && not_a_link;
-        }
-        existing = folder.parent();
-    }
-    false
-}
-
-/// Writes beside the file, then puts it in place: a reader or the watcher
-/// never sees half a page. The temporary name is one twn ignores.
-fn write_atomically(file: &Path, text: &str) -> std::io::Result<()> {
-    let name = file
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("pagina");
-    let temporary = file.with_file_name(format!(".{name}.twn~"));
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, file).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
 }
 
 /// The fields the form shows: every page's, then the collection's.

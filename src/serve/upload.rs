@@ -2,8 +2,9 @@
 //! the page's folder under a name made safe (never over a file that is
 //! there), with the Markdown that shows or links it.
 
-use super::editor::{Answer, EDIT_PREFIX, Editing, inside_content, target, word, write_new};
+use super::editor::{Answer, EDIT_PREFIX, Editing, target, word};
 use crate::edit::attachment::{markdown_for, safe_name};
+use crate::files::{create_new_file, lies_within};
 use crate::folders::CONTENT_DIR;
 use crate::live::LiveSite;
 use serde_json::json;
@@ -46,10 +47,10 @@ pub fn upload(
     let mut number = 1;
     let file = loop {
         let file = content.join(folder).join(&name);
-        if !inside_content(&session.site_root, &file) {
+        if !lies_within(&content, &file) {
             return refuse(live, "edit_outside");
         }
-        match write_new(&file, bytes) {
+        match create_new_file(&file, bytes) {
             Ok(()) => break file,
             Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && number < 1000 => {
                 number += 1;

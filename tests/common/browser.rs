@@ -100,29 +100,27 @@ impl Browser {
     /// Types `text` into the element `selector` names, key by key, as a
     /// reader would (after emptying it).
     pub fn type_into(&mut self, selector: &str, text: &str) {
-        let found = self.command(
-            "element",
-            json!({"using": "css selector", "value": selector}),
-        );
-        let id = found["element-6066-11e4-a52e-4f735466cecf"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no element {selector}: {found}"))
-            .to_owned();
+        let id = self.element(selector);
         self.command(&format!("element/{id}/clear"), json!({}));
         self.command(&format!("element/{id}/value"), json!({ "text": text }));
     }
 
     /// Clicks the element `selector` names, as a reader's mouse would.
     pub fn click(&mut self, selector: &str) {
+        let id = self.element(selector);
+        self.command(&format!("element/{id}/click"), json!({}));
+    }
+
+    /// WebDriver's id of the element `selector` names.
+    fn element(&mut self, selector: &str) -> String {
         let found = self.command(
             "element",
             json!({"using": "css selector", "value": selector}),
         );
-        let id = found["element-6066-11e4-a52e-4f735466cecf"]
+        found["element-6066-11e4-a52e-4f735466cecf"]
             .as_str()
             .unwrap_or_else(|| panic!("no element {selector}: {found}"))
-            .to_owned();
-        self.command(&format!("element/{id}/click"), json!({}));
+            .to_owned()
     }
 
     /// Runs `script` (a function body) in the page and returns its value.

@@ -97,6 +97,18 @@ impl TestSite {
         site
     }
 
+    /// The example wiki in a git repository, committed once.
+    pub fn example_in_git() -> Self {
+        let site = Self::example();
+        site.git_init();
+        site.commit_all(
+            "Eerste versie",
+            ("Redactie", "redactie@example.org"),
+            "2024-01-15T10:00:00+01:00",
+        );
+        site
+    }
+
     /// The example wiki with a git history: every page committed (and a
     /// news item that is deleted later), then a workplace edited and a
     /// news item renamed, so that history pages, old versions, diffs, a
