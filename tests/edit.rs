@@ -319,7 +319,7 @@ fn upload(server: &Server, page: &str, token: &str, name: &str, bytes: &[u8]) ->
         .bytes(),
     );
     body.extend(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").bytes(),
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"bijlage\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").bytes(),
     );
     body.extend_from_slice(bytes);
     body.extend(format!("\r\n--{boundary}--\r\n").bytes());

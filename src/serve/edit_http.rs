@@ -264,7 +264,7 @@ async fn upload_post(
         match field.name() {
             Some("token") => token = field.text().await.ok(),
             Some("js") => wants_json = true,
-            Some("bestand") => {
+            Some("bijlage") => {
                 let name = field.file_name().unwrap_or_default().to_owned();
                 match field.bytes().await {
                     Ok(bytes) => file = Some((name, bytes)),
