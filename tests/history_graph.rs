@@ -620,7 +620,7 @@ fn a_page_brought_back_keeps_its_earlier_history() {
     let edited = commit(&site, "Bijgewerkt", ANNA, 2);
     let dir = site.dir.path();
     git(dir, &["rm", "-q", A]);
-    commit(&site, "Weg", ANNA, 3);
+    let removed = commit(&site, "Weg", BRAM, 3);
     git_on(&site, &["revert", "--no-edit", "HEAD"], 4);
     let back = git(dir, &["rev-parse", "--short=7", "HEAD"])
         .trim()
@@ -637,6 +637,38 @@ fn a_page_brought_back_keeps_its_earlier_history() {
     for id in [&again, &back, &edited, &created] {
         assert!(ids.contains(id), "{id} in {ids:?}");
     }
+    // Its deletions are part of its history, as `git log -- <path>` shows.
+    let history = site.read("public/organisatie/a/geschiedenis/index.html");
+    let row = history
+        .split("<li>")
+        .find(|row| row.contains(&format!("/verschil/{removed}/")))
+        .unwrap_or_else(|| panic!("the deletion {removed} is listed: {history}"));
+    assert!(row.contains("Bram Jansen") && row.contains("Weg"), "{row}");
+    assert!(row.contains("pagina verwijderd"), "{row}");
+    assert!(
+        !row.contains("/versie/"),
+        "a deletion has no version: {row}"
+    );
+    assert_eq!(history.matches("pagina verwijderd").count(), 2, "{history}");
+    let diff = site.read(&format!(
+        "public/organisatie/a/verschil/{removed}/index.html"
+    ));
+    assert!(diff.contains("pagina verwijderd"), "{diff}");
+    assert!(diff.contains("−25 regels"), "every line went: {diff}");
+    assert!(
+        diff.contains(&format!("/organisatie/a/versie/{edited}/")),
+        "compared with the version it removed: {diff}"
+    );
+    assert!(
+        !site
+            .path(&format!("public/organisatie/a/versie/{removed}"))
+            .exists()
+    );
+    let recent = site.read("public/recente-wijzigingen/index.html");
+    assert!(
+        recent.contains(&format!("/organisatie/a/verschil/{removed}/")),
+        "recent changes link the deletion to its diff: {recent}"
+    );
 }
 
 #[test]

@@ -45,7 +45,8 @@ pub(super) fn follow_renames(
     let order = topological_order(&commits);
     let mut pending: HashMap<ObjectId, Overrides> = HashMap::new();
     let mut pages: HashMap<PageKey, Vec<Revision>> = HashMap::new();
-    let mut deletions: HashMap<Rc<str>, Revision> = HashMap::new();
+    // Every deletion of each path, newest first.
+    let mut deletions: HashMap<Rc<str>, Vec<Revision>> = HashMap::new();
     for (position, &index) in order.iter().enumerate() {
         let commit = &commits[index];
         let overrides = pending.remove(&commit.meta.id).unwrap_or_default();
@@ -58,7 +59,10 @@ pub(super) fn follow_renames(
         for change in changed_against_every_parent(commit) {
             let (path, revision) = revision_of(index, position, commit, change);
             if revision.deleted {
-                deletions.entry(path.as_str().into()).or_insert(revision);
+                deletions
+                    .entry(path.as_str().into())
+                    .or_default()
+                    .push(revision);
             } else {
                 pages.entry(page_of(&path)).or_default().push(revision);
             }
@@ -273,13 +277,13 @@ fn hand_on(
 fn assemble(
     commits: Vec<CommitChanges>,
     pages: HashMap<PageKey, Vec<Revision>>,
-    deletions: HashMap<Rc<str>, Revision>,
+    mut deletions: HashMap<Rc<str>, Vec<Revision>>,
     repo: gix::ThreadSafeRepository,
     content_prefix: String,
     shallow: bool,
 ) -> History {
     let mut used = vec![false; commits.len()];
-    for revision in pages.values().flatten().chain(deletions.values()) {
+    for revision in pages.values().flatten().chain(deletions.values().flatten()) {
         used[revision.commit] = true;
     }
     let mut renumber = vec![usize::MAX; commits.len()];
@@ -319,18 +323,24 @@ fn assemble(
         }
     }
     // A file deleted and later created again at the same path (a revert of
-    // the deletion, say) keeps the history of its earlier life, as `git
-    // log -- <path>` shows it.
+    // the deletion, say) keeps the history of its earlier life and its
+    // deletion, as `git log -- <path>` shows them.
     let mut deleted = Vec::new();
-    for (path, list) in deleted_pages {
+    for (path, mut list) in deleted_pages {
+        let mut gone = deletions.remove(&path).unwrap_or_default();
         match files.get_mut(path.as_ref()) {
-            Some(current) => current.extend(list),
+            Some(current) => {
+                current.extend(list);
+                current.extend(gone);
+            }
             None => {
-                let Some(deletion) = deletions.get(&path) else {
+                if gone.is_empty() {
                     continue;
-                };
-                let mut deletion = deletion.clone();
+                }
+                // The last deletion is the notice's; earlier ones are history.
+                let mut deletion = gone.remove(0);
                 deletion.commit = renumber[deletion.commit];
+                list.extend(gone);
                 let revisions = sorted(list);
                 if !revisions.is_empty() {
                     deleted.push(DeletedPage {

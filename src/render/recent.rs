@@ -21,14 +21,16 @@ pub struct Change<'a> {
     pub short: String,
     pub created: bool,
     pub cut_off: bool,
-    /// The commit deleted the page; its address now says so.
+    /// The commit deleted the page.
     pub deleted: bool,
+    /// The deletion of a page that is still gone: its address says so.
+    pub at_notice: bool,
 }
 
 impl Change<'_> {
     /// Where the change is shown: its diff, or the notice of a deletion.
     pub fn path(&self) -> String {
-        if self.deleted {
+        if self.at_notice {
             self.url_path.to_owned()
         } else {
             format!("{}{DIFF_DIR}{}/", self.url_path, self.short)
@@ -57,11 +59,13 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
         .gone
         .iter()
         .map(|g| (&g.page, g.revisions.as_slice(), Some(&g.deletion)));
-    let mut changes: Vec<(&Page, &Revision)> = Vec::new();
+    // The last deletion of a page that is gone has no diff of its own.
+    let mut changes: Vec<(&Page, &Revision, bool)> = Vec::new();
     for (page, revisions, deletion) in current.chain(gone) {
-        changes.extend(deletion.into_iter().chain(revisions).map(|r| (page, r)));
+        changes.extend(deletion.map(|r| (page, r, true)));
+        changes.extend(revisions.iter().map(|r| (page, r, false)));
     }
-    changes.sort_by_cached_key(|(page, revision)| {
+    changes.sort_by_cached_key(|(page, revision, _)| {
         let commit = &history.commits[revision.commit];
         (
             std::cmp::Reverse(commit.seconds),
@@ -71,7 +75,7 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
     });
     changes
         .into_iter()
-        .map(|(page, revision)| Change {
+        .map(|(page, revision, at_notice)| Change {
             title: &page.front.title,
             url_path: &page.url_path,
             commit: &history.commits[revision.commit],
@@ -79,6 +83,7 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
             created: revision.previous.is_none() && !revision.cut_off,
             cut_off: revision.cut_off,
             deleted: revision.deleted,
+            at_notice,
         })
         .collect()
 }
@@ -104,6 +109,7 @@ pub fn days_context<'c, 'a: 'c>(
             "created": change.created,
             "cut_off": change.cut_off,
             "deleted": change.deleted,
+            "at_notice": change.at_notice,
             "diff_url": format!("{}{}", site.base_path, change.path()),
             "history_url": format!("{page_url}{HISTORY_DIR}"),
         });

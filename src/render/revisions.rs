@@ -263,15 +263,17 @@ impl PageJob<'_> {
                 context
             };
             let short = self.history.short_id(revision.commit);
-            let key = self
-                .page_key("versie", subject)
-                .revision(self, revision)
-                .neighbours(self, older, newer);
-            let origin =
-                self.cached_or_render(&mut out, &mut versions, key.finish(), &short, || {
-                    self.render_version(blobs, subject, revision, context())
-                });
-            out.count(origin);
+            if !revision.deleted {
+                let key = self
+                    .page_key("versie", subject)
+                    .revision(self, revision)
+                    .neighbours(self, older, newer);
+                let origin =
+                    self.cached_or_render(&mut out, &mut versions, key.finish(), &short, || {
+                        self.render_version(blobs, subject, revision, context())
+                    });
+                out.count(origin);
+            }
             let key = self
                 .page_key("verschil", subject)
                 .revision(self, revision)
@@ -396,11 +398,16 @@ impl PageJob<'_> {
         let mut add = |key: &'static str, value: tera::Value| {
             summary.insert(key.into(), value);
         };
-        add(
-            "version_url",
-            format!("{page_url}{VERSION_DIR}{short}/").into(),
-        );
-        add("diff_url", format!("{page_url}{DIFF_DIR}{short}/").into());
+        let diff_url = format!("{page_url}{DIFF_DIR}{short}/");
+        // A deletion left no version to show: its diff is what it did.
+        let version_url = if revision.deleted {
+            diff_url.clone()
+        } else {
+            format!("{page_url}{VERSION_DIR}{short}/")
+        };
+        add("version_url", version_url.into());
+        add("diff_url", diff_url.into());
+        add("deleted", revision.deleted.into());
         add("date", commit.date().to_string().into());
         add("datetime", time.timestamp().to_string().into());
         add(
@@ -610,7 +617,8 @@ impl RevisionKey {
             .add(&revision.blob.to_string())
             .add(&revision.previous.map(|p| p.to_string()).unwrap_or_default())
             .add(revision.renamed_from.as_deref().unwrap_or_default())
-            .add(if revision.cut_off { "afgekapt" } else { "" });
+            .add(if revision.cut_off { "afgekapt" } else { "" })
+            .add(if revision.deleted { "verwijderd" } else { "" });
         self
     }
 
