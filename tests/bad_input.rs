@@ -704,3 +704,47 @@ fn collection_names_twn_uses_itself_or_empty_ones_are_errors() {
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     }
 }
+
+#[test]
+fn a_reference_or_link_to_a_draft_says_it_is_a_draft() {
+    let stderr = assert_rejected(
+        |s| {
+            s.write(
+                "content/regio/dinkelland.md",
+                "---\ntitle: Dinkelland\ndraft: true\n---\n\nNog niet klaar.\n",
+            );
+            s.write(
+                "content/werkplaats/meetnet.md",
+                "---\ntitle: Meetnet\nregio: dinkelland\nperiod: \"2017\"\n---\n\nZie [[regio/dinkelland]].\n",
+            )
+        },
+        "content/werkplaats/meetnet.md:3:8",
+        "`dinkelland` noemt een concept: content/regio/dinkelland.md heeft `draft: true`",
+    );
+    assert!(
+        stderr.contains("[[regio/dinkelland]] noemt een concept"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--drafts"), "{stderr}");
+    assert!(!stderr.contains("bestaat niet"), "{stderr}");
+}
+
+#[test]
+fn a_link_to_a_heading_of_a_page_without_headings_says_so() {
+    let stderr = assert_rejected(
+        |s| {
+            s.write(
+                "content/organisatie/borne.md",
+                "---\ntitle: Borne\ntype: gemeente\n---\n\nZie [[Dinkel#water]].\n",
+            );
+            s.write(
+                "content/organisatie/dinkel.md",
+                "---\ntitle: Dinkel\ntype: gemeente\n---\n\nGeen koppen.\n",
+            )
+        },
+        "content/organisatie/borne.md:6:5",
+        "link naar een kop die niet bestaat: #water",
+    );
+    assert!(stderr.contains("die pagina heeft geen koppen"), "{stderr}");
+    assert!(!stderr.contains("(geen koppen)"), "{stderr}");
+}

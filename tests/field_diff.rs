@@ -262,3 +262,41 @@ fn a_version_whose_front_matter_cannot_be_read_is_shown_as_the_text_it_was_and_s
         "{diff}"
     );
 }
+
+#[test]
+fn a_page_deleted_since_is_named_in_old_diffs_by_its_last_title() {
+    let site = site_with_history();
+    site.write(
+        "content/organisatie/dinkelland.md",
+        "---\ntitle: Gemeente Dinkelland\ntype: gemeente\n---\n\nTijdelijk lid.\n",
+    );
+    let region = "content/regio/twents-waternet.md";
+    let text = site.read(region);
+    site.write(
+        region,
+        &text.replace(
+            "[almelo, vechtstromen]",
+            "[almelo, vechtstromen, dinkelland]",
+        ),
+    );
+    site.commit_all("Dinkelland doet mee", ANNA, "2020-03-10T10:00:00+01:00");
+    site.write(region, &text);
+    std::fs::remove_file(site.path("content/organisatie/dinkelland.md")).unwrap();
+    site.commit_all("Dinkelland weer weg", ANNA, "2020-04-10T10:00:00+01:00");
+    site.build_ok();
+    let [left, joined] = [0, 1].map(|n| commits_of(site.dir.path(), region)[n].clone());
+    let diff = |id: &str| {
+        site.read(&format!(
+            "public/regio/twents-waternet/verschil/{id}/index.html"
+        ))
+    };
+    assert_eq!(
+        field_rows(&diff(&joined)),
+        ["Leden + toegevoegd: Gemeente Dinkelland"]
+    );
+    assert_eq!(
+        field_rows(&diff(&left)),
+        ["Leden − verwijderd: Gemeente Dinkelland"],
+        "not the slug of the deleted page"
+    );
+}

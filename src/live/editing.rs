@@ -181,7 +181,12 @@ impl LiveSite {
                 pages.push(page);
             }
         }
-        let mut resolved = resolve(opened.config.clone(), pages, opened.site.assets.clone());
+        let mut resolved = resolve(
+            opened.config.clone(),
+            pages,
+            opened.site.assets.clone(),
+            &opened.site.index.draft_files(),
+        );
         let display_path = format!("{CONTENT_DIR}/{content_path}");
         problems.extend(
             resolved

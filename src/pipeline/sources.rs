@@ -112,11 +112,12 @@ pub fn open(options: &SourceOptions) -> Result<Opened, Vec<Diagnostic>> {
             None
         }
     };
+    let drafts = drafts_left_out(&load_problems, &pages);
     let Resolved {
         mut site,
         index_problems,
         page_problems,
-    } = resolve(config.clone(), pages, asset_paths(&content.assets));
+    } = resolve(config.clone(), pages, asset_paths(&content.assets), &drafts);
     timings.push(("links en verwijzingen", step.elapsed()));
     let step = Instant::now();
     if let Some(history) = history {
@@ -163,6 +164,21 @@ fn load_all(
         problems.push((content_path, page_problems));
     }
     (pages, problems)
+}
+
+/// The files read that gave no page and no error: drafts left out.
+pub fn drafts_left_out(
+    load_problems: &[(String, Vec<Diagnostic>)],
+    pages: &PageTable<Page>,
+) -> Vec<String> {
+    let read: HashSet<&str> = pages.iter().map(|p| p.content_path.as_str()).collect();
+    load_problems
+        .iter()
+        .filter(|(path, problems)| {
+            !read.contains(path.as_str()) && !problems.iter().any(Diagnostic::is_error)
+        })
+        .map(|(path, _)| path.clone())
+        .collect()
 }
 
 /// `work` and how long it took.

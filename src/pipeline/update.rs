@@ -200,11 +200,17 @@ impl Opened {
                 kept_history.push(page_history);
             }
         }
+        let drafts = super::sources::drafts_left_out(&self.load_problems, &pages);
         let Resolved {
             mut site,
             index_problems,
             page_problems,
-        } = resolve(self.config.clone(), pages, asset_paths(&content.assets));
+        } = resolve(
+            self.config.clone(),
+            pages,
+            asset_paths(&content.assets),
+            &drafts,
+        );
         self.index_problems = index_problems;
         if let Some(history) = history {
             let missing: Vec<PageId> = site

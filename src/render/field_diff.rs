@@ -443,10 +443,11 @@ impl Reading<'_> {
             FieldValue::Date(d) => d.strftime("%d-%m-%Y").to_string(),
             FieldValue::Number(n) => n.to_string().replace('.', ","),
             FieldValue::Bool(b) => if *b { &self.words.yes } else { &self.words.no }.clone(),
-            FieldValue::Reference(r) => self.site.referenced_page(r).map_or_else(
-                || r.target.clone(),
-                |i| self.site.pages[i].front.title.clone(),
-            ),
+            FieldValue::Reference(r) => self
+                .site
+                .referenced_title(r)
+                .unwrap_or(&r.target)
+                .to_owned(),
             FieldValue::List(items) => items
                 .iter()
                 .map(|v| self.display(v))

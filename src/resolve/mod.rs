@@ -34,6 +34,9 @@ pub struct SiteIndex {
     by_title: HashMap<String, Vec<PageId>>,
     by_alias: HashMap<String, PageId>,
     by_source: HashMap<String, PageId>,
+    /// Drafts left out of the build, by address and by slug: a link to one
+    /// says so rather than that the page does not exist.
+    drafts: HashMap<String, String>,
 }
 
 pub struct Site {
@@ -175,6 +178,32 @@ impl SiteIndex {
         }
     }
 
+    fn add_drafts(&mut self, config: &SiteConfig, drafts: &[String]) {
+        for content_path in drafts {
+            let Some(url_path) = crate::page::url_path_of(content_path, config) else {
+                continue;
+            };
+            let bare = url_path.trim_end_matches('/').to_owned();
+            let slug = bare.rsplit('/').next().unwrap_or_default().to_owned();
+            self.drafts.insert(slug, content_path.clone());
+            self.drafts.insert(bare, content_path.clone());
+        }
+    }
+
+    /// The files of the drafts left out.
+    pub fn draft_files(&self) -> Vec<String> {
+        let files: BTreeSet<&String> = self.drafts.values().collect();
+        files.into_iter().cloned().collect()
+    }
+
+    /// The file of the draft left out that `target` (a path, slug or file
+    /// name) names.
+    pub fn draft_named(&self, target: &str) -> Option<&str> {
+        let trimmed = target.trim().trim_matches('/');
+        let trimmed = trimmed.strip_suffix(".md").unwrap_or(trimmed);
+        self.drafts.get(&slugify_path(trimmed)).map(String::as_str)
+    }
+
     /// The page of a file, by its path below `content/`.
     pub fn page_of_source(&self, content_path: &str) -> Option<PageId> {
         self.by_source.get(content_path).copied()
@@ -221,8 +250,16 @@ impl Resolved {
 }
 
 /// Resolves the links and references of `pages`.
-pub fn resolve(config: SiteConfig, pages: PageTable<Page>, assets: HashSet<String>) -> Resolved {
-    let (index, index_problems) = SiteIndex::build(&config, &pages);
+/// Resolves `pages`; `drafts` are the files (below `content/`) of drafts
+/// left out.
+pub fn resolve(
+    config: SiteConfig,
+    pages: PageTable<Page>,
+    assets: HashSet<String>,
+    drafts: &[String],
+) -> Resolved {
+    let (mut index, index_problems) = SiteIndex::build(&config, &pages);
+    index.add_drafts(&config, drafts);
     let base_path = config.base_path();
     let mut site = Site {
         links: Table::with_capacity(pages.len()),
@@ -438,6 +475,22 @@ impl Site {
             reference.collection,
             slugify(&reference.target)
         ))
+    }
+
+    /// The title a reference names a page by: the page's, or for a page
+    /// since deleted, its last title.
+    pub fn referenced_title(&self, reference: &Reference) -> Option<&str> {
+        if let Some(i) = self.referenced_page(reference) {
+            return Some(&self.pages[i].front.title);
+        }
+        if reference.is_keyword {
+            return None;
+        }
+        let path = format!("{}/{}/", reference.collection, slugify(&reference.target));
+        self.gone
+            .iter()
+            .find(|gone| gone.page.url_path == path)
+            .map(|gone| gone.page.front.title.as_str())
     }
 
     /// Reads again which pages' files are as committed, with the history
@@ -730,6 +783,10 @@ pub(crate) fn resolve_link(
         LinkKind::SamePage => from,
         LinkKind::Wiki { .. } => match site.index.find(&link.target) {
             Lookup::Found(i) => i,
+            Lookup::Missing if site.index.draft_named(&link.target).is_some() => {
+                let file = site.index.draft_named(&link.target).unwrap_or_default();
+                return Err(draft_problem(&format!("[[{}]]", link.target), file));
+            }
             Lookup::Missing => {
                 let candidates = site
                     .pages
@@ -799,6 +856,9 @@ pub(crate) fn resolve_link(
         else {
             let ids = target_page.body.headings.iter().map(|h| h.id.as_str());
             let help = match closest(&wanted, ids) {
+                _ if target_page.body.headings.is_empty() => {
+                    "die pagina heeft geen koppen: link naar de pagina zelf (zonder #…), of geef haar een kop met `## …`".into()
+                }
                 Some(s) => format!(
                     "bedoelt u #{s}? De koppen van die pagina zijn: {}",
                     heading_list(target_page)
@@ -833,10 +893,18 @@ pub(crate) fn resolve_link(
     Ok((target, ResolvedLink { href, label }))
 }
 
+/// What is wrong with naming a draft that is left out, and what to do.
+fn draft_problem(named: &str, file: &str) -> (String, String) {
+    (
+        format!(
+            "{named} noemt een concept: {}/{file} heeft `draft: true` en wordt niet gepubliceerd",
+            crate::folders::CONTENT_DIR
+        ),
+        "haal `draft: true` weg als de pagina klaar is, of laat de link nog weg; `twn serve --drafts` toont concepten in de voorvertoning".into(),
+    )
+}
+
 fn heading_list(page: &Page) -> String {
-    if page.body.headings.is_empty() {
-        return "(geen koppen)".into();
-    }
     page.body
         .headings
         .iter()
@@ -882,6 +950,15 @@ fn references_in(
                 }
                 None => {
                     let page = &site.pages[from];
+                    let named = format!("{}/{}", reference.collection, reference.target);
+                    if let Some(file) = site.index.draft_named(&named) {
+                        let (message, help) =
+                            draft_problem(&format!("`{}`", reference.target), file);
+                        return vec![Err(Diagnostic::error(&page.source.display_path, message)
+                            .at(&page.source_text(), reference.position)
+                            .marker(reference.target.chars().count())
+                            .help(help))];
+                    }
                     let slugs: Vec<&str> = site
                         .collection_pages(&reference.collection)
                         .map(|i| site.pages[i].slug.as_str())

@@ -59,7 +59,7 @@ fn site() -> Site {
     let content = discover(root());
     let (pages, problems) = load_pages(&CONFIG, &content.markdown, false);
     assert!(problems.is_empty());
-    let resolved = resolve(CONFIG.clone(), pages.into(), Default::default());
+    let resolved = resolve(CONFIG.clone(), pages.into(), Default::default(), &[]);
     assert_eq!(resolved.problems().count(), 0);
     resolved.site
 }
@@ -101,7 +101,7 @@ fn link_resolution(bencher: divan::Bencher) {
     let content = discover(root());
     let (pages, _) = load_pages(&CONFIG, &content.markdown, false);
     bencher.with_inputs(|| pages.clone()).bench_values(|pages| {
-        resolve(CONFIG.clone(), pages.into(), Default::default())
+        resolve(CONFIG.clone(), pages.into(), Default::default(), &[])
             .site
             .pages
             .len()
