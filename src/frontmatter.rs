@@ -87,6 +87,19 @@ pub fn title_despite_front_matter(text: &str) -> Option<String> {
     plain.then(|| unquoted.to_owned())
 }
 
+/// The line number (from 1) of the `title:` line of the front matter.
+pub fn title_line(text: &str) -> Option<usize> {
+    if !text.lines().next()?.trim_end().eq("---") {
+        return None;
+    }
+    text.lines()
+        .enumerate()
+        .skip(1)
+        .take_while(|(_, line)| !matches!(line.trim_end(), "---" | "..."))
+        .find(|(_, line)| line.starts_with("title:"))
+        .map(|(index, _)| index + 1)
+}
+
 fn yaml_diagnostic(file: &SourceFile, error: yaml::YamlError) -> Diagnostic {
     let mut position = error.position;
     let lines: Vec<&str> = file.text.lines().collect();

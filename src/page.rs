@@ -526,8 +526,14 @@ fn page_from_source(
     let placement = match place(content_path, config) {
         Ok(p) => p,
         Err((message, help)) => {
+            // The file's name is what is wrong; its title line shows which
+            // page that is (the first line when it has none).
+            let text = source.as_ref().map_or("", |s| s.text.as_str());
+            let line = frontmatter::title_line(text).unwrap_or(1);
+            let width = text.lines().nth(line - 1).map_or(1, |l| l.chars().count());
             let problem = Diagnostic::error(&display_path, message)
-                .at("", Position::new(1, 1))
+                .at(text, Position::new(line, 1))
+                .marker(width)
                 .help(help);
             return (None, vec![problem]);
         }

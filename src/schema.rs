@@ -371,7 +371,9 @@ impl Validator<'_> {
             }
             FieldKind::List | FieldKind::Bodies => {
                 let item_spec = spec.of.as_deref()?;
-                FieldValue::List(self.list(node, |v, item| v.value(item, item_spec))?)
+                let items = self.list(node, |v, item| v.value(item, item_spec))?;
+                self.repeated_items(node, item_spec);
+                FieldValue::List(items)
             }
             FieldKind::Object => {
                 let Value::Map(entries) = &node.value else {
@@ -400,6 +402,33 @@ impl Validator<'_> {
                 FieldValue::Object(object)
             }
         })
+    }
+
+    /// A choice or page named twice in one list says nothing more the
+    /// second time: most often a slip of copy and paste.
+    fn repeated_items(&mut self, node: &Node, item_spec: &FieldSpec) {
+        let (Value::List(nodes), FieldKind::Choice | FieldKind::Reference) =
+            (&node.value, &item_spec.kind.value)
+        else {
+            return;
+        };
+        let mut seen = std::collections::HashSet::new();
+        for item in nodes {
+            let Some(written) = item.value.as_text() else {
+                continue;
+            };
+            if !seen.insert(crate::slug::slugify(&written)) {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        &self.file.display_path,
+                        format!("`{written}` staat twee keer in deze lijst"),
+                    )
+                    .at(&self.file.text, item.position)
+                    .marker(written.chars().count())
+                    .help("haal de tweede weg: een waarde telt maar één keer"),
+                );
+            }
+        }
     }
 
     fn wrong_kind<T>(&mut self, node: &Node, expected: &str, help: &str) -> Option<T> {

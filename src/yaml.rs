@@ -128,8 +128,8 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Node, YamlError> {
             Ok(node)
         }
         Err(error) => {
-            let (message, help) = explain(&error, "in de kopgegevens");
-            let position = error.location().filter(|l| l.line() > 0).map_or(
+            let (mut message, mut help) = explain(&error, "in de kopgegevens");
+            let mut position = error.location().filter(|l| l.line() > 0).map_or(
                 Position::new(first_line, 1),
                 |l| {
                     Position::new(
@@ -138,6 +138,17 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Node, YamlError> {
                     )
                 },
             );
+            // The parser reads an unclosed quote on into the next fields and
+            // stumbles lines later; the slip is where the quote opened.
+            if let Some(opened) = unclosed_quote(yaml)
+                && opened.line + first_line - 1 <= position.line
+            {
+                position = Position::new(opened.line + first_line - 1, opened.column);
+                message =
+                    "ongeldige YAML in de kopgegevens: dit aanhalingsteken wordt niet gesloten"
+                        .into();
+                help = "zet hetzelfde aanhalingsteken aan het eind van de waarde, op deze regel, of laat de aanhalingstekens weg".into();
+            }
             Err(YamlError {
                 message,
                 help,
@@ -145,6 +156,77 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Node, YamlError> {
             })
         }
     }
+}
+
+/// Where a quoted value opens that does not close on its line, while the
+/// next line starts a new field or item no deeper than it: YAML allows a
+/// quoted value over several lines, but not one that swallows the next
+/// field.
+fn unclosed_quote(yaml: &str) -> Option<Position> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let starts_entry = |line: &str| {
+        let rest = line.trim_start_matches(' ');
+        let key_end = rest.find(':').unwrap_or(0);
+        rest.starts_with("- ")
+            || key_end > 0
+                && rest[..key_end]
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                && rest[key_end + 1..].chars().next().is_none_or(|c| c == ' ')
+    };
+    for (number, line) in lines.iter().enumerate() {
+        let Some(start) = quoted_value_start(line) else {
+            continue;
+        };
+        let quote = line.as_bytes()[start];
+        if closes_on_line(&line[start + 1..], quote) {
+            continue;
+        }
+        let next = lines[number + 1..].iter().find(|l| !l.trim().is_empty());
+        if next.is_none_or(|next| indent(next) <= indent(line) && starts_entry(next)) {
+            let column = line[..start].chars().count() + 1;
+            return Some(Position::new(number + 1, column));
+        }
+    }
+    None
+}
+
+/// The byte offset of a value's opening quote: after `key: `, or `- `.
+fn quoted_value_start(line: &str) -> Option<usize> {
+    let mut at = line.len() - line.trim_start_matches(' ').len();
+    loop {
+        let rest = &line[at..];
+        if rest.starts_with(['"', '\'']) {
+            return Some(at);
+        }
+        if let Some(item) = rest.strip_prefix("- ") {
+            at = line.len() - item.trim_start_matches(' ').len();
+            continue;
+        }
+        let colon = rest.find(": ")?;
+        if rest[..colon].contains(['"', '\'', '[', '{', '#']) {
+            return None;
+        }
+        let value = &rest[colon + 2..];
+        at = line.len() - value.trim_start_matches(' ').len();
+        return line[at..].starts_with(['"', '\'']).then_some(at);
+    }
+}
+
+/// Whether a quoted value that opened just before `rest` closes in it.
+fn closes_on_line(rest: &str, quote: u8) -> bool {
+    let bytes = rest.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            c if c == quote => return true,
+            _ => i += 1,
+        }
+    }
+    false
 }
 
 /// What a YAML error means, in an editor's words, and how to fix it; no
@@ -478,6 +560,23 @@ pub fn flow_scalar(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_quote_that_swallows_the_next_field_counts_as_unclosed() {
+        assert_eq!(
+            unclosed_quote("title: \"Borne\ntype: gemeente\n"),
+            Some(Position::new(1, 8))
+        );
+        assert_eq!(
+            unclosed_quote("a: 1\nlist:\n  - 'it''s\n  - b\n"),
+            Some(Position::new(3, 5))
+        );
+        // Legal: a quoted value over two lines, escapes, quotes inside.
+        assert_eq!(unclosed_quote("title: \"Borne\n  en Hertme\"\n"), None);
+        assert_eq!(unclosed_quote("title: \"a \\\" b\"\nx: 'it''s'\n"), None);
+        assert_eq!(unclosed_quote("title: Het 's avonds\n"), None);
+        assert!(parse("title: \"Borne\n  en Hertme\"\n", 1).is_ok());
+    }
 
     #[test]
     fn nodes_carry_file_positions() {

@@ -44,7 +44,7 @@ fn a_page_cannot_take_the_place_of_a_filters_pages() {
         "    singular: Organisatie\n",
         "    singular: Organisatie\n    filters: [type]\n",
     );
-    assert_rejected(
+    let stderr = assert_rejected(
         |s| {
             s.write("twn.yaml", &config);
             s.write(
@@ -52,8 +52,12 @@ fn a_page_cannot_take_the_place_of_a_filters_pages() {
                 "---\ntitle: Soorten\ntype: gemeente\n---\n",
             );
         },
-        "content/organisatie/type.md:1:1",
+        "content/organisatie/type.md:2:1",
         "waar twn de pagina's van het filter `type` van het overzicht zet",
+    );
+    assert!(
+        stderr.contains("2 | title: Soorten"),
+        "the excerpt: {stderr}"
     );
 }
 

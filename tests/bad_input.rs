@@ -206,7 +206,7 @@ fn ambiguous_wiki_link() {
 fn markdown_file_in_an_undeclared_folder() {
     assert_rejected(
         |s| s.write("content/organisaties/borne.md", "---\ntitle: Borne\n---\n"),
-        "content/organisaties/borne.md:1:1",
+        "content/organisaties/borne.md:2:1",
         "de map `organisaties/` is geen collectie. Bedoelt u de collectie `organisatie`?",
     );
 }
@@ -215,12 +215,12 @@ fn markdown_file_in_an_undeclared_folder() {
 fn page_where_the_search_page_or_a_collection_index_is() {
     assert_rejected(
         |s| s.write("content/zoeken.md", "---\ntitle: Zoeken\n---\n"),
-        "content/zoeken.md:1:1",
+        "content/zoeken.md:2:1",
         "deze pagina zou op /zoeken/ komen, maar daar staat al de zoekpagina",
     );
     assert_rejected(
         |s| s.write("content/regio.md", "---\ntitle: Regio\n---\n"),
-        "content/regio.md:1:1",
+        "content/regio.md:2:1",
         "daar staat al het overzicht van die collectie",
     );
 }
@@ -675,10 +675,10 @@ fn names_without_letters_or_too_long_for_an_address_are_errors_in_check_too() {
         let file = format!("content/organisatie/{name}.md");
         let stderr = assert_rejected(
             |s| s.write(&file, "---\ntitle: X\ntype: gemeente\n---\n"),
-            &format!("{file}:1:1"),
+            &format!("{file}:2:1"),
             "bestandsnaam",
         );
-        let _ = stderr;
+        assert!(stderr.contains("2 | title: X"), "the excerpt: {stderr}");
     }
 }
 
@@ -747,4 +747,53 @@ fn a_link_to_a_heading_of_a_page_without_headings_says_so() {
     );
     assert!(stderr.contains("die pagina heeft geen koppen"), "{stderr}");
     assert!(!stderr.contains("(geen koppen)"), "{stderr}");
+}
+
+#[test]
+fn an_unclosed_quote_is_reported_where_it_opens() {
+    // The parser reads on to the next quote, lines later; the slip is here.
+    for (text, location) in [
+        (
+            "---\ntitle: \"Borne\ntype: gemeente\ndescription: \"Een gemeente\"\n---\n",
+            "content/organisatie/borne.md:2:8",
+        ),
+        (
+            "---\ntitle: Borne\ntype: gemeente\nwebsite: 'https://borne.nl\ndescription: Het 's avonds\n---\n",
+            "content/organisatie/borne.md:4:10",
+        ),
+        (
+            "---\ntitle: Borne\ntype: gemeente\nformerly:\n  - \"Borne\n  - \"Hertme\"\n---\n",
+            "content/organisatie/borne.md:5:5",
+        ),
+    ] {
+        assert_rejected(
+            |s| s.write("content/organisatie/borne.md", text),
+            location,
+            "dit aanhalingsteken wordt niet gesloten",
+        );
+    }
+}
+
+#[test]
+fn a_value_twice_in_a_list_is_a_warning_at_the_second() {
+    let site = TestSite::new();
+    site.write(
+        "content/regio/twents-waternet.md",
+        "---\ntitle: Twents Waternet\nmembers:\n  - almelo\n  - vechtstromen\n  - Almelo\n---\n\n## Visie\n\nTekst.\n",
+    );
+    let run = site.twn(&["build"]);
+    assert_eq!(run.code, Some(0), "a warning, not an error: {}", run.stderr);
+    assert!(
+        run.stderr.contains("content/regio/twents-waternet.md:6:5"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("`Almelo` staat twee keer in deze lijst"),
+        "{}",
+        run.stderr
+    );
+    let strict = site.twn(&["check", "--strict"]);
+    assert_eq!(strict.code, Some(1), "{}", strict.stderr);
 }

@@ -263,3 +263,25 @@ fn wiki_links_in_a_bodys_description_lead_to_the_page_and_give_it_a_backlink() {
         "the region links to it from a description: {backlinks}"
     );
 }
+
+#[test]
+fn an_index_offers_no_filter_that_no_listed_page_has_a_value_of() {
+    let site = TestSite::new();
+    site.write(
+        "twn.yaml",
+        &common::CONFIG.replace(
+            "      start: { type: date }\n",
+            "      start: { type: date }\n    filters: [regio]\n",
+        ),
+    );
+    site.build_ok();
+    let index = site.read("public/werkplaats/index.html");
+    assert!(index.contains("class=\"filters\""), "{index}");
+    std::fs::remove_file(site.path("content/werkplaats/rioolvervanging.md")).unwrap();
+    site.build_ok();
+    let index = site.read("public/werkplaats/index.html");
+    assert!(
+        !index.contains("class=\"filters\"") && !index.contains("filter.js"),
+        "an empty collection has nothing to filter: {index}"
+    );
+}

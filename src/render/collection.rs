@@ -210,6 +210,9 @@ pub fn collection_filters(site: &Site, collection: &str) -> Vec<Filter> {
                 values,
             }
         })
+        // A filter that no listed page has a value of would only offer
+        // choices that all lead nowhere (an empty collection, say).
+        .filter(|filter| filter.values.iter().any(|v| !v.pages.is_empty()))
         .collect()
 }
 
