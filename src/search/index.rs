@@ -7,8 +7,10 @@
 //!   about 20 KB (a very common stem gets a piece to itself);
 //! - `w/<hash>.json`: every word form with its stem, for matching the word
 //!   still being typed;
-//! - `p/<n>.json`: one document's title, kind, URL and text, fetched only
-//!   for the results shown.
+//! - `d/<n>.json`: the URL, title and kind of documents `64n` to
+//!   `64n + 63`, fetched only for the results shown. The excerpt comes
+//!   from the result's own page, which the host already has: the index
+//!   does not hold a second copy of every text.
 //!
 //! A posting is one number per document: the gap to the previous document
 //! times 32, plus 16 if the stem is in the title, plus the stem's weight
@@ -25,8 +27,9 @@ use std::fmt::Write;
 
 const STEM_PIECE_BYTES: usize = 20_000;
 const WORD_PIECE_BYTES: usize = 12_000;
-/// Excerpts come from the text; beyond this a page's text is not shown.
-const MAX_TEXT_BYTES: usize = 20_000;
+/// Documents per file of the document table: a page of ten results
+/// fetches a few small files.
+const DOCUMENTS_PER_PIECE: usize = 64;
 /// A heading word counts as this many words of body text.
 const HEADING_WEIGHT: u32 = 2;
 
@@ -213,31 +216,24 @@ pub fn write_index<'d>(
 ) {
     let stemmer = WordStemmer::new(language);
     let count = documents.len();
-    let (tally, mut fragment_hashes) = documents
+    let (tally, mut entries) = documents
         .enumerate()
         .fold(
             || (Tally::new(&stemmer), Vec::new()),
-            |(tally, mut hashes), (id, document)| {
+            |(tally, mut entries), (id, document)| {
                 let tally = tally.add(id as u32, &document);
-                let contents = fragment(&document).into_bytes();
-                let mut hash = Fnv::default();
-                hash.write(&contents);
-                hashes.push((id, hash.0));
-                emit(OutputFile {
-                    path: format!("p/{id}.json"),
-                    contents,
-                });
-                (tally, hashes)
+                entries.push((id, table_entry(&document)));
+                (tally, entries)
             },
         )
         .reduce(
             || (Tally::new(&stemmer), Vec::new()),
-            |(a, mut hashes), (b, more)| {
-                hashes.extend(more);
-                (a.merge(b), hashes)
+            |(a, mut entries), (b, more)| {
+                entries.extend(more);
+                (a.merge(b), entries)
             },
         );
-    fragment_hashes.sort_unstable();
+    entries.sort_unstable_by_key(|(id, _)| *id);
     let mut length_of = vec![0u32; count];
     for &(id, length) in &tally.lengths {
         length_of[id as usize] = length;
@@ -291,17 +287,22 @@ pub fn write_index<'d>(
         format!("{{\"w\":[{}]}}", entries.join(","))
     });
 
+    for (n, piece) in entries.chunks(DOCUMENTS_PER_PIECE).enumerate() {
+        let rows: Vec<&str> = piece.iter().map(|(_, row)| row.as_str()).collect();
+        files.push(OutputFile {
+            path: format!("d/{n}.json"),
+            contents: format!("[{}]", rows.join(",")).into_bytes(),
+        });
+    }
     // The version changes with any file of the index.
     let mut version = Fnv::default();
     for file in &files {
         version.write(file.path.as_bytes());
         version.write(&file.contents);
     }
-    for (_, hash) in fragment_hashes {
-        version.write(&hash.to_le_bytes());
-    }
     let table = serde_json::json!({
-        "format": 1,
+        "format": 2,
+        "per_piece": DOCUMENTS_PER_PIECE,
         "version": format!("{:012x}", version.0 & 0xffff_ffff_ffff),
         "documents": count,
         "stemmer": stemmer_name(language),
@@ -375,22 +376,9 @@ fn pieces(
     table
 }
 
-fn fragment(document: &Document) -> String {
-    let mut text = document.text.as_str();
-    if text.len() > MAX_TEXT_BYTES {
-        let mut cut = MAX_TEXT_BYTES;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text = &text[..cut];
-    }
-    serde_json::json!({
-        "u": document.url_path,
-        "t": document.title,
-        "k": document.kind,
-        "x": text,
-    })
-    .to_string()
+/// A document's row in the table: `[url, title, kind]`.
+fn table_entry(document: &Document) -> String {
+    serde_json::json!([document.url_path, document.title, document.kind]).to_string()
 }
 
 fn json_string(text: &str) -> String {

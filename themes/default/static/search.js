@@ -206,6 +206,54 @@
     return out;
   }
 
+  // The words of a result's page as a reader sees them, for its excerpt:
+  // the page's own text first, then its facts ("Soort: gemeente"); menus,
+  // drawings and text for screen readers only are left out.
+  var SKIP = { NAV: 1, SCRIPT: 1, STYLE: 1, TEMPLATE: 1, svg: 1, SVG: 1, FORM: 1 };
+  var BLOCK = /^(P|LI|DT|DD|H[1-6]|DIV|SECTION|ARTICLE|TD|TH|TR|BLOCKQUOTE|PRE|FIGCAPTION|BR|TABLE|UL|OL|DL)$/;
+  function collect(node, out, leave) {
+    for (var child = node.firstChild; child; child = child.nextSibling) {
+      if (child.nodeType === 3) { out.push(child.data); continue; }
+      if (child.nodeType !== 1 || child === leave || SKIP[child.tagName]) continue;
+      if (child.classList.contains("visually-hidden")) continue;
+      var block = BLOCK.test(child.tagName);
+      if (block) out.push(" ");
+      collect(child, out, leave);
+      if (child.tagName === "DT") out.push(":");
+      if (block) out.push(" ");
+    }
+  }
+  function pageText(html) {
+    var page = new DOMParser().parseFromString(html, "text/html");
+    var root = page.querySelector("main .page-text") || page.querySelector("main");
+    if (!root) return "";
+    var facts = root.querySelector(".facts");
+    var out = [];
+    collect(root, out, facts);
+    if (facts) collect(facts, out, null);
+    return out.join("").replace(/\s+([:.,;])/g, "$1").replace(/\s+/g, " ").trim();
+  }
+  var texts = new Map();
+  function loadText(url) {
+    if (!texts.has(url)) {
+      texts.set(url, fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(url + ": " + r.status);
+        return r.text();
+      }).then(pageText).catch(function () { texts.delete(url); return ""; }));
+    }
+    return texts.get(url);
+  }
+  // A result's row of the document table, with its page's text.
+  function loadEntry(doc) {
+    var per = meta.per_piece;
+    return load(indexUrl + "d/" + Math.floor(doc / per) + ".json?v=" + meta.version).then(function (piece) {
+      var row = piece[doc % per];
+      return loadText(base + row[0]).then(function (x) {
+        return { u: row[0], t: row[1], k: row[2], x: x };
+      });
+    });
+  }
+
   function resultItem(entry, found) {
     var item = document.createElement("li");
     var link = document.createElement("a");
@@ -238,7 +286,7 @@
     var next = found.results.slice(shown, shown + PAGE);
     var mine = generation;
     return Promise.all(next.map(function (r) {
-      return load(indexUrl + "p/" + r.doc + ".json?v=" + meta.version);
+      return loadEntry(r.doc);
     })).then(function (documents) {
       if (mine !== generation) return;
       var firstNew = null;
@@ -290,6 +338,7 @@
       if (!retried) {
         meta = null;
         pieces.clear();
+        texts.clear();
         run(query, announce, true);
       } else {
         say(form.getAttribute("data-failed"));
