@@ -331,10 +331,7 @@ pub fn old_version(config: &SiteConfig, place: &Page, path: &str, text: String) 
         .map_or(&no_fields, |c| &c.fields);
     let (front, body, body_offset) = match frontmatter::split(&source) {
         Ok(split) => {
-            let (mut front, _) = schema::validate(&source, &split.front_matter, fields);
-            if front.title.is_empty() {
-                front.title = place.front.title.clone();
-            }
+            let front = old_fields(fields, place, &source, &split.front_matter);
             let body = markdown::parse(split.body, config.allow_html);
             (front, body, split.body_offset)
         }
@@ -368,6 +365,43 @@ pub fn old_version(config: &SiteConfig, place: &Page, path: &str, text: String) 
         dropped_source: None,
         stand_in,
     }
+}
+
+/// The front matter of an old text of `place`'s file, and where its body
+/// starts; `None` where it cannot be read. What a diff compares, without
+/// reading the body as Markdown.
+pub fn old_front_matter(
+    config: &SiteConfig,
+    place: &Page,
+    path: &str,
+    text: &str,
+) -> Option<(FrontMatter, usize)> {
+    let source = SourceFile {
+        display_path: format!("{CONTENT_DIR}/{path}"),
+        text: text.to_owned(),
+    };
+    let split = frontmatter::split(&source).ok()?;
+    let no_fields = IndexMap::new();
+    let fields = config
+        .collection_of(place.collection.as_deref())
+        .map_or(&no_fields, |c| &c.fields);
+    let front = old_fields(fields, place, &source, &split.front_matter);
+    Some((front, split.body_offset))
+}
+
+/// Old front matter as far as it fits today's schema; a version without a
+/// title goes by the page's.
+fn old_fields(
+    fields: &IndexMap<String, crate::fields::FieldSpec>,
+    place: &Page,
+    source: &SourceFile,
+    front_matter: &crate::yaml::Node,
+) -> FrontMatter {
+    let (mut front, _) = schema::validate(source, front_matter, fields);
+    if front.title.is_empty() {
+        front.title = place.front.title.clone();
+    }
+    front
 }
 
 /// Files editors leave beside the ones they save: swap, backup, lock and

@@ -82,7 +82,8 @@ fn a_diff_tells_changed_fields_by_their_labels_and_the_titles_they_name() {
     );
     let changed_line = 1 + text.lines().position(|l| l.starts_with("Nieuw")).unwrap();
     assert!(
-        diff.contains(&format!("<td class=\"no\">{changed_line}</td>")),
+        diff.contains(&format!("<tr class=\"del\"><td>{changed_line}<td>"))
+            && diff.contains(&format!("<tr class=\"ins\"><td><td>{changed_line}<td>")),
         "the text diff counts lines of the file: {diff}"
     );
 }

@@ -1,9 +1,14 @@
 //! What a revision changed: a line diff of the page source with the changed
 //! words inside changed lines picked out, in hunks with three lines of
-//! context, as plain data for the `diff.html` template.
+//! context, written as one compact HTML table for the `diff.html`
+//! template. A history holds a diff per revision, tens of thousands on a
+//! large wiki: the table is made here rather than by the template engine,
+//! and carries no markup that CSS can give instead.
 
+use crate::text::push_xml_escaped;
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
+use std::fmt::Write;
 use std::time::Duration;
 
 #[derive(Debug, Serialize)]
@@ -61,6 +66,9 @@ fn count_lines<'a>(diff: &TextDiff<'a, 'a, 'a, str>) -> (usize, usize) {
 }
 
 pub fn diff_texts(old: &str, new: &str) -> FileDiff {
+    if old.is_empty() {
+        return all_added(new);
+    }
     let diff = config().diff_lines(old, new);
     let (added, removed) = count_lines(&diff);
     let (old_lines, new_lines) = (diff.old_slices(), diff.new_slices());
@@ -120,7 +128,138 @@ pub fn diff_texts(old: &str, new: &str) -> FileDiff {
     }
 }
 
+/// The diff of a new file: every line added, nothing to compare.
+fn all_added(new: &str) -> FileDiff {
+    let lines: Vec<DiffLine> = new
+        .split_inclusive('\n')
+        .enumerate()
+        .map(|(n, line)| changed_line("ins", None, Some(n), line, None))
+        .collect();
+    let added = lines.len();
+    let hunks = if lines.is_empty() {
+        Vec::new()
+    } else {
+        vec![Hunk {
+            old_start: 1,
+            new_start: 1,
+            skipped_before: 0,
+            lines,
+        }]
+    };
+    FileDiff {
+        added,
+        removed: 0,
+        hunks,
+        skipped_after: 0,
+    }
+}
+
+/// What a diff table says besides the text, from the theme's strings.
+pub struct DiffWords {
+    pub added: String,
+    pub removed: String,
+    pub old_line: String,
+    pub new_line: String,
+    pub text: String,
+    pub hunk: String,
+    pub unchanged_line: String,
+    pub unchanged_lines: String,
+}
+
 impl FileDiff {
+    /// The hunks as one table: a row group per hunk, a row per line with
+    /// its numbers before and after, and a row for each run of unchanged
+    /// lines left out. End tags HTML leaves optional are left out, and the
+    /// `+` and `−` signs come from the style sheet; what a screen reader
+    /// says of a line ("toegevoegd: …") is in the row itself.
+    pub fn table_html(&self, words: &DiffWords) -> String {
+        if self.hunks.is_empty() {
+            return String::new();
+        }
+        let text_bytes: usize = self
+            .hunks
+            .iter()
+            .flat_map(|h| &h.lines)
+            .flat_map(|l| &l.parts)
+            .map(|p| p.text.len())
+            .sum();
+        let mut html = String::with_capacity(text_bytes + self.hunks.len() * 200 + 400);
+        let hidden = |html: &mut String, text: &str| {
+            html.push_str("<span class=\"visually-hidden\">");
+            push_xml_escaped(html, text);
+            html.push_str("</span>");
+        };
+        let skipped = |html: &mut String, count: usize| {
+            let noun = if count == 1 {
+                &words.unchanged_line
+            } else {
+                &words.unchanged_lines
+            };
+            let _ = write!(html, "<tr class=\"skipped\"><td colspan=\"3\">… {count} ");
+            push_xml_escaped(html, noun);
+            html.push_str(" …\n");
+        };
+        html.push_str("<table class=\"diff\">\n<colgroup><col class=\"line-number\"><col class=\"line-number\"><col></colgroup>\n<thead><tr>");
+        for label in [&words.old_line, &words.new_line, &words.text] {
+            html.push_str("<th scope=\"col\">");
+            hidden(&mut html, label);
+        }
+        html.push_str("</thead>\n");
+        for hunk in &self.hunks {
+            html.push_str("<tbody aria-label=\"");
+            push_xml_escaped(&mut html, &words.hunk);
+            let _ = writeln!(html, " {}\">", hunk.new_start);
+            if hunk.skipped_before > 0 {
+                skipped(&mut html, hunk.skipped_before);
+            }
+            for line in &hunk.lines {
+                let (tag, said) = match line.kind {
+                    "ins" => ("ins", Some(&words.added)),
+                    "del" => ("del", Some(&words.removed)),
+                    _ => ("", None),
+                };
+                if tag.is_empty() {
+                    html.push_str("<tr><td>");
+                } else {
+                    let _ = write!(html, "<tr class=\"{tag}\"><td>");
+                }
+                if let Some(n) = line.old {
+                    let _ = write!(html, "{n}");
+                }
+                html.push_str("<td>");
+                if let Some(n) = line.new {
+                    let _ = write!(html, "{n}");
+                }
+                html.push_str("<td>");
+                if let Some(said) = said {
+                    let _ = write!(html, "<{tag}>");
+                    hidden(&mut html, &format!("{said}: "));
+                }
+                for part in &line.parts {
+                    if part.changed {
+                        html.push_str("<mark>");
+                        push_xml_escaped(&mut html, &part.text);
+                        html.push_str("</mark>");
+                    } else {
+                        push_xml_escaped(&mut html, &part.text);
+                    }
+                }
+                if said.is_some() {
+                    let _ = write!(html, "</{tag}>");
+                }
+                html.push('\n');
+            }
+            html.push_str("</tbody>\n");
+        }
+        if self.skipped_after > 0 {
+            html.push_str("<tbody>\n");
+            skipped(&mut html, self.skipped_after);
+            html.push_str("</tbody>\n");
+        }
+        html.push_str("</table>\n");
+        html
+    }
+
     /// The diff of a part of two files, numbered as lines of the whole:
     /// the part starts after `old_before` and `new_before` lines.
     pub fn numbered_after(mut self, old_before: usize, new_before: usize) -> FileDiff {
@@ -196,7 +335,16 @@ fn marked_parts(kind: &str, text: &str, other: &str) -> Vec<Part> {
 /// Pairs the removed and added lines of one change that are alike (at least
 /// half their characters shared), in order, so their words can be compared.
 fn pair_similar_lines(old: &[&str], new: &[&str]) -> Vec<(usize, usize)> {
-    let similarity = |a: &str, b: &str| config().diff_chars(a, b).ratio();
+    // The ratio is twice the shared characters over both lengths: lines
+    // of very different length cannot reach one half, and are not compared.
+    let similarity = |a: &str, b: &str| {
+        let (a_chars, b_chars) = (a.chars().count(), b.chars().count());
+        let (short, long) = (a_chars.min(b_chars), a_chars.max(b_chars));
+        if 2 * short * 4 < (short + long) * 2 {
+            return 0.0;
+        }
+        config().diff_chars(a, b).ratio()
+    };
     // Large rewrites: compare only lines at the same place, to stay linear.
     if old.len() * new.len() > 2_500 {
         return (0..old.len().min(new.len()))
@@ -219,9 +367,32 @@ fn pair_similar_lines(old: &[&str], new: &[&str]) -> Vec<(usize, usize)> {
     pairs
 }
 
-/// Lines added and removed, without building the hunks.
+/// Lines added and removed, without building the hunks: those of the
+/// front matter and those of the text below it, counted apart as the diff
+/// page shows them.
 pub fn line_stats(old: &str, new: &str) -> (usize, usize) {
+    let (old_front, old_body) = old.split_at(body_start(old));
+    let (new_front, new_body) = new.split_at(body_start(new));
+    let front = front_line_stats(old_front, new_front);
+    let body = if old_body.is_empty() {
+        (new_body.split_inclusive('\n').count(), 0)
+    } else {
+        count_lines(&config().diff_lines(old_body, new_body))
+    };
+    (front.0 + body.0, front.1 + body.1)
+}
+
+/// Lines added and removed between two front matters (with their `---`).
+pub fn front_line_stats(old: &str, new: &str) -> (usize, usize) {
+    if old.is_empty() {
+        return (new.split_inclusive('\n').count(), 0);
+    }
     count_lines(&config().diff_lines(old, new))
+}
+
+/// Where the text below a file's front matter starts; 0 without one.
+fn body_start(text: &str) -> usize {
+    crate::frontmatter::body_despite_front_matter(text).map_or(0, |(_, at)| at)
 }
 
 #[cfg(test)]

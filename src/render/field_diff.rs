@@ -4,10 +4,10 @@
 //! by their names with the fields that changed inside them.
 
 use super::Renderer;
-use super::diff::{FileDiff, diff_texts, line_stats};
+use super::diff::{FileDiff, diff_texts, front_line_stats, line_stats};
 use crate::fields::{FieldKind, FieldSpec};
 use crate::orgchart::RelationKind;
-use crate::page::{Page, old_version};
+use crate::page::{Page, old_front_matter};
 use crate::resolve::Site;
 use crate::schema::{FieldValue, FrontMatter};
 use indexmap::IndexMap;
@@ -87,40 +87,32 @@ pub fn revision_diff(
     new: &str,
 ) -> (Vec<FieldChange>, FileDiff, bool) {
     let config = &site.config;
-    let version = |text: &str| old_version(config, page, path, text.to_owned());
-    let (before, after) = (version(old), version(new));
-    let has_front = |version: &Page, text: &str| version.body_offset > 0 || text.is_empty();
-    if !has_front(&before, old) || !has_front(&after, new) {
-        return (Vec::new(), diff_texts(old, new), true);
-    }
+    // Only the front matter is read: the diff compares the body as text.
+    let read = |text: &str| match text {
+        "" => Some((FrontMatter::default(), 0)),
+        _ => old_front_matter(config, page, path, text),
+    };
+    let (Some((front_before, old_offset)), Some((front_after, new_offset))) =
+        (read(old), read(new))
+    else {
+        let mut diff = diff_texts(old, new);
+        (diff.added, diff.removed) = line_stats(old, new);
+        return (Vec::new(), diff, true);
+    };
     let no_fields = IndexMap::new();
     let specs = config
         .collection_of(page.collection.as_deref())
         .map_or(&no_fields, |c| &c.fields);
     let words = Words::from_theme(renderer);
-    let missing = FrontMatter::default();
-    let front = |version: &'_ Page, text: &str| -> FrontMatter {
-        if text.is_empty() {
-            missing.clone()
-        } else {
-            version.front.clone()
-        }
-    };
-    let fields = field_changes(
-        site,
-        specs,
-        &front(&before, old),
-        &front(&after, new),
-        &words,
-    );
+    let fields = field_changes(site, specs, &front_before, &front_after, &words);
     let lines_before = |text: &str, offset: usize| text[..offset].matches('\n').count();
-    let (old_offset, new_offset) = (
-        before.body_offset.min(old.len()),
-        after.body_offset.min(new.len()),
-    );
+    let (old_offset, new_offset) = (old_offset.min(old.len()), new_offset.min(new.len()));
     let mut diff = diff_texts(&old[old_offset..], &new[new_offset..])
         .numbered_after(lines_before(old, old_offset), lines_before(new, new_offset));
-    (diff.added, diff.removed) = line_stats(old, new);
+    // Counted as `line_stats` counts them: front matter and text apart.
+    let front = front_line_stats(&old[..old_offset], &new[..new_offset]);
+    diff.added += front.0;
+    diff.removed += front.1;
     (fields, diff, false)
 }
 

@@ -5,7 +5,7 @@
 
 use super::Renderer;
 use super::context::{Showing, Summaries, breadcrumbs, page_context_showing};
-use super::diff::line_stats;
+use super::diff::{DiffWords, line_stats};
 use super::field_diff::revision_diff;
 use crate::artifact::{OutputFile, RevisionDir, RevisionEntry, RevisionStore};
 use crate::fingerprint::KeyBuilder;
@@ -90,6 +90,7 @@ struct PageJob<'a> {
     summaries: &'a Summaries,
     cache: &'a dyn RevisionStore,
     inputs: &'a CacheInputs,
+    diff_words: DiffWords,
 }
 
 pub(super) fn render_revisions(
@@ -165,6 +166,7 @@ fn render_subjects(
     let Some(history) = &site.history else {
         return RevisionOutput::default();
     };
+    let string = |key: &str| renderer.string(key);
     let job = PageJob {
         renderer,
         site,
@@ -172,6 +174,16 @@ fn render_subjects(
         summaries,
         cache,
         inputs,
+        diff_words: DiffWords {
+            added: string("diff_added"),
+            removed: string("diff_removed"),
+            old_line: string("diff_old_line"),
+            new_line: string("diff_new_line"),
+            text: string("diff_text"),
+            hunk: string("diff_hunk"),
+            unchanged_line: string("unchanged_line"),
+            unchanged_lines: string("unchanged_lines"),
+        },
     };
     let parts: Vec<RevisionOutput> = subjects
         .par_iter()
@@ -561,6 +573,9 @@ impl PageJob<'_> {
             .renderer
             .theme
             .page_template(current.collection.as_deref());
+        if template == "page.html" {
+            return self.renderer.render_value(&template, page, &extra);
+        }
         self.renderer
             .render_value(&template, page.clone(), &extra)
             // A theme's page template may expect fields an old version lacks.
@@ -598,7 +613,14 @@ impl PageJob<'_> {
             page,
             &[
                 ("revision", tera::Value::from(shown)),
-                ("diff", tera::Value::from_serializable(&diff)),
+                (
+                    "diff",
+                    tera::Value::from_serializable(&json!({
+                        "added": diff.added,
+                        "removed": diff.removed,
+                        "table": diff.table_html(&self.diff_words),
+                    })),
+                ),
                 ("fields", tera::Value::from_serializable(&fields)),
                 ("unreadable", tera::Value::from(unreadable)),
             ],
