@@ -123,7 +123,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         config,
         theme,
         content,
-        mut site,
+        site,
         ..
     } = opened;
     let mut step = Instant::now();
@@ -136,7 +136,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let Some(theme) = theme.filter(|_| !diagnostics.has_errors()) else {
         return Err(BuildFailure::content(diagnostics));
     };
-    let body_texts = crate::search::take_body_texts(&mut site);
     let progress = if options.progress && site.pages.len() >= PROGRESS_FROM_PAGES {
         let bar = indicatif::ProgressBar::new(site.pages.len() as u64);
         bar.set_style(
@@ -213,7 +212,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         || {
             crate::pipeline::timed(|| {
                 if writing {
-                    crate::search::write_site_index(&site, body_texts, &theme, &emit);
+                    crate::search::write_site_index(&site, &theme, &emit);
                 }
             })
         },

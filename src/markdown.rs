@@ -1,6 +1,6 @@
 //! Markdown bodies, parsed once: a single pulldown-cmark pass collects the
-//! headings (with Dutch-safe ids) and links for the resolver, the plain text
-//! for search, and the HTML, in which every spot that depends on the
+//! headings (with Dutch-safe ids) and links for the resolver, and the HTML
+//! (search reads its words from it), in which every spot that depends on the
 //! resolver (a link's target, the text of a wiki link without a label) is
 //! left as a gap. Rendering a page is then filling the gaps, not parsing
 //! again; and no event list is kept per page.
@@ -74,8 +74,6 @@ pub struct ParsedBody {
     /// The HTML with the gaps left out; `gaps` says where they go.
     html: String,
     gaps: Vec<Gap>,
-    /// Plain text, for search.
-    text: String,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub refused_urls: Vec<RefusedUrl>,
@@ -142,7 +140,6 @@ fn parse_with(body: &str, allow_html: bool, name_headings: bool) -> ParsedBody {
         let Some(event) = inert.filter(event, &range, &mut parsed) else {
             continue;
         };
-        parsed.add_plain_text(&event);
         if let (Event::Text(text) | Event::Code(text), Some((_, heading_text))) =
             (&event, &mut open_heading)
         {
@@ -225,10 +222,6 @@ fn parse_with(body: &str, allow_html: bool, name_headings: bool) -> ParsedBody {
     let mut marked = String::with_capacity(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut marked, events.into_iter());
     parsed.take_gaps(&marked, gaps);
-    let trimmed = parsed.text.trim_end().len();
-    parsed.text.truncate(trimmed);
-    // Kept for the whole build: without this, growing left up to half unused.
-    parsed.text.shrink_to_fit();
     parsed
 }
 
@@ -375,27 +368,6 @@ impl ParsedBody {
         self.html.shrink_to_fit();
     }
 
-    fn add_plain_text(&mut self, event: &Event) {
-        let text = &mut self.text;
-        match event {
-            Event::Text(t) | Event::Code(t) => {
-                if text.is_empty() {
-                    text.push_str(t.trim_start());
-                } else {
-                    text.push_str(t);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak if !text.is_empty() && !text.ends_with(' ') => {
-                text.push(' ')
-            }
-            // Inline ends (emphasis, links) sit inside words and sentences.
-            Event::End(end) if !is_inline(end) && !text.is_empty() && !text.ends_with(' ') => {
-                text.push(' ')
-            }
-            _ => {}
-        }
-    }
-
     pub fn has_heading(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id)
     }
@@ -443,29 +415,96 @@ impl ParsedBody {
         }
     }
 
-    /// Plain text of the body, for search.
-    pub fn plain_text(&self) -> &str {
-        &self.text
-    }
-
-    /// The plain text, leaving none behind: a build hands it to search,
-    /// which drops it once indexed.
-    pub fn take_plain_text(&mut self) -> String {
-        std::mem::take(&mut self.text)
+    /// Plain text of the body, for search: read from the HTML when search
+    /// asks for it, so that no page holds its text twice for a whole build.
+    /// A wiki link counts with the words its editor wrote.
+    pub fn plain_text(&self) -> String {
+        html_text(&self.to_html(&[]))
     }
 }
 
-fn is_inline(end: &TagEnd) -> bool {
-    matches!(
-        end,
-        TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Link
-            | TagEnd::Image
-            | TagEnd::Superscript
-            | TagEnd::Subscript
-    )
+/// The words of HTML as pulldown-cmark writes it, one space apart: tags
+/// left out (a block's start and end part words), its few escapes undone.
+pub fn html_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        push_unescaped(&mut text, &rest[..open]);
+        let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
+        let name = rest[open + 1..close]
+            .trim_start_matches('/')
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or_default();
+        let block = matches!(
+            name,
+            "p" | "li"
+                | "ul"
+                | "ol"
+                | "dl"
+                | "dt"
+                | "dd"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "blockquote"
+                | "pre"
+                | "table"
+                | "tr"
+                | "td"
+                | "th"
+                | "br"
+                | "hr"
+                | "div"
+                | "figure"
+                | "figcaption"
+        );
+        if block {
+            text.push(' ');
+        }
+        rest = &rest[close..];
+    }
+    push_unescaped(&mut text, rest);
+    let mut words = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(word);
+    }
+    words
+}
+
+fn push_unescaped(text: &mut String, html: &str) {
+    let mut rest = html;
+    while let Some(amp) = rest.find('&') {
+        text.push_str(&rest[..amp]);
+        let entity = &rest[amp..];
+        let known = [
+            ("&amp;", '&'),
+            ("&lt;", '<'),
+            ("&gt;", '>'),
+            ("&quot;", '"'),
+            ("&#39;", '\''),
+            ("&#x27;", '\''),
+        ]
+        .into_iter()
+        .find(|(name, _)| entity.starts_with(name));
+        match known {
+            Some((name, c)) => {
+                text.push(c);
+                rest = &entity[name.len()..];
+            }
+            None => {
+                text.push('&');
+                rest = &entity[1..];
+            }
+        }
+    }
+    text.push_str(rest);
 }
 
 fn is_relative_markdown_file(dest: &str) -> bool {
@@ -489,6 +528,18 @@ pub fn refused_urls_in_fragment(markdown: &str) -> Vec<RefusedUrl> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_is_the_words_of_the_html_with_what_editors_wrote_for_links() {
+        let body = parse(
+            "# Kop\n\nTekst met *nadruk* &amp; [[Almelo]] en [[borne|Borne]].\n\n- een\n- twee\n\n| a | b |\n|---|---|\n| c | d |\n\n`x < y`\n",
+            false,
+        );
+        assert_eq!(
+            body.plain_text(),
+            "Kop Tekst met nadruk & Almelo en Borne. een twee a b c d x < y"
+        );
+    }
 
     #[test]
     fn headings_get_dutch_safe_unique_ids() {

@@ -427,7 +427,7 @@ impl Reading<'_> {
     fn display(&self, value: &FieldValue) -> String {
         match value {
             // What a reader reads of Markdown: a wiki link by its label.
-            FieldValue::Markdown(t) => crate::markdown::parse_fragment(t, false).take_plain_text(),
+            FieldValue::Markdown(t) => crate::markdown::parse_fragment(t, false).plain_text(),
             FieldValue::Text(t)
             | FieldValue::Url(t)
             | FieldValue::Email(t)

@@ -125,7 +125,7 @@ pub fn chart_documents<'a>(
 /// What a reader reads of a Markdown field: the words, with a wiki link's
 /// label instead of its brackets.
 fn markdown_text(markdown: &str) -> String {
-    crate::markdown::parse_fragment(markdown, false).take_plain_text()
+    crate::markdown::parse_fragment(markdown, false).plain_text()
 }
 
 fn push_sentence(text: &mut String, part: &str) {

@@ -12,7 +12,6 @@ pub mod index;
 pub mod words;
 
 use crate::artifact::{Emit, OutputFile};
-use crate::ids::PageTable;
 use crate::render::theme::Theme;
 use crate::resolve::Site;
 use crate::urls::SEARCH_DIR;
@@ -39,30 +38,26 @@ pub fn search_files(documents: &[&Document], language: &str) -> Vec<OutputFile> 
     files
 }
 
-/// Every page's plain text, which only search reads, taken out of the site.
-pub fn take_body_texts(site: &mut Site) -> PageTable<String> {
-    site.pages
-        .iter_mut()
-        .map(|page| page.body.take_plain_text())
-        .collect()
-}
-
 fn in_search_folder(path: &str) -> String {
     format!("{SEARCH_DIR}index/{path}")
 }
 
-/// Writes the whole index of a site through `emit`. `body_texts` holds each
-/// page's plain text, taken from the site (see [`take_body_texts`]) so that
-/// each is dropped as soon as it is indexed.
-pub fn write_site_index(site: &Site, body_texts: PageTable<String>, theme: &Theme, emit: Emit) {
+/// Writes the whole index of a site through `emit`. Each page's text is
+/// made from its HTML when its turn comes and dropped once counted.
+pub fn write_site_index(site: &Site, theme: &Theme, emit: Emit) {
     use rayon::prelude::*;
     let kinds = kind_names(theme);
     let others: Vec<Document> = documents::index_documents(site, &kinds)
         .chain(documents::chart_documents(site, &kinds))
         .collect();
-    let pages = body_texts
-        .into_par_enumerate()
-        .map(|(i, text)| Cow::Owned(documents::page_document(site, i, &text, &kinds)));
+    let pages = site.pages.par_enumerate().map(|(i, page)| {
+        Cow::Owned(documents::page_document(
+            site,
+            i,
+            &page.body.plain_text(),
+            &kinds,
+        ))
+    });
     index::write_index(
         pages.chain(others.par_iter().map(Cow::Borrowed)),
         &site.config.language,
