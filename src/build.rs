@@ -148,7 +148,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let cache = RevisionCache::open(root);
+    let cache = RevisionCache::open(root, config.precompress);
     let cache_inputs = CacheInputs {
         theme: theme.fingerprint.clone(),
         settings,
@@ -170,7 +170,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // Files are written as soon as they are rendered, so the whole output
     // is never held in memory; the staging folder is swapped in at the end.
     let staging = match &options.out_dir {
-        Some(out_dir) => Some(Staging::begin(out_dir).map_err(|e| {
+        Some(out_dir) => Some(Staging::begin(out_dir, config.precompress).map_err(|e| {
             fail(
                 std::mem::take(&mut diagnostics),
                 vec![write_failure(out_dir, e)],

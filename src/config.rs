@@ -27,6 +27,10 @@ pub struct SiteConfig {
     /// Raw HTML in Markdown is escaped unless this is true.
     #[serde(default)]
     pub allow_html: bool,
+    /// Writes `.gz` and `.br` copies beside the text files of the output,
+    /// for web servers that send them as they are (see `compress.rs`).
+    #[serde(default)]
+    pub precompress: bool,
     #[serde(default)]
     pub collections: IndexMap<String, Collection>,
 }

@@ -8,6 +8,7 @@
 
 pub mod artifact;
 pub mod build;
+pub mod compress;
 pub mod config;
 pub mod diagnostics;
 pub mod drawing;

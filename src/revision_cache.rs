@@ -18,13 +18,16 @@ const STATS_FILE: &str = "regelstatistiek.tsv";
 pub struct RevisionCache {
     /// `None` where the cache may not be used (see [`cache_dir`]).
     dir: Option<PathBuf>,
+    /// Keeps compressed copies beside each page (`precompress`), so that
+    /// a revision is compressed once, like it is rendered once.
+    precompress: bool,
     /// Lines added and removed per (before, after) blob pair.
     stats: Mutex<HashMap<(ObjectId, ObjectId), (usize, usize)>>,
     stats_changed: AtomicBool,
 }
 
 impl RevisionCache {
-    pub fn open(site_root: &Path) -> Self {
+    pub fn open(site_root: &Path, precompress: bool) -> Self {
         let dir = cache_dir(site_root).ok();
         let stats = dir
             .as_ref()
@@ -33,6 +36,7 @@ impl RevisionCache {
             .unwrap_or_default();
         RevisionCache {
             dir,
+            precompress,
             stats: Mutex::new(stats),
             stats_changed: AtomicBool::new(false),
         }
@@ -57,14 +61,26 @@ impl RevisionCache {
 
 impl RevisionStore for RevisionCache {
     /// The cached file for `key`, if there is one.
+    /// With `precompress`, a page stored without its compressed copies
+    /// (by `twn serve`) counts as missing.
     fn get(&self, key: &str) -> Option<PathBuf> {
         let path = self.entry_path(key).ok()?;
-        path.is_file().then_some(path)
+        let size = path.metadata().ok().filter(|m| m.is_file())?.len() as usize;
+        let copies_missing = self.precompress
+            && crate::compress::worth_compressing(".html", size)
+            && !crate::compress::copy_path(&path, ".br").is_file();
+        (!copies_missing).then_some(path)
     }
 
-    /// Stores a rendered page; never half a file under a valid key.
+    /// Stores a rendered page; never half a file under a valid key. Its
+    /// compressed copies are written first: a page in the cache has them.
     fn put(&self, key: &str, contents: &[u8]) -> std::io::Result<PathBuf> {
         let path = self.entry_path(key)?;
+        if self.precompress && crate::compress::worth_compressing(".html", contents.len()) {
+            for (suffix, bytes) in crate::compress::compressed(contents) {
+                replace_file(&crate::compress::copy_path(&path, suffix), &bytes)?;
+            }
+        }
         replace_file(&path, contents)?;
         Ok(path)
     }

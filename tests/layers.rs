@@ -18,6 +18,7 @@ const LAYERS: &[&[&str]] = &[
         "git_files",
         "artifact",
         "ids",
+        "compress",
     ],
     &["urls", "source", "yaml"],
     &["files", "frontmatter"],

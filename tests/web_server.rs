@@ -22,16 +22,24 @@ impl Drop for Nginx {
     }
 }
 
+/// The Brotli module of Debian's nginx (libnginx-mod-http-brotli-static).
+const BROTLI_STATIC: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
+
 /// Starts nginx serving `public` at `/wiki/` on `port`, as one process
-/// (no master), so that stopping it leaves no worker behind.
+/// (no master), so that stopping it leaves no worker behind; `location`
+/// holds more settings for the wiki, `main` more for nginx itself.
 fn start_nginx(dir: &Path, public: &Path, port: u16) -> Nginx {
+    start_nginx_with(dir, public, port, "", "")
+}
+
+fn start_nginx_with(dir: &Path, public: &Path, port: u16, main: &str, location: &str) -> Nginx {
     let running_as_root = Command::new("id")
         .arg("-u")
         .output()
         .is_ok_and(|o| o.stdout.starts_with(b"0"));
     let d = dir.display();
     let config = format!(
-        "{user}daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\nhttp {{\n  include /etc/nginx/mime.types;\n  access_log off;\n  absolute_redirect off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n  server {{\n    listen 127.0.0.1:{port};\n    location /wiki/ {{\n      alias {}/;\n      error_page 404 /wiki/404.html;\n    }}\n  }}\n}}\n",
+        "{main}{user}daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\nhttp {{\n  include /etc/nginx/mime.types;\n  access_log off;\n  absolute_redirect off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n  server {{\n    listen 127.0.0.1:{port};\n    location /wiki/ {{\n      alias {}/;\n      error_page 404 /wiki/404.html;\n{location}    }}\n  }}\n}}\n",
         public.display(),
         user = if running_as_root { "user root;\n" } else { "" },
     );
@@ -65,16 +73,9 @@ struct Response {
 }
 
 fn get(port: u16, path: &str) -> Response {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let (head, body) = get_raw(port, path, "");
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let body = String::from_utf8_lossy(&body).into_owned();
     let status = head
         .split_whitespace()
         .nth(1)
@@ -91,8 +92,27 @@ fn get(port: u16, path: &str) -> Response {
     Response {
         status,
         content_type,
-        body: body.to_owned(),
+        body,
     }
+}
+
+/// The head and the body bytes of `GET path`, with more request headers.
+fn get_raw(port: u16, path: &str, headers: &str) -> (Vec<u8>, Vec<u8>) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n{headers}\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(raw.len());
+    let body = raw.get(end + 4..).unwrap_or_default().to_vec();
+    raw.truncate(end);
+    (raw, body)
 }
 
 /// Every address `body` refers to: href and src attributes (also in SVG
@@ -230,4 +250,113 @@ fn a_crawler_finds_no_broken_link_and_no_unreachable_page_on_nginx() {
         seen.len(),
         fragments.len()
     );
+}
+
+#[test]
+fn with_precompress_nginx_sends_the_compressed_copies_twn_wrote() {
+    let site = TestSite::example_with_history();
+    let config = site.read("twn.yaml");
+    site.write("twn.yaml", &format!("{config}precompress: true\n"));
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let run = site.twn(&[
+        "build",
+        "--base-url",
+        &format!("http://127.0.0.1:{port}/wiki/"),
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // Every text file big enough has both copies beside it, with its
+    // bytes; old versions and diffs too, which come from the cache.
+    let files = site.public_files();
+    let mut checked = 0;
+    for file in &files {
+        let Some(plain) = ["html", "css", "js", "json", "xml", "svg"]
+            .iter()
+            .find(|e| file.ends_with(&format!(".{e}")))
+            .map(|_| std::fs::read(site.path(&format!("public/{file}"))).unwrap())
+        else {
+            continue;
+        };
+        let gz = format!("public/{file}.gz");
+        let br = format!("public/{file}.br");
+        if plain.len() < 512 {
+            assert!(!site.path(&gz).exists(), "{file}: too small to compress");
+            continue;
+        }
+        let mut unzipped = Vec::new();
+        flate2::read::GzDecoder::new(&std::fs::read(site.path(&gz)).unwrap()[..])
+            .read_to_end(&mut unzipped)
+            .unwrap_or_else(|e| panic!("{gz}: {e}"));
+        assert_eq!(unzipped, plain, "{gz}");
+        let mut unbrotlied = Vec::new();
+        brotli::BrotliDecompress(
+            &mut &std::fs::read(site.path(&br)).unwrap()[..],
+            &mut unbrotlied,
+        )
+        .unwrap_or_else(|e| panic!("{br}: {e}"));
+        assert_eq!(unbrotlied, plain, "{br}");
+        checked += 1;
+    }
+    let history_copies = files
+        .iter()
+        .filter(|f| f.contains("/versie/") && f.ends_with(".html.br"))
+        .count();
+    assert!(
+        history_copies > 10 && checked > 100,
+        "{checked}, {history_copies}"
+    );
+
+    // nginx with the settings docs/publish.md gives.
+    let brotli = Path::new(BROTLI_STATIC).exists();
+    let main = if brotli {
+        format!("load_module {BROTLI_STATIC};\n")
+    } else {
+        String::new()
+    };
+    let location = if brotli {
+        "      gzip_static on;\n      brotli_static on;\n"
+    } else {
+        "      gzip_static on;\n"
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let _nginx = start_nginx_with(dir.path(), &site.path("public"), port, &main, location);
+    let page = "regio/twents-waternet/";
+    let plain = std::fs::read(site.path(&format!("public/{page}index.html"))).unwrap();
+    let (head, body) = get_raw(port, &format!("/wiki/{page}"), "");
+    assert!(
+        !String::from_utf8_lossy(&head)
+            .to_lowercase()
+            .contains("content-encoding")
+    );
+    assert_eq!(body, plain, "a browser that accepts nothing gets the page");
+    let (head, body) = get_raw(port, &format!("/wiki/{page}"), "Accept-Encoding: gzip\r\n");
+    let head = String::from_utf8_lossy(&head).to_lowercase();
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    assert!(head.contains("content-type: text/html"), "{head}");
+    assert_eq!(
+        body,
+        std::fs::read(site.path(&format!("public/{page}index.html.gz"))).unwrap()
+    );
+    if brotli {
+        let (head, body) = get_raw(
+            port,
+            &format!("/wiki/{page}"),
+            "Accept-Encoding: gzip, deflate, br\r\n",
+        );
+        let head = String::from_utf8_lossy(&head).to_lowercase();
+        assert!(head.contains("content-encoding: br"), "{head}");
+        assert_eq!(
+            body,
+            std::fs::read(site.path(&format!("public/{page}index.html.br"))).unwrap()
+        );
+        assert!(
+            body.len() * 3 < plain.len(),
+            "{} of {}",
+            body.len(),
+            plain.len()
+        );
+    }
 }

@@ -93,7 +93,8 @@ impl LiveSite {
             .collect();
         let live = LiveSite {
             prints: TemplatePrints::of(&theme.templates),
-            cache: RevisionCache::open(root),
+            // The preview serves from memory: no compressed copies.
+            cache: RevisionCache::open(root, false),
             settings: settings_fingerprint(root, &opened.config, options.drafts),
             summaries: page_summaries(&opened.site),
             opened,

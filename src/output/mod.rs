@@ -38,10 +38,12 @@ pub struct Staging {
     staging: PathBuf,
     previous: PathBuf,
     finished: bool,
+    /// Writes compressed copies beside text files (`precompress`).
+    precompress: bool,
 }
 
 impl Staging {
-    pub fn begin(out_dir: &Path) -> io::Result<Staging> {
+    pub fn begin(out_dir: &Path, precompress: bool) -> io::Result<Staging> {
         let parent = match out_dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -60,10 +62,12 @@ impl Staging {
             staging,
             previous,
             finished: false,
+            precompress,
         })
     }
 
-    /// Writes one file into the new output.
+    /// Writes one file into the new output, with its compressed copies
+    /// if the site asks for them.
     pub fn write(&self, file: &OutputFile) -> io::Result<()> {
         let path = inside(&self.staging, &file.path)?;
         match std::fs::write(&path, &file.contents) {
@@ -71,10 +75,14 @@ impl Staging {
                 if let Some(dir) = path.parent() {
                     std::fs::create_dir_all(dir)?;
                 }
-                std::fs::write(path, &file.contents)
+                std::fs::write(&path, &file.contents)?;
             }
-            other => other,
+            other => other?,
         }
+        if self.precompress {
+            write_compressed(&path, &file.path, &file.contents)?;
+        }
+        Ok(())
     }
 
     /// Carries old versions over, writes what is left and swaps the new
@@ -110,7 +118,7 @@ impl Staging {
         let written = files
             .par_iter()
             .try_for_each(|file| self.write(file))
-            .and_then(|()| copy_all(staging, copies));
+            .and_then(|()| copy_all(staging, copies, self.precompress));
         let written = written.and_then(|()| {
             std::fs::write(inside(staging, guard::MARKER_FILE)?, guard::MARKER_TEXT)
         });
@@ -188,11 +196,30 @@ pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     Ok(())
 }
 
-fn copy_all(root: &Path, copies: &[CopiedFile]) -> io::Result<()> {
+/// Writes the compressed copies of `contents` (the file at `path`, named
+/// `name` in the output) beside it, where they are worth having.
+fn write_compressed(path: &Path, name: &str, contents: &[u8]) -> io::Result<()> {
+    if !crate::compress::worth_compressing(name, contents.len()) {
+        return Ok(());
+    }
+    for (suffix, bytes) in crate::compress::compressed(contents) {
+        std::fs::write(crate::compress::copy_path(path, suffix), bytes)?;
+    }
+    Ok(())
+}
+
+fn copy_all(root: &Path, copies: &[CopiedFile], precompress: bool) -> io::Result<()> {
     copies.par_iter().try_for_each(|copy| {
         let path = inside(root, &copy.to)?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
+        }
+        // The theme's style sheet and scripts; files beside pages are
+        // images and documents, compressed already.
+        if precompress && crate::compress::is_text(&copy.to) {
+            let contents = std::fs::read(&copy.from)?;
+            std::fs::write(&path, &contents)?;
+            return write_compressed(&path, &copy.to, &contents);
         }
         if copy.link && std::fs::hard_link(&copy.from, &path).is_ok() {
             return Ok(());
@@ -215,7 +242,7 @@ mod tests {
             path: "nieuw/index.html".into(),
             contents: b"nieuw".to_vec(),
         }];
-        Staging::begin(&out)
+        Staging::begin(&out, false)
             .unwrap()
             .finish(&files, &[], None)
             .unwrap();

@@ -103,9 +103,22 @@ pub fn place_revision_dirs(
                     if known.is_some() {
                         // Never write through an old link into the cache.
                         let _ = std::fs::remove_file(&file);
+                        for suffix in crate::compress::SUFFIXES {
+                            let _ = std::fs::remove_file(crate::compress::copy_path(&file, suffix));
+                        }
                     }
                     if std::fs::hard_link(&entry.source, &file).is_err() {
                         std::fs::copy(&entry.source, &file)?;
+                    }
+                    // Compressed copies, where the cache keeps them.
+                    for suffix in crate::compress::SUFFIXES {
+                        let source = crate::compress::copy_path(&entry.source, suffix);
+                        if source.is_file() {
+                            let copy = crate::compress::copy_path(&file, suffix);
+                            if std::fs::hard_link(&source, &copy).is_err() {
+                                std::fs::copy(&source, &copy)?;
+                            }
+                        }
                     }
                 }
                 Ok(())
@@ -143,8 +156,13 @@ fn remove_unwanted(
     for item in std::fs::read_dir(target)? {
         let item = item?;
         let item_name = item.file_name().to_string_lossy().into_owned();
+        // A page's compressed copies stay or go with it.
+        let page_name = crate::compress::SUFFIXES
+            .iter()
+            .find_map(|suffix| item_name.strip_suffix(suffix))
+            .unwrap_or(&item_name);
         let keep = wanted
-            .get(item_name.as_str())
+            .get(page_name)
             .is_some_and(|(name, key)| known.get(*name).map(String::as_str) == Some(*key));
         if !keep {
             let path = item.path();
