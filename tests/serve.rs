@@ -424,3 +424,45 @@ fn serve_that_cannot_start_says_why_and_how_to_fix_it() {
     assert!(run.stderr.contains("is geen twn-site"), "{}", run.stderr);
     assert!(run.stderr.contains("twn init"), "{}", run.stderr);
 }
+
+#[test]
+fn a_page_asked_for_while_the_first_build_runs_is_answered_when_it_is_made() {
+    // 2,000 pages take a moment to build; the address is printed at once.
+    let site = TestSite::new();
+    for n in 0..2000 {
+        site.write(
+            &format!("content/organisatie/gemeente-{n}.md"),
+            &format!(
+                "---\ntitle: Gemeente {n}\ntype: gemeente\n---\n\nLid van [[Twents Waternet]].\n"
+            ),
+        );
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_twn"))
+        .args(["serve", "--port", "0"])
+        .current_dir(site.dir.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+    let address = loop {
+        let line = lines.next().unwrap().unwrap();
+        assert!(
+            !line.contains("gebouwd in"),
+            "the address comes first: {line}"
+        );
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let server = common::server::Server::attach(child, address);
+    for path in ["/", "/organisatie/gemeente-1999/", "/static/style.css"] {
+        let (status, body) = get(&server, path);
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+    let (_, page) = get(&server, "/organisatie/gemeente-1999/");
+    assert!(page.contains("Gemeente 1999"), "{page}");
+    let (status, _) = get(&server, "/organisatie/bestaat-niet/");
+    assert_eq!(status, 404);
+}

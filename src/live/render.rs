@@ -59,6 +59,40 @@ impl LiveSite {
         Ok(outputs_changed)
     }
 
+    /// Puts the home page (and the theme's files) in the store ahead of the
+    /// first full render, so that a tab opened at the start does not wait
+    /// for every page. The full render follows and settles the record.
+    pub fn render_home_first(&self) {
+        let site = &self.opened.site;
+        if self.problems().has_errors() {
+            return;
+        }
+        let home = match site.index.page_at("") {
+            Some(i) => Product::Page(site.pages[i].content_path.clone()),
+            None => Product::Home,
+        };
+        let renderer = Renderer::new(site, &self.theme);
+        let made = std::sync::Mutex::new(Vec::new());
+        let keep = |_: &Product, file: OutputFile| {
+            made.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        };
+        let hidden = indicatif::ProgressBar::hidden();
+        if render_products(&renderer, site, &self.summaries, &[home], &hidden, &keep).is_ok() {
+            let files = made.into_inner().unwrap_or_else(|e| e.into_inner());
+            self.store
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .publish(
+                    &site.base_path,
+                    files,
+                    Default::default(),
+                    false,
+                    Some(self.copies()),
+                    false,
+                );
+        }
+    }
+
     /// Files served as they are: the theme's `static/` and the files beside pages.
     fn copies(&self) -> HashMap<String, PathBuf> {
         let mut copies: HashMap<String, PathBuf> =

@@ -27,6 +27,9 @@ pub struct Store {
     indexes: HashMap<String, String>,
     generation: u64,
     log: VecDeque<Reload>,
+    /// The first build of `twn serve` is under way: a page not in yet may
+    /// still come.
+    opening: bool,
 }
 
 /// What changed since a generation, as a tab learns it.
@@ -51,6 +54,23 @@ pub enum Served {
 }
 
 impl Store {
+    /// A store for `twn serve`'s first build, which fills it.
+    pub fn opening() -> Store {
+        Store {
+            opening: true,
+            ..Store::default()
+        }
+    }
+
+    pub fn is_opening(&self) -> bool {
+        self.opening
+    }
+
+    /// The first build is done, well or with errors.
+    pub fn opened(&mut self) {
+        self.opening = false;
+    }
+
     pub fn generation(&self) -> u64 {
         self.generation
     }

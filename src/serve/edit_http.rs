@@ -71,6 +71,8 @@ async fn with_site(
     preview: Arc<Preview>,
     work: impl FnOnce(&mut crate::live::LiveSite, &editor::Editing) -> Answer + Send + 'static,
 ) -> Response {
+    // The editor works on the whole site: not before the first build.
+    super::http::while_opening(&preview, |_| false).await;
     let done = tokio::task::spawn_blocking(move || {
         let mut live = preview.live.lock().unwrap_or_else(|e| e.into_inner());
         let answer = live.as_mut().map(|site| work(site, &preview.editing));

@@ -13,6 +13,7 @@ use axum::routing::get;
 use std::convert::Infallible;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 use tokio::sync::broadcast;
 
 pub const RELOAD_PATH: &str = "/__twn/reload";
@@ -188,6 +189,11 @@ async fn serve_path(State(preview): State<Arc<Preview>>, uri: Uri) -> Response {
     if let Some(response) = respond(&preview, &file, StatusCode::OK).await {
         return response;
     }
+    if while_opening(&preview, |store| store.get(&file).is_some()).await
+        && let Some(response) = respond(&preview, &file, StatusCode::OK).await
+    {
+        return response;
+    }
     if !wants_folder
         && read(&preview.store)
             .get(&format!("{relative}/index.html"))
@@ -223,6 +229,24 @@ async fn serve_path(State(preview): State<Arc<Preview>>, uri: Uri) -> Response {
             StatusCode::NOT_FOUND,
             with_preview_script("<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Niet gevonden</title></head><body><main><h1>Niet gevonden</h1></main></body></html>".into(), &read(&preview.store), None),
         ),
+    }
+}
+
+/// Waits while `twn serve`'s first build runs and `made` is not yet true
+/// of the store; whether it waited.
+pub(super) async fn while_opening(preview: &Preview, made: impl Fn(&Store) -> bool) -> bool {
+    let mut changes = preview.changed.subscribe();
+    let mut waited = false;
+    loop {
+        {
+            let store = read(&preview.store);
+            if !store.is_opening() || made(&store) {
+                return waited;
+            }
+        }
+        waited = true;
+        // A lost announcement is made up for by looking again.
+        let _ = tokio::time::timeout(Duration::from_millis(200), changes.recv()).await;
     }
 }
 

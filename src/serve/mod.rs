@@ -87,7 +87,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostic> {
             }
         }
         let preview = Arc::new(Preview {
-            store: Arc::new(RwLock::new(Store::default())),
+            store: Arc::new(RwLock::new(Store::opening())),
             live: Arc::new(Mutex::new(None)),
             changed: broadcast::channel(64).0,
             editing: editor::Editing::new(
@@ -101,7 +101,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostic> {
             base_url: url.clone(),
             drafts: options.drafts,
         };
-        open_site(&preview, &live_options);
+        // Saves during the first build wait in the channel for it.
         let (sender, receiver) = std::sync::mpsc::channel();
         let git_dir = watch::git_dir(&site_root);
         let _watch = watch::watch(&site_root, git_dir.as_deref(), options.poll, sender)
@@ -109,8 +109,17 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostic> {
                 Diagnostic::error("twn serve", format!("kan de bestanden niet volgen: {e}"))
                     .help("probeer `twn serve --poll`")
             })?;
+        // The server answers from the start: a page not built yet is
+        // waited for, and the home page is built first.
         let rebuilder = Arc::clone(&preview);
         std::thread::spawn(move || {
+            open_site(&rebuilder, &live_options);
+            rebuilder
+                .store
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .opened();
+            rebuilder.announce();
             rebuild_on_change(&rebuilder, &live_options, git_dir.as_deref(), &receiver)
         });
         eprintln!("twn serve: {url} (Ctrl+C om te stoppen)");
@@ -137,6 +146,8 @@ fn open_site(preview: &Preview, options: &LiveOptions) {
             let mut shown = Diagnostics::default();
             shown.extend(warnings);
             eprint!("{}", shown.report(styled));
+            live.render_home_first();
+            preview.announce();
             let outcome = live.render();
             live.update_search();
             let pages = live.page_count();

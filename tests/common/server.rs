@@ -11,6 +11,13 @@ pub struct Server {
     pub address: String,
 }
 
+impl Server {
+    /// A server started by the test itself, stopped when dropped.
+    pub fn attach(child: Child, address: String) -> Server {
+        Server { child, address }
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -52,6 +59,16 @@ pub fn start_with_env(
         }
         printed.push(line);
     };
+    // The server answers at once; tests start from the whole first build,
+    // which ends with its report (pages built, or the errors).
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.contains("gebouwd in") || line.contains("de fout staat ook in de browser");
+        printed.push(line);
+        if done {
+            break;
+        }
+    }
     // Keep draining stderr so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
     (Server { child, address }, printed)
