@@ -1,8 +1,10 @@
 //! A plain static web host on a free loopback port, as GitHub Pages or
 //! nginx would serve `public/` below a sub-path: files as they are, a
-//! folder's `index.html`, `404.html` for anything else. It counts the bytes
-//! of every response, so a test can say what a reader downloaded. It sends
-//! the Content-Security-Policy header that docs/publish.md gives hosts.
+//! folder's `index.html`, `404.html` for anything else; like nginx with
+//! `gzip_static` and `brotli_static`, a file's `.br` or `.gz` copy where the
+//! browser accepts it and `precompress` wrote one. It counts the bytes of
+//! every response, so a test can say what a reader downloaded. It sends the
+//! Content-Security-Policy header that docs/publish.md gives hosts.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -59,12 +61,17 @@ fn answer(
     if reader.read_line(&mut request).is_err() {
         return;
     }
+    let mut accepted = String::new();
     loop {
         let mut header = String::new();
         match reader.read_line(&mut header) {
             Ok(0) | Err(_) => break,
             Ok(_) if header == "\r\n" => break,
-            Ok(_) => {}
+            Ok(_) => {
+                if let Some(value) = header.to_ascii_lowercase().strip_prefix("accept-encoding:") {
+                    accepted = value.to_owned();
+                }
+            }
         }
     }
     let target = request.split_whitespace().nth(1).unwrap_or("/").to_owned();
@@ -85,7 +92,22 @@ fn answer(
         Some(file) => ("200 OK", file),
         None => ("404 Not Found", root.join("404.html")),
     };
-    let body = std::fs::read(&file).unwrap_or_default();
+    // The copy the browser accepts, if the build wrote one.
+    let encoded = [("br", ".br"), ("gzip", ".gz")]
+        .into_iter()
+        .find_map(|(name, suffix)| {
+            let mut copy = file.clone().into_os_string();
+            copy.push(suffix);
+            let copy = PathBuf::from(copy);
+            (accepted.contains(name) && copy.is_file()).then_some((name, copy))
+        });
+    let (body, encoding) = match &encoded {
+        Some((name, copy)) => (
+            std::fs::read(copy).unwrap_or_default(),
+            format!("Content-Encoding: {name}\r\nVary: Accept-Encoding\r\n"),
+        ),
+        None => (std::fs::read(&file).unwrap_or_default(), String::new()),
+    };
     let kind = match file.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",
         Some("css") => "text/css",
@@ -99,7 +121,7 @@ fn answer(
     let mut stream = reader.into_inner();
     let _ = write!(
         stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nContent-Security-Policy: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\n{encoding}Content-Length: {}\r\nContent-Security-Policy: {}\r\nConnection: close\r\n\r\n",
         body.len(),
         twn::serve::content_security_policy_header()
     );
