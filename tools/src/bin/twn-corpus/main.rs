@@ -120,7 +120,8 @@ fn generate(pages: usize, kilobytes: usize) -> BTreeMap<String, String> {
             w % regions,
             2015 + w % 10,
             w % organisations.max(1),
-            (w * 7) % organisations.max(1),
+            // Another organisation than the first: a list names each once.
+            (w + 1 + (w * 7) % organisations.saturating_sub(1).max(1)) % organisations.max(1),
             w % regions
         );
         add(format!("werkplaats/werkplaats-{w}.md"), text);
