@@ -13,10 +13,13 @@ const SMALLEST: usize = 512;
 
 /// gzip level 6 and Brotli quality 5: close to the smallest files of their
 /// formats at a tenth of the time of the highest levels, which matters for
-/// a wiki whose history has tens of thousands of pages.
+/// a wiki whose history has tens of thousands of pages. A 1 MB window is
+/// far more than a page needs, and a quarter faster to set up per file
+/// than the 4 MB default (measured on 600 old versions and diffs: 280 µs
+/// a file instead of 370, the same size).
 const GZIP_LEVEL: u32 = 6;
 const BROTLI_QUALITY: u32 = 5;
-const BROTLI_WINDOW: u32 = 22;
+const BROTLI_WINDOW: u32 = 20;
 
 /// Whether a file with this name is text, which compresses.
 pub fn is_text(path: &str) -> bool {
