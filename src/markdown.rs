@@ -74,6 +74,9 @@ pub struct ParsedBody {
     /// The HTML with the gaps left out; `gaps` says where they go.
     html: String,
     gaps: Vec<Gap>,
+    /// A build dropped the HTML once the page was read: the page parses
+    /// its file again when rendered (see `Page::body_html`).
+    html_dropped: bool,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub refused_urls: Vec<RefusedUrl>,
@@ -366,6 +369,17 @@ impl ParsedBody {
         }
         self.html.push_str(&marked[rest..]);
         self.html.shrink_to_fit();
+    }
+
+    /// Drops the HTML, keeping what the resolver needs (links, headings).
+    pub fn drop_html(&mut self) {
+        self.html = String::new();
+        self.gaps = Vec::new();
+        self.html_dropped = true;
+    }
+
+    pub fn html_dropped(&self) -> bool {
+        self.html_dropped
     }
 
     pub fn has_heading(&self, id: &str) -> bool {

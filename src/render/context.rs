@@ -326,7 +326,10 @@ pub fn page_context_showing(site: &Site, summaries: &Summaries, showing: Showing
     if let Some(small) = tera::Value::from_serializable(&small).into_map() {
         context.extend(small);
     }
-    context.insert("content".into(), page.body.to_html(links).into());
+    context.insert(
+        "content".into(),
+        page.body_html(links, site.config.allow_html).into(),
+    );
     context.insert("backlinks".into(), backlinks.into());
     context.insert("backrefs".into(), backrefs.into());
     let referrers: tera::value::Map = referrers

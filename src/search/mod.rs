@@ -54,7 +54,7 @@ pub fn write_site_index(site: &Site, theme: &Theme, emit: Emit) {
         Cow::Owned(documents::page_document(
             site,
             i,
-            &page.body.plain_text(),
+            &page.plain_text(site.config.allow_html),
             &kinds,
         ))
     });
