@@ -14,7 +14,7 @@ pub struct PageFacts {
     pub url_path: String,
     pub template: String,
     /// What lists and links show of the page.
-    pub summary: Value,
+    pub summary: tera::Value,
     pub updated: Value,
     /// Whether the page has an organisation chart.
     pub chart: bool,
@@ -28,7 +28,12 @@ pub struct PageFacts {
 }
 
 impl PageFacts {
-    pub fn of(site: &Site, summaries: &PageTable<Value>, template: String, i: PageId) -> PageFacts {
+    pub fn of(
+        site: &Site,
+        summaries: &PageTable<tera::Value>,
+        template: String,
+        i: PageId,
+    ) -> PageFacts {
         let path = |j: PageId| site.pages[j].content_path.clone();
         let mut hasher = DefaultHasher::new();
         for link in site.links[i].iter().chain(&site.field_links[i]) {

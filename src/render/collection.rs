@@ -4,7 +4,7 @@
 //! index filters in place, from the values each listed page carries.
 
 use super::Renderer;
-use super::context::breadcrumbs;
+use super::context::{breadcrumbs, with_key};
 use crate::artifact::OutputFile;
 use crate::diagnostics::Diagnostic;
 use crate::fields::FilterValues;
@@ -20,7 +20,7 @@ use std::collections::HashSet;
 pub fn render_collection(
     renderer: &Renderer,
     site: &Site,
-    summaries: &PageTable<Value>,
+    summaries: &PageTable<tera::Value>,
     name: &str,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
     let Some(collection) = site.config.collections.get(name) else {
@@ -31,32 +31,35 @@ pub fn render_collection(
     let filters = collection_filters(site, name);
     // Each page's entry once, with the values the index's script filters
     // by; the filter pages list some of the same entries.
-    let entries: Vec<(PageId, Value)> = members
+    let entries: Vec<(PageId, tera::Value)> = members
         .iter()
         .map(|&i| {
-            let mut summary = summaries[i].clone();
-            summary["filter_keys"] = json!(filter_attribute(site, &filters, i));
-            (i, summary)
+            let keys = filter_attribute(site, &filters, i);
+            (i, with_key(&summaries[i], "filter_keys", keys.into()))
         })
         .collect();
-    let listed = |keep: &dyn Fn(PageId) -> bool| -> Value {
-        entries
+    let listed = |keep: &dyn Fn(PageId) -> bool| -> tera::Value {
+        let listed: Vec<tera::Value> = entries
             .iter()
             .filter(|(i, _)| keep(*i))
             .map(|(_, entry)| entry.clone())
-            .collect()
+            .collect();
+        listed.into()
     };
     let index_url = format!("{}{name}/", site.base_path);
     let mut files = Vec::new();
-    let mut render = |path: String, page: Value, pages: Value, current: Option<(&str, &str)>| {
-        let nav = filter_nav(site, name, &filters, current);
-        let html = renderer.render("list.html", page, &[("pages", pages), ("filters", nav)])?;
-        files.push(OutputFile {
-            path,
-            contents: html.into_bytes(),
-        });
-        Ok::<(), Diagnostic>(())
-    };
+    let mut render =
+        |path: String, page: Value, pages: tera::Value, current: Option<(&str, &str)>| {
+            let nav = tera::Value::from_serializable(&filter_nav(site, name, &filters, current));
+            let page = tera::Value::from_serializable(&page);
+            let html =
+                renderer.render_value("list.html", page, &[("pages", pages), ("filters", nav)])?;
+            files.push(OutputFile {
+                path,
+                contents: html.into_bytes(),
+            });
+            Ok::<(), Diagnostic>(())
+        };
     let index = json!({
         "title": collection.title,
         "url": index_url,

@@ -37,12 +37,12 @@ pub fn site_context(site: &Site) -> Value {
     })
 }
 
-/// Every page's summary, by page index: as data, and as template values.
-/// Lists and back-links repeat summaries thousands of times; converted
-/// once, each repeat is a shared reference instead of a deep copy.
+/// Every page's summary, by page index, as template values. Lists and
+/// back-links repeat summaries thousands of times; converted once, each
+/// repeat is a shared reference instead of a deep copy, and only this one
+/// copy is kept.
 #[derive(Debug, Clone, Default)]
 pub struct Summaries {
-    data: PageTable<Value>,
     template_values: PageTable<tera::Value>,
 }
 
@@ -54,36 +54,30 @@ impl Summaries {
 
     pub fn set(&mut self, i: PageId, summary: Value) {
         self.template_values[i] = tera::Value::from_serializable(&summary);
-        self.data[i] = summary;
     }
 }
 
 impl std::ops::Deref for Summaries {
-    type Target = PageTable<Value>;
-    fn deref(&self) -> &PageTable<Value> {
-        &self.data
+    type Target = PageTable<tera::Value>;
+    fn deref(&self) -> &PageTable<tera::Value> {
+        &self.template_values
     }
 }
 
 pub fn page_summaries(site: &Site) -> Summaries {
     use rayon::prelude::*;
-    let (data, template_values): (Vec<Value>, Vec<tera::Value>) = site
+    let template_values: Vec<tera::Value> = site
         .pages
         .par_enumerate()
-        .map(|(i, _)| {
-            let summary = page_summary(site, i);
-            let value = tera::Value::from_serializable(&summary);
-            (summary, value)
-        })
-        .unzip();
+        .map(|(i, _)| tera::Value::from_serializable(&page_summary(site, i)))
+        .collect();
     Summaries {
-        data: data.into(),
         template_values: template_values.into(),
     }
 }
 
 /// A summary with one more key, such as the context of a back-reference.
-fn with_key(summary: &tera::Value, key: &'static str, value: tera::Value) -> tera::Value {
+pub fn with_key(summary: &tera::Value, key: &'static str, value: tera::Value) -> tera::Value {
     let mut map = summary.clone().into_map().unwrap_or_default();
     map.insert(key.into(), value);
     tera::Value::from(map)

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 pub(super) fn render_charts(
     renderer: &Renderer,
     site: &Site,
-    summaries: &PageTable<Value>,
+    summaries: &PageTable<tera::Value>,
 ) -> Result<Vec<OutputFile>, crate::diagnostics::Diagnostic> {
     let mut files = Vec::with_capacity(site.org_charts.len() * 2);
     for chart in &site.org_charts {
@@ -37,14 +37,15 @@ pub(super) fn render_charts(
         let owner = &site.pages[chart.page];
         let mut trail = breadcrumbs(site, owner.collection.as_deref());
         trail.push(json!({"title": owner.front.title, "url": site.url(chart.page)}));
-        let mut page = summaries[chart.page].clone();
+        let summary = serde_json::to_value(&summaries[chart.page]).unwrap_or_default();
+        let mut page = summary.clone();
         page["title"] = json!(named(
             &renderer.string("orgchart_heading"),
             &owner.front.title
         ));
         page["url"] = json!(chart.url(site));
         page["breadcrumbs"] = Value::Array(trail);
-        page["owner"] = summaries[chart.page].clone();
+        page["owner"] = summary;
         page["updated"] = super::context::last_updated(site, chart.page);
         let context = json!({
             "svg": drawing.svg(chart, &text, true),
@@ -128,7 +129,7 @@ fn capitalise(text: &str) -> String {
 fn body_list(
     renderer: &Renderer,
     site: &Site,
-    summaries: &PageTable<Value>,
+    summaries: &PageTable<tera::Value>,
     chart: &OrgChart,
 ) -> Vec<Value> {
     let count = chart.bodies.len();

@@ -6,14 +6,14 @@
 
 use super::collection::{self, sort_members};
 use super::context::{self, Summaries, page_context, site_context};
-use super::{Renderer, authors, orgchart, recent, sitemap, template_values};
+use super::{Renderer, authors, orgchart, recent, sitemap};
 use crate::artifact::OutputFile;
 use crate::diagnostics::Diagnostic;
 use crate::ids::{PageId, PageTable};
 use crate::resolve::Site;
 use crate::urls::{RECENT_DIR, SEARCH_DIR};
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Product {
@@ -143,7 +143,7 @@ pub fn render_products(
 fn render_other(
     renderer: &Renderer,
     site: &Site,
-    summaries: &PageTable<Value>,
+    summaries: &PageTable<tera::Value>,
     product: &Product,
     emit: &dyn Fn(OutputFile),
 ) -> Result<(), Diagnostic> {
@@ -157,7 +157,8 @@ fn render_other(
         Product::Page(_) => {}
         Product::Home => {
             let page = json!({"title": site.config.title, "url": site.base_path, "content": "", "breadcrumbs": [], "toc": [], "backlinks": [], "backrefs": [], "fields": [], "edit_url": "", "f": {}});
-            let html = renderer.render("home.html", page, &home_extra(site, summaries))?;
+            let page = tera::Value::from_serializable(&page);
+            let html = renderer.render_value("home.html", page, &home_extra(site, summaries))?;
             html_at("index.html".into(), html);
         }
         Product::Collection(name) => {
@@ -245,7 +246,7 @@ fn render_page(
 ) -> Result<OutputFile, Diagnostic> {
     let template = page_template(site, renderer.theme, i);
     let extra = if site.pages[i].is_home() {
-        template_values(&home_extra(site, summaries))
+        home_extra(site, summaries)
     } else {
         Vec::new()
     };
@@ -298,7 +299,7 @@ pub fn old_urls(site: &Site) -> Vec<(String, &str, &str)> {
 }
 
 /// The home page also lists the latest news (and, from `site`, the collections).
-fn home_extra(site: &Site, summaries: &PageTable<Value>) -> Vec<(&'static str, Value)> {
+fn home_extra(site: &Site, summaries: &PageTable<tera::Value>) -> Vec<(&'static str, tera::Value)> {
     let mut news: Vec<PageId> = site
         .config
         .collections
@@ -307,7 +308,7 @@ fn home_extra(site: &Site, summaries: &PageTable<Value>) -> Vec<(&'static str, V
         .flat_map(|(name, _)| site.collection_pages(name))
         .collect();
     sort_members(site, &mut news, Some("date"));
-    let latest: Vec<Value> = news
+    let latest: Vec<tera::Value> = news
         .into_iter()
         .take(5)
         .map(|i| summaries[i].clone())
@@ -324,7 +325,7 @@ fn home_extra(site: &Site, summaries: &PageTable<Value>) -> Vec<(&'static str, V
         listed["count"] = json!(site.collection_pages(name).count());
     }
     vec![
-        ("latest", Value::Array(latest)),
-        ("collections", collections),
+        ("latest", latest.into()),
+        ("collections", tera::Value::from_serializable(&collections)),
     ]
 }
