@@ -203,6 +203,15 @@ impl Validator<'_> {
         );
     }
 
+    fn warning(&mut self, at: Position, marker: usize, message: String, help: &str) {
+        self.diagnostics.push(
+            Diagnostic::warning(&self.file.display_path, message)
+                .at(&self.file.text, at)
+                .marker(marker)
+                .help(help),
+        );
+    }
+
     fn key_name<'n>(&mut self, key: &'n Node) -> Option<&'n str> {
         match &key.value {
             Value::Str(name) => Some(name),
@@ -227,12 +236,8 @@ impl Validator<'_> {
             Some(s) => format!("`{name}`: onbekend veld; bedoelt u `{s}`?"),
             None => format!("`{name}`: onbekend veld"),
         };
-        self.diagnostics.push(
-            Diagnostic::warning(&self.file.display_path, message)
-                .at(&self.file.text, key.position)
-                .marker(name.chars().count())
-                .help(format!("bekende velden zijn: {}", known.join(", "))),
-        );
+        let help = format!("bekende velden zijn: {}", known.join(", "));
+        self.warning(key.position, name.chars().count(), message, &help);
     }
 
     /// Reports required fields that are absent; a field that is present but
@@ -273,14 +278,11 @@ impl Validator<'_> {
                 let text = self.text(node)?;
                 if let Some(at) = text.find("[[").filter(|&at| text[at..].contains("]]")) {
                     let written = &text[at..at + text[at..].find("]]").unwrap_or(0) + 2];
-                    self.diagnostics.push(
-                        Diagnostic::warning(
-                            &self.file.display_path,
-                            format!("`{written}` wordt geen link: dit veld is gewone tekst"),
-                        )
-                        .at(&self.file.text, node.position)
-                        .marker(text.chars().count())
-                        .help("wikilinks werken in de tekst van de pagina en in velden van het type `markdown`; schrijf hier de naam zonder [[ ]], of maak het veld in twn.yaml `type: markdown`"),
+                    self.warning(
+                        node.position,
+                        text.chars().count(),
+                        format!("`{written}` wordt geen link: dit veld is gewone tekst"),
+                        "wikilinks werken in de tekst van de pagina en in velden van het type `markdown`; schrijf hier de naam zonder [[ ]], of maak het veld in twn.yaml `type: markdown`",
                     );
                 }
                 FieldValue::Text(text)
@@ -418,14 +420,11 @@ impl Validator<'_> {
                 continue;
             };
             if !seen.insert(crate::slug::slugify(&written)) {
-                self.diagnostics.push(
-                    Diagnostic::warning(
-                        &self.file.display_path,
-                        format!("`{written}` staat twee keer in deze lijst"),
-                    )
-                    .at(&self.file.text, item.position)
-                    .marker(written.chars().count())
-                    .help("haal de tweede weg: een waarde telt maar één keer"),
+                self.warning(
+                    item.position,
+                    written.chars().count(),
+                    format!("`{written}` staat twee keer in deze lijst"),
+                    "haal de tweede weg: een waarde telt maar één keer",
                 );
             }
         }
