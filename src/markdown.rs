@@ -437,21 +437,42 @@ impl ParsedBody {
     }
 }
 
-/// The words of HTML as pulldown-cmark writes it, one space apart: tags
-/// left out (a block's start and end part words), its few escapes undone.
+/// The words of a page's HTML as a reader reads them, one space apart:
+/// tags left out (a block's start and end part words), an image's `alt`
+/// text in, footnote numbers, scripts and styles out, escapes undone.
 pub fn html_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(open) = rest.find('<') {
         push_unescaped(&mut text, &rest[..open]);
-        let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
-        let name = rest[open + 1..close]
+        let tag_len = tag_length(&rest[open..]);
+        let tag = &rest[open + 1..open + tag_len];
+        rest = &rest[open + tag_len..];
+        let closing = tag.starts_with('/');
+        let name = tag
             .trim_start_matches('/')
             .split(|c: char| !c.is_ascii_alphanumeric())
             .next()
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        // What lies inside these is no word a reader reads on the page.
+        let skipped = !closing
+            && (matches!(name.as_str(), "script" | "style")
+                || name == "sup" && tag.contains("footnote-reference"));
+        if skipped {
+            let end = format!("</{name}");
+            let at = rest.to_ascii_lowercase().find(&end).unwrap_or(rest.len());
+            rest = &rest[at..];
+            continue;
+        }
+        if name == "img"
+            && let Some(alt) = attribute(tag, "alt")
+        {
+            text.push(' ');
+            push_unescaped(&mut text, alt);
+        }
         let block = matches!(
-            name,
+            name.as_str(),
             "p" | "li"
                 | "ul"
                 | "ol"
@@ -475,11 +496,11 @@ pub fn html_text(html: &str) -> String {
                 | "div"
                 | "figure"
                 | "figcaption"
+                | "img"
         );
         if block {
             text.push(' ');
         }
-        rest = &rest[close..];
     }
     push_unescaped(&mut text, rest);
     let mut words = String::with_capacity(text.len());
@@ -492,29 +513,82 @@ pub fn html_text(html: &str) -> String {
     words
 }
 
+/// The length of the tag `html` starts with, to its `>`: a `>` inside a
+/// quoted attribute value does not end it.
+fn tag_length(html: &str) -> usize {
+    let mut quote = None;
+    for (at, c) in html.char_indices().skip(1) {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '>') => return at + 1,
+            _ => {}
+        }
+    }
+    html.len()
+}
+
+/// The value of attribute `name` in a tag's text, as written.
+fn attribute<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let value = &tag[at..];
+    Some(&value[..value.find('"')?])
+}
+
+/// Undoes the escapes of HTML text: those pulldown-cmark writes, numbered
+/// characters, and the named ones Dutch text uses.
 fn push_unescaped(text: &mut String, html: &str) {
+    const NAMED: [(&str, char); 24] = [
+        ("amp", '&'),
+        ("lt", '<'),
+        ("gt", '>'),
+        ("quot", '"'),
+        ("apos", '\''),
+        ("nbsp", ' '),
+        ("eacute", 'é'),
+        ("egrave", 'è'),
+        ("euml", 'ë'),
+        ("iuml", 'ï'),
+        ("ouml", 'ö'),
+        ("uuml", 'ü'),
+        ("auml", 'ä'),
+        ("aacute", 'á'),
+        ("agrave", 'à'),
+        ("ccedil", 'ç'),
+        ("oacute", 'ó'),
+        ("ocirc", 'ô'),
+        ("hellip", '…'),
+        ("ndash", '–'),
+        ("mdash", '—'),
+        ("lsquo", '‘'),
+        ("rsquo", '’'),
+        ("euro", '€'),
+    ];
     let mut rest = html;
     while let Some(amp) = rest.find('&') {
         text.push_str(&rest[..amp]);
-        let entity = &rest[amp..];
-        let known = [
-            ("&amp;", '&'),
-            ("&lt;", '<'),
-            ("&gt;", '>'),
-            ("&quot;", '"'),
-            ("&#39;", '\''),
-            ("&#x27;", '\''),
-        ]
-        .into_iter()
-        .find(|(name, _)| entity.starts_with(name));
-        match known {
-            Some((name, c)) => {
+        let entity = &rest[amp + 1..];
+        let name_end = entity.find(';').filter(|&end| end <= 10);
+        let decoded = name_end.and_then(|end| {
+            let name = &entity[..end];
+            let number = match name.strip_prefix('#') {
+                Some(hex) if hex.starts_with(['x', 'X']) => u32::from_str_radix(&hex[1..], 16).ok(),
+                Some(decimal) => decimal.parse().ok(),
+                None => None,
+            };
+            number
+                .and_then(char::from_u32)
+                .or_else(|| NAMED.iter().find(|(n, _)| *n == name).map(|(_, c)| *c))
+                .map(|c| (c, end + 1))
+        });
+        match decoded {
+            Some((c, length)) => {
                 text.push(c);
-                rest = &entity[name.len()..];
+                rest = &entity[length..];
             }
             None => {
                 text.push('&');
-                rest = &entity[1..];
+                rest = entity;
             }
         }
     }
@@ -553,6 +627,21 @@ mod tests {
             body.plain_text(),
             "Kop Tekst met nadruk & Almelo en Borne. een twee a b c d x < y"
         );
+        // A footnote's number joins no word; an image's description counts.
+        let body = parse(
+            "De Zuiderzeewerken[^1] waren groot.\n\n![Kaart van Tubbergen](kaart.png)\n\n[^1]: Zie het rapport.\n",
+            false,
+        );
+        let text = body.plain_text();
+        assert!(
+            text.starts_with("De Zuiderzeewerken waren groot. Kaart van Tubbergen"),
+            "{text}"
+        );
+        let raw = parse(
+            "<span title=\"pijl > vuurtoren\">in</span> <style>.kleur {}</style>caf&eacute; &#233;&#xE9;<script>var geheim;</script>",
+            true,
+        );
+        assert_eq!(raw.plain_text(), "in café éé");
     }
 
     #[test]

@@ -100,7 +100,7 @@ fn a_base_url_with_a_sub_path_gives_working_links_everywhere() {
         }
     }
     let page = site.read("public/organisatie/almelo/index.html");
-    assert!(page.contains(r#"href="/wiki/static/style.css""#));
+    assert!(page.contains(r#"href="/wiki/static/style.css?v="#));
     assert!(
         page.contains(r#"<a href="/wiki/regio/twents-waternet/">het verband</a>"#),
         "{page}"
@@ -284,4 +284,31 @@ fn an_index_offers_no_filter_that_no_listed_page_has_a_value_of() {
         !index.contains("class=\"filters\"") && !index.contains("filter.js"),
         "an empty collection has nothing to filter: {index}"
     );
+}
+
+#[test]
+fn precompress_leaves_a_file_of_the_site_named_like_a_compressed_copy_as_it_is() {
+    let site = TestSite::new();
+    site.write(
+        "twn.yaml",
+        &format!("{}precompress: true\n", common::CONFIG),
+    );
+    site.write(
+        "content/organisatie/bijlage/index.md",
+        "---\ntitle: Bijlage\ntype: gemeente\n---\n\nDe bijlagen.\n",
+    );
+    let report = "regel\n".repeat(200);
+    site.write("content/organisatie/bijlage/rapport.txt", &report);
+    site.write("content/organisatie/bijlage/notulen.txt", &report);
+    let own = b"\x1f\x8b not a copy of rapport.txt".to_vec();
+    site.write_bytes("content/organisatie/bijlage/rapport.txt.gz", &own);
+    site.build_ok();
+    let out = |name: &str| site.path(&format!("public/organisatie/bijlage/{name}"));
+    assert_eq!(std::fs::read(out("rapport.txt.gz")).unwrap(), own);
+    assert!(
+        !out("rapport.txt.br").exists(),
+        "no copy beside the site's own"
+    );
+    assert!(out("notulen.txt.gz").exists() && out("notulen.txt.br").exists());
+    assert!(out("index.html.gz").exists());
 }

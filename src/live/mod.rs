@@ -136,7 +136,7 @@ impl LiveSite {
                 }
             }
         }
-        if changes.theme {
+        if changes.theme || changes.theme_static {
             self.reload_theme();
         }
         if changes.git && self.opened.read_history_again(&mut self.pending) {
@@ -177,6 +177,7 @@ impl LiveSite {
                 });
                 self.pending.untraced_template |= changes.untraceable;
                 self.pending.strings |= theme.strings != self.theme.strings;
+                self.pending.assets_version |= theme.assets_version != self.theme.assets_version;
                 self.pending.templates.extend(changes.changed);
                 self.theme = theme;
                 self.prints = prints;

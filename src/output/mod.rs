@@ -209,14 +209,21 @@ fn write_compressed(path: &Path, name: &str, contents: &[u8]) -> io::Result<()> 
 }
 
 fn copy_all(root: &Path, copies: &[CopiedFile], precompress: bool) -> io::Result<()> {
+    // A file of the site's own named like a compressed copy (`x.txt.gz`
+    // beside `x.txt`) is published as it is, and no copy is made in its place.
+    let names: std::collections::HashSet<&str> = copies.iter().map(|c| c.to.as_str()).collect();
+    let own_copy = |to: &str| {
+        crate::compress::SUFFIXES
+            .iter()
+            .any(|suffix| names.contains(format!("{to}{suffix}").as_str()))
+    };
     copies.par_iter().try_for_each(|copy| {
         let path = inside(root, &copy.to)?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        // The theme's style sheet and scripts; files beside pages are
-        // images and documents, compressed already.
-        if precompress && crate::compress::is_text(&copy.to) {
+        // The theme's style sheet and scripts, and text files beside pages.
+        if precompress && crate::compress::is_text(&copy.to) && !own_copy(&copy.to) {
             let contents = std::fs::read(&copy.from)?;
             std::fs::write(&path, &contents)?;
             return write_compressed(&path, &copy.to, &contents);

@@ -44,6 +44,9 @@ pub struct Changed {
     pub settings: bool,
     /// The theme's interface strings.
     pub strings: bool,
+    /// The theme's style sheets and scripts, whose version every page
+    /// names in their addresses.
+    pub assets_version: bool,
     /// HEAD, or a page's committed state.
     pub history: bool,
     /// A template no other template names and twn does not render by
@@ -71,7 +74,11 @@ impl Changed {
 
     /// Whether an input every product reads changed.
     pub fn reaches_everything(&self) -> bool {
-        self.settings || self.strings || self.history || self.untraced_template
+        self.settings
+            || self.strings
+            || self.assets_version
+            || self.history
+            || self.untraced_template
     }
 }
 

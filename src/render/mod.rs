@@ -189,7 +189,9 @@ pub fn render_site(
 impl<'a> Renderer<'a> {
     pub fn new(site: &Site, theme: &'a Theme) -> Renderer<'a> {
         let mut base = tera::Context::new();
-        base.insert("site", &site_context(site));
+        let mut site_values = site_context(site);
+        site_values["assets"] = theme.assets_version.clone().into();
+        base.insert("site", &site_values);
         base.insert("t", &theme.strings);
         // Only old versions set it; templates test it without `is defined`.
         base.insert("version", &false);

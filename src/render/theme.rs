@@ -46,6 +46,10 @@ pub struct Theme {
     pub fingerprint: String,
     pub strings: IndexMap<String, String>,
     pub static_dir: PathBuf,
+    /// A hash of the theme's style sheets and scripts, which pages add to
+    /// their addresses (`style.css?v=…`): a browser that kept an older
+    /// script asks for the new one, instead of reading a newer index with it.
+    pub assets_version: String,
     /// Every template's name and text, for telling which ones a change reached.
     pub templates: Vec<(String, String)>,
 }
@@ -183,8 +187,12 @@ impl Theme {
         for (key, text) in &strings {
             fingerprint.add(key).add(text);
         }
+        let assets_version = assets_version(&theme_dir.join("static"));
+        // Pages name the version: cached old versions are made again with it.
+        fingerprint.add(&assets_version);
         if problems.is_empty() {
             Ok(Theme {
+                assets_version,
                 fingerprint: fingerprint.finish(),
                 tera,
                 strings,
@@ -204,6 +212,24 @@ impl Theme {
             .filter(|t| self.tera.contains_template(t))
             .unwrap_or_else(|| "page.html".into())
     }
+}
+
+/// A short hash of every file in the theme's `static/`, by name and bytes.
+fn assets_version(static_dir: &Path) -> String {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(static_dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    files.sort();
+    let mut key = crate::fingerprint::KeyBuilder::new("thema-bestanden");
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap_or_default();
+        key.add(&file.to_string_lossy())
+            .add(&String::from_utf8_lossy(&bytes));
+    }
+    key.finish().chars().take(10).collect()
 }
 
 fn register_filters(tera: &mut Tera) {

@@ -206,16 +206,19 @@
     return out;
   }
 
-  // The words of a result's page as a reader sees them, for its excerpt:
-  // the page's own text first, then its facts ("Soort: gemeente"); menus,
-  // drawings and text for screen readers only are left out.
+  // The words of a result's page as a reader sees them, for its excerpt,
+  // as src/markdown.rs html_text reads them for the index: the page's own
+  // text first, then its facts ("Soort: gemeente"); an image's description
+  // in; menus, drawings, footnote numbers and text for screen readers only
+  // left out.
   var SKIP = { NAV: 1, SCRIPT: 1, STYLE: 1, TEMPLATE: 1, svg: 1, SVG: 1, FORM: 1 };
   var BLOCK = /^(P|LI|DT|DD|H[1-6]|DIV|SECTION|ARTICLE|TD|TH|TR|BLOCKQUOTE|PRE|FIGCAPTION|BR|TABLE|UL|OL|DL)$/;
   function collect(node, out, leave) {
     for (var child = node.firstChild; child; child = child.nextSibling) {
       if (child.nodeType === 3) { out.push(child.data); continue; }
       if (child.nodeType !== 1 || child === leave || SKIP[child.tagName]) continue;
-      if (child.classList.contains("visually-hidden")) continue;
+      if (child.classList.contains("visually-hidden") || child.classList.contains("footnote-reference")) continue;
+      if (child.tagName === "IMG") { out.push(" " + (child.getAttribute("alt") || "") + " "); continue; }
       var block = BLOCK.test(child.tagName);
       if (block) out.push(" ");
       collect(child, out, leave);
