@@ -419,7 +419,13 @@ impl Validator<'_> {
             let Some(written) = item.value.as_text() else {
                 continue;
             };
-            if !seen.insert(crate::slug::slugify(&written)) {
+            // A choice is its exact text (`A+` is not `A`); a page is named
+            // by its slug, whichever way it is written.
+            let same = match item_spec.kind.value {
+                FieldKind::Reference => crate::slug::slugify(&written),
+                _ => written.clone(),
+            };
+            if !seen.insert(same) {
                 self.warning(
                     item.position,
                     written.chars().count(),

@@ -140,8 +140,9 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Node, YamlError> {
             );
             // The parser reads an unclosed quote on into the next fields and
             // stumbles lines later; the slip is where the quote opened.
-            if let Some(opened) = unclosed_quote(yaml)
+            if let Some((opened, swallowed_until)) = unclosed_quote(yaml)
                 && opened.line + first_line - 1 <= position.line
+                && position.line < swallowed_until + first_line
             {
                 position = Position::new(opened.line + first_line - 1, opened.column);
                 message =
@@ -158,11 +159,13 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Node, YamlError> {
     }
 }
 
-/// Where a quoted value opens that does not close on its line, while the
-/// next line starts a new field or item no deeper than it: YAML allows a
-/// quoted value over several lines, but not one that swallows the next
-/// field.
-fn unclosed_quote(yaml: &str) -> Option<Position> {
+/// A quoted value that does not close on its line while the next line
+/// starts a new field or item no deeper than it: YAML allows a quoted value
+/// over several lines, but not one that swallows the next field. Returns
+/// where it opens and the last line (from 1) it swallows: the parser's
+/// error, if it is the quote's doing, falls on one of those lines. Lines of
+/// a block of text after `|` or `>` are text, not values.
+fn unclosed_quote(yaml: &str) -> Option<(Position, usize)> {
     let lines: Vec<&str> = yaml.lines().collect();
     let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
     let starts_entry = |line: &str| {
@@ -175,7 +178,18 @@ fn unclosed_quote(yaml: &str) -> Option<Position> {
                     .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
                 && rest[key_end + 1..].chars().next().is_none_or(|c| c == ' ')
     };
+    let mut block_above: Option<usize> = None;
     for (number, line) in lines.iter().enumerate() {
+        if let Some(block_indent) = block_above {
+            if line.trim().is_empty() || indent(line) > block_indent {
+                continue;
+            }
+            block_above = None;
+        }
+        if starts_block(line) {
+            block_above = Some(indent(line));
+            continue;
+        }
         let Some(start) = quoted_value_start(line) else {
             continue;
         };
@@ -186,10 +200,29 @@ fn unclosed_quote(yaml: &str) -> Option<Position> {
         let next = lines[number + 1..].iter().find(|l| !l.trim().is_empty());
         if next.is_none_or(|next| indent(next) <= indent(line) && starts_entry(next)) {
             let column = line[..start].chars().count() + 1;
-            return Some(Position::new(number + 1, column));
+            let closed_on = lines[number + 1..]
+                .iter()
+                .position(|l| closes_on_line(l, quote))
+                .map_or(lines.len(), |k| number + 2 + k);
+            return Some((Position::new(number + 1, column), closed_on));
         }
     }
     None
+}
+
+/// Whether a line's value is a block of text on the lines below it.
+fn starts_block(line: &str) -> bool {
+    let value = line
+        .trim_end()
+        .rsplit_once(": ")
+        .map(|(_, v)| v)
+        .or_else(|| line.trim_start().strip_prefix("- "))
+        .unwrap_or_default()
+        .trim();
+    value.starts_with(['|', '>'])
+        && value[1..]
+            .chars()
+            .all(|c| c == '-' || c == '+' || c.is_ascii_digit())
 }
 
 /// The byte offset of a value's opening quote: after `key: `, or `- `.
@@ -565,12 +598,25 @@ mod tests {
     fn only_a_quote_that_swallows_the_next_field_counts_as_unclosed() {
         assert_eq!(
             unclosed_quote("title: \"Borne\ntype: gemeente\n"),
-            Some(Position::new(1, 8))
+            Some((Position::new(1, 8), 2))
         );
         assert_eq!(
             unclosed_quote("a: 1\nlist:\n  - 'it''s\n  - b\n"),
-            Some(Position::new(3, 5))
+            Some((Position::new(3, 5), 4))
         );
+        // Text in a block after `|` is not a value.
+        assert_eq!(
+            unclosed_quote("list:\n  - |\n    \"Citaat\n  - Nieuw\nsite: x\n"),
+            None
+        );
+        // A later error is the parser's to place, not the quote's.
+        let error = parse("title: \"Borne\nen: Hertme\"\nsite: [x\nb: c\n", 2).unwrap_err();
+        assert!(
+            !error.message.contains("dit aanhalingsteken"),
+            "{}",
+            error.message
+        );
+        assert_ne!(error.position.line, 2, "{}", error.message);
         // Legal: a quoted value over two lines, escapes, quotes inside.
         assert_eq!(unclosed_quote("title: \"Borne\n  en Hertme\"\n"), None);
         assert_eq!(unclosed_quote("title: \"a \\\" b\"\nx: 'it''s'\n"), None);

@@ -711,11 +711,11 @@ fn a_reference_or_link_to_a_draft_says_it_is_a_draft() {
         |s| {
             s.write(
                 "content/regio/dinkelland.md",
-                "---\ntitle: Dinkelland\ndraft: true\n---\n\nNog niet klaar.\n",
+                "---\ntitle: Regio Dinkelland in opbouw\ndraft: true\n---\n\nNog niet klaar.\n",
             );
             s.write(
                 "content/werkplaats/meetnet.md",
-                "---\ntitle: Meetnet\nregio: dinkelland\nperiod: \"2017\"\n---\n\nZie [[regio/dinkelland]].\n",
+                "---\ntitle: Meetnet\nregio: dinkelland\nperiod: \"2017\"\n---\n\nZie [[regio/dinkelland]] en [[Regio Dinkelland in opbouw]].\n",
             )
         },
         "content/werkplaats/meetnet.md:3:8",
@@ -724,6 +724,10 @@ fn a_reference_or_link_to_a_draft_says_it_is_a_draft() {
     assert!(
         stderr.contains("[[regio/dinkelland]] noemt een concept"),
         "{stderr}"
+    );
+    assert!(
+        stderr.contains("[[Regio Dinkelland in opbouw]] noemt een concept"),
+        "by its title too: {stderr}"
     );
     assert!(stderr.contains("--drafts"), "{stderr}");
     assert!(!stderr.contains("bestaat niet"), "{stderr}");
@@ -796,4 +800,22 @@ fn a_value_twice_in_a_list_is_a_warning_at_the_second() {
     );
     let strict = site.twn(&["check", "--strict"]);
     assert_eq!(strict.code, Some(1), "{}", strict.stderr);
+    // Choices that share a slug are still different choices.
+    site.write(
+        "twn.yaml",
+        &common::CONFIG.replace(
+            "      start: { type: date }\n",
+            "      start: { type: date }\n      labels: { type: list, of: { type: choice, values: [A, A+, A++] } }\n",
+        ),
+    );
+    site.write(
+        "content/regio/twents-waternet.md",
+        "---\ntitle: Twents Waternet\nmembers: [almelo, vechtstromen]\n---\n\n## Visie\n\nTekst.\n",
+    );
+    site.write(
+        "content/werkplaats/rioolvervanging.md",
+        "---\ntitle: Rioolvervanging\nregio: twents-waternet\nperiod: \"2017\"\nlabels: [A+, A++, A]\n---\n\nZie [[Twents Waternet#visie]].\n",
+    );
+    let choices = site.twn(&["check", "--strict"]);
+    assert_eq!(choices.code, Some(0), "{}", choices.stderr);
 }

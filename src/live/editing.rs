@@ -185,7 +185,7 @@ impl LiveSite {
             opened.config.clone(),
             pages,
             opened.site.assets.clone(),
-            &opened.site.index.draft_files(),
+            opened.site.index.drafts(),
         );
         let display_path = format!("{CONTENT_DIR}/{content_path}");
         problems.extend(

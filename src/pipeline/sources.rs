@@ -9,7 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::ids::PageTable;
 use crate::page::{ContentFiles, Page, discover, load_page};
 use crate::render::theme::Theme;
-use crate::resolve::{Resolved, Site, resolve};
+use crate::resolve::{Draft, Resolved, Site, resolve};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -112,7 +112,7 @@ pub fn open(options: &SourceOptions) -> Result<Opened, Vec<Diagnostic>> {
             None
         }
     };
-    let drafts = drafts_left_out(&load_problems, &pages);
+    let drafts = drafts_left_out(&load_problems, &pages, &content);
     let Resolved {
         mut site,
         index_problems,
@@ -166,18 +166,31 @@ fn load_all(
     (pages, problems)
 }
 
-/// The files read that gave no page and no error: drafts left out.
+/// The files read that gave no page and no error: drafts left out, each
+/// with its title, read from its file again (drafts are few).
 pub fn drafts_left_out(
     load_problems: &[(String, Vec<Diagnostic>)],
     pages: &PageTable<Page>,
-) -> Vec<String> {
+    content: &crate::page::ContentFiles,
+) -> Vec<Draft> {
     let read: HashSet<&str> = pages.iter().map(|p| p.content_path.as_str()).collect();
     load_problems
         .iter()
         .filter(|(path, problems)| {
             !read.contains(path.as_str()) && !problems.iter().any(Diagnostic::is_error)
         })
-        .map(|(path, _)| path.clone())
+        .map(|(file, _)| {
+            let title = content
+                .markdown
+                .iter()
+                .find(|(_, content_path)| content_path == file)
+                .and_then(|(path, _)| std::fs::read_to_string(path).ok())
+                .and_then(|text| crate::frontmatter::title_despite_front_matter(&text));
+            Draft {
+                file: file.clone(),
+                title,
+            }
+        })
         .collect()
 }
 

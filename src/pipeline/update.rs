@@ -200,7 +200,7 @@ impl Opened {
                 kept_history.push(page_history);
             }
         }
-        let drafts = super::sources::drafts_left_out(&self.load_problems, &pages);
+        let drafts = super::sources::drafts_left_out(&self.load_problems, &pages, &content);
         let Resolved {
             mut site,
             index_problems,

@@ -34,9 +34,18 @@ pub struct SiteIndex {
     by_title: HashMap<String, Vec<PageId>>,
     by_alias: HashMap<String, PageId>,
     by_source: HashMap<String, PageId>,
-    /// Drafts left out of the build, by address and by slug: a link to one
-    /// says so rather than that the page does not exist.
+    /// Drafts left out of the build, by address, slug and title: a link to
+    /// one says so rather than that the page does not exist.
     drafts: HashMap<String, String>,
+    draft_list: Vec<Draft>,
+}
+
+/// A page file left out as a draft (`draft: true`), by its path below
+/// `content/`, with the title its front matter gives.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub file: String,
+    pub title: Option<String>,
 }
 
 pub struct Site {
@@ -178,22 +187,28 @@ impl SiteIndex {
         }
     }
 
-    fn add_drafts(&mut self, config: &SiteConfig, drafts: &[String]) {
-        for content_path in drafts {
-            let Some(url_path) = crate::page::url_path_of(content_path, config) else {
+    fn add_drafts(&mut self, config: &SiteConfig, drafts: &[Draft]) {
+        for draft in drafts {
+            let Some(url_path) = crate::page::url_path_of(&draft.file, config) else {
                 continue;
             };
             let bare = url_path.trim_end_matches('/').to_owned();
             let slug = bare.rsplit('/').next().unwrap_or_default().to_owned();
-            self.drafts.insert(slug, content_path.clone());
-            self.drafts.insert(bare, content_path.clone());
+            self.drafts.insert(slug, draft.file.clone());
+            self.drafts.insert(bare, draft.file.clone());
+            // A wiki link names a page by its title as often as by its slug.
+            if let Some(title) = &draft.title {
+                self.drafts
+                    .entry(slugify(title))
+                    .or_insert_with(|| draft.file.clone());
+            }
+            self.draft_list.push(draft.clone());
         }
     }
 
-    /// The files of the drafts left out.
-    pub fn draft_files(&self) -> Vec<String> {
-        let files: BTreeSet<&String> = self.drafts.values().collect();
-        files.into_iter().cloned().collect()
+    /// The drafts left out.
+    pub fn drafts(&self) -> &[Draft] {
+        &self.draft_list
     }
 
     /// The file of the draft left out that `target` (a path, slug or file
@@ -256,7 +271,7 @@ pub fn resolve(
     config: SiteConfig,
     pages: PageTable<Page>,
     assets: HashSet<String>,
-    drafts: &[String],
+    drafts: &[Draft],
 ) -> Resolved {
     let (mut index, index_problems) = SiteIndex::build(&config, &pages);
     index.add_drafts(&config, drafts);
