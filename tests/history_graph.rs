@@ -650,6 +650,19 @@ fn a_page_brought_back_keeps_its_earlier_history() {
         "a deletion has no version: {row}"
     );
     assert_eq!(history.matches("pagina verwijderd").count(), 2, "{history}");
+    // Comparing starts from a version, not from a deletion, which has none.
+    let checked_from = history
+        .split("<input type=\"radio\" name=\"van\"")
+        .skip(1)
+        .filter(|input| {
+            input
+                .split('>')
+                .next()
+                .unwrap_or_default()
+                .contains(" checked")
+        })
+        .count();
+    assert_eq!(checked_from, 1, "{history}");
     let diff = site.read(&format!(
         "public/organisatie/a/verschil/{removed}/index.html"
     ));

@@ -307,14 +307,19 @@ impl PageJob<'_> {
             key = key.revision(self, revision);
         }
         self.cached_or_render(&mut out, &mut history_dir, key.finish(), "", || {
+            // Comparing starts from the newest version before the latest
+            // (a deletion has no version to compare).
+            let compare_from = (1..revisions.len()).find(|&k| !revisions[k].deleted);
             let listed: Vec<tera::Value> = revisions
                 .iter()
                 .zip(&summaries)
-                .map(|(revision, summary)| {
+                .enumerate()
+                .map(|(k, (revision, summary))| {
                     let (added, removed) = self.line_stats(blobs, revision);
                     let mut listed = summary.clone().into_map().unwrap_or_default();
                     listed.insert("added".into(), added.into());
                     listed.insert("removed".into(), removed.into());
+                    listed.insert("compare_from".into(), (Some(k) == compare_from).into());
                     tera::Value::from(listed)
                 })
                 .collect();
