@@ -466,3 +466,34 @@ fn a_page_asked_for_while_the_first_build_runs_is_answered_when_it_is_made() {
     let (status, _) = get(&server, "/organisatie/bestaat-niet/");
     assert_eq!(status, 404);
 }
+
+#[test]
+fn a_save_written_in_two_steps_shows_no_error_in_between() {
+    let site = TestSite::new();
+    let server = start(&site);
+    wait_for(&server, "/", 200);
+    let mut tab = events(&server);
+    let whole = almelo("In twee stappen opgeslagen.");
+    let (first, rest) = whole.split_at(20);
+    let path = site.path(ALMELO);
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&path).unwrap();
+        file.write_all(first.as_bytes()).unwrap();
+        file.sync_all().unwrap();
+        // Longer than the watcher's quiet time, as a slow disk takes.
+        std::thread::sleep(std::time::Duration::from_millis(15));
+        file.write_all(rest.as_bytes()).unwrap();
+    }
+    tab.until(|event| {
+        assert!(
+            event["error"].is_null(),
+            "an error reached the tab: {event}"
+        );
+        event["paths"]
+            .as_array()
+            .is_some_and(|paths| paths.iter().any(|p| p == "/organisatie/almelo/"))
+    });
+    let (_, page) = get(&server, "/organisatie/almelo/");
+    assert!(page.contains("In twee stappen opgeslagen."), "{page}");
+}

@@ -38,6 +38,8 @@ pub struct ServeOptions {
 
 /// A page file that seems gone may be in the middle of an atomic save.
 const DELETION_GRACE: Duration = Duration::from_millis(50);
+/// How long an error waits for more of the save that caused it.
+const SAVE_GRACE: Duration = Duration::from_millis(50);
 /// The search index is made again once saves pause this long.
 const SEARCH_PAUSE: Duration = Duration::from_millis(250);
 
@@ -246,7 +248,18 @@ fn rebuild_on_change(
             open_site(preview, options);
             continue;
         };
-        let outcome = site.apply(&changes);
+        let mut outcome = site.apply(&changes);
+        // A save written in two steps (a slow disk, a network folder) looks
+        // broken in between: an error waits a moment for the rest of the
+        // save before any tab is told.
+        if outcome.errors.is_some() {
+            let mut rest = ChangeSet::default();
+            more(&mut rest, SAVE_GRACE);
+            if !rest.is_empty() {
+                outcome = site.apply(&rest);
+                changes.merge(rest);
+            }
+        }
         drop(live);
         preview.announce();
         report(&outcome, started, |count| {
