@@ -1,0 +1,380 @@
+//! Links and references, one by one: a wiki link, a Markdown file link or
+//! a front-matter reference looked up in the site's index, with the error
+//! an editor gets when it names nothing (or a draft, or a missing heading).
+
+use super::{BackRef, Lookup, Site};
+use crate::diagnostics::{Diagnostic, Position};
+use crate::ids::PageId;
+use crate::markdown::{LinkKind, LinkRef, ResolvedLink};
+use crate::page::Page;
+use crate::schema::FieldValue;
+use crate::slug::slugify;
+use crate::suggest::closest;
+
+pub(super) fn link_error(
+    page: &Page,
+    range: &std::ops::Range<usize>,
+    message: String,
+    help: String,
+) -> Diagnostic {
+    let text = &page.source_text();
+    let start = page.body_offset + range.start;
+    let shown = text[start..page.body_offset + range.end]
+        .lines()
+        .next()
+        .unwrap_or_default();
+    Diagnostic::error(&page.source.display_path, message)
+        .at(text, Position::of_offset(text, start))
+        .marker(shown.chars().count())
+        .help(help)
+}
+
+/// What is wrong with a link and how to fix it.
+pub(super) type LinkProblem = (String, String);
+
+/// A link as an old version `old` has it, against the current site: to
+/// the page if it still exists (its heading if that does too), to the
+/// notice of a deleted page, or else to a search for what the link named,
+/// so that no old link leads nowhere. `None` for a heading of the old
+/// text that it lacks, shown as written.
+pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<ResolvedLink> {
+    let found = match link.kind {
+        LinkKind::SamePage => {
+            let id = link.fragment.as_deref()?;
+            let heading = old
+                .body
+                .headings
+                .iter()
+                .find(|h| h.id == id || h.id == slugify(id))?;
+            return Some(ResolvedLink {
+                href: format!("#{}", heading.id),
+                label: None,
+            });
+        }
+        LinkKind::Image => {
+            return site
+                .find_image(old, &link.target)
+                .ok()
+                .map(|href| ResolvedLink { href, label: None });
+        }
+        LinkKind::Wiki { .. } => match site.index.find(&link.target) {
+            Lookup::Found(i) => Some(i),
+            _ => None,
+        },
+        LinkKind::MarkdownFile => {
+            let base = old.content_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+            normalise_relative(base, &link.target).and_then(|p| site.index.page_of_source(&p))
+        }
+    };
+    Some(link_to(site, found, link))
+}
+
+/// A link to page `found` (its heading if it has the one asked for), or,
+/// when there is none, to the notice of a deleted page of that name or a
+/// search for it.
+pub(crate) fn link_to(site: &Site, found: Option<PageId>, link: &LinkRef) -> ResolvedLink {
+    let labelled = matches!(link.kind, LinkKind::Wiki { has_label: false });
+    if let Some(i) = found {
+        let target = &site.pages[i];
+        let heading = link.fragment.as_ref().and_then(|f| {
+            target
+                .body
+                .headings
+                .iter()
+                .find(|h| h.id == *f || h.id == slugify(f))
+        });
+        let href = match heading {
+            Some(h) => format!("{}#{}", site.url(i), h.id),
+            None => site.url(i),
+        };
+        let label = labelled.then(|| match heading {
+            Some(h) => format!("{} › {}", target.front.title, h.text),
+            None => target.front.title.clone(),
+        });
+        return ResolvedLink { href, label };
+    }
+    let wanted = slugify(
+        link.target
+            .trim_end_matches(".md")
+            .rsplit('/')
+            .next()
+            .unwrap_or_default(),
+    );
+    let gone = site
+        .gone_by_name
+        .get(&wanted)
+        .or_else(|| site.gone_by_name.get(&link.target.trim().to_lowercase()))
+        .map(|&g| &site.gone[g]);
+    let label = labelled.then(|| link.target.clone());
+    match gone {
+        Some(gone) => ResolvedLink {
+            href: format!("{}{}", site.base_path, gone.page.url_path),
+            label: labelled.then(|| gone.page.front.title.clone()),
+        },
+        None => ResolvedLink {
+            href: format!(
+                "{}{}?q={}",
+                site.base_path,
+                crate::urls::SEARCH_DIR,
+                crate::urls::encode_path(link.target.trim()).replace('/', "%2F")
+            ),
+            label,
+        },
+    }
+}
+
+pub(crate) fn resolve_link(
+    site: &Site,
+    from: PageId,
+    link: &LinkRef,
+) -> Result<(PageId, ResolvedLink), LinkProblem> {
+    let page = &site.pages[from];
+    let target = match link.kind {
+        LinkKind::Image => {
+            let href = site.find_image(page, &link.target)?;
+            return Ok((from, ResolvedLink { href, label: None }));
+        }
+        LinkKind::SamePage => from,
+        LinkKind::Wiki { .. } => match site.index.find(&link.target) {
+            Lookup::Found(i) => i,
+            Lookup::Missing if site.index.draft_named(&link.target).is_some() => {
+                let file = site.index.draft_named(&link.target).unwrap_or_default();
+                return Err(draft_problem(&format!("[[{}]]", link.target), file));
+            }
+            Lookup::Missing => {
+                let candidates = site
+                    .pages
+                    .iter()
+                    .flat_map(|p| [p.front.title.as_str(), p.url_path.trim_end_matches('/')]);
+                let help = match closest(&link.target, candidates) {
+                    Some(s) => format!("bedoelt u [[{s}]]? Een wikilink noemt de titel, de slug of het pad (zoals `regio/twents-waternet`) van een pagina"),
+                    None => "een wikilink noemt de titel, de slug of het pad (zoals `regio/twents-waternet`) van een bestaande pagina; maak de pagina aan met `twn new` of pas de link aan".into(),
+                };
+                return Err((
+                    format!(
+                        "wikilink naar een pagina die niet bestaat: [[{}]]",
+                        link.target
+                    ),
+                    help,
+                ));
+            }
+            Lookup::Ambiguous(options) => {
+                let paths: Vec<String> = options
+                    .iter()
+                    .map(|&i| format!("[[{}]]", site.pages[i].url_path.trim_end_matches('/')))
+                    .collect();
+                return Err((
+                    format!(
+                        "wikilink [[{}]] is niet eenduidig: {} pagina's passen",
+                        link.target,
+                        options.len()
+                    ),
+                    format!(
+                        "schrijf het pad van de bedoelde pagina: {}",
+                        paths.join(" of ")
+                    ),
+                ));
+            }
+        },
+        LinkKind::MarkdownFile => {
+            let base = page
+                .content_path
+                .rsplit_once('/')
+                .map_or("", |(dir, _)| dir);
+            let joined = normalise_relative(base, &link.target);
+            match joined.and_then(|p| site.index.by_source.get(&p).copied()) {
+                Some(i) => i,
+                None => {
+                    return Err((
+                        format!("link naar een bestand dat niet bestaat: {}", link.target),
+                        format!(
+                            "het pad is relatief aan {}; controleer de mapnamen en `../`",
+                            page.source.display_path
+                        ),
+                    ));
+                }
+            }
+        }
+    };
+    let target_page = &site.pages[target];
+    let mut href = site.url(target);
+    let mut heading_text = None;
+    let unreadable = target_page.stand_in && target_page.body.headings.is_empty();
+    if let Some(fragment) = link.fragment.as_ref().filter(|_| !unreadable) {
+        let wanted = slugify(fragment);
+        let Some(heading) = target_page
+            .body
+            .headings
+            .iter()
+            .find(|h| h.id == *fragment || h.id == wanted)
+        else {
+            let ids = target_page.body.headings.iter().map(|h| h.id.as_str());
+            let help = match closest(&wanted, ids) {
+                _ if target_page.body.headings.is_empty() => {
+                    "die pagina heeft geen koppen: link naar de pagina zelf (zonder #…), of geef haar een kop met `## …`".into()
+                }
+                Some(s) => format!(
+                    "bedoelt u #{s}? De koppen van die pagina zijn: {}",
+                    heading_list(target_page)
+                ),
+                None => format!(
+                    "de koppen van die pagina zijn: {}",
+                    heading_list(target_page)
+                ),
+            };
+            return Err((
+                format!(
+                    "link naar een kop die niet bestaat: #{fragment} op {}",
+                    target_page.source.display_path
+                ),
+                help,
+            ));
+        };
+        href = if target == from {
+            format!("#{}", heading.id)
+        } else {
+            format!("{href}#{}", heading.id)
+        };
+        heading_text = Some(heading.text.clone());
+    }
+    let label = match link.kind {
+        LinkKind::Wiki { has_label: false } => Some(match heading_text {
+            Some(heading) => format!("{} › {heading}", target_page.front.title),
+            None => target_page.front.title.clone(),
+        }),
+        _ => None,
+    };
+    Ok((target, ResolvedLink { href, label }))
+}
+
+/// What is wrong with naming a draft that is left out, and what to do.
+fn draft_problem(named: &str, file: &str) -> (String, String) {
+    (
+        format!(
+            "{named} noemt een concept: {}/{file} heeft `draft: true` en wordt niet gepubliceerd",
+            crate::folders::CONTENT_DIR
+        ),
+        "haal `draft: true` weg als de pagina klaar is, of laat de link nog weg; `twn serve --drafts` toont concepten in de voorvertoning".into(),
+    )
+}
+
+fn heading_list(page: &Page) -> String {
+    page.body
+        .headings
+        .iter()
+        .map(|h| format!("#{}", h.id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Joins a relative link to the folder of its page, below `content/`.
+pub(super) fn normalise_relative(base: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Each reference in `value` (a field of page `from`, inside the object
+/// named `context`): the page it names, or why it names none.
+pub(super) fn references_in(
+    site: &Site,
+    from: PageId,
+    field: &str,
+    context: Option<&str>,
+    value: &FieldValue,
+) -> Vec<Result<(PageId, BackRef), Diagnostic>> {
+    match value {
+        FieldValue::Reference(reference) if !reference.is_keyword => {
+            match site.referenced_page(reference) {
+                Some(target) => {
+                    let backref = BackRef {
+                        from,
+                        field: field.to_owned(),
+                        context: context.map(str::to_owned),
+                    };
+                    vec![Ok((target, backref))]
+                }
+                None => {
+                    let page = &site.pages[from];
+                    let named = format!("{}/{}", reference.collection, reference.target);
+                    if let Some(file) = site.index.draft_named(&named) {
+                        let (message, help) =
+                            draft_problem(&format!("`{}`", reference.target), file);
+                        return vec![Err(Diagnostic::error(&page.source.display_path, message)
+                            .at(&page.source_text(), reference.position)
+                            .marker(reference.target.chars().count())
+                            .help(help))];
+                    }
+                    let slugs: Vec<&str> = site
+                        .collection_pages(&reference.collection)
+                        .map(|i| site.pages[i].slug.as_str())
+                        .collect();
+                    let help = match closest(&reference.target, slugs.iter().copied()) {
+                        Some(s) => format!(
+                            "bedoelt u `{s}`? Een verwijzing noemt de slug (de bestandsnaam zonder .md) van een pagina in content/{}/",
+                            reference.collection
+                        ),
+                        None => format!(
+                            "een verwijzing noemt de slug (de bestandsnaam zonder .md) van een pagina in content/{}/; maak die pagina aan met `twn new {} \"…\"`",
+                            reference.collection, reference.collection
+                        ),
+                    };
+                    vec![Err(Diagnostic::error(
+                        &page.source.display_path,
+                        format!(
+                            "verwijzing naar een {}-pagina die niet bestaat: `{}`",
+                            reference.collection, reference.target
+                        ),
+                    )
+                    .at(&page.source_text(), reference.position)
+                    .marker(reference.target.chars().count())
+                    .help(help))]
+                }
+            }
+        }
+        FieldValue::List(items) => items
+            .iter()
+            .flat_map(|item| references_in(site, from, field, context, item))
+            .collect(),
+        FieldValue::Object(fields) => {
+            let name = fields
+                .get("name")
+                .or_else(|| fields.get("title"))
+                .and_then(|v| match v {
+                    FieldValue::Text(t) => Some(t.as_str()),
+                    _ => None,
+                });
+            fields
+                .values()
+                .flat_map(|value| references_in(site, from, field, name.or(context), value))
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_are_normalised_below_content() {
+        assert_eq!(
+            normalise_relative("regio", "../organisatie/almelo.md").as_deref(),
+            Some("organisatie/almelo.md")
+        );
+        assert_eq!(
+            normalise_relative("regio/twents-waternet", "./kaart.md").as_deref(),
+            Some("regio/twents-waternet/kaart.md")
+        );
+        assert_eq!(normalise_relative("", "../x.md"), None);
+    }
+}
