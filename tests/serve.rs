@@ -457,6 +457,10 @@ fn a_page_asked_for_while_the_first_build_runs_is_answered_when_it_is_made() {
     };
     std::thread::spawn(move || for _ in lines {});
     let server = common::server::Server::attach(child, address);
+    // A tab open during the first build...
+    let (status, _) = get(&server, "/");
+    assert_eq!(status, 200);
+    let mut tab = events(&server);
     for path in ["/", "/organisatie/gemeente-1999/", "/static/style.css"] {
         let (status, body) = get(&server, path);
         assert_eq!(status, 200, "{path}: {body}");
@@ -465,6 +469,14 @@ fn a_page_asked_for_while_the_first_build_runs_is_answered_when_it_is_made() {
     assert!(page.contains("Gemeente 1999"), "{page}");
     let (status, _) = get(&server, "/organisatie/bestaat-niet/");
     assert_eq!(status, 404);
+    // ...is not reloaded when the build ends: its page did not change.
+    for event in tab.arriving(std::time::Duration::from_millis(500)) {
+        assert_eq!(event["all"], false, "{event}");
+        assert!(
+            !event["paths"].as_array().unwrap().iter().any(|p| p == "/"),
+            "{event}"
+        );
+    }
 }
 
 #[test]

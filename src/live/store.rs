@@ -140,12 +140,26 @@ impl Store {
         copies: Option<HashMap<String, PathBuf>>,
         drop_revisions: bool,
     ) -> usize {
+        // During the first build a tab can only show what was published
+        // ahead of it (the home page): only a change to that reloads it.
+        let first_build = self.opening;
         let mut reload = Reload {
-            all: everything || copies.is_some(),
+            all: !first_build && (everything || copies.is_some()),
             ..Reload::default()
         };
         let mut changed = 0;
         if everything {
+            if first_build {
+                for file in &files {
+                    if self
+                        .files
+                        .get(&file.path)
+                        .is_some_and(|b| b[..] != file.contents[..])
+                    {
+                        reload.paths.push(url_of(base_path, &file.path));
+                    }
+                }
+            }
             changed = files.len();
             self.files = files
                 .into_iter()

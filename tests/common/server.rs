@@ -158,6 +158,29 @@ impl Events {
         }
     }
 
+    /// The events that arrive within `wait`, without waiting for one.
+    pub fn arriving(&mut self, wait: Duration) -> Vec<serde_json::Value> {
+        let stream = self.reader.get_ref();
+        stream.set_read_timeout(Some(wait)).unwrap();
+        let mut events = Vec::new();
+        loop {
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    if let Some(data) = line.trim_end().strip_prefix("data: ") {
+                        events.push(serde_json::from_str(data).unwrap());
+                    }
+                }
+            }
+        }
+        self.reader
+            .get_ref()
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        events
+    }
+
     /// Waits for an event that reloads the tab showing `path`.
     pub fn reload_of(&mut self, path: &str) -> serde_json::Value {
         self.until(|event| {
