@@ -7,9 +7,15 @@ pub struct KeyBuilder(gix::hash::Hasher);
 
 impl KeyBuilder {
     pub fn new(kind: &str) -> Self {
-        let mut hasher = gix::hash::hasher(gix::hash::Kind::Sha1);
-        hasher.update(program_identity().as_bytes());
-        let mut key = KeyBuilder(hasher);
+        let mut key = KeyBuilder::of_parts_only(kind);
+        key.add(program_identity());
+        key
+    }
+
+    /// A fingerprint of the parts alone, the same for every build of twn
+    /// and on every machine: for what readers' browsers see.
+    pub fn of_parts_only(kind: &str) -> Self {
+        let mut key = KeyBuilder(gix::hash::hasher(gix::hash::Kind::Sha1));
         key.add(kind);
         key
     }

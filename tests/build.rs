@@ -312,3 +312,27 @@ fn precompress_leaves_a_file_of_the_site_named_like_a_compressed_copy_as_it_is()
     assert!(out("notulen.txt.gz").exists() && out("notulen.txt.br").exists());
     assert!(out("index.html.gz").exists());
 }
+
+#[test]
+fn the_theme_files_version_in_page_addresses_is_the_same_wherever_the_site_is_built() {
+    let version = |site: &TestSite| {
+        site.build_ok();
+        let page = site.read("public/index.html");
+        let at = page
+            .find("static/style.css?v=")
+            .expect("a versioned style sheet");
+        page[at..].split('"').next().unwrap().to_owned()
+    };
+    let (here, there) = (TestSite::new(), TestSite::new());
+    assert_eq!(version(&here), version(&there));
+    let style = there.read("themes/default/static/style.css");
+    there.write(
+        "themes/default/static/style.css",
+        &format!("{style}\n.x {{}}\n"),
+    );
+    assert_ne!(
+        version(&here),
+        version(&there),
+        "a changed style sheet, a new version"
+    );
+}

@@ -214,7 +214,8 @@ impl Theme {
     }
 }
 
-/// A short hash of every file in the theme's `static/`, by name and bytes.
+/// A short hash of every file in the theme's `static/`, by its name there
+/// and its bytes: the same wherever and by whichever twn the site is built.
 fn assets_version(static_dir: &Path) -> String {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(static_dir)
         .into_iter()
@@ -223,10 +224,11 @@ fn assets_version(static_dir: &Path) -> String {
         .map(walkdir::DirEntry::into_path)
         .collect();
     files.sort();
-    let mut key = crate::fingerprint::KeyBuilder::new("thema-bestanden");
+    let mut key = crate::fingerprint::KeyBuilder::of_parts_only("thema-bestanden");
     for file in &files {
         let bytes = std::fs::read(file).unwrap_or_default();
-        key.add(&file.to_string_lossy())
+        let name = file.strip_prefix(static_dir).unwrap_or(file);
+        key.add(&name.to_string_lossy())
             .add(&String::from_utf8_lossy(&bytes));
     }
     key.finish().chars().take(10).collect()
