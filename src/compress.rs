@@ -42,13 +42,29 @@ pub fn copy_path(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(copy)
 }
 
-/// The suffixes of the compressed copies.
+/// The suffixes of the compressed copies: gzip, then Brotli.
 pub const SUFFIXES: [&str; 2] = [".gz", ".br"];
 
 /// The compressed copies of `contents`: the suffix to add to its name, and
 /// the bytes.
 pub fn compressed(contents: &[u8]) -> [(&'static str, Vec<u8>); 2] {
-    [(".gz", gzip(contents)), (".br", brotli(contents))]
+    [
+        (SUFFIXES[0], gzip(contents)),
+        (SUFFIXES[1], brotli(contents)),
+    ]
+}
+
+/// The compressed copies of the file at `path` (named `name`, which says
+/// what kind of file it is) with the paths they go to beside it; none
+/// where they are not worth having.
+pub fn copies_beside(path: &Path, name: &str, contents: &[u8]) -> Vec<(PathBuf, Vec<u8>)> {
+    if !worth_compressing(name, contents.len()) {
+        return Vec::new();
+    }
+    compressed(contents)
+        .into_iter()
+        .map(|(suffix, bytes)| (copy_path(path, suffix), bytes))
+        .collect()
 }
 
 fn gzip(contents: &[u8]) -> Vec<u8> {

@@ -68,7 +68,7 @@ impl RevisionStore for RevisionCache {
         let size = path.metadata().ok().filter(|m| m.is_file())?.len() as usize;
         let copies_missing = self.precompress
             && crate::compress::worth_compressing(".html", size)
-            && !crate::compress::copy_path(&path, ".br").is_file();
+            && !crate::compress::copy_path(&path, crate::compress::SUFFIXES[1]).is_file();
         (!copies_missing).then_some(path)
     }
 
@@ -76,9 +76,9 @@ impl RevisionStore for RevisionCache {
     /// compressed copies are written first: a page in the cache has them.
     fn put(&self, key: &str, contents: &[u8]) -> std::io::Result<PathBuf> {
         let path = self.entry_path(key)?;
-        if self.precompress && crate::compress::worth_compressing(".html", contents.len()) {
-            for (suffix, bytes) in crate::compress::compressed(contents) {
-                replace_file(&crate::compress::copy_path(&path, suffix), &bytes)?;
+        if self.precompress {
+            for (copy, bytes) in crate::compress::copies_beside(&path, ".html", contents) {
+                replace_file(&copy, &bytes)?;
             }
         }
         replace_file(&path, contents)?;

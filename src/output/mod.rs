@@ -107,8 +107,13 @@ impl Staging {
                 let _ = std::fs::remove_file(path);
             }
             let previous_output = out_dir.is_dir().then_some(out_dir.as_path());
-            let (carried, placed) =
-                reuse::place_revision_dirs(staging, previous_output, &manifest, revisions.dirs);
+            let (carried, placed) = reuse::place_revision_dirs(
+                staging,
+                previous_output,
+                &manifest,
+                revisions.dirs,
+                self.precompress,
+            );
             moved = carried;
             if let Err(e) = placed {
                 reuse::restore(staging, out_dir, &moved);
@@ -199,11 +204,8 @@ pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
 /// Writes the compressed copies of `contents` (the file at `path`, named
 /// `name` in the output) beside it, where they are worth having.
 fn write_compressed(path: &Path, name: &str, contents: &[u8]) -> io::Result<()> {
-    if !crate::compress::worth_compressing(name, contents.len()) {
-        return Ok(());
-    }
-    for (suffix, bytes) in crate::compress::compressed(contents) {
-        std::fs::write(crate::compress::copy_path(path, suffix), bytes)?;
+    for (copy, bytes) in crate::compress::copies_beside(path, name, contents) {
+        std::fs::write(copy, bytes)?;
     }
     Ok(())
 }

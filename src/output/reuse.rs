@@ -55,14 +55,26 @@ impl Manifest {
 }
 
 /// Fills `staging` with the revision folders, moving them from `previous`
-/// where the manifest vouches for them. Returns the folders moved, so that a
+/// where the manifest vouches for them; with `precompress`, each page's
+/// compressed copies come with it. Returns the folders moved, so that a
 /// failed build can put them back.
 pub fn place_revision_dirs(
     staging: &Path,
     previous: Option<&Path>,
     manifest: &Manifest,
     dirs: &[RevisionDir],
+    precompress: bool,
 ) -> (Vec<String>, io::Result<()>) {
+    // The page itself, then the compressed copies the cache keeps beside it.
+    let suffixes: &[&str] = if precompress {
+        &[
+            "",
+            crate::compress::SUFFIXES[0],
+            crate::compress::SUFFIXES[1],
+        ]
+    } else {
+        &[""]
+    };
     use rayon::prelude::*;
     let results: Vec<(Option<String>, io::Result<()>)> = dirs
         .par_iter()
@@ -100,24 +112,19 @@ pub fn place_revision_dirs(
                     if !entry.name.is_empty() {
                         std::fs::create_dir_all(crate::files::inside(&target, &entry.name)?)?;
                     }
-                    if known.is_some() {
-                        // Never write through an old link into the cache.
-                        let _ = std::fs::remove_file(&file);
-                        for suffix in crate::compress::SUFFIXES {
-                            let _ = std::fs::remove_file(crate::compress::copy_path(&file, suffix));
-                        }
-                    }
-                    if std::fs::hard_link(&entry.source, &file).is_err() {
-                        std::fs::copy(&entry.source, &file)?;
-                    }
-                    // Compressed copies, where the cache keeps them.
-                    for suffix in crate::compress::SUFFIXES {
+                    for &suffix in suffixes {
                         let source = crate::compress::copy_path(&entry.source, suffix);
-                        if source.is_file() {
-                            let copy = crate::compress::copy_path(&file, suffix);
-                            if std::fs::hard_link(&source, &copy).is_err() {
-                                std::fs::copy(&source, &copy)?;
-                            }
+                        let copy = crate::compress::copy_path(&file, suffix);
+                        if known.is_some() {
+                            // Never write through an old link into the cache.
+                            let _ = std::fs::remove_file(&copy);
+                        }
+                        // A small page has no compressed copies.
+                        if !suffix.is_empty() && !source.is_file() {
+                            continue;
+                        }
+                        if std::fs::hard_link(&source, &copy).is_err() {
+                            std::fs::copy(&source, &copy)?;
                         }
                     }
                 }
