@@ -205,6 +205,13 @@ impl FileDiff {
             hidden(&mut html, label);
         }
         html.push_str("</thead>\n");
+        // How an added or removed line opens, said once for every line.
+        let opening = |tag: &str, said: &str| {
+            let mut open = format!("<{tag}>");
+            hidden(&mut open, &format!("{said}: "));
+            open
+        };
+        let (open_ins, open_del) = (opening("ins", &words.added), opening("del", &words.removed));
         for hunk in &self.hunks {
             html.push_str("<tbody aria-label=\"");
             push_xml_escaped(&mut html, &words.hunk);
@@ -213,9 +220,9 @@ impl FileDiff {
                 skipped(&mut html, hunk.skipped_before);
             }
             for line in &hunk.lines {
-                let (tag, said) = match line.kind {
-                    "ins" => ("ins", Some(&words.added)),
-                    "del" => ("del", Some(&words.removed)),
+                let (tag, open) = match line.kind {
+                    "ins" => ("ins", Some(&open_ins)),
+                    "del" => ("del", Some(&open_del)),
                     _ => ("", None),
                 };
                 if tag.is_empty() {
@@ -231,9 +238,8 @@ impl FileDiff {
                     let _ = write!(html, "{n}");
                 }
                 html.push_str("<td>");
-                if let Some(said) = said {
-                    let _ = write!(html, "<{tag}>");
-                    hidden(&mut html, &format!("{said}: "));
+                if let Some(open) = open {
+                    html.push_str(open);
                 }
                 for part in &line.parts {
                     if part.changed {
@@ -244,7 +250,7 @@ impl FileDiff {
                         push_xml_escaped(&mut html, &part.text);
                     }
                 }
-                if said.is_some() {
+                if open.is_some() {
                     let _ = write!(html, "</{tag}>");
                 }
                 html.push('\n');
@@ -373,17 +379,14 @@ fn pair_similar_lines(old: &[&str], new: &[&str]) -> Vec<(usize, usize)> {
 pub fn line_stats(old: &str, new: &str) -> (usize, usize) {
     let (old_front, old_body) = old.split_at(body_start(old));
     let (new_front, new_body) = new.split_at(body_start(new));
-    let front = front_line_stats(old_front, new_front);
-    let body = if old_body.is_empty() {
-        (new_body.split_inclusive('\n').count(), 0)
-    } else {
-        count_lines(&config().diff_lines(old_body, new_body))
-    };
+    let front = lines_changed(old_front, new_front);
+    let body = lines_changed(old_body, new_body);
     (front.0 + body.0, front.1 + body.1)
 }
 
-/// Lines added and removed between two front matters (with their `---`).
-pub fn front_line_stats(old: &str, new: &str) -> (usize, usize) {
+/// Lines added and removed between two texts (or parts of them); a new
+/// text is every line added, without comparing.
+pub fn lines_changed(old: &str, new: &str) -> (usize, usize) {
     if old.is_empty() {
         return (new.split_inclusive('\n').count(), 0);
     }

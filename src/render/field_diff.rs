@@ -4,7 +4,7 @@
 //! by their names with the fields that changed inside them.
 
 use super::Renderer;
-use super::diff::{FileDiff, diff_texts, front_line_stats, line_stats};
+use super::diff::{FileDiff, diff_texts, line_stats, lines_changed};
 use crate::fields::{FieldKind, FieldSpec};
 use crate::orgchart::RelationKind;
 use crate::page::{Page, old_front_matter};
@@ -110,7 +110,7 @@ pub fn revision_diff(
     let mut diff = diff_texts(&old[old_offset..], &new[new_offset..])
         .numbered_after(lines_before(old, old_offset), lines_before(new, new_offset));
     // Counted as `line_stats` counts them: front matter and text apart.
-    let front = front_line_stats(&old[..old_offset], &new[..new_offset]);
+    let front = lines_changed(&old[..old_offset], &new[..new_offset]);
     diff.added += front.0;
     diff.removed += front.1;
     (fields, diff, false)
