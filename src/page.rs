@@ -365,19 +365,14 @@ pub fn old_version(config: &SiteConfig, place: &Page, path: &str, text: String) 
         display_path: format!("{CONTENT_DIR}/{path}"),
         text,
     };
-    let no_fields = IndexMap::new();
-    let fields = config
-        .collection_of(place.collection.as_deref())
-        .map_or(&no_fields, |c| &c.fields);
-    let (front, body, body_offset) = match frontmatter::split(&source) {
-        Ok(split) => {
-            let front = old_fields(fields, place, &source, &split.front_matter);
-            let body = markdown::parse(split.body, config.allow_html);
-            (front, body, split.body_offset)
+    let (front, body, body_offset) = match read_old_front(config, place, &source) {
+        Some((front, body_offset)) => {
+            let body = markdown::parse(&source.text[body_offset..], config.allow_html);
+            (front, body, body_offset)
         }
         // Shown as the text it is, not read as Markdown: its YAML would
         // make headings and rules.
-        Err(_) => {
+        None => {
             let mut front = place.front.clone();
             front.fields.clear();
             let longest_run = source
@@ -420,28 +415,26 @@ pub fn old_front_matter(
         display_path: format!("{CONTENT_DIR}/{path}"),
         text: text.to_owned(),
     };
-    let split = frontmatter::split(&source).ok()?;
+    read_old_front(config, place, &source)
+}
+
+/// Old front matter as far as it fits today's schema (a version without a
+/// title goes by the page's), and where the body starts.
+fn read_old_front(
+    config: &SiteConfig,
+    place: &Page,
+    source: &SourceFile,
+) -> Option<(FrontMatter, usize)> {
+    let split = frontmatter::split(source).ok()?;
     let no_fields = IndexMap::new();
     let fields = config
         .collection_of(place.collection.as_deref())
         .map_or(&no_fields, |c| &c.fields);
-    let front = old_fields(fields, place, &source, &split.front_matter);
-    Some((front, split.body_offset))
-}
-
-/// Old front matter as far as it fits today's schema; a version without a
-/// title goes by the page's.
-fn old_fields(
-    fields: &IndexMap<String, crate::fields::FieldSpec>,
-    place: &Page,
-    source: &SourceFile,
-    front_matter: &crate::yaml::Node,
-) -> FrontMatter {
-    let (mut front, _) = schema::validate(source, front_matter, fields);
+    let (mut front, _) = schema::validate(source, &split.front_matter, fields);
     if front.title.is_empty() {
         front.title = place.front.title.clone();
     }
-    front
+    Some((front, split.body_offset))
 }
 
 /// Files editors leave beside the ones they save: swap, backup, lock and
