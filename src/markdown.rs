@@ -461,8 +461,7 @@ pub fn html_text(html: &str) -> String {
                 || name == "sup" && tag.contains("footnote-reference"));
         if skipped {
             let end = format!("</{name}");
-            let at = rest.to_ascii_lowercase().find(&end).unwrap_or(rest.len());
-            rest = &rest[at..];
+            rest = &rest[find_ignoring_case(rest, &end).unwrap_or(rest.len())..];
             continue;
         }
         if name == "img"
@@ -511,6 +510,14 @@ pub fn html_text(html: &str) -> String {
         words.push_str(word);
     }
     words
+}
+
+/// Where ASCII `needle` first occurs in `text`, in any case, without
+/// copying `text` (a page with many footnotes skips many times).
+fn find_ignoring_case(text: &str, needle: &str) -> Option<usize> {
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    (0..=text.len().checked_sub(needle.len())?)
+        .find(|&at| text[at..at + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 /// The length of the tag `html` starts with, to its `>`: a `>` inside a
