@@ -437,26 +437,12 @@ fn a_page_asked_for_while_the_first_build_runs_is_answered_when_it_is_made() {
             ),
         );
     }
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_twn"))
-        .args(["serve", "--port", "0"])
-        .current_dir(site.dir.path())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
-    let address = loop {
-        let line = lines.next().unwrap().unwrap();
-        assert!(
-            !line.contains("gebouwd in"),
-            "the address comes first: {line}"
-        );
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split('/').next().unwrap().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    let server = common::server::Server::attach(child, address);
+    let (server, printed, log) = common::server::start_answering(&site, &[], &[]);
+    assert!(
+        !printed.iter().any(|line| line.contains("gebouwd in")),
+        "the address comes first: {printed:?}"
+    );
+    common::server::keep_draining(log);
     // A tab open during the first build...
     let (status, _) = get(&server, "/");
     assert_eq!(status, 200);

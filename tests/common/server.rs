@@ -11,13 +11,6 @@ pub struct Server {
     pub address: String,
 }
 
-impl Server {
-    /// A server started by the test itself, stopped when dropped.
-    pub fn attach(child: Child, address: String) -> Server {
-        Server { child, address }
-    }
-}
-
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -35,12 +28,39 @@ pub fn start_with(site: &TestSite, args: &[&str]) -> (Server, Vec<String>) {
     start_with_env(site, args, &[])
 }
 
-/// `twn serve` with more arguments and environment variables.
+/// `twn serve` with more arguments and environment variables, from the
+/// end of its first build.
 pub fn start_with_env(
     site: &TestSite,
     args: &[&str],
     env: &[(&str, &str)],
 ) -> (Server, Vec<String>) {
+    let (server, mut printed, mut lines) = start_answering(site, args, env);
+    // The server answers at once; tests start from the whole first build,
+    // which ends with its report (pages built, or the errors).
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.contains("gebouwd in") || line.contains("de fout staat ook in de browser");
+        printed.push(line);
+        if done {
+            break;
+        }
+    }
+    keep_draining(lines);
+    (server, printed)
+}
+
+/// What `twn serve` prints, line by line.
+pub type Log = std::io::Lines<BufReader<std::process::ChildStderr>>;
+
+/// `twn serve` as soon as it prints its address, with what it printed
+/// before and the rest of its log, which the caller must keep reading
+/// (see [`keep_draining`]).
+pub fn start_answering(
+    site: &TestSite,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Server, Vec<String>, Log) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_twn"))
         .args(["serve", "--port", "0"])
         .args(args)
@@ -59,19 +79,12 @@ pub fn start_with_env(
         }
         printed.push(line);
     };
-    // The server answers at once; tests start from the whole first build,
-    // which ends with its report (pages built, or the errors).
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        let done = line.contains("gebouwd in") || line.contains("de fout staat ook in de browser");
-        printed.push(line);
-        if done {
-            break;
-        }
-    }
-    // Keep draining stderr so the server never blocks on a full pipe.
+    (Server { child, address }, printed, lines)
+}
+
+/// Keeps reading the log, so that the server never blocks on a full pipe.
+pub fn keep_draining(lines: Log) {
     std::thread::spawn(move || for _ in lines {});
-    (Server { child, address }, printed)
 }
 
 /// A plain HTTP/1.1 GET; returns the status code and the whole response.
