@@ -195,21 +195,19 @@ pub fn validate(
 
 impl Validator<'_> {
     fn error(&mut self, at: Position, marker: usize, message: String, help: &str) {
-        self.diagnostics.push(
-            Diagnostic::error(&self.file.display_path, message)
-                .at(&self.file.text, at)
-                .marker(marker)
-                .help(help),
-        );
+        let error = Diagnostic::error(&self.file.display_path, message);
+        self.push_at(error, at, marker, help);
     }
 
     fn warning(&mut self, at: Position, marker: usize, message: String, help: &str) {
-        self.diagnostics.push(
-            Diagnostic::warning(&self.file.display_path, message)
-                .at(&self.file.text, at)
-                .marker(marker)
-                .help(help),
-        );
+        let warning = Diagnostic::warning(&self.file.display_path, message);
+        self.push_at(warning, at, marker, help);
+    }
+
+    /// Adds `diagnostic`, pointing at `marker` characters from `at`.
+    fn push_at(&mut self, diagnostic: Diagnostic, at: Position, marker: usize, help: &str) {
+        self.diagnostics
+            .push(diagnostic.at(&self.file.text, at).marker(marker).help(help));
     }
 
     fn key_name<'n>(&mut self, key: &'n Node) -> Option<&'n str> {
