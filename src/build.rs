@@ -184,10 +184,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let own_paths = std::sync::Mutex::new(std::collections::HashSet::new());
     let emit = |file: OutputFile| {
         emitted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        own_paths
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(file.path.clone());
+        let mut own = own_paths.lock().unwrap_or_else(|e| e.into_inner());
+        // With precompress, the copies beside a page are twn's too.
+        if config.precompress && crate::compress::worth_compressing(&file.path, file.contents.len())
+        {
+            own.extend(
+                crate::compress::SUFFIXES
+                    .iter()
+                    .map(|suffix| format!("{}{suffix}", file.path)),
+            );
+        }
+        own.insert(file.path.clone());
+        drop(own);
         if let Some(staging) = &staging
             && let Err(e) = staging.write(&file)
         {

@@ -311,6 +311,17 @@ fn precompress_leaves_a_file_of_the_site_named_like_a_compressed_copy_as_it_is()
     );
     assert!(out("notulen.txt.gz").exists() && out("notulen.txt.br").exists());
     assert!(out("index.html.gz").exists());
+    // The copy of a page twn renders is twn's: a file in its place is refused.
+    site.write_bytes("content/organisatie/bijlage/index.html.gz", &own);
+    let run = site.twn(&["build"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/organisatie/bijlage/index.html.gz")
+            && run.stderr.contains("op deze plek schrijft twn zelf"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
