@@ -361,11 +361,25 @@ fn place_by_folder(content_path: &str, config: &SiteConfig) -> Result<Placement,
 /// matter that no longer fits the schema keeps what does fit, and a text
 /// whose front matter does not parse at all is shown as it was.
 pub fn old_version(config: &SiteConfig, place: &Page, path: &str, text: String) -> Page {
+    let front = old_front_matter(config, place, path, &text);
+    old_version_with_front(config, place, path, text, front)
+}
+
+/// [`old_version`] with its front matter already read by
+/// [`old_front_matter`]: a page's history shows each text in up to three
+/// pages (its version and the diffs on both sides), and reads it once.
+pub fn old_version_with_front(
+    config: &SiteConfig,
+    place: &Page,
+    path: &str,
+    text: String,
+    front: Option<FrontAndBody>,
+) -> Page {
     let source = SourceFile {
         display_path: format!("{CONTENT_DIR}/{path}"),
         text,
     };
-    let (front, body, body_offset) = match read_old_front(config, place, &source) {
+    let (front, body, body_offset) = match front {
         Some((front, body_offset)) => {
             let body = markdown::parse(&source.text[body_offset..], config.allow_html);
             (front, body, body_offset)
@@ -402,6 +416,10 @@ pub fn old_version(config: &SiteConfig, place: &Page, path: &str, text: String) 
     }
 }
 
+/// Front matter read from a text of a page's file, and the byte where the
+/// text's body starts.
+pub type FrontAndBody = (FrontMatter, usize);
+
 /// The front matter of an old text of `place`'s file, and where its body
 /// starts; `None` where it cannot be read. What a diff compares, without
 /// reading the body as Markdown.
@@ -410,7 +428,7 @@ pub fn old_front_matter(
     place: &Page,
     path: &str,
     text: &str,
-) -> Option<(FrontMatter, usize)> {
+) -> Option<FrontAndBody> {
     let source = SourceFile {
         display_path: format!("{CONTENT_DIR}/{path}"),
         text: text.to_owned(),
@@ -420,11 +438,7 @@ pub fn old_front_matter(
 
 /// Old front matter as far as it fits today's schema (a version without a
 /// title goes by the page's), and where the body starts.
-fn read_old_front(
-    config: &SiteConfig,
-    place: &Page,
-    source: &SourceFile,
-) -> Option<(FrontMatter, usize)> {
+fn read_old_front(config: &SiteConfig, place: &Page, source: &SourceFile) -> Option<FrontAndBody> {
     let split = frontmatter::split(source).ok()?;
     let no_fields = IndexMap::new();
     let fields = config

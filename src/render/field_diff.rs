@@ -7,7 +7,7 @@ use super::Renderer;
 use super::diff::{FileDiff, diff_texts, line_stats, lines_changed};
 use crate::fields::{FieldKind, FieldSpec};
 use crate::orgchart::RelationKind;
-use crate::page::{Page, old_front_matter};
+use crate::page::Page;
 use crate::resolve::Site;
 use crate::schema::{FieldValue, FrontMatter};
 use indexmap::IndexMap;
@@ -73,38 +73,48 @@ struct Reading<'a> {
     body_names: HashMap<String, String>,
 }
 
+/// One side of a revision: a text of the page's file and its front matter
+/// as [`old_front_matter`](crate::page::old_front_matter) read it (`None`:
+/// unreadable). Only the front matter is read: the body is compared as text.
+#[derive(Clone, Copy)]
+pub struct OldText<'a> {
+    pub text: &'a str,
+    pub front: Option<&'a crate::page::FrontAndBody>,
+}
+
 /// What a revision of `page` changed: the fields of its front matter,
 /// told as fields, and the text below them as a line diff (numbered as
 /// lines of the file; its counts are over the whole file). A version whose
 /// front matter cannot be read is one text diff (and the flag says so); a missing version (before
 /// the page was made, after it was deleted) has no fields.
-pub fn revision_diff(
+pub fn revision_diff<'a>(
     site: &Site,
     renderer: &Renderer,
     page: &Page,
-    path: &str,
-    old: &str,
-    new: &str,
+    before: OldText<'a>,
+    after: OldText<'a>,
 ) -> (Vec<FieldChange>, FileDiff, bool) {
     let config = &site.config;
-    // Only the front matter is read: the diff compares the body as text.
-    let read = |text: &str| match text {
-        "" => Some((FrontMatter::default(), 0)),
-        _ => old_front_matter(config, page, path, text),
+    let (old, new) = (before.text, after.text);
+    let none_yet = (FrontMatter::default(), 0);
+    let read = |side: OldText<'a>| match side.text {
+        "" => Some(&none_yet),
+        _ => side.front,
     };
     let (Some((front_before, old_offset)), Some((front_after, new_offset))) =
-        (read(old), read(new))
+        (read(before), read(after))
     else {
         let mut diff = diff_texts(old, new);
         (diff.added, diff.removed) = line_stats(old, new);
         return (Vec::new(), diff, true);
     };
+    let (old_offset, new_offset) = (*old_offset, *new_offset);
     let no_fields = IndexMap::new();
     let specs = config
         .collection_of(page.collection.as_deref())
         .map_or(&no_fields, |c| &c.fields);
     let words = Words::from_theme(renderer);
-    let fields = field_changes(site, specs, &front_before, &front_after, &words);
+    let fields = field_changes(site, specs, front_before, front_after, &words);
     let lines_before = |text: &str, offset: usize| text[..offset].matches('\n').count();
     let (old_offset, new_offset) = (old_offset.min(old.len()), new_offset.min(new.len()));
     let mut diff = diff_texts(&old[old_offset..], &new[new_offset..])

@@ -6,12 +6,12 @@
 use super::Renderer;
 use super::context::{Showing, Summaries, breadcrumbs, page_context_showing};
 use super::diff::{DiffWords, line_stats};
-use super::field_diff::revision_diff;
+use super::field_diff::{OldText, revision_diff};
 use crate::artifact::{OutputFile, RevisionDir, RevisionEntry, RevisionStore};
 use crate::fingerprint::KeyBuilder;
 use crate::history::{History, Revision};
 use crate::ids::{GoneId, PageId};
-use crate::page::Page;
+use crate::page::{FrontAndBody, Page};
 use crate::resolve::{GonePage, Site, resolve_old_link};
 use crate::urls::{DIFF_DIR, HISTORY_DIR, VERSION_DIR};
 use gix::ObjectId;
@@ -225,7 +225,10 @@ impl PageJob<'_> {
     fn page(&self, repo: &gix::Repository, subject: &Subject) -> RevisionOutput {
         let blobs = &Blobs {
             repo,
+            config: &self.site.config,
+            page: subject.page,
             read: Default::default(),
+            fronts: Default::default(),
         };
         let site = self.site;
         let revisions = subject.revisions;
@@ -545,11 +548,12 @@ impl PageJob<'_> {
     ) -> Result<String, crate::diagnostics::Diagnostic> {
         let site = self.site;
         let current = subject.page;
-        let old = crate::page::old_version(
+        let old = crate::page::old_version_with_front(
             &site.config,
             current,
             &revision.path,
             blobs.text(revision.blob).to_string(),
+            Option::clone(&blobs.front(revision.blob, &revision.path)),
         );
         let links: Vec<_> = old
             .body
@@ -595,13 +599,22 @@ impl PageJob<'_> {
         shown: tera::value::Map,
     ) -> Result<String, crate::diagnostics::Diagnostic> {
         let (old, new) = blobs.before_and_after(revision);
+        let front_before = revision
+            .previous
+            .map(|blob| blobs.front(blob, &revision.path));
+        let front_after = blobs.front(revision.blob, &revision.path);
         let (fields, diff, unreadable) = revision_diff(
             self.site,
             self.renderer,
             subject.page,
-            &revision.path,
-            &old,
-            &new,
+            OldText {
+                text: &old,
+                front: front_before.as_deref().and_then(Option::as_ref),
+            },
+            OldText {
+                text: &new,
+                front: front_after.as_ref().as_ref(),
+            },
         );
         self.cache.remember_line_stats(
             blob_before(revision),
@@ -675,11 +688,19 @@ fn blob_before(revision: &Revision) -> ObjectId {
         .unwrap_or_else(|| ObjectId::empty_blob(revision.blob.kind()))
 }
 
+/// A text's front matter as read, shared by the pages that show it.
+type ReadFront = Rc<Option<FrontAndBody>>;
+
 /// The texts of one page's revisions, each read from git once: the text a
 /// revision made is also the text before the next one.
 struct Blobs<'r> {
     repo: &'r gix::Repository,
+    config: &'r crate::config::SiteConfig,
+    page: &'r Page,
     read: RefCell<HashMap<ObjectId, Rc<str>>>,
+    /// Each text's front matter, read once: a text is shown by its
+    /// version and by the diffs on both sides of it.
+    fronts: RefCell<HashMap<ObjectId, ReadFront>>,
 }
 
 impl Blobs<'_> {
@@ -693,6 +714,23 @@ impl Blobs<'_> {
                     .into()
             })
             .clone()
+    }
+
+    /// The front matter of a text of the page's file at `path`, as
+    /// [`crate::page::old_front_matter`] reads it.
+    fn front(&self, blob: ObjectId, path: &str) -> ReadFront {
+        if let Some(front) = self.fronts.borrow().get(&blob) {
+            return front.clone();
+        }
+        let text = self.text(blob);
+        let front = Rc::new(crate::page::old_front_matter(
+            self.config,
+            self.page,
+            path,
+            &text,
+        ));
+        self.fronts.borrow_mut().insert(blob, front.clone());
+        front
     }
 
     /// The page's text before and after a revision.
