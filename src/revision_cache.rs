@@ -8,7 +8,7 @@ use crate::files::{inside, replace_file};
 use crate::fingerprint::KeyBuilder;
 use crate::folders::{cache_dir, write_cache_file};
 use gix::ObjectId;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,6 +24,11 @@ pub struct RevisionCache {
     /// Lines added and removed per (before, after) blob pair.
     stats: Mutex<HashMap<(ObjectId, ObjectId), (usize, usize)>>,
     stats_changed: AtomicBool,
+    /// The keys of the pages in the cache when it was opened, and of those
+    /// stored since: a key not here is missing without asking the file
+    /// system, which a first build would otherwise do for every revision.
+    /// `None` where the folder could not be listed.
+    present: Option<Mutex<HashSet<String>>>,
 }
 
 impl RevisionCache {
@@ -34,12 +39,21 @@ impl RevisionCache {
             .and_then(|dir| std::fs::read_to_string(dir.join(STATS_FILE)).ok())
             .map(|text| parse_stats(&text))
             .unwrap_or_default();
+        let present = dir.as_ref().and_then(|dir| list_keys(dir)).map(Mutex::new);
         RevisionCache {
             dir,
             precompress,
             stats: Mutex::new(stats),
             stats_changed: AtomicBool::new(false),
+            present,
         }
+    }
+
+    fn known_missing(&self, key: &str) -> bool {
+        self.present
+            .as_ref()
+            .and_then(|keys| keys.lock().ok())
+            .is_some_and(|keys| !keys.contains(key))
     }
 
     fn entry_path(&self, key: &str) -> std::io::Result<PathBuf> {
@@ -64,6 +78,9 @@ impl RevisionStore for RevisionCache {
     /// With `precompress`, a page stored without its compressed copies
     /// (by `twn serve`) counts as missing.
     fn get(&self, key: &str) -> Option<PathBuf> {
+        if self.known_missing(key) {
+            return None;
+        }
         let path = self.entry_path(key).ok()?;
         let size = path.metadata().ok().filter(|m| m.is_file())?.len() as usize;
         let copies_missing = self.precompress
@@ -82,6 +99,9 @@ impl RevisionStore for RevisionCache {
             }
         }
         replace_file(&path, contents)?;
+        if let Some(mut keys) = self.present.as_ref().and_then(|keys| keys.lock().ok()) {
+            keys.insert(key.to_owned());
+        }
         Ok(path)
     }
 
@@ -112,6 +132,32 @@ impl RevisionStore for RevisionCache {
             let _ = write_cache_file(&dir.join(STATS_FILE), text.as_bytes());
         }
     }
+}
+
+/// The keys of the pages below `revisions/`, named as `entry_path` names
+/// them; an empty set where there is no such folder yet.
+fn list_keys(cache_dir: &Path) -> Option<HashSet<String>> {
+    let revisions = cache_dir.join("revisions");
+    let folders = match std::fs::read_dir(&revisions) {
+        Ok(folders) => folders,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(HashSet::new()),
+        Err(_) => return None,
+    };
+    let mut keys = HashSet::new();
+    for folder in folders {
+        let folder = folder.ok()?;
+        let prefix = folder.file_name().into_string().ok()?;
+        let Ok(files) = std::fs::read_dir(folder.path()) else {
+            continue;
+        };
+        for file in files {
+            let name = file.ok()?.file_name();
+            if let Some(rest) = name.to_str().and_then(|n| n.strip_suffix(".html")) {
+                keys.insert(format!("{prefix}{rest}"));
+            }
+        }
+    }
+    Some(keys)
 }
 
 fn manifest_path_in(cache_dir: &Path, out_dir: &Path) -> PathBuf {
