@@ -10,8 +10,8 @@ use crate::folders::{cache_dir, write_cache_file};
 use gix::ObjectId;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 const STATS_FILE: &str = "regelstatistiek.tsv";
 
@@ -24,11 +24,13 @@ pub struct RevisionCache {
     /// Lines added and removed per (before, after) blob pair.
     stats: Mutex<HashMap<(ObjectId, ObjectId), (usize, usize)>>,
     stats_changed: AtomicBool,
-    /// The keys of the pages in the cache when it was opened, and of those
-    /// stored since: a key not here is missing without asking the file
-    /// system, which a first build would otherwise do for every revision.
-    /// `None` where the folder could not be listed.
-    present: Option<Mutex<HashSet<String>>>,
+    /// The keys of the pages in the cache when it was first asked, and of
+    /// those stored since: a key not here is missing without asking the
+    /// file system, which a first build would otherwise do for every
+    /// revision. A key left out (a folder that cannot be read) only costs
+    /// rendering that page again. Listed on first use: `twn check` never
+    /// asks. `None` where `revisions/` cannot be read.
+    present: OnceLock<Option<Mutex<HashSet<String>>>>,
 }
 
 impl RevisionCache {
@@ -39,18 +41,23 @@ impl RevisionCache {
             .and_then(|dir| std::fs::read_to_string(dir.join(STATS_FILE)).ok())
             .map(|text| parse_stats(&text))
             .unwrap_or_default();
-        let present = dir.as_ref().and_then(|dir| list_keys(dir)).map(Mutex::new);
         RevisionCache {
             dir,
             precompress,
             stats: Mutex::new(stats),
             stats_changed: AtomicBool::new(false),
-            present,
+            present: OnceLock::new(),
         }
     }
 
     fn known_missing(&self, key: &str) -> bool {
         self.present
+            .get_or_init(|| {
+                self.dir
+                    .as_ref()
+                    .and_then(|dir| list_keys(dir))
+                    .map(Mutex::new)
+            })
             .as_ref()
             .and_then(|keys| keys.lock().ok())
             .is_some_and(|keys| !keys.contains(key))
@@ -74,18 +81,27 @@ impl RevisionCache {
 }
 
 impl RevisionStore for RevisionCache {
-    /// The cached file for `key`, if there is one.
-    /// With `precompress`, a page stored without its compressed copies
-    /// (by `twn serve`) counts as missing.
+    /// The cached file for `key`, if there is one: a plain file, never a
+    /// link, which could lead anywhere and would be published as what it
+    /// leads to; never empty, which is a page cut short. With
+    /// `precompress`, a page without both compressed copies (stored by
+    /// `twn serve`, or one removed by hand) counts as missing.
     fn get(&self, key: &str) -> Option<PathBuf> {
         if self.known_missing(key) {
             return None;
         }
         let path = self.entry_path(key).ok()?;
-        let size = path.metadata().ok().filter(|m| m.is_file())?.len() as usize;
+        let plain_file = |path: &Path| {
+            path.symlink_metadata()
+                .ok()
+                .filter(|m| m.is_file() && m.len() > 0)
+        };
+        let size = plain_file(&path)?.len() as usize;
         let copies_missing = self.precompress
             && crate::compress::worth_compressing(".html", size)
-            && !crate::compress::copy_path(&path, crate::compress::SUFFIXES[1]).is_file();
+            && crate::compress::SUFFIXES
+                .iter()
+                .any(|suffix| plain_file(&crate::compress::copy_path(&path, suffix)).is_none());
         (!copies_missing).then_some(path)
     }
 
@@ -99,7 +115,13 @@ impl RevisionStore for RevisionCache {
             }
         }
         replace_file(&path, contents)?;
-        if let Some(mut keys) = self.present.as_ref().and_then(|keys| keys.lock().ok()) {
+        // Before the first listing, the listing will find it.
+        if let Some(mut keys) = self
+            .present
+            .get()
+            .and_then(Option::as_ref)
+            .and_then(|keys| keys.lock().ok())
+        {
             keys.insert(key.to_owned());
         }
         Ok(path)
@@ -143,15 +165,17 @@ fn list_keys(cache_dir: &Path) -> Option<HashSet<String>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(HashSet::new()),
         Err(_) => return None,
     };
+    // What cannot be read is left out: its pages are rendered again.
     let mut keys = HashSet::new();
-    for folder in folders {
-        let folder = folder.ok()?;
-        let prefix = folder.file_name().into_string().ok()?;
+    for folder in folders.flatten() {
+        let Ok(prefix) = folder.file_name().into_string() else {
+            continue;
+        };
         let Ok(files) = std::fs::read_dir(folder.path()) else {
             continue;
         };
-        for file in files {
-            let name = file.ok()?.file_name();
+        for file in files.flatten() {
+            let name = file.file_name();
             if let Some(rest) = name.to_str().and_then(|n| n.strip_suffix(".html")) {
                 keys.insert(format!("{prefix}{rest}"));
             }

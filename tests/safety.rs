@@ -702,3 +702,79 @@ fn serve_does_not_redirect_to_another_host_or_trust_a_second_host_header() {
     );
     assert_eq!(status, 421);
 }
+
+/// The cached old versions below `.twn-cache/revisions/` (which the
+/// summary counts, unlike history pages).
+fn cached_revision_pages(site: &TestSite) -> Vec<PathBuf> {
+    let mut pages: Vec<PathBuf> = walkdir::WalkDir::new(site.path(".twn-cache/revisions"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .filter(|p| {
+            std::fs::read_to_string(p).is_ok_and(|page| page.contains("U bekijkt een oude versie"))
+        })
+        .collect();
+    pages.sort();
+    pages
+}
+
+fn rendered_anew(run: &common::Run) -> String {
+    let all = format!("{}{}", run.stdout, run.stderr);
+    let start = all.find(" nieuw").expect("the summary line");
+    let digits = all[..start].rsplit(|c: char| !c.is_ascii_digit()).next();
+    digits.unwrap_or_default().to_owned()
+}
+
+#[test]
+fn a_cached_page_that_is_a_link_empty_or_gone_is_rendered_again() {
+    let site = common::history::site_with_history();
+    site.build_ok();
+    let first = site.public_snapshot();
+    let cached = cached_revision_pages(&site);
+    assert!(cached.len() >= 3, "{cached:?}");
+    // A link planted in the cache could lead to any file on the machine.
+    let secret = site.path("geheim.txt");
+    std::fs::write(&secret, "GEHEIM").unwrap();
+    std::fs::remove_file(&cached[0]).unwrap();
+    std::os::unix::fs::symlink(&secret, &cached[0]).unwrap();
+    // A page cut short (a new file: the old one is linked into public/),
+    // and one removed by hand.
+    std::fs::remove_file(&cached[1]).unwrap();
+    std::fs::write(&cached[1], "").unwrap();
+    std::fs::remove_file(&cached[2]).unwrap();
+    let run = site.build_ok();
+    assert_eq!(rendered_anew(&run), "3", "{}", run.stdout);
+    let now = site.public_snapshot();
+    let differing: Vec<&String> = first
+        .keys()
+        .chain(now.keys())
+        .filter(|path| first.get(*path) != now.get(*path))
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "the same output as before: {differing:?}"
+    );
+    for entry in walkdir::WalkDir::new(site.path("public")) {
+        let entry = entry.unwrap();
+        assert!(!entry.path_is_symlink(), "{}", entry.path().display());
+    }
+    assert_eq!(
+        cached_revision_pages(&site),
+        cached,
+        "the cache holds the pages rendered again, as files"
+    );
+    assert!(cached.iter().all(|p| !p.is_symlink()));
+    // With compressed copies, a page whose .gz is gone is made again too.
+    let config = site.read("twn.yaml");
+    site.write("twn.yaml", &format!("{config}\nprecompress: true\n"));
+    site.build_ok();
+    let page = cached_revision_pages(&site)
+        .into_iter()
+        .find(|page| page.with_extension("html.gz").is_file())
+        .expect("a cached page with compressed copies");
+    std::fs::remove_file(page.with_extension("html.gz")).unwrap();
+    let run = site.build_ok();
+    assert_eq!(rendered_anew(&run), "1", "{}", run.stdout);
+    assert!(page.with_extension("html.gz").is_file());
+}
