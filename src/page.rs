@@ -361,7 +361,7 @@ fn place_by_folder(content_path: &str, config: &SiteConfig) -> Result<Placement,
 /// matter that no longer fits the schema keeps what does fit, and a text
 /// whose front matter does not parse at all is shown as it was.
 pub fn old_version(config: &SiteConfig, place: &Page, path: &str, text: String) -> Page {
-    let front = old_front_matter(config, place, path, &text);
+    let front = old_front_matter(config, place, &text);
     old_version_with_front(config, place, path, text, front)
 }
 
@@ -373,7 +373,7 @@ pub fn old_version_with_front(
     place: &Page,
     path: &str,
     text: String,
-    front: Option<FrontAndBody>,
+    front: Option<FrontAndBodyStart>,
 ) -> Page {
     let source = SourceFile {
         display_path: format!("{CONTENT_DIR}/{path}"),
@@ -418,19 +418,19 @@ pub fn old_version_with_front(
 
 /// Front matter read from a text of a page's file, and the byte where the
 /// text's body starts.
-pub type FrontAndBody = (FrontMatter, usize);
+pub type FrontAndBodyStart = (FrontMatter, usize);
 
 /// The front matter of an old text of `place`'s file, and where its body
 /// starts; `None` where it cannot be read. What a diff compares, without
-/// reading the body as Markdown.
+/// reading the body as Markdown. It is read with the schema of the page's
+/// collection today, wherever the file was then: one reading per text.
 pub fn old_front_matter(
     config: &SiteConfig,
     place: &Page,
-    path: &str,
     text: &str,
-) -> Option<FrontAndBody> {
+) -> Option<FrontAndBodyStart> {
     let source = SourceFile {
-        display_path: format!("{CONTENT_DIR}/{path}"),
+        display_path: place.source.display_path.clone(),
         text: text.to_owned(),
     };
     read_old_front(config, place, &source)
@@ -438,7 +438,11 @@ pub fn old_front_matter(
 
 /// Old front matter as far as it fits today's schema (a version without a
 /// title goes by the page's), and where the body starts.
-fn read_old_front(config: &SiteConfig, place: &Page, source: &SourceFile) -> Option<FrontAndBody> {
+fn read_old_front(
+    config: &SiteConfig,
+    place: &Page,
+    source: &SourceFile,
+) -> Option<FrontAndBodyStart> {
     let split = frontmatter::split(source).ok()?;
     let no_fields = IndexMap::new();
     let fields = config

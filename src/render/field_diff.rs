@@ -75,11 +75,12 @@ struct Reading<'a> {
 
 /// One side of a revision: a text of the page's file and its front matter
 /// as [`old_front_matter`](crate::page::old_front_matter) read it (`None`:
-/// unreadable). Only the front matter is read: the body is compared as text.
+/// unreadable). An empty text (no page yet, or none left) has no fields,
+/// whatever `front` says. The body is compared as text.
 #[derive(Clone, Copy)]
 pub struct OldText<'a> {
     pub text: &'a str,
-    pub front: Option<&'a crate::page::FrontAndBody>,
+    pub front: Option<&'a crate::page::FrontAndBodyStart>,
 }
 
 /// What a revision of `page` changed: the fields of its front matter,

@@ -11,7 +11,7 @@ use crate::artifact::{OutputFile, RevisionDir, RevisionEntry, RevisionStore};
 use crate::fingerprint::KeyBuilder;
 use crate::history::{History, Revision};
 use crate::ids::{GoneId, PageId};
-use crate::page::{FrontAndBody, Page};
+use crate::page::{FrontAndBodyStart, Page};
 use crate::resolve::{GonePage, Site, resolve_old_link};
 use crate::urls::{DIFF_DIR, HISTORY_DIR, VERSION_DIR};
 use gix::ObjectId;
@@ -553,7 +553,7 @@ impl PageJob<'_> {
             current,
             &revision.path,
             blobs.text(revision.blob).to_string(),
-            Option::clone(&blobs.front(revision.blob, &revision.path)),
+            Option::clone(&blobs.front(revision.blob)),
         );
         let links: Vec<_> = old
             .body
@@ -599,10 +599,8 @@ impl PageJob<'_> {
         shown: tera::value::Map,
     ) -> Result<String, crate::diagnostics::Diagnostic> {
         let (old, new) = blobs.before_and_after(revision);
-        let front_before = revision
-            .previous
-            .map(|blob| blobs.front(blob, &revision.path));
-        let front_after = blobs.front(revision.blob, &revision.path);
+        let front_before = revision.previous.map(|blob| blobs.front(blob));
+        let front_after = blobs.front(revision.blob);
         let (fields, diff, unreadable) = revision_diff(
             self.site,
             self.renderer,
@@ -613,7 +611,7 @@ impl PageJob<'_> {
             },
             OldText {
                 text: &new,
-                front: front_after.as_ref().as_ref(),
+                front: Option::as_ref(&front_after),
             },
         );
         self.cache.remember_line_stats(
@@ -689,7 +687,7 @@ fn blob_before(revision: &Revision) -> ObjectId {
 }
 
 /// A text's front matter as read, shared by the pages that show it.
-type ReadFront = Rc<Option<FrontAndBody>>;
+type ReadFront = Rc<Option<FrontAndBodyStart>>;
 
 /// The texts of one page's revisions, each read from git once: the text a
 /// revision made is also the text before the next one.
@@ -716,19 +714,14 @@ impl Blobs<'_> {
             .clone()
     }
 
-    /// The front matter of a text of the page's file at `path`, as
+    /// The front matter of a text of the page's file, as
     /// [`crate::page::old_front_matter`] reads it.
-    fn front(&self, blob: ObjectId, path: &str) -> ReadFront {
+    fn front(&self, blob: ObjectId) -> ReadFront {
         if let Some(front) = self.fronts.borrow().get(&blob) {
             return front.clone();
         }
         let text = self.text(blob);
-        let front = Rc::new(crate::page::old_front_matter(
-            self.config,
-            self.page,
-            path,
-            &text,
-        ));
+        let front = Rc::new(crate::page::old_front_matter(self.config, self.page, &text));
         self.fronts.borrow_mut().insert(blob, front.clone());
         front
     }
