@@ -304,28 +304,24 @@ fn long_history(settings: &Settings, twn: &Twn, table: &mut Table) {
     let public = site.join("public");
     let bytes = output_bytes(&public);
     let mb = |bytes: u64| format!("{:.0} MB", bytes as f64 / 1e6);
-    // Every old version is a whole page, as the contract asks: as files,
-    // this wiki cannot fit in 1 GB. What GitHub weighs is its artifact.
+    // Every old version is a whole page, as the contract asks: their
+    // text alone is more than 1 GB here.
+    table.row(
+        "2000 pagina's × 100 versies: de hele site",
+        mb(bytes),
+        format!("gebouwd in {:.0} s", cost.wall.as_secs_f64()),
+        bytes as f64 / 1e9,
+        "< 1 GB",
+        bytes < 1_000_000_000,
+    );
+    // GitHub's deploy step warns above 1 GiB of artifact; GitLab counts
+    // files and folders (200,000 by default).
     let artifact = hosts::github_artifact_bytes(&public);
     table.row(
-        "2000 pagina's × 100 versies: artefact GitHub Pages",
+        "  als artefact voor GitHub Pages (tar, gzip -6)",
         mb(artifact),
-        format!(
-            "als bestanden {}, gebouwd in {:.0} s",
-            mb(bytes),
-            cost.wall.as_secs_f64()
-        ),
+        format!("{} bestanden en mappen", hosts::entries(&public)),
         artifact as f64 / 1e9,
-        "< 1 GB",
-        artifact < 1_000_000_000,
-    );
-    // GitLab's limit is set per instance; the figure tells how near 1 GB.
-    let zip = hosts::zip_bytes(&public);
-    table.row(
-        "  als zip, elk bestand apart (GitLab Pages)",
-        mb(zip),
-        format!("{} bestanden", floor::files_of(&public).len()),
-        zip as f64 / 1e9,
         "",
         true,
     );
