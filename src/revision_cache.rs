@@ -115,7 +115,9 @@ impl RevisionStore for RevisionCache {
             }
         }
         replace_file(&path, contents)?;
-        // Before the first listing, the listing will find it.
+        // Not listed yet: the listing finds the file itself (or, made at
+        // the same moment on another thread, misses it, and the page is
+        // rendered once more when asked again).
         if let Some(mut keys) = self
             .present
             .get()
