@@ -88,18 +88,18 @@ pub fn place_revision_dirs(
                 .filter(|(previous, _)| previous.join(&dir.dir).is_dir());
             let mut moved = None;
             let result = (|| {
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
                 let known = match carried {
                     Some((previous, known)) => {
+                        if let Some(parent) = target.parent() {
+                            std::fs::create_dir_all(parent)?;
+                        }
                         std::fs::rename(previous.join(&dir.dir), &target)?;
                         moved = Some(dir.dir.clone());
                         remove_unwanted(&target, dir, known)?;
                         Some(known)
                     }
                     None => {
-                        std::fs::create_dir_all(&target)?;
+                        make_folder(&target)?;
                         None
                     }
                 };
@@ -142,6 +142,17 @@ pub fn place_revision_dirs(
         }
     }
     (moved, outcome)
+}
+
+/// Makes the folder `path`, whose parent (the page's own folder) is
+/// usually there already: one system call where `create_dir_all` takes
+/// three, for each of a page's revision folders.
+fn make_folder(path: &Path) -> io::Result<()> {
+    match std::fs::create_dir(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::create_dir_all(path),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && path.is_dir() => Ok(()),
+        other => other,
+    }
 }
 
 /// Removes carried pages that are no longer wanted or have changed.
