@@ -56,15 +56,21 @@ pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
         .and_then(|n| n.to_str())
         .unwrap_or("bestand");
     let temporary = path.with_file_name(format!(".{name}.{}.twn~", std::process::id()));
-    // The folder usually exists: make it only when writing says it is missing.
-    match std::fs::write(&temporary, contents) {
+    with_folder_made(&temporary, |temporary| std::fs::write(temporary, contents))?;
+    std::fs::rename(&temporary, path)
+}
+
+/// Does `make` at `path`, and where its folder is missing makes the folder
+/// and does it again. The folder usually exists: one system call then,
+/// where making the folder first would take two or three more.
+pub fn with_folder_made<T>(path: &Path, make: impl Fn(&Path) -> io::Result<T>) -> io::Result<T> {
+    match make(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
             }
-            std::fs::write(&temporary, contents)?;
+            make(path)
         }
-        other => other?,
+        other => other,
     }
-    std::fs::rename(&temporary, path)
 }

@@ -7,7 +7,7 @@ pub mod guard;
 pub mod reuse;
 
 use crate::artifact::{OutputFile, RevisionDir};
-use crate::files::inside;
+use crate::files::{inside, with_folder_made};
 use rayon::prelude::*;
 use reuse::Manifest;
 use std::io;
@@ -70,15 +70,7 @@ impl Staging {
     /// if the site asks for them.
     pub fn write(&self, file: &OutputFile) -> io::Result<()> {
         let path = inside(&self.staging, &file.path)?;
-        match std::fs::write(&path, &file.contents) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir)?;
-                }
-                std::fs::write(&path, &file.contents)?;
-            }
-            other => other?,
-        }
+        with_folder_made(&path, |path| std::fs::write(path, &file.contents))?;
         if self.precompress {
             write_compressed(&path, &file.path, &file.contents)?;
         }

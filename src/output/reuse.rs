@@ -148,8 +148,7 @@ pub fn place_revision_dirs(
 /// usually there already: one system call where `create_dir_all` takes
 /// three, for each of a page's revision folders.
 fn make_folder(path: &Path) -> io::Result<()> {
-    match std::fs::create_dir(path) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::create_dir_all(path),
+    match crate::files::with_folder_made(path, |path| std::fs::create_dir(path)) {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists && path.is_dir() => Ok(()),
         other => other,
     }
