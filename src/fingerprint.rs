@@ -22,8 +22,13 @@ impl KeyBuilder {
 
     /// Adds one part; parts are separated so that ("ab","c") ≠ ("a","bc").
     pub fn add(&mut self, part: &str) -> &mut Self {
+        self.add_bytes(part.as_bytes())
+    }
+
+    /// Adds one part that need not be text, such as a file's bytes.
+    pub fn add_bytes(&mut self, part: &[u8]) -> &mut Self {
         self.0.update(&(part.len() as u64).to_le_bytes());
-        self.0.update(part.as_bytes());
+        self.0.update(part);
         self
     }
 

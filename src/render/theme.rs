@@ -228,8 +228,8 @@ fn assets_version(static_dir: &Path) -> String {
     for file in &files {
         let bytes = std::fs::read(file).unwrap_or_default();
         let name = file.strip_prefix(static_dir).unwrap_or(file);
-        key.add(&name.to_string_lossy())
-            .add(&String::from_utf8_lossy(&bytes));
+        // Bytes as they are: as text, two images could read the same.
+        key.add(&name.to_string_lossy()).add_bytes(&bytes);
     }
     key.finish().chars().take(10).collect()
 }
@@ -298,5 +298,22 @@ pub fn template_diagnostic(error: &tera::Error, display_dir: &str) -> Diagnostic
             format!("fout in sjabloon: {}", report.message()),
         ),
         other => Diagnostic::error(display_dir, format!("fout in het thema: {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::assets_version;
+
+    #[test]
+    fn the_assets_version_changes_with_any_byte_of_a_file_that_is_not_text() {
+        let version_with = |bytes: &[u8]| {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("logo.png"), bytes).unwrap();
+            assets_version(dir.path())
+        };
+        // Both read as the same text, each invalid byte as U+FFFD.
+        assert_ne!(version_with(&[0xff, 0x01]), version_with(&[0xfe, 0x01]));
+        assert_eq!(version_with(&[0xff, 0x01]), version_with(&[0xff, 0x01]));
     }
 }
