@@ -43,7 +43,7 @@ pub struct Words {
 }
 
 impl Words {
-    fn from_theme(renderer: &Renderer) -> Words {
+    pub(super) fn from_theme(renderer: &Renderer) -> Words {
         Words {
             title: renderer.string("diff_field_title"),
             description: renderer.string("diff_field_description"),
@@ -90,7 +90,7 @@ pub struct OldText<'a> {
 /// the page was made, after it was deleted) has no fields.
 pub fn revision_diff<'a>(
     site: &Site,
-    renderer: &Renderer,
+    words: &Words,
     page: &Page,
     before: OldText<'a>,
     after: OldText<'a>,
@@ -114,8 +114,7 @@ pub fn revision_diff<'a>(
     let specs = config
         .collection_of(page.collection.as_deref())
         .map_or(&no_fields, |c| &c.fields);
-    let words = Words::from_theme(renderer);
-    let fields = field_changes(site, specs, front_before, front_after, &words);
+    let fields = field_changes(site, specs, front_before, front_after, words);
     let lines_before = |text: &str, offset: usize| text[..offset].matches('\n').count();
     let (old_offset, new_offset) = (old_offset.min(old.len()), new_offset.min(new.len()));
     let mut diff = diff_texts(&old[old_offset..], &new[new_offset..])

@@ -6,7 +6,7 @@
 use super::Renderer;
 use super::context::{Showing, Summaries, breadcrumbs, page_context_showing};
 use super::diff::{DiffWords, line_stats};
-use super::field_diff::{OldText, revision_diff};
+use super::field_diff::{OldText, Words, revision_diff};
 use crate::artifact::{OutputFile, RevisionDir, RevisionEntry, RevisionStore};
 use crate::fingerprint::KeyBuilder;
 use crate::history::{History, Revision};
@@ -91,6 +91,7 @@ struct PageJob<'a> {
     cache: &'a dyn RevisionStore,
     inputs: &'a CacheInputs,
     diff_words: DiffWords,
+    field_words: Words,
 }
 
 pub(super) fn render_revisions(
@@ -184,6 +185,7 @@ fn render_subjects(
             unchanged_line: string("unchanged_line"),
             unchanged_lines: string("unchanged_lines"),
         },
+        field_words: Words::from_theme(renderer),
     };
     let parts: Vec<RevisionOutput> = subjects
         .par_iter()
@@ -603,7 +605,7 @@ impl PageJob<'_> {
         let front_after = blobs.front(revision.blob);
         let (fields, diff, unreadable) = revision_diff(
             self.site,
-            self.renderer,
+            &self.field_words,
             subject.page,
             OldText {
                 text: &old,
@@ -619,6 +621,12 @@ impl PageJob<'_> {
             revision.blob,
             (diff.added, diff.removed),
         );
+        // The table as it is, not copied through JSON: it is most of the page.
+        let mut diff_value = tera::value::Map::default();
+        diff_value.insert("added".into(), diff.added.into());
+        diff_value.insert("removed".into(), diff.removed.into());
+        diff_value.insert("table".into(), diff.table_html(&self.diff_words).into());
+        let diff_value = tera::Value::from(diff_value);
         let diff_url = shown
             .get(&"diff_url".into())
             .and_then(|url| url.as_str())
@@ -629,14 +637,7 @@ impl PageJob<'_> {
             page,
             &[
                 ("revision", tera::Value::from(shown)),
-                (
-                    "diff",
-                    tera::Value::from_serializable(&json!({
-                        "added": diff.added,
-                        "removed": diff.removed,
-                        "table": diff.table_html(&self.diff_words),
-                    })),
-                ),
+                ("diff", diff_value),
                 ("fields", tera::Value::from_serializable(&fields)),
                 ("unreadable", tera::Value::from(unreadable)),
             ],
