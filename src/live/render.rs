@@ -19,24 +19,9 @@ impl LiveSite {
         let plan = self
             .record
             .plan(site, &self.theme, &self.summaries, &self.settings, &changed);
-        let renderer = Renderer::new(site, &self.theme);
-        let hidden = indicatif::ProgressBar::hidden();
-        let made = std::sync::Mutex::new(Vec::new());
-        let keep = |product: &Product, file: OutputFile| {
-            made.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((product.clone(), file));
-        };
-        render_products(
-            &renderer,
-            site,
-            &self.summaries,
-            &plan.products,
-            &hidden,
-            &keep,
-        )
-        .inspect_err(|_| self.pending = changed.clone())?;
-        let made = made.into_inner().unwrap_or_else(|e| e.into_inner());
+        let made = self
+            .render_products(&plan.products)
+            .inspect_err(|_| self.pending = changed.clone())?;
         let (everything, revisions_stale) = (plan.everything, plan.revisions_stale);
         let copies = plan.copies.then(|| self.copies());
         self.search.mark(&plan);
@@ -71,14 +56,8 @@ impl LiveSite {
             Some(i) => Product::Page(site.pages[i].content_path.clone()),
             None => Product::Home,
         };
-        let renderer = Renderer::new(site, &self.theme);
-        let made = std::sync::Mutex::new(Vec::new());
-        let keep = |_: &Product, file: OutputFile| {
-            made.lock().unwrap_or_else(|e| e.into_inner()).push(file);
-        };
-        let hidden = indicatif::ProgressBar::hidden();
-        if render_products(&renderer, site, &self.summaries, &[home], &hidden, &keep).is_ok() {
-            let files = made.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let Ok(made) = self.render_products(&[home]) {
+            let files = made.into_iter().map(|(_, file)| file).collect();
             self.store
                 .write()
                 .unwrap_or_else(|e| e.into_inner())
@@ -91,6 +70,29 @@ impl LiveSite {
                     false,
                 );
         }
+    }
+
+    /// Renders `products`, each file with the product it belongs to.
+    fn render_products(
+        &self,
+        products: &[Product],
+    ) -> Result<Vec<(Product, OutputFile)>, Vec<Diagnostic>> {
+        let renderer = Renderer::new(&self.opened.site, &self.theme);
+        let made = std::sync::Mutex::new(Vec::new());
+        let keep = |product: &Product, file: OutputFile| {
+            made.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((product.clone(), file));
+        };
+        render_products(
+            &renderer,
+            &self.opened.site,
+            &self.summaries,
+            products,
+            &indicatif::ProgressBar::hidden(),
+            &keep,
+        )?;
+        Ok(made.into_inner().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Files served as they are: the theme's `static/` and the files beside pages.
