@@ -33,17 +33,19 @@ pub fn lies_within(folder: &Path, file: &Path) -> bool {
     false
 }
 
-/// Writes a new file, never over one that is there, making its folders.
+/// Writes a new file, never over one that is there, making its folders. A
+/// file that cannot be written whole is removed again.
 pub fn create_new_file(path: &Path, contents: &[u8]) -> io::Result<()> {
     use io::Write;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?
-        .write_all(contents)
+    let mut file = with_folder_made(path, |path| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    })?;
+    file.write_all(contents).inspect_err(|_| {
+        let _ = std::fs::remove_file(path);
+    })
 }
 
 /// Writes one file whole: under a temporary name first, then renamed, so a

@@ -4,7 +4,7 @@
 //! Entries are named by a hash of everything that went into them.
 
 use crate::artifact::RevisionStore;
-use crate::files::{inside, replace_file};
+use crate::files::{create_new_file, inside, replace_file, with_folder_made};
 use crate::fingerprint::KeyBuilder;
 use crate::folders::{cache_dir, write_cache_file};
 use gix::ObjectId;
@@ -24,14 +24,25 @@ pub struct RevisionCache {
     /// Lines added and removed per (before, after) blob pair.
     stats: Mutex<HashMap<(ObjectId, ObjectId), (usize, usize)>>,
     stats_changed: AtomicBool,
-    /// The keys of the pages in the cache when it was first asked, and of
-    /// those stored since: a key not here is missing without asking the
-    /// file system, which a first build would otherwise do for every
-    /// revision. A key left out (a folder that cannot be read) only costs
-    /// rendering that page again. Listed on first use: `twn check` never
-    /// asks. `None` where `revisions/` cannot be read.
-    present: OnceLock<Option<Mutex<HashSet<String>>>>,
+    /// The keys of the pages stored whole: those in the cache's list
+    /// (`STORED_LIST`) when it was first asked, and those stored since. A
+    /// key not here is missing without asking the file system, which a
+    /// first build would otherwise do for every revision. Read on first
+    /// use: `twn check` never asks.
+    stored: OnceLock<Mutex<HashSet<String>>>,
+    /// Keys stored by this run and not yet added to the list.
+    unlisted: Mutex<String>,
 }
+
+/// The list of pages stored whole, one key per line. A new page is written
+/// under its own name, with no temporary file and rename per page, and
+/// listed only once it is whole: a page a crash cut short is not in the
+/// list, so it is never used and is replaced when rendered again.
+const STORED_LIST: &str = "revisions/opgeslagen.txt";
+
+/// Keys are added to the list in batches, so that a build stopped midway
+/// keeps most of what it stored.
+const LIST_BATCH_BYTES: usize = 64 * 1024;
 
 impl RevisionCache {
     pub fn open(site_root: &Path, precompress: bool) -> Self {
@@ -46,21 +57,63 @@ impl RevisionCache {
             precompress,
             stats: Mutex::new(stats),
             stats_changed: AtomicBool::new(false),
-            present: OnceLock::new(),
+            stored: OnceLock::new(),
+            unlisted: Mutex::new(String::new()),
         }
     }
 
-    fn known_missing(&self, key: &str) -> bool {
-        self.present
-            .get_or_init(|| {
-                self.dir
-                    .as_ref()
-                    .and_then(|dir| list_keys(dir))
-                    .map(Mutex::new)
-            })
-            .as_ref()
-            .and_then(|keys| keys.lock().ok())
-            .is_some_and(|keys| !keys.contains(key))
+    fn is_listed(&self, key: &str) -> bool {
+        let keys = self.stored.get_or_init(|| {
+            let listed = self
+                .dir
+                .as_ref()
+                .and_then(|dir| std::fs::read_to_string(dir.join(STORED_LIST)).ok())
+                .unwrap_or_default();
+            Mutex::new(
+                listed
+                    .lines()
+                    .filter(|key| is_key(key))
+                    .map(str::to_owned)
+                    .collect(),
+            )
+        });
+        keys.lock().unwrap_or_else(|e| e.into_inner()).contains(key)
+    }
+
+    /// Notes a key whose page and copies are stored whole, and adds the
+    /// keys noted so far to the list once there are enough of them.
+    fn list(&self, key: &str) {
+        if let Some(keys) = self.stored.get() {
+            keys.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key.to_owned());
+        }
+        let mut unlisted = self.unlisted.lock().unwrap_or_else(|e| e.into_inner());
+        unlisted.push_str(key);
+        unlisted.push('\n');
+        if unlisted.len() >= LIST_BATCH_BYTES {
+            let batch = std::mem::take(&mut *unlisted);
+            drop(unlisted);
+            self.append_to_list(&batch);
+        }
+    }
+
+    /// Appends whole lines to the list in one write, so that lines of two
+    /// runs at once (`twn serve` and `twn build`) never mix. The cache is an
+    /// optimisation: a key not listed costs rendering its page again.
+    fn append_to_list(&self, lines: &str) {
+        use std::io::Write;
+        let Some(dir) = &self.dir else { return };
+        let Ok(path) = inside(dir, STORED_LIST) else {
+            return;
+        };
+        let _ = with_folder_made(&path, |path| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+        })
+        .and_then(|mut list| list.write_all(lines.as_bytes()));
     }
 
     fn entry_path(&self, key: &str) -> std::io::Result<PathBuf> {
@@ -87,7 +140,7 @@ impl RevisionStore for RevisionCache {
     /// `precompress`, a page without both compressed copies (stored by
     /// `twn serve`, or one removed by hand) counts as missing.
     fn get(&self, key: &str) -> Option<PathBuf> {
-        if self.known_missing(key) {
+        if !self.is_listed(key) {
             return None;
         }
         let path = self.entry_path(key).ok()?;
@@ -105,27 +158,30 @@ impl RevisionStore for RevisionCache {
         (!copies_missing).then_some(path)
     }
 
-    /// Stores a rendered page; never half a file under a valid key. Its
-    /// compressed copies are written first: a page in the cache has them.
+    /// Stores a rendered page with its compressed copies; never half a
+    /// file under a listed key. A new key's files are written in place and
+    /// listed when whole. A listed key's page (one `get` refused) and a
+    /// file already there (cut short by a crash, or being written by
+    /// another run) are replaced whole, under a temporary name first.
     fn put(&self, key: &str, contents: &[u8]) -> std::io::Result<PathBuf> {
         let path = self.entry_path(key)?;
+        let listed = self.is_listed(key);
+        let write = |file: &Path, bytes: &[u8]| match listed {
+            true => replace_file(file, bytes),
+            false => match create_new_file(file, bytes) {
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    replace_file(file, bytes)
+                }
+                other => other,
+            },
+        };
         if self.precompress {
             for (copy, bytes) in crate::compress::copies_beside(&path, ".html", contents) {
-                replace_file(&copy, &bytes)?;
+                write(&copy, &bytes)?;
             }
         }
-        replace_file(&path, contents)?;
-        // Not listed yet: the listing finds the file itself (or, made at
-        // the same moment on another thread, misses it, and the page is
-        // rendered once more when asked again).
-        if let Some(mut keys) = self
-            .present
-            .get()
-            .and_then(Option::as_ref)
-            .and_then(|keys| keys.lock().ok())
-        {
-            keys.insert(key.to_owned());
-        }
+        write(&path, contents)?;
+        self.list(key);
         Ok(path)
     }
 
@@ -144,6 +200,11 @@ impl RevisionStore for RevisionCache {
     /// Writes the line statistics back if this build learnt new ones. The
     /// cache is an optimisation: failing to save it costs time, not output.
     fn save(&self) {
+        let unlisted =
+            std::mem::take(&mut *self.unlisted.lock().unwrap_or_else(|e| e.into_inner()));
+        if !unlisted.is_empty() {
+            self.append_to_list(&unlisted);
+        }
         let Ok(stats) = self.stats.lock() else { return };
         if !self.stats_changed.load(Ordering::Relaxed) {
             return;
@@ -158,32 +219,11 @@ impl RevisionStore for RevisionCache {
     }
 }
 
-/// The keys of the pages below `revisions/`, named as `entry_path` names
-/// them; an empty set where there is no such folder yet.
-fn list_keys(cache_dir: &Path) -> Option<HashSet<String>> {
-    let revisions = cache_dir.join("revisions");
-    let folders = match std::fs::read_dir(&revisions) {
-        Ok(folders) => folders,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(HashSet::new()),
-        Err(_) => return None,
-    };
-    // What cannot be read is left out: its pages are rendered again.
-    let mut keys = HashSet::new();
-    for folder in folders.flatten() {
-        let Ok(prefix) = folder.file_name().into_string() else {
-            continue;
-        };
-        let Ok(files) = std::fs::read_dir(folder.path()) else {
-            continue;
-        };
-        for file in files.flatten() {
-            let name = file.file_name();
-            if let Some(rest) = name.to_str().and_then(|n| n.strip_suffix(".html")) {
-                keys.insert(format!("{prefix}{rest}"));
-            }
-        }
-    }
-    Some(keys)
+/// Whether a line of the list is a key as `KeyBuilder` makes them (a
+/// SHA-1 in hex): a line cut short or garbled is left out, and its page
+/// rendered again.
+fn is_key(line: &str) -> bool {
+    line.len() == 40 && line.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn manifest_path_in(cache_dir: &Path, out_dir: &Path) -> PathBuf {

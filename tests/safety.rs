@@ -778,3 +778,51 @@ fn a_cached_page_that_is_a_link_empty_or_gone_is_rendered_again() {
     assert_eq!(rendered_anew(&run), "1", "{}", run.stdout);
     assert!(page.with_extension("html.gz").is_file());
 }
+
+#[test]
+fn a_page_a_stopped_build_left_unlisted_in_the_cache_is_rendered_again() {
+    let site = common::history::site_with_history();
+    site.build_ok();
+    let first = site.public_snapshot();
+    let page = cached_revision_pages(&site).remove(0);
+    let whole = std::fs::read(&page).unwrap();
+    // A build stopped while writing the page: half of it under its own
+    // name, and its key not yet in the cache's list of stored pages.
+    std::fs::remove_file(&page).unwrap();
+    std::fs::write(&page, &whole[..whole.len() / 2]).unwrap();
+    let key = format!(
+        "{}{}",
+        page.parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy(),
+        page.file_stem().unwrap().to_string_lossy()
+    );
+    let list = site.path(".twn-cache/revisions/opgeslagen.txt");
+    let listed = std::fs::read_to_string(&list).unwrap();
+    assert!(listed.lines().any(|line| line == key), "{key} in {listed}");
+    let without: String = listed
+        .lines()
+        .filter(|line| *line != key)
+        .map(|line| format!("{line}\n"))
+        .collect();
+    std::fs::write(&list, without).unwrap();
+    // Without the previous output, every old version comes from the cache.
+    std::fs::remove_dir_all(site.path("public")).unwrap();
+    let run = site.build_ok();
+    assert_eq!(rendered_anew(&run), "1", "{}", run.stdout);
+    assert_eq!(site.public_snapshot(), first, "the same output as before");
+    assert_eq!(
+        std::fs::read(&page).unwrap(),
+        whole,
+        "the cache holds it whole"
+    );
+    assert!(
+        std::fs::read_to_string(&list)
+            .unwrap()
+            .lines()
+            .any(|line| line == key),
+        "listed again"
+    );
+}
