@@ -8,7 +8,8 @@ use crate::files::{create_new_file, inside, replace_file, with_folder_made};
 use crate::fingerprint::KeyBuilder;
 use crate::folders::{cache_dir, write_cache_file};
 use gix::ObjectId;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -29,16 +30,29 @@ pub struct RevisionCache {
     /// key not here is missing without asking the file system, which a
     /// first build would otherwise do for every revision. Read on first
     /// use: `twn check` never asks.
-    stored: OnceLock<Mutex<HashSet<String>>>,
+    stored: OnceLock<Mutex<HashMap<String, StoredSizes>>>,
     /// Keys stored by this run and not yet added to the list.
     unlisted: Mutex<String>,
 }
 
-/// The list of pages stored whole, one key per line. A new page is written
-/// under its own name, with no temporary file and rename per page, and
-/// listed only once it is whole: a page a crash cut short is not in the
-/// list, so it is never used and is replaced when rendered again.
+/// The list of pages stored whole, one per line: the key, then the sizes
+/// of the page and of its `.gz` and `.br` copies (0: none). A new page is
+/// written under its own name, with no temporary file and rename per page,
+/// and listed only once it is whole: a page a crash cut short is not in the
+/// list, so it is never used and is replaced when rendered again. A listed
+/// page is used only at its listed size: another run may have been cut
+/// short rewriting it after the cache was removed under this one.
 const STORED_LIST: &str = "revisions/opgeslagen.txt";
+
+/// A list larger than this is not read: something else lies there.
+const LARGEST_LIST_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The sizes of a stored page and of its compressed copies (0: none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StoredSizes {
+    page: u64,
+    copies: [u64; 2],
+}
 
 /// Keys are added to the list in batches, so that a build stopped midway
 /// keeps most of what it stored.
@@ -62,35 +76,40 @@ impl RevisionCache {
         }
     }
 
-    fn is_listed(&self, key: &str) -> bool {
+    fn listed(&self, key: &str) -> Option<StoredSizes> {
         let keys = self.stored.get_or_init(|| {
             let listed = self
-                .dir
-                .as_ref()
-                .and_then(|dir| std::fs::read_to_string(dir.join(STORED_LIST)).ok())
+                .list_path()
+                .and_then(|path| read_list(&path))
                 .unwrap_or_default();
-            Mutex::new(
-                listed
-                    .lines()
-                    .filter(|key| is_key(key))
-                    .map(str::to_owned)
-                    .collect(),
-            )
+            Mutex::new(parse_list(&listed))
         });
-        keys.lock().unwrap_or_else(|e| e.into_inner()).contains(key)
+        keys.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .copied()
+    }
+
+    /// The list's path, unless something other than a file lies there.
+    fn list_path(&self) -> Option<PathBuf> {
+        let path = inside(self.dir.as_ref()?, STORED_LIST).ok()?;
+        match path.symlink_metadata() {
+            Ok(metadata) if !metadata.is_file() => None,
+            _ => Some(path),
+        }
     }
 
     /// Notes a key whose page and copies are stored whole, and adds the
     /// keys noted so far to the list once there are enough of them.
-    fn list(&self, key: &str) {
+    fn list(&self, key: &str, sizes: StoredSizes) {
         if let Some(keys) = self.stored.get() {
             keys.lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .insert(key.to_owned());
+                .insert(key.to_owned(), sizes);
         }
         let mut unlisted = self.unlisted.lock().unwrap_or_else(|e| e.into_inner());
-        unlisted.push_str(key);
-        unlisted.push('\n');
+        let [gz, br] = sizes.copies;
+        let _ = writeln!(unlisted, "{key}\t{}\t{gz}\t{br}", sizes.page);
         if unlisted.len() >= LIST_BATCH_BYTES {
             let batch = std::mem::take(&mut *unlisted);
             drop(unlisted);
@@ -103,8 +122,7 @@ impl RevisionCache {
     /// optimisation: a key not listed costs rendering its page again.
     fn append_to_list(&self, lines: &str) {
         use std::io::Write;
-        let Some(dir) = &self.dir else { return };
-        let Ok(path) = inside(dir, STORED_LIST) else {
+        let Some(path) = self.list_path() else {
             return;
         };
         let _ = with_folder_made(&path, |path| {
@@ -140,21 +158,23 @@ impl RevisionStore for RevisionCache {
     /// `precompress`, a page without both compressed copies (stored by
     /// `twn serve`, or one removed by hand) counts as missing.
     fn get(&self, key: &str) -> Option<PathBuf> {
-        if !self.is_listed(key) {
+        let sizes = self.listed(key)?;
+        let path = self.entry_path(key).ok()?;
+        let whole = |path: &Path, size: u64| {
+            size > 0
+                && path
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.is_file() && m.len() == size)
+        };
+        if !whole(&path, sizes.page) {
             return None;
         }
-        let path = self.entry_path(key).ok()?;
-        let plain_file = |path: &Path| {
-            path.symlink_metadata()
-                .ok()
-                .filter(|m| m.is_file() && m.len() > 0)
-        };
-        let size = plain_file(&path)?.len() as usize;
         let copies_missing = self.precompress
-            && crate::compress::worth_compressing(".html", size)
+            && crate::compress::worth_compressing(".html", sizes.page as usize)
             && crate::compress::SUFFIXES
                 .iter()
-                .any(|suffix| plain_file(&crate::compress::copy_path(&path, suffix)).is_none());
+                .zip(sizes.copies)
+                .any(|(suffix, size)| !whole(&crate::compress::copy_path(&path, suffix), size));
         (!copies_missing).then_some(path)
     }
 
@@ -165,7 +185,7 @@ impl RevisionStore for RevisionCache {
     /// another run) are replaced whole, under a temporary name first.
     fn put(&self, key: &str, contents: &[u8]) -> std::io::Result<PathBuf> {
         let path = self.entry_path(key)?;
-        let listed = self.is_listed(key);
+        let listed = self.listed(key).is_some();
         let write = |file: &Path, bytes: &[u8]| match listed {
             true => replace_file(file, bytes),
             false => match create_new_file(file, bytes) {
@@ -175,13 +195,19 @@ impl RevisionStore for RevisionCache {
                 other => other,
             },
         };
+        let mut sizes = StoredSizes {
+            page: contents.len() as u64,
+            copies: [0; 2],
+        };
         if self.precompress {
-            for (copy, bytes) in crate::compress::copies_beside(&path, ".html", contents) {
-                write(&copy, &bytes)?;
+            let copies = crate::compress::copies_beside(&path, ".html", contents);
+            for (n, (copy, bytes)) in copies.iter().enumerate() {
+                write(copy, bytes)?;
+                sizes.copies[n] = bytes.len() as u64;
             }
         }
         write(&path, contents)?;
-        self.list(key);
+        self.list(key, sizes);
         Ok(path)
     }
 
@@ -219,11 +245,41 @@ impl RevisionStore for RevisionCache {
     }
 }
 
-/// Whether a line of the list is a key as `KeyBuilder` makes them (a
-/// SHA-1 in hex): a line cut short or garbled is left out, and its page
-/// rendered again.
-fn is_key(line: &str) -> bool {
-    line.len() == 40 && line.bytes().all(|b| b.is_ascii_hexdigit())
+/// The list's text, if it is a file of a sensible size; bytes that are not
+/// UTF-8 spoil only their own line.
+fn read_list(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).ok()?;
+    let metadata = file.metadata().ok()?;
+    if !metadata.is_file() || metadata.len() > LARGEST_LIST_BYTES {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(LARGEST_LIST_BYTES).read_to_end(&mut bytes).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The keys of the list with their sizes, the last line of a key counting.
+/// A line cut short or garbled is left out, and its page rendered again.
+fn parse_list(text: &str) -> HashMap<String, StoredSizes> {
+    text.lines()
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            let key = fields.next().filter(|key| is_key(key))?;
+            let mut size = || fields.next()?.parse::<u64>().ok();
+            let sizes = StoredSizes {
+                page: size()?,
+                copies: [size()?, size()?],
+            };
+            fields.next().is_none().then(|| (key.to_owned(), sizes))
+        })
+        .collect()
+}
+
+/// Whether a field of the list is a key as `KeyBuilder` makes them (a
+/// SHA-1 in hex).
+fn is_key(field: &str) -> bool {
+    field.len() == 40 && field.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn manifest_path_in(cache_dir: &Path, out_dir: &Path) -> PathBuf {
@@ -245,4 +301,76 @@ fn parse_stats(text: &str) -> HashMap<(ObjectId, ObjectId), (usize, usize)> {
             Some(((before, after), (added, removed)))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "0123456789abcdef0123456789abcdef01234567";
+
+    #[test]
+    fn the_list_keeps_only_whole_lines_and_the_last_sizes_of_a_key() {
+        let text = format!(
+            "{KEY}\t100\t0\t0\n\
+             garbage\t1\t2\t3\n\
+             {short}\t5\t0\t0\n\
+             {KEY}\t120\t40\t30\n\
+             {other}\t7\t0\n\
+             {other}\t7\t0\t0\t9\n\
+             {other}\t7\tx\t0\n",
+            short = &KEY[..39],
+            other = KEY.replace('0', "f"),
+        );
+        let listed = parse_list(&text);
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        assert_eq!(
+            listed[KEY],
+            StoredSizes {
+                page: 120,
+                copies: [40, 30]
+            }
+        );
+    }
+
+    #[test]
+    fn a_list_that_is_a_link_is_neither_read_nor_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join(".twn-cache/revisions")).unwrap();
+        let outside = dir.path().join("buiten.txt");
+        std::fs::write(&outside, format!("{KEY}\t5\t0\t0\n")).unwrap();
+        std::os::unix::fs::symlink(&outside, site.join(".twn-cache").join(STORED_LIST)).unwrap();
+        let cache = RevisionCache::open(&site, false);
+        assert_eq!(
+            cache.listed(KEY),
+            None,
+            "keys from elsewhere are not trusted"
+        );
+        cache.put(KEY, b"<p>oud</p>").unwrap();
+        cache.save();
+        assert_eq!(
+            std::fs::read_to_string(&outside).unwrap(),
+            format!("{KEY}\t5\t0\t0\n"),
+            "nothing written through the link"
+        );
+    }
+
+    #[test]
+    fn a_byte_that_is_not_utf8_spoils_only_its_own_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path();
+        let cache_dir = site.join(".twn-cache");
+        std::fs::create_dir_all(cache_dir.join("revisions")).unwrap();
+        let mut list = b"\xff\xfe\t1\t0\t0\n".to_vec();
+        list.extend(format!("{KEY}\t9\t0\t0\n").as_bytes());
+        std::fs::write(cache_dir.join(STORED_LIST), list).unwrap();
+        let cache = RevisionCache::open(site, false);
+        let page = cache.entry_path(KEY).unwrap();
+        std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+        std::fs::write(&page, "<p>9 b</p").unwrap();
+        assert_eq!(cache.get(KEY), Some(page.clone()));
+        std::fs::write(&page, "<p>8 b</").unwrap();
+        assert_eq!(cache.get(KEY), None, "not at its listed size");
+    }
 }
