@@ -77,17 +77,20 @@ impl RevisionCache {
     }
 
     fn listed(&self, key: &str) -> Option<StoredSizes> {
-        let keys = self.stored.get_or_init(|| {
-            let listed = self
-                .list_path()
-                .and_then(|path| read_list(&path))
-                .unwrap_or_default();
-            Mutex::new(parse_list(&listed))
-        });
-        keys.lock()
+        self.stored_keys().get(key).copied()
+    }
+
+    fn stored_keys(&self) -> std::sync::MutexGuard<'_, HashMap<String, StoredSizes>> {
+        self.stored
+            .get_or_init(|| {
+                let listed = self
+                    .list_path()
+                    .and_then(|path| read_list(&path))
+                    .unwrap_or_default();
+                Mutex::new(parse_list(&listed))
+            })
+            .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .get(key)
-            .copied()
     }
 
     /// The list's path, unless something other than a file lies there.
@@ -102,11 +105,7 @@ impl RevisionCache {
     /// Notes a key whose page and copies are stored whole, and adds the
     /// keys noted so far to the list once there are enough of them.
     fn list(&self, key: &str, sizes: StoredSizes) {
-        if let Some(keys) = self.stored.get() {
-            keys.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(key.to_owned(), sizes);
-        }
+        self.stored_keys().insert(key.to_owned(), sizes);
         let mut unlisted = self.unlisted.lock().unwrap_or_else(|e| e.into_inner());
         let [gz, br] = sizes.copies;
         let _ = writeln!(unlisted, "{key}\t{}\t{gz}\t{br}", sizes.page);
@@ -152,11 +151,11 @@ impl RevisionCache {
 }
 
 impl RevisionStore for RevisionCache {
-    /// The cached file for `key`, if there is one: a plain file, never a
-    /// link, which could lead anywhere and would be published as what it
-    /// leads to; never empty, which is a page cut short. With
-    /// `precompress`, a page without both compressed copies (stored by
-    /// `twn serve`, or one removed by hand) counts as missing.
+    /// The cached file for `key`, if there is one: listed, and a plain file
+    /// at its listed size, never a link, which could lead anywhere and
+    /// would be published as what it leads to. With `precompress`, a page
+    /// without both compressed copies at their sizes (stored by `twn
+    /// serve`, or one removed by hand) counts as missing.
     fn get(&self, key: &str) -> Option<PathBuf> {
         let sizes = self.listed(key)?;
         let path = self.entry_path(key).ok()?;
@@ -178,22 +177,16 @@ impl RevisionStore for RevisionCache {
         (!copies_missing).then_some(path)
     }
 
-    /// Stores a rendered page with its compressed copies; never half a
-    /// file under a listed key. A new key's files are written in place and
-    /// listed when whole. A listed key's page (one `get` refused) and a
-    /// file already there (cut short by a crash, or being written by
-    /// another run) are replaced whole, under a temporary name first.
+    /// Stores a rendered page with its compressed copies, listed with their
+    /// sizes once whole. Files are written in place: `get` takes no file
+    /// before it has its listed size. A file already there (one `get`
+    /// refused, one a crash cut short, or one another run is writing) is
+    /// replaced whole, under a temporary name first.
     fn put(&self, key: &str, contents: &[u8]) -> std::io::Result<PathBuf> {
         let path = self.entry_path(key)?;
-        let listed = self.listed(key).is_some();
-        let write = |file: &Path, bytes: &[u8]| match listed {
-            true => replace_file(file, bytes),
-            false => match create_new_file(file, bytes) {
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    replace_file(file, bytes)
-                }
-                other => other,
-            },
+        let write = |file: &Path, bytes: &[u8]| match create_new_file(file, bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => replace_file(file, bytes),
+            other => other,
         };
         let mut sizes = StoredSizes {
             page: contents.len() as u64,
