@@ -131,6 +131,7 @@ impl Theme {
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(crate::text::write_template_escaped);
         register_filters(&mut tera);
         let compiled =
             tera.add_raw_templates(sources.iter().map(|(n, f)| (n.as_str(), f.text.as_str())));
