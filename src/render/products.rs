@@ -112,26 +112,27 @@ pub fn render_products(
     progress: &indicatif::ProgressBar,
     emit: EmitProduct,
 ) -> Result<(), Vec<Diagnostic>> {
-    let (pages, others): (Vec<&Product>, Vec<&Product>) =
-        products.iter().partition(|p| matches!(p, Product::Page(_)));
-    let mut problems: Vec<Diagnostic> = pages
+    // One parallel pass: the products besides pages (recent changes and
+    // the authors are long on a long history) go first, so that they do
+    // not run alone after the pages.
+    let mut ordered: Vec<&Product> = products.iter().collect();
+    ordered.sort_by_key(|p| matches!(p, Product::Page(_)));
+    let problems: Vec<Diagnostic> = ordered
         .into_par_iter()
-        .filter_map(|product| {
-            let Product::Page(path) = product else {
-                return None;
-            };
-            let i = site.index.page_of_source(path)?;
-            let file = render_page(renderer, site, summaries, i);
-            progress.inc(1);
-            file.map(|file| emit(product, file)).err()
+        .with_max_len(1)
+        .filter_map(|product| match product {
+            Product::Page(path) => {
+                let i = site.index.page_of_source(path)?;
+                let file = render_page(renderer, site, summaries, i);
+                progress.inc(1);
+                file.map(|file| emit(product, file)).err()
+            }
+            _ => {
+                let each = |file: OutputFile| emit(product, file);
+                render_other(renderer, site, summaries, product, &each).err()
+            }
         })
         .collect();
-    for product in others {
-        let each = |file: OutputFile| emit(product, file);
-        if let Err(problem) = render_other(renderer, site, summaries, product, &each) {
-            problems.push(problem);
-        }
-    }
     if problems.is_empty() {
         Ok(())
     } else {
