@@ -7,8 +7,91 @@
 
 use super::FileChange;
 use gix::ObjectId;
+use gix::objs::Find;
 use gix::objs::tree::{EntryMode, name_order};
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// The bytes of the trees read for the commit being compared and for the
+/// one before it. A commit's parent is nearly always the next commit the
+/// walk compares, so the trees read as one commit's old side are the next
+/// one's new side: kept here, each is read from the pack once. gix's
+/// object cache did this, at the cost of copying every tree (a folder of
+/// thousands of pages is hundreds of kilobytes) into the cache and out
+/// again; trees are read here without it. Keeping trees for longer, for
+/// histories of many branches, cost more than it saved: the buffers of
+/// older trees are read into again instead, as a fresh buffer for each
+/// tree cost more than the copies.
+pub(super) struct KeptTrees {
+    /// The repository, without an object cache.
+    repo: gix::Repository,
+    previous: HashMap<ObjectId, Rc<Vec<u8>>>,
+    current: HashMap<ObjectId, Rc<Vec<u8>>>,
+    /// Buffers of trees no longer kept, to read the next ones into.
+    spare: Vec<Vec<u8>>,
+}
+
+impl KeptTrees {
+    pub fn new(repo: &gix::Repository) -> KeptTrees {
+        let mut repo = repo.clone();
+        repo.object_cache_size(0);
+        KeptTrees {
+            repo,
+            previous: HashMap::new(),
+            current: HashMap::new(),
+            spare: Vec::new(),
+        }
+    }
+
+    fn tree(&mut self, id: ObjectId) -> Result<Rc<Vec<u8>>, gix::Error> {
+        if let Some(tree) = self.current.get(&id) {
+            return Ok(tree.clone());
+        }
+        let tree = match self.previous.get(&id) {
+            Some(tree) => tree.clone(),
+            None => Rc::new(self.read(id)?),
+        };
+        self.current.insert(id, tree.clone());
+        Ok(tree)
+    }
+
+    fn read(&mut self, id: ObjectId) -> Result<Vec<u8>, gix::Error> {
+        let repo = &self.repo;
+        let mut buffer = self.spare.pop().unwrap_or_default();
+        let found = repo
+            .objects
+            .try_find(&id, &mut buffer)?
+            .map(|data| (data.kind, data.data.as_ptr() as usize, data.data.len()));
+        let range = match found {
+            // The object's bytes lie within the buffer, which may hold
+            // more (a loose object's header).
+            Some((gix::object::Kind::Tree, at, len)) => {
+                let start = at - buffer.as_ptr() as usize;
+                start..start + len
+            }
+            // Missing, or not a tree: gix's own lookup says what is wrong.
+            _ => return Ok(repo.find_tree(id)?.detach().data),
+        };
+        buffer.truncate(range.end);
+        buffer.drain(..range.start);
+        Ok(buffer)
+    }
+
+    /// The next commit is compared: the trees of the one before the last
+    /// are not needed again.
+    pub fn next_commit(&mut self) {
+        let done = std::mem::replace(&mut self.previous, std::mem::take(&mut self.current));
+        for tree in done.into_values() {
+            if let Ok(mut buffer) = Rc::try_unwrap(tree)
+                && self.spare.len() < 16
+            {
+                buffer.clear();
+                self.spare.push(buffer);
+            }
+        }
+    }
+}
 
 /// One entry of a tree object: `<mode> <name>\0<id>`.
 struct Entry<'a> {
@@ -61,6 +144,7 @@ impl<'a> TreeBytes<'a> {
 /// Finds what differs between trees.
 pub(super) struct TreeDiff<'r> {
     pub repo: &'r gix::Repository,
+    pub kept: &'r mut KeptTrees,
     pub changes: Vec<FileChange>,
 }
 
@@ -77,14 +161,14 @@ impl TreeDiff<'_> {
             return Ok(());
         }
         let hash_len = self.repo.object_hash().len_in_bytes();
-        let old_tree = old.map(|id| self.repo.find_tree(id)).transpose()?;
-        let new_tree = new.map(|id| self.repo.find_tree(id)).transpose()?;
+        let old_tree = old.map(|id| self.kept.tree(id)).transpose()?;
+        let new_tree = new.map(|id| self.kept.tree(id)).transpose()?;
         let a = TreeBytes {
-            data: old_tree.as_ref().map_or(&[][..], |t| t.data.as_slice()),
+            data: old_tree.as_deref().map_or(&[][..], |t| t.as_slice()),
             hash_len,
         };
         let b = TreeBytes {
-            data: new_tree.as_ref().map_or(&[][..], |t| t.data.as_slice()),
+            data: new_tree.as_deref().map_or(&[][..], |t| t.as_slice()),
             hash_len,
         };
         let prefix = common_prefix(a.data, b.data);
@@ -208,12 +292,17 @@ fn page_path(folder: &str, entry: &Entry) -> Option<String> {
     (entry.mode.is_blob() && path.ends_with(".md")).then_some(path)
 }
 
+/// Chunk sizes for finding where two trees part: large steps first, since
+/// they are mostly equal, then smaller ones near the difference.
+const STEPS: [usize; 3] = [4096, 256, 16];
+
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    const CHUNK: usize = 64;
     let shorter = a.len().min(b.len());
     let mut at = 0;
-    while at + CHUNK <= shorter && a[at..at + CHUNK] == b[at..at + CHUNK] {
-        at += CHUNK;
+    for step in STEPS {
+        while at + step <= shorter && a[at..at + step] == b[at..at + step] {
+            at += step;
+        }
     }
     while at < shorter && a[at] == b[at] {
         at += 1;
@@ -222,17 +311,59 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 }
 
 fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    const CHUNK: usize = 64;
     let shorter = a.len().min(b.len());
     let (a_end, b_end) = (a.len(), b.len());
     let mut len = 0;
-    while len + CHUNK <= shorter
-        && a[a_end - len - CHUNK..a_end - len] == b[b_end - len - CHUNK..b_end - len]
-    {
-        len += CHUNK;
+    for step in STEPS {
+        while len + step <= shorter
+            && a[a_end - len - step..a_end - len] == b[b_end - len - step..b_end - len]
+        {
+            len += step;
+        }
     }
     while len < shorter && a[a_end - len - 1] == b[b_end - len - 1] {
         len += 1;
     }
     len
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trees_part_where_their_bytes_first_and_last_differ() {
+        let naive_prefix = |a: &[u8], b: &[u8]| a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let naive_suffix = |a: &[u8], b: &[u8]| {
+            a.iter()
+                .rev()
+                .zip(b.iter().rev())
+                .take_while(|(x, y)| x == y)
+                .count()
+        };
+        let base: Vec<u8> = (0..10_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        for at in [0, 1, 15, 16, 255, 256, 4095, 4096, 4097, 5000, 9999] {
+            let mut changed = base.clone();
+            changed[at] ^= 0xff;
+            let mut longer = base.clone();
+            longer.insert(at, 1);
+            for (a, b) in [(&base, &changed), (&base, &longer), (&longer, &base)] {
+                assert_eq!(
+                    common_prefix(a, b),
+                    naive_prefix(a, b),
+                    "prefix, change at {at}"
+                );
+                assert_eq!(
+                    common_suffix(a, b),
+                    naive_suffix(a, b),
+                    "suffix, change at {at}"
+                );
+            }
+        }
+        assert_eq!(common_prefix(&base, &base), base.len());
+        assert_eq!(
+            common_suffix(&base[..10], &base),
+            naive_suffix(&base[..10], &base)
+        );
+    }
 }

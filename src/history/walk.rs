@@ -3,7 +3,7 @@
 //! finds them (`renames`). Commits are diffed in parallel; each thread has
 //! its own view of the repository.
 
-use super::tree_diff::TreeDiff;
+use super::tree_diff::{KeptTrees, TreeDiff};
 use super::{CommitMeta, FileChange, unreadable};
 use crate::diagnostics::Diagnostic;
 use gix::ObjectId;
@@ -71,6 +71,7 @@ pub fn read_commits(
 
 struct Differ {
     repo: gix::Repository,
+    kept: KeptTrees,
     /// The `content/` tree of the last parent looked up, by commit.
     last_parent: Option<(ObjectId, Option<ObjectId>)>,
 }
@@ -79,6 +80,7 @@ impl Differ {
     fn new(mut repo: gix::Repository) -> Self {
         repo.object_cache_size_if_unset(16 * 1024 * 1024);
         Differ {
+            kept: KeptTrees::new(&repo),
             repo,
             last_parent: None,
         }
@@ -90,6 +92,7 @@ impl Differ {
         content_dir: &[String],
     ) -> Result<CommitChanges, Diagnostic> {
         let error = |e: gix::Error| unreadable(format!("commit {}: {e}", id.to_hex_with_len(7)));
+        self.kept.next_commit();
         let (meta, root, parents) = {
             let commit = self.repo.find_commit(id).map_err(error)?;
             let decoded = commit.decode().map_err(error)?;
@@ -159,6 +162,7 @@ impl Differ {
     ) -> Result<Vec<FileChange>, gix::Error> {
         let mut diff = TreeDiff {
             repo: &self.repo,
+            kept: &mut self.kept,
             changes: Vec::new(),
         };
         diff.trees(old, new, &mut String::new())?;
@@ -340,7 +344,7 @@ mod tests {
             commit(&format!("stap {n}"));
         }
         let repo = gix::open(root).unwrap();
-        let differ = Differ::new(repo.clone());
+        let mut differ = Differ::new(repo.clone());
         let mut compared = 0;
         for info in repo.rev_walk([repo.head_id().unwrap()]).all().unwrap() {
             let commit = repo.find_commit(info.unwrap().id).unwrap();
@@ -349,8 +353,12 @@ mod tests {
                 .parent_ids()
                 .next()
                 .map(|p| repo.find_commit(p).unwrap().tree_id().unwrap().detach());
+            // Newest first, as the walk goes: each commit's parent trees
+            // are kept for the next.
+            differ.kept.next_commit();
             let mut fast = TreeDiff {
                 repo: &differ.repo,
+                kept: &mut differ.kept,
                 changes: Vec::new(),
             };
             fast.trees(parent, tree, &mut String::new()).unwrap();
