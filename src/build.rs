@@ -194,11 +194,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                     .map(|suffix| format!("{}{suffix}", file.path)),
             );
         }
-        own.insert(file.path.clone());
+        let first_time = own.insert(file.path.clone());
         drop(own);
-        if let Some(staging) = &staging
-            && let Err(e) = staging.write(&file)
-        {
+        // Products render in parallel: two that wrote one file would leave
+        // whichever came last. Each file has one maker; a second is a
+        // fault of twn's, not left to chance.
+        let written = if first_time {
+            staging
+                .as_ref()
+                .map_or(Ok(()), |staging| staging.write(&file))
+        } else {
+            Err(std::io::Error::other(format!(
+                "twn maakte /{} twee keer; meld dit als fout in twn",
+                file.path
+            )))
+        };
+        if let Err(e) = written {
             first_write_error
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())

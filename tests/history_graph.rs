@@ -360,6 +360,30 @@ fn every_old_url_redirects_even_from_a_folder_that_is_no_longer_a_collection() {
 }
 
 #[test]
+fn an_old_place_where_a_chart_now_is_leaves_the_chart_in_place() {
+    const THEN: &str = "content/regio/twents-waternet/organisatie.md";
+    let site = TestSite::new();
+    site.git_init();
+    site.write_bodies("  - id: platform\n    name: Platform\n    members: [alle]\n");
+    site.write(
+        THEN,
+        "---\ntitle: Oud organogram\n---\n\nDe oude indeling.\n",
+    );
+    commit(&site, "Indeling als pagina", ANNA, 1);
+    let now = "content/regio/oud-organogram.md";
+    git(site.dir.path(), &["mv", THEN, now]);
+    commit(&site, "Indeling verplaatst", ANNA, 2);
+    // Its old URL is the chart's: the redirect and the chart page would be
+    // one file, and whichever product came last would win.
+    site.build_ok();
+    let chart = site.read("public/regio/twents-waternet/organisatie/index.html");
+    assert!(chart.contains("Organisatie van Twents Waternet"), "{chart}");
+    assert!(!chart.contains("Oud organogram"), "{chart}");
+    let moved = site.read("public/regio/oud-organogram/geschiedenis/index.html");
+    assert!(moved.contains("Indeling als pagina"), "{moved}");
+}
+
+#[test]
 fn old_versions_show_what_was_there() {
     let site = TestSite::new();
     site.git_init();

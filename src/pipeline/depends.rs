@@ -409,8 +409,11 @@ impl ChangedReads<'_> {
                 templates() || self.summaries.iter().any(|p| in_collections(p, &read))
             }
             // Redirects also read every page's aliases and former places,
-            // which change only with the page set.
-            Product::Redirects => any_summary || self.changed.page_set || templates(),
+            // which change only with the page set, and leave out the
+            // folders of the charts.
+            Product::Redirects => {
+                any_summary || self.changed.page_set || self.charts_came_or_went || templates()
+            }
             Product::Home | Product::Recent | Product::Authors => any_summary || templates(),
             Product::Charts => {
                 templates()

@@ -287,7 +287,8 @@ pub fn old_urls(site: &Site) -> Vec<(String, &str, &str)> {
                 let bare = url.trim_end_matches('/');
                 *url != page.url_path
                     && site.index.page_at(bare).is_none()
-                    && !site.config.collections.contains_key(bare)
+                    && !site.config.is_collection_listing(bare)
+                    && !is_chart_folder(site, url)
                     && crate::urls::alias_url_path(bare).is_ok()
             });
         for url in aliases.chain(former) {
@@ -297,6 +298,15 @@ pub fn old_urls(site: &Site) -> Vec<(String, &str, &str)> {
         }
     }
     urls
+}
+
+/// Whether `url` (below the base) is where an org chart's page goes: a
+/// page once at `regio/twents-waternet/organisatie.md` left an old URL
+/// there.
+fn is_chart_folder(site: &Site, url: &str) -> bool {
+    site.org_charts
+        .iter()
+        .any(|chart| chart.out_dir(site) == url)
 }
 
 /// The home page also lists the latest news (and, from `site`, the collections).
