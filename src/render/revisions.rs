@@ -187,8 +187,11 @@ fn render_subjects(
         },
         field_words: Words::from_theme(renderer),
     };
+    // In runs of a few pages: left to itself, rayon gave the last run of
+    // about a hundred pages to one thread while the other had nothing left.
     let parts: Vec<RevisionOutput> = subjects
         .par_iter()
+        .with_max_len(32)
         .map_init(|| history.reader(), |repo, subject| job.page(repo, subject))
         .collect();
     let mut all = RevisionOutput::default();
