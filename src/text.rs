@@ -10,21 +10,10 @@ pub fn xml_escape(text: &str) -> String {
 /// `text` escaped for XML or HTML (`&`, `<`, `>` and `"`), added to `out`
 /// in one pass.
 pub fn push_xml_escaped(out: &mut String, text: &str) {
-    let mut done = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let escaped = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => continue,
-        };
-        // The escaped bytes are ASCII, so `at` is a character boundary.
-        out.push_str(&text[done..at]);
-        out.push_str(escaped);
-        done = at + 1;
-    }
-    out.push_str(&text[done..]);
+    let _ = escape_runs::<std::convert::Infallible>(text, xml_escape_of, |part| {
+        out.push_str(part);
+        Ok(())
+    });
 }
 
 /// What templates print, escaped exactly as Tera's own escaping does it
@@ -32,22 +21,45 @@ pub fn push_xml_escaped(out: &mut String, text: &str) {
 /// time: Tera's writes each byte through `dyn Write`, a call per byte of
 /// every page.
 pub fn write_template_escaped(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let bytes = text.as_bytes();
+    escape_runs(
+        text,
+        |byte| match byte {
+            b'\'' => Some("&#39;"),
+            other => xml_escape_of(other),
+        },
+        |part| out.write_all(part.as_bytes()),
+    )
+}
+
+/// The escape of `byte` in XML and HTML text and attributes, if it needs one.
+fn xml_escape_of(byte: u8) -> Option<&'static str> {
+    match byte {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        _ => None,
+    }
+}
+
+/// Hands `text` to `write` in order: the runs of plain text whole, and in
+/// place of each byte that `escape` names, its escape. Only ASCII bytes
+/// are escaped, so every run ends on a character boundary.
+fn escape_runs<E>(
+    text: &str,
+    escape: impl Fn(u8) -> Option<&'static str>,
+    mut write: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
     let mut done = 0;
-    for (at, byte) in bytes.iter().enumerate() {
-        let escaped: &[u8] = match byte {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
+    for (at, byte) in text.bytes().enumerate() {
+        let Some(escaped) = escape(byte) else {
+            continue;
         };
-        out.write_all(&bytes[done..at])?;
-        out.write_all(escaped)?;
+        write(&text[done..at])?;
+        write(escaped)?;
         done = at + 1;
     }
-    out.write_all(&bytes[done..])
+    write(&text[done..])
 }
 
 #[cfg(test)]

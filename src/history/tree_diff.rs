@@ -143,7 +143,6 @@ impl<'a> TreeBytes<'a> {
 
 /// Finds what differs between trees.
 pub(super) struct TreeDiff<'r> {
-    pub repo: &'r gix::Repository,
     pub kept: &'r mut KeptTrees,
     pub changes: Vec<FileChange>,
 }
@@ -160,7 +159,7 @@ impl TreeDiff<'_> {
         if old == new {
             return Ok(());
         }
-        let hash_len = self.repo.object_hash().len_in_bytes();
+        let hash_len = self.kept.repo.object_hash().len_in_bytes();
         let old_tree = old.map(|id| self.kept.tree(id)).transpose()?;
         let new_tree = new.map(|id| self.kept.tree(id)).transpose()?;
         let a = TreeBytes {

@@ -161,7 +161,6 @@ impl Differ {
         new: Option<ObjectId>,
     ) -> Result<Vec<FileChange>, gix::Error> {
         let mut diff = TreeDiff {
-            repo: &self.repo,
             kept: &mut self.kept,
             changes: Vec::new(),
         };
@@ -357,7 +356,6 @@ mod tests {
             // are kept for the next.
             differ.kept.next_commit();
             let mut fast = TreeDiff {
-                repo: &differ.repo,
                 kept: &mut differ.kept,
                 changes: Vec::new(),
             };

@@ -234,7 +234,6 @@ impl PageJob<'_> {
             page: subject.page,
             read: Default::default(),
             fronts: Default::default(),
-            fronts_by_text: Default::default(),
         };
         let site = self.site;
         let revisions = subject.revisions;
@@ -701,12 +700,10 @@ struct Blobs<'r> {
     config: &'r crate::config::SiteConfig,
     page: &'r Page,
     read: RefCell<HashMap<ObjectId, Rc<str>>>,
-    /// Each text's front matter, read once: a text is shown by its
-    /// version and by the diffs on both sides of it.
-    fronts: RefCell<HashMap<ObjectId, ReadFront>>,
-    /// Front matter by its own text: most edits change only the body, so
-    /// successive versions share it, and it is read once for all of them.
-    fronts_by_text: RefCell<HashMap<Box<str>, ReadFront>>,
+    /// Front matter by its own text, read once: a text is shown by its
+    /// version and by the diffs on both sides of it, and most edits change
+    /// only the body, so successive versions share their front matter.
+    fronts: RefCell<HashMap<Box<str>, ReadFront>>,
 }
 
 impl Blobs<'_> {
@@ -725,27 +722,22 @@ impl Blobs<'_> {
     /// The front matter of a text of the page's file, as
     /// [`crate::page::old_front_matter`] reads it.
     fn front(&self, blob: ObjectId) -> ReadFront {
-        if let Some(front) = self.fronts.borrow().get(&blob) {
-            return front.clone();
-        }
         let text = self.text(blob);
         // What the front matter reads depends only on the text up to the
         // body; a text whose front matter is not closed is read whole.
         let front_text = crate::frontmatter::body_despite_front_matter(&text)
             .map_or(&text[..], |(_, body_start)| &text[..body_start]);
-        let known = self.fronts_by_text.borrow().get(front_text).cloned();
-        let front = known.unwrap_or_else(|| {
-            let front = Rc::new(crate::page::old_front_matter(
-                self.config,
-                self.page,
-                front_text,
-            ));
-            self.fronts_by_text
-                .borrow_mut()
-                .insert(front_text.into(), front.clone());
-            front
-        });
-        self.fronts.borrow_mut().insert(blob, front.clone());
+        if let Some(front) = self.fronts.borrow().get(front_text) {
+            return front.clone();
+        }
+        let front = Rc::new(crate::page::old_front_matter(
+            self.config,
+            self.page,
+            front_text,
+        ));
+        self.fronts
+            .borrow_mut()
+            .insert(front_text.into(), front.clone());
         front
     }
 
