@@ -47,33 +47,91 @@ pub fn read_commits(
     for info in walk {
         ids.push(info.map_err(unreadable)?.id);
     }
-    // Contiguous runs of commits, one per thread: a commit's parent is
-    // usually the next commit, so its trees are already at hand.
-    let run_length = ids
-        .len()
-        .div_ceil(rayon::current_num_threads().max(1))
-        .max(1);
-    let runs: Vec<Result<Vec<CommitChanges>, Diagnostic>> = ids
-        .par_chunks(run_length)
-        .map(|run| {
+    let unclaimed = Unclaimed::new(ids.len(), rayon::current_num_threads());
+    let runs = (0..unclaimed.workers())
+        .into_par_iter()
+        .map(|worker| {
             let mut differ = Differ::new(repo.to_thread_local());
-            run.iter()
-                .map(|id| differ.commit_changes(*id, content_dir))
-                .collect()
+            let mut done = Vec::new();
+            while let Some(at) = unclaimed.claim(worker) {
+                match differ.commit_changes(ids[at], content_dir) {
+                    Ok(changes) => done.push((at, changes)),
+                    Err(problem) => return Err((at, problem)),
+                }
+            }
+            Ok(done)
         })
-        .collect();
-    let mut all = Vec::with_capacity(ids.len());
+        .collect::<Vec<_>>();
+    let mut all: Vec<(usize, CommitChanges)> = Vec::with_capacity(ids.len());
+    let mut first_problem: Option<(usize, Diagnostic)> = None;
     for run in runs {
-        all.extend(run?);
+        match run {
+            Ok(done) => all.extend(done),
+            Err((at, problem)) => {
+                if first_problem.as_ref().is_none_or(|(first, _)| at < *first) {
+                    first_problem = Some((at, problem));
+                }
+            }
+        }
     }
-    Ok(all)
+    if let Some((_, problem)) = first_problem {
+        return Err(problem);
+    }
+    all.sort_unstable_by_key(|(at, _)| *at);
+    Ok(all.into_iter().map(|(_, changes)| changes).collect())
+}
+
+/// The commits not yet compared, as one range per worker. The walk starts
+/// beside the reading of the pages: the first worker takes every commit,
+/// and a worker with none left takes the older half of the largest range
+/// another has left. Ranges are walked newest first, the order of git's
+/// deltas: walked the other way, each tree was rebuilt from far more
+/// deltas. Each taken half starts with no trees and deltas at hand, so
+/// only large ranges are split: equal runs per thread, or many short ones,
+/// were slower.
+struct Unclaimed {
+    ranges: std::sync::Mutex<Vec<std::ops::Range<usize>>>,
+}
+
+/// A range is split only when both halves have at least this many commits.
+const SMALLEST_HALF: usize = 256;
+
+impl Unclaimed {
+    fn new(commits: usize, workers: usize) -> Unclaimed {
+        let mut ranges = vec![0..0; workers.max(1)];
+        ranges[0] = 0..commits;
+        Unclaimed {
+            ranges: std::sync::Mutex::new(ranges),
+        }
+    }
+
+    fn workers(&self) -> usize {
+        self.ranges.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    fn claim(&self, worker: usize) -> Option<usize> {
+        let mut ranges = self.ranges.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(at) = ranges[worker].next() {
+            return Some(at);
+        }
+        let largest = ranges.iter_mut().max_by_key(|range| range.len())?;
+        if largest.len() < 2 * SMALLEST_HALF {
+            return None;
+        }
+        let middle = largest.start + largest.len() / 2;
+        let older = middle..largest.end;
+        largest.end = middle;
+        ranges[worker] = older;
+        ranges[worker].next()
+    }
 }
 
 struct Differ {
     repo: gix::Repository,
     kept: KeptTrees,
-    /// The `content/` tree of the last parent looked up, by commit.
-    last_parent: Option<(ObjectId, Option<ObjectId>)>,
+    /// The `content/` trees of the last commit compared and of its
+    /// parents, one of which is usually the next commit.
+    last_content_trees: Vec<(ObjectId, Option<ObjectId>)>,
 }
 
 impl Differ {
@@ -82,7 +140,7 @@ impl Differ {
         Differ {
             kept: KeptTrees::new(&repo),
             repo,
-            last_parent: None,
+            last_content_trees: Vec::new(),
         }
     }
 
@@ -108,23 +166,37 @@ impl Differ {
             let parents: Vec<ObjectId> = decoded.parents().collect();
             (meta, decoded.tree(), parents)
         };
-        let tree = match self.last_parent {
-            Some((commit, tree)) if commit == id => tree,
-            _ => self.subtree(root, content_dir).map_err(error)?,
+        let known = std::mem::take(&mut self.last_content_trees);
+        let known_tree = |commit: ObjectId| {
+            known
+                .iter()
+                .find(|(known, _)| *known == commit)
+                .map(|&(_, tree)| tree)
         };
+        let tree = match known_tree(id) {
+            Some(tree) => tree,
+            None => self.subtree(root, content_dir).map_err(error)?,
+        };
+        let mut content_trees = vec![(id, tree)];
         let mut present = Vec::with_capacity(parents.len());
         let mut against = Vec::with_capacity(parents.len().max(1));
         for parent in &parents {
-            // Beyond a shallow clone's boundary the parent is absent.
-            let root = match self.repo.find_commit(*parent) {
-                Ok(commit) => commit.tree_id().map_err(error)?.detach(),
-                Err(_) => continue,
+            let parent_tree = match known_tree(*parent) {
+                Some(tree) => tree,
+                // Beyond a shallow clone's boundary the parent is absent.
+                None => match self.repo.find_commit(*parent) {
+                    Ok(commit) => {
+                        let root = commit.tree_id().map_err(error)?.detach();
+                        self.subtree(root, content_dir).map_err(error)?
+                    }
+                    Err(_) => continue,
+                },
             };
-            let parent_tree = self.subtree(root, content_dir).map_err(error)?;
-            self.last_parent = Some((*parent, parent_tree));
+            content_trees.push((*parent, parent_tree));
             against.push(self.changes(parent_tree, tree).map_err(error)?);
             present.push(*parent);
         }
+        self.last_content_trees = content_trees;
         let boundary = present.len() < parents.len();
         if present.is_empty() {
             against.push(self.changes(None, tree).map_err(error)?);
@@ -366,5 +438,38 @@ mod tests {
             compared += 1;
         }
         assert_eq!(compared, steps.len() + 1);
+    }
+
+    /// Workers that join late or run at different speeds still compare
+    /// every commit once, each walking its ranges newest first.
+    #[test]
+    fn every_commit_is_claimed_once_however_the_workers_take_turns() {
+        let commits = 3000;
+        let unclaimed = Unclaimed::new(commits, 3);
+        let mut claimed = vec![Vec::new(); 3];
+        // The first worker runs alone for a while; then the others join and
+        // take turns at uneven speeds.
+        for _ in 0..700 {
+            claimed[0].extend(unclaimed.claim(0));
+        }
+        let mut turn = 0usize;
+        while claimed.iter().map(Vec::len).sum::<usize>() < commits {
+            let worker = [0, 1, 1, 2, 1, 2, 2][turn % 7];
+            claimed[worker].extend(unclaimed.claim(worker));
+            turn += 1;
+            assert!(turn < 10 * commits, "the workers stopped claiming");
+        }
+        let mut all: Vec<usize> = claimed.concat();
+        all.sort_unstable();
+        assert_eq!(all, (0..commits).collect::<Vec<_>>());
+        for worker in &claimed {
+            assert!(!worker.is_empty(), "every worker took a share");
+            let runs = worker.windows(2).filter(|w| w[1] != w[0] + 1).count();
+            assert!(
+                runs < 8,
+                "a worker walks few long runs, not scattered commits"
+            );
+        }
+        assert!((0..3).all(|worker| unclaimed.claim(worker).is_none()));
     }
 }
