@@ -216,24 +216,30 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 .get_or_insert(e);
         }
     };
-    let (rendered, ((), search_time)) = rayon::join(
+    // The search index counts each page's text as the page is rendered,
+    // from the same reading of its file.
+    let search = writing.then(|| crate::search::SiteIndex::new(&site, &theme));
+    let search_time = std::sync::Mutex::new(None);
+    let hand_over = |i: crate::ids::PageId, text: &str| {
+        if let Some(search) = &search {
+            search.add_page(i, text);
+        }
+    };
+    let rendered = render_site(
+        &site,
+        &theme,
+        &progress,
+        writing.then_some(crate::render::OldVersions {
+            cache: &cache,
+            inputs: &cache_inputs,
+        }),
+        &emit,
+        search.is_some().then_some(&hand_over),
         || {
-            render_site(
-                &site,
-                &theme,
-                &progress,
-                &cache,
-                &cache_inputs,
-                writing,
-                &emit,
-            )
-        },
-        || {
-            crate::pipeline::timed(|| {
-                if writing {
-                    crate::search::write_site_index(&site, &theme, &emit);
-                }
-            })
+            if let Some(search) = &search {
+                *search_time.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(crate::pipeline::timed(|| search.write(&emit)).1);
+            }
         },
     );
     progress.finish_and_clear();
@@ -298,7 +304,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             })?;
         lap("schrijven");
     }
-    timings.push(("zoekindex (tegelijk met renderen)", search_time));
+    if let Some(search_time) = search_time.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        timings.push(("zoekindex schrijven (tegelijk)", search_time));
+    }
     Ok(BuildReport {
         pages: site.pages.len(),
         files: file_count,

@@ -77,6 +77,25 @@ impl Page {
         }
     }
 
+    /// The body as HTML, as [`Page::body_html`] makes it, and its plain
+    /// text for search, from one reading of the file.
+    pub fn body_html_and_text(
+        &self,
+        links: &[Option<crate::markdown::ResolvedLink>],
+        allow_html: bool,
+    ) -> (String, String) {
+        match self.body_again(allow_html) {
+            None => (self.body.to_html(links), self.body.plain_text()),
+            Some(body) => {
+                let html = match body.links.len() == self.body.links.len() {
+                    true => body.to_html(links),
+                    false => body.to_html(&[]),
+                };
+                (html, body.plain_text())
+            }
+        }
+    }
+
     /// The body's plain text, for search.
     pub fn plain_text(&self, allow_html: bool) -> String {
         match self.body_again(allow_html) {

@@ -91,6 +91,7 @@ impl LiveSite {
             products,
             &indicatif::ProgressBar::hidden(),
             &keep,
+            None,
         )?;
         Ok(made.into_inner().unwrap_or_else(|e| e.into_inner()))
     }

@@ -4,7 +4,6 @@
 
 use crate::fields::FieldKind;
 use crate::ids::{PageId, PageTable};
-use crate::markdown::ResolvedLink;
 use crate::page::Page;
 use crate::resolve::Site;
 use crate::resolve::field_links::field_html;
@@ -182,27 +181,31 @@ pub enum Showing<'a> {
     /// An old version of a page, current or deleted, at `url`.
     OldVersion {
         page: &'a Page,
-        links: &'a [Option<ResolvedLink>],
         date: jiff::civil::Date,
         url: String,
     },
 }
 
-/// The full context of one page's own template.
-pub fn page_context(site: &Site, summaries: &Summaries, i: PageId) -> tera::Value {
-    page_context_showing(site, summaries, Showing::Current(i))
+/// The full context of one page's own template, with its body's HTML.
+pub fn page_context(site: &Site, summaries: &Summaries, i: PageId, content: String) -> tera::Value {
+    page_context_showing(site, summaries, Showing::Current(i), content)
 }
 
-pub fn page_context_showing(site: &Site, summaries: &Summaries, showing: Showing) -> tera::Value {
+pub fn page_context_showing(
+    site: &Site,
+    summaries: &Summaries,
+    showing: Showing,
+    content: String,
+) -> tera::Value {
     // Relations (back-references, backlinks, seats) belong to the current
     // site: an old version shows its own text without them.
     let current = match showing {
         Showing::Current(i) => Some(i),
         Showing::OldVersion { .. } => None,
     };
-    let (page, links) = match &showing {
-        Showing::Current(i) => (&site.pages[*i], site.links[*i].as_slice()),
-        Showing::OldVersion { page, links, .. } => (*page, *links),
+    let page = match &showing {
+        Showing::Current(i) => &site.pages[*i],
+        Showing::OldVersion { page, .. } => *page,
     };
     let collection = page
         .collection
@@ -355,10 +358,7 @@ pub fn page_context_showing(site: &Site, summaries: &Summaries, showing: Showing
         ("history_url".into(), history_url.into()),
         ("orgchart".into(), tera::Value::from_serializable(&orgchart)),
     ]);
-    context.insert(
-        "content".into(),
-        page.body_html(links, site.config.allow_html).into(),
-    );
+    context.insert("content".into(), content.into());
     context.insert("backlinks".into(), backlinks.into());
     context.insert("backrefs".into(), backrefs.into());
     let referrers: tera::value::Map = referrers

@@ -120,6 +120,7 @@ pub fn render_preview(
         &wanted,
         &indicatif::ProgressBar::hidden(),
         &keep,
+        None,
     )?;
     let (page, chart) = kept.into_inner().unwrap_or_else(|e| e.into_inner());
     Ok((page.unwrap_or_default(), chart))
@@ -145,15 +146,24 @@ pub struct RenderedSite {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Renders everything; `progress` is told of every page rendered.
+/// Where old versions and diffs are kept between builds, and what goes
+/// into each one's key.
+pub struct OldVersions<'a> {
+    pub cache: &'a dyn RevisionStore,
+    pub inputs: &'a CacheInputs,
+}
+
+/// Renders everything, old versions too if asked; `progress` is told of every page rendered, and
+/// `page_text` (if any) of every current page's text. Once the current
+/// pages are rendered, `beside_old_versions` runs beside the old versions.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
     progress: &indicatif::ProgressBar,
-    cache: &dyn RevisionStore,
-    cache_inputs: &CacheInputs,
-    with_revisions: bool,
+    old_versions: Option<OldVersions>,
     emit: Emit,
+    page_text: products::PageText,
+    beside_old_versions: impl FnOnce() + Send,
 ) -> Result<RenderedSite, Vec<Diagnostic>> {
     let renderer = Renderer::new(site, theme);
     // Built once: pages mention each other often.
@@ -166,17 +176,18 @@ pub fn render_site(
         &Product::all(site),
         progress,
         &each,
+        page_text,
     )?;
-    let history = if with_revisions {
-        let mut history =
-            revisions::render_revisions(&renderer, site, summaries, cache, cache_inputs);
-        let gone =
-            revisions::render_gone_pages(&renderer, site, summaries, cache, cache_inputs, None);
+    let render_history = || {
+        let Some(OldVersions { cache, inputs }) = old_versions else {
+            return revisions::RevisionOutput::default();
+        };
+        let mut history = revisions::render_revisions(&renderer, site, summaries, cache, inputs);
+        let gone = revisions::render_gone_pages(&renderer, site, summaries, cache, inputs, None);
         history.merge(gone);
         history
-    } else {
-        revisions::RevisionOutput::default()
     };
+    let (history, ()) = rayon::join(render_history, beside_old_versions);
     Ok(RenderedSite {
         files: history.files,
         revision_dirs: history.dirs,

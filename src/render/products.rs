@@ -40,6 +40,10 @@ pub enum Product {
 /// Where rendered files go, with the product that made each.
 pub type EmitProduct<'a> = &'a (dyn Fn(&Product, OutputFile) + Sync);
 
+/// Where each current page's plain text goes, read from the same parse of
+/// its file as its HTML: the search index counts it there.
+pub type PageText<'a> = Option<&'a (dyn Fn(PageId, &str) + Sync)>;
+
 impl Product {
     /// Every product of `site`, pages first in site order.
     pub fn all(site: &Site) -> Vec<Product> {
@@ -111,6 +115,7 @@ pub fn render_products(
     products: &[Product],
     progress: &indicatif::ProgressBar,
     emit: EmitProduct,
+    page_text: PageText,
 ) -> Result<(), Vec<Diagnostic>> {
     // One parallel pass: the products besides pages (recent changes and
     // the authors are long on a long history) go first, so that they do
@@ -123,7 +128,7 @@ pub fn render_products(
         .filter_map(|product| match product {
             Product::Page(path) => {
                 let i = site.index.page_of_source(path)?;
-                let file = render_page(renderer, site, summaries, i);
+                let file = render_page(renderer, site, summaries, i, page_text);
                 progress.inc(1);
                 file.map(|file| emit(product, file)).err()
             }
@@ -244,14 +249,25 @@ fn render_page(
     site: &Site,
     summaries: &Summaries,
     i: PageId,
+    page_text: PageText,
 ) -> Result<OutputFile, Diagnostic> {
     let template = page_template(site, renderer.theme, i);
+    let (page, links) = (&site.pages[i], &site.links[i]);
+    let content = match page_text {
+        Some(hand_over) => {
+            let (html, text) = page.body_html_and_text(links, site.config.allow_html);
+            hand_over(i, &text);
+            html
+        }
+        None => page.body_html(links, site.config.allow_html),
+    };
     let extra = if site.pages[i].is_home() {
         home_extra(site, summaries)
     } else {
         Vec::new()
     };
-    let html = renderer.render_value(&template, page_context(site, summaries, i), &extra)?;
+    let html =
+        renderer.render_value(&template, page_context(site, summaries, i, content), &extra)?;
     Ok(OutputFile {
         path: page_output_path(site, i),
         contents: html.into_bytes(),

@@ -573,10 +573,10 @@ impl PageJob<'_> {
             self.summaries,
             Showing::OldVersion {
                 page: &old,
-                links: &links,
                 date,
                 url: url.clone(),
             },
+            old.body_html(&links, site.config.allow_html),
         );
         version.insert("unreadable".into(), old.stand_in.into());
         version.insert("current_url".into(), url.clone().into());

@@ -21,7 +21,6 @@ use super::words::{WordStemmer, stemmer_name, words};
 use crate::artifact::OutputFile;
 use foldhash::HashMap;
 use rayon::prelude::*;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -60,10 +59,11 @@ impl Occurrences {
     }
 }
 
-/// Word counts of some of the documents, made on one thread. Stems are
-/// numbered as they are met; each word is folded and stemmed only once.
-struct Tally<'a> {
-    stemmer: &'a WordStemmer,
+/// Word counts of some of the documents, made on one thread at a time.
+/// Stems are numbered as they are met; each word is folded and stemmed
+/// only once.
+struct Tally {
+    stemmer: WordStemmer,
     stems: Vec<String>,
     stem_ids: HashMap<String, u32>,
     /// By stem number.
@@ -76,15 +76,17 @@ struct Tally<'a> {
     /// Folded word form → stem number.
     forms: HashMap<String, u32>,
     lengths: Vec<(u32, u32)>,
+    /// Each document's row of the document table.
+    entries: Vec<(u32, String)>,
     /// Scratch for one document: counts by stem number, and which are set.
     counts: Vec<Occurrences>,
     touched: Vec<u32>,
 }
 
-impl<'a> Tally<'a> {
-    fn new(stemmer: &'a WordStemmer) -> Tally<'a> {
+impl Tally {
+    fn new(language: &str) -> Tally {
         Tally {
-            stemmer,
+            stemmer: WordStemmer::new(language),
             stems: Vec::new(),
             stem_ids: HashMap::default(),
             postings: Vec::new(),
@@ -92,6 +94,7 @@ impl<'a> Tally<'a> {
             known: HashMap::default(),
             forms: HashMap::default(),
             lengths: Vec::new(),
+            entries: Vec::new(),
             counts: Vec::new(),
             touched: Vec::new(),
         }
@@ -154,7 +157,7 @@ impl<'a> Tally<'a> {
         length
     }
 
-    fn add(mut self, id: u32, document: &Document) -> Tally<'a> {
+    fn add(&mut self, id: u32, document: &Document) {
         let mut length = self.count(&document.title, true, 0);
         for heading in &document.headings {
             length += self.count(heading, false, HEADING_WEIGHT);
@@ -169,10 +172,10 @@ impl<'a> Tally<'a> {
             *entry = Occurrences::NONE;
         }
         self.lengths.push((id, length));
-        self
+        self.entries.push((id, table_entry(document)));
     }
 
-    fn merge(mut self, other: Tally<'a>) -> Tally<'a> {
+    fn merge(mut self, other: Tally) -> Tally {
         let renumber: Vec<u32> = other.stems.iter().map(|s| self.stem_id(s)).collect();
         for (old, mut list) in other.postings.into_iter().enumerate() {
             self.postings[renumber[old] as usize].append(&mut list);
@@ -181,6 +184,7 @@ impl<'a> Tally<'a> {
             self.forms.entry(form).or_insert(renumber[old as usize]);
         }
         self.lengths.extend(other.lengths);
+        self.entries.extend(other.entries);
         self
     }
 }
@@ -197,123 +201,138 @@ fn packed(word: &str) -> Option<u128> {
 /// Builds every file of the index, with paths below the search folder.
 pub fn index_files(documents: &[&Document], language: &str) -> Vec<OutputFile> {
     let files = std::sync::Mutex::new(Vec::new());
-    write_index(
-        documents.par_iter().map(|&d| Cow::Borrowed(d)),
-        language,
-        &|file| files.lock().unwrap_or_else(|e| e.into_inner()).push(file),
-    );
+    let counting = Counting::new(language);
+    documents
+        .par_iter()
+        .enumerate()
+        .for_each(|(id, document)| counting.add(id, document));
+    counting.write(documents.len(), &|file| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(file)
+    });
     files.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Builds the index of `documents`, numbered in their order, and hands
-/// every file to `emit`. Each document is made when it is its turn and
-/// dropped once counted: the texts of a large site are never all in memory
-/// at once.
-pub fn write_index<'d>(
-    documents: impl IndexedParallelIterator<Item = Cow<'d, Document>>,
-    language: &str,
-    emit: &(dyn Fn(OutputFile) + Sync),
-) {
-    let stemmer = WordStemmer::new(language);
-    let count = documents.len();
-    let (tally, mut entries) = documents
-        .enumerate()
-        .fold(
-            || (Tally::new(&stemmer), Vec::new()),
-            |(tally, mut entries), (id, document)| {
-                let tally = tally.add(id as u32, &document);
-                entries.push((id, table_entry(&document)));
-                (tally, entries)
-            },
-        )
-        .reduce(
-            || (Tally::new(&stemmer), Vec::new()),
-            |(a, mut entries), (b, more)| {
-                entries.extend(more);
-                (a.merge(b), entries)
-            },
-        );
-    entries.sort_unstable_by_key(|(id, _)| *id);
-    let mut length_of = vec![0u32; count];
-    for &(id, length) in &tally.lengths {
-        length_of[id as usize] = length;
+/// The words of documents counted as they come, from any thread and in
+/// any order, each numbered by its caller. Each document can be dropped
+/// once counted: the texts of a large site are never all in memory at
+/// once.
+pub struct Counting {
+    language: String,
+    /// One per thread counting at once, taken and put back per document.
+    tallies: std::sync::Mutex<Vec<Tally>>,
+}
+
+impl Counting {
+    pub fn new(language: &str) -> Counting {
+        Counting {
+            language: language.to_owned(),
+            tallies: std::sync::Mutex::new(Vec::new()),
+        }
     }
-    let average = (length_of.iter().map(|&l| l as f64).sum::<f64>() / count.max(1) as f64).max(1.0);
 
-    let stem_names = tally.stems;
-    let mut stems: Vec<(&str, Vec<Occurrences>)> = stem_names
-        .iter()
-        .map(String::as_str)
-        .zip(tally.postings)
-        .collect();
-    stems.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let encoded: Vec<(String, String)> = stems
-        .into_par_iter()
-        .map(|(stem, mut list)| {
-            list.sort_unstable_by_key(|o| o.document);
-            let posting = encode_posting(&list, &length_of, average);
-            (json_string(stem), posting)
-        })
-        .collect();
-    let mut files = Vec::new();
-    let stem_pieces = pieces(&encoded, STEM_PIECE_BYTES, "s", &mut files, |piece| {
-        let (keys, postings): (Vec<&str>, Vec<&str>) =
-            piece.iter().map(|(k, p)| (k.as_str(), p.as_str())).unzip();
-        format!(
-            "{{\"k\":[{}],\"p\":[{}]}}",
-            keys.join(","),
-            postings.join(",")
-        )
-    });
+    /// Counts document number `id`.
+    pub fn add(&self, id: usize, document: &Document) {
+        let taken = self.tallies.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut tally = taken.unwrap_or_else(|| Tally::new(&self.language));
+        tally.add(id as u32, document);
+        self.tallies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(tally);
+    }
 
-    let forms: BTreeMap<String, &str> = tally
-        .forms
-        .into_iter()
-        .map(|(form, id)| (form, stem_names[id as usize].as_str()))
-        .collect();
-    let form_entries: Vec<(String, String)> = forms
-        .into_iter()
-        .map(|(form, stem)| {
-            let entry = if form == *stem {
-                format!("[{}]", json_string(&form))
-            } else {
-                format!("[{},{}]", json_string(&form), json_string(stem))
-            };
-            (json_string(&form), entry)
-        })
-        .collect();
-    let word_pieces = pieces(&form_entries, WORD_PIECE_BYTES, "w", &mut files, |piece| {
-        let entries: Vec<&str> = piece.iter().map(|(_, e)| e.as_str()).collect();
-        format!("{{\"w\":[{}]}}", entries.join(","))
-    });
+    /// Hands every file of the index of documents `0..count`, each added
+    /// once, to `emit`.
+    pub fn write(&self, count: usize, emit: &(dyn Fn(OutputFile) + Sync)) {
+        let tallies = std::mem::take(&mut *self.tallies.lock().unwrap_or_else(|e| e.into_inner()));
+        let tally = tallies
+            .into_iter()
+            .reduce(Tally::merge)
+            .unwrap_or_else(|| Tally::new(&self.language));
+        let mut entries = tally.entries;
+        entries.sort_unstable_by_key(|(id, _)| *id);
+        let mut length_of = vec![0u32; count];
+        for &(id, length) in &tally.lengths {
+            length_of[id as usize] = length;
+        }
+        let average =
+            (length_of.iter().map(|&l| l as f64).sum::<f64>() / count.max(1) as f64).max(1.0);
 
-    for (n, piece) in entries.chunks(DOCUMENTS_PER_PIECE).enumerate() {
-        let rows: Vec<&str> = piece.iter().map(|(_, row)| row.as_str()).collect();
-        files.push(OutputFile {
-            path: format!("d/{n}.json"),
-            contents: format!("[{}]", rows.join(",")).into_bytes(),
+        let stem_names = tally.stems;
+        let mut stems: Vec<(&str, Vec<Occurrences>)> = stem_names
+            .iter()
+            .map(String::as_str)
+            .zip(tally.postings)
+            .collect();
+        stems.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let encoded: Vec<(String, String)> = stems
+            .into_par_iter()
+            .map(|(stem, mut list)| {
+                list.sort_unstable_by_key(|o| o.document);
+                let posting = encode_posting(&list, &length_of, average);
+                (json_string(stem), posting)
+            })
+            .collect();
+        let mut files = Vec::new();
+        let stem_pieces = pieces(&encoded, STEM_PIECE_BYTES, "s", &mut files, |piece| {
+            let (keys, postings): (Vec<&str>, Vec<&str>) =
+                piece.iter().map(|(k, p)| (k.as_str(), p.as_str())).unzip();
+            format!(
+                "{{\"k\":[{}],\"p\":[{}]}}",
+                keys.join(","),
+                postings.join(",")
+            )
         });
+
+        let forms: BTreeMap<String, &str> = tally
+            .forms
+            .into_iter()
+            .map(|(form, id)| (form, stem_names[id as usize].as_str()))
+            .collect();
+        let form_entries: Vec<(String, String)> = forms
+            .into_iter()
+            .map(|(form, stem)| {
+                let entry = if form == *stem {
+                    format!("[{}]", json_string(&form))
+                } else {
+                    format!("[{},{}]", json_string(&form), json_string(stem))
+                };
+                (json_string(&form), entry)
+            })
+            .collect();
+        let word_pieces = pieces(&form_entries, WORD_PIECE_BYTES, "w", &mut files, |piece| {
+            let entries: Vec<&str> = piece.iter().map(|(_, e)| e.as_str()).collect();
+            format!("{{\"w\":[{}]}}", entries.join(","))
+        });
+
+        for (n, piece) in entries.chunks(DOCUMENTS_PER_PIECE).enumerate() {
+            let rows: Vec<&str> = piece.iter().map(|(_, row)| row.as_str()).collect();
+            files.push(OutputFile {
+                path: format!("d/{n}.json"),
+                contents: format!("[{}]", rows.join(",")).into_bytes(),
+            });
+        }
+        // The version changes with any file of the index.
+        let mut version = Fnv::default();
+        for file in &files {
+            version.write(file.path.as_bytes());
+            version.write(&file.contents);
+        }
+        let table = serde_json::json!({
+            "format": 2,
+            "per_piece": DOCUMENTS_PER_PIECE,
+            "version": format!("{:012x}", version.0 & 0xffff_ffff_ffff),
+            "documents": count,
+            "stemmer": stemmer_name(&self.language),
+            "stems": stem_pieces,
+            "words": word_pieces,
+        });
+        files.push(OutputFile {
+            path: "index.json".into(),
+            contents: table.to_string().into_bytes(),
+        });
+        files.into_iter().for_each(emit);
     }
-    // The version changes with any file of the index.
-    let mut version = Fnv::default();
-    for file in &files {
-        version.write(file.path.as_bytes());
-        version.write(&file.contents);
-    }
-    let table = serde_json::json!({
-        "format": 2,
-        "per_piece": DOCUMENTS_PER_PIECE,
-        "version": format!("{:012x}", version.0 & 0xffff_ffff_ffff),
-        "documents": count,
-        "stemmer": stemmer_name(language),
-        "stems": stem_pieces,
-        "words": word_pieces,
-    });
-    files.push(OutputFile {
-        path: "index.json".into(),
-        contents: table.to_string().into_bytes(),
-    });
-    files.into_iter().for_each(emit);
 }
 
 fn encode_posting(list: &[Occurrences], length_of: &[u32], average: f64) -> String {

@@ -12,11 +12,13 @@ pub mod index;
 pub mod words;
 
 use crate::artifact::{Emit, OutputFile};
+use crate::ids::{Id, PageId};
 use crate::render::theme::Theme;
 use crate::resolve::Site;
 use crate::urls::SEARCH_DIR;
 use documents::{Document, KindNames};
-use std::borrow::Cow;
+use index::Counting;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The names of page kinds outside collections, from the theme's strings.
 pub fn kind_names(theme: &Theme) -> KindNames {
@@ -42,28 +44,55 @@ fn in_search_folder(path: &str) -> String {
     format!("{SEARCH_DIR}index/{path}")
 }
 
-/// Writes the whole index of a site through `emit`. Each page's text is
-/// made from its HTML when its turn comes and dropped once counted.
-pub fn write_site_index(site: &Site, theme: &Theme, emit: Emit) {
-    use rayon::prelude::*;
-    let kinds = kind_names(theme);
-    let others: Vec<Document> = documents::index_documents(site, &kinds)
-        .chain(documents::chart_documents(site, &kinds))
-        .collect();
-    let pages = site.pages.par_enumerate().map(|(i, page)| {
-        Cow::Owned(documents::page_document(
+/// The index of a whole site. The build hands in each page's text as it
+/// renders the page, from the same reading of its file; what was not
+/// handed in is read when the index is written.
+pub struct SiteIndex<'s> {
+    site: &'s Site,
+    kinds: KindNames,
+    counting: Counting,
+    /// By page: counted already.
+    counted: Vec<AtomicBool>,
+}
+
+impl<'s> SiteIndex<'s> {
+    pub fn new(site: &'s Site, theme: &Theme) -> SiteIndex<'s> {
+        SiteIndex {
             site,
-            i,
-            &page.plain_text(site.config.allow_html),
-            &kinds,
-        ))
-    });
-    index::write_index(
-        pages.chain(others.par_iter().map(Cow::Borrowed)),
-        &site.config.language,
-        &|mut file| {
+            kinds: kind_names(theme),
+            counting: Counting::new(&site.config.language),
+            counted: site.pages.iter().map(|_| AtomicBool::new(false)).collect(),
+        }
+    }
+
+    /// Counts page `i`, whose body reads `body_text` in plain text.
+    pub fn add_page(&self, i: PageId, body_text: &str) {
+        if self.counted[i.row()].swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let document = documents::page_document(self.site, i, body_text, &self.kinds);
+        self.counting.add(i.row(), &document);
+    }
+
+    /// Counts the pages not handed in, the collection indexes and the org
+    /// charts, and writes every file of the index through `emit`.
+    pub fn write(&self, emit: Emit) {
+        use rayon::prelude::*;
+        let site = self.site;
+        site.pages
+            .par_enumerate()
+            .filter(|(i, _)| !self.counted[i.row()].load(Ordering::Relaxed))
+            .for_each(|(i, page)| self.add_page(i, &page.plain_text(site.config.allow_html)));
+        let others = documents::index_documents(site, &self.kinds)
+            .chain(documents::chart_documents(site, &self.kinds));
+        let mut count = site.pages.len();
+        for document in others {
+            self.counting.add(count, &document);
+            count += 1;
+        }
+        self.counting.write(count, &|mut file| {
             file.path = in_search_folder(&file.path);
             emit(file);
-        },
-    );
+        });
+    }
 }

@@ -126,7 +126,8 @@ fn templates(bencher: divan::Bencher) {
         let count = |_: &Product, file: twn::artifact::OutputFile| {
             bytes.fetch_add(file.contents.len(), std::sync::atomic::Ordering::Relaxed);
         };
-        render_products(&renderer, &site, &summaries, &pages, &hidden, &count).expect("renders");
+        render_products(&renderer, &site, &summaries, &pages, &hidden, &count, None)
+            .expect("renders");
         bytes.into_inner()
     });
 }
