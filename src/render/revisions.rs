@@ -730,11 +730,11 @@ impl Blobs<'_> {
         if let Some(front) = self.fronts.borrow().get(front_text) {
             return front.clone();
         }
-        let front = Rc::new(crate::page::old_front_matter(
-            self.config,
-            self.page,
-            front_text,
-        ));
+        // Most edits leave the front matter as it is now.
+        let front = Rc::new(match self.page.has_front_matter_text(front_text) {
+            true => Some((self.page.front.clone(), self.page.body_offset)),
+            false => crate::page::old_front_matter(self.config, self.page, front_text),
+        });
         self.fronts
             .borrow_mut()
             .insert(front_text.into(), front.clone());

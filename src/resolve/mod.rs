@@ -447,6 +447,7 @@ impl Site {
                     body_offset: 0,
                     modified: None,
                     dropped_source: None,
+                    kept_front_matter: None,
                     stand_in: false,
                 };
                 let last = deleted.deletion.previous?;
