@@ -797,7 +797,10 @@ mod tests {
             let own = &now[..page.body_offset];
             assert!(page.has_front_matter_text(own), "dropped: {dropped}");
             let (front, body_start) = old_front_matter(&config, &page, own).unwrap();
-            assert_eq!((front.title.as_str(), body_start), ("Water", page.body_offset));
+            assert_eq!(
+                (front.title.as_str(), body_start),
+                ("Water", page.body_offset)
+            );
             assert_eq!(front.description, page.front.description);
             let other = "---\ntitle: Water\ndescription: Toen\n---\n";
             assert!(!page.has_front_matter_text(other));

@@ -232,9 +232,16 @@ impl Counting {
 
     /// Counts document number `id`.
     pub fn add(&self, id: usize, document: &Document) {
+        self.add_all([(id, document)]);
+    }
+
+    /// Counts documents, each with its number, on one tally.
+    pub fn add_all<'d>(&self, documents: impl IntoIterator<Item = (usize, &'d Document)>) {
         let taken = self.tallies.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut tally = taken.unwrap_or_else(|| Tally::new(&self.language));
-        tally.add(id as u32, document);
+        for (id, document) in documents {
+            tally.add(id as u32, document);
+        }
         self.tallies
             .lock()
             .unwrap_or_else(|e| e.into_inner())

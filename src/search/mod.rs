@@ -18,7 +18,11 @@ use crate::resolve::Site;
 use crate::urls::SEARCH_DIR;
 use documents::{Document, KindNames};
 use index::Counting;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Pages counted together; their texts wait in memory until then.
+const COUNTED_TOGETHER: usize = 64;
 
 /// The names of page kinds outside collections, from the theme's strings.
 pub fn kind_names(theme: &Theme) -> KindNames {
@@ -51,6 +55,10 @@ pub struct SiteIndex<'s> {
     site: &'s Site,
     kinds: KindNames,
     counting: Counting,
+    /// Pages handed in and not yet counted. They are counted a batch at a
+    /// time: counted one by one between renders, each page found the
+    /// tallies' tables pushed out of the processor's cache by its render.
+    waiting: Mutex<Vec<(usize, Document)>>,
     /// By page: counted already.
     counted: Vec<AtomicBool>,
 }
@@ -61,6 +69,7 @@ impl<'s> SiteIndex<'s> {
             site,
             kinds: kind_names(theme),
             counting: Counting::new(&site.config.language),
+            waiting: Mutex::new(Vec::new()),
             counted: site.pages.iter().map(|_| AtomicBool::new(false)).collect(),
         }
     }
@@ -71,7 +80,20 @@ impl<'s> SiteIndex<'s> {
             return;
         }
         let document = documents::page_document(self.site, i, body_text, &self.kinds);
-        self.counting.add(i.row(), &document);
+        let batch = {
+            let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+            waiting.push((i.row(), document));
+            if waiting.len() < COUNTED_TOGETHER {
+                return;
+            }
+            std::mem::take(&mut *waiting)
+        };
+        self.count(&batch);
+    }
+
+    fn count(&self, batch: &[(usize, Document)]) {
+        self.counting
+            .add_all(batch.iter().map(|(id, document)| (*id, document)));
     }
 
     /// Counts the pages not handed in, the collection indexes and the org
@@ -83,6 +105,9 @@ impl<'s> SiteIndex<'s> {
             .par_enumerate()
             .filter(|(i, _)| !self.counted[i.row()].load(Ordering::Relaxed))
             .for_each(|(i, page)| self.add_page(i, &page.plain_text(site.config.allow_html)));
+        self.count(&std::mem::take(
+            &mut *self.waiting.lock().unwrap_or_else(|e| e.into_inner()),
+        ));
         let others = documents::index_documents(site, &self.kinds)
             .chain(documents::chart_documents(site, &self.kinds));
         let mut count = site.pages.len();
