@@ -60,9 +60,9 @@ pub fn render_authors(renderer: &Renderer, site: &Site) -> Result<Vec<OutputFile
             "breadcrumbs": trail,
             "count": list.len(),
         });
-        let html = renderer.render(
+        let html = renderer.render_value(
             "author.html",
-            page,
+            tera::Value::from_serializable(&page),
             &[("days", days_context(site, list.iter().copied()))],
         )?;
         files.push(OutputFile {

@@ -85,7 +85,7 @@ pub fn with_key(summary: &tera::Value, key: &'static str, value: tera::Value) ->
 /// A template value of named values. Contexts are built as template values
 /// directly: going through `serde_json` first cost a tenth of rendering an
 /// old version.
-fn object<const N: usize>(entries: [(&'static str, tera::Value); N]) -> tera::Value {
+pub(super) fn object<const N: usize>(entries: [(&'static str, tera::Value); N]) -> tera::Value {
     let mut map = tera::value::Map::with_capacity(N);
     for (key, value) in entries {
         map.insert(key.into(), value);

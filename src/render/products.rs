@@ -197,7 +197,8 @@ fn render_other(
                 "authors_url": format!("{}{}", site.base_path, crate::urls::AUTHORS_DIR),
             });
             let days = recent::days_context(site, &changes);
-            let html = renderer.render("recent.html", page, &[("days", days)])?;
+            let page = tera::Value::from_serializable(&page);
+            let html = renderer.render_value("recent.html", page, &[("days", days)])?;
             html_at(format!("{RECENT_DIR}index.html"), html);
             let feed_title = format!("{title} · {}", site.config.title);
             html_at(

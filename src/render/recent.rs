@@ -1,12 +1,12 @@
 //! Recent changes across the wiki: `/recente-wijzigingen/`, grouped by day,
 //! and the same changes as an Atom feed.
 
+use super::context::object;
 use crate::history::Revision;
 use crate::page::Page;
 use crate::resolve::Site;
 use crate::text::xml_escape as escape;
 use crate::urls::{DIFF_DIR, FEED_FILE, HISTORY_DIR, RECENT_DIR};
-use serde_json::{Value, json};
 use std::fmt::Write as _;
 
 /// As many as a reader scans; older changes are in each page's history.
@@ -88,41 +88,52 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
         .collect()
 }
 
-/// The changes grouped by the day they were made, for `recent.html`.
+/// The changes grouped by the day they were made, for `recent.html` and
+/// `author.html`. Made as Tera values: an author's page can list tens of
+/// thousands of changes.
 pub fn days_context<'c, 'a: 'c>(
     site: &Site,
     changes: impl IntoIterator<Item = &'c Change<'a>>,
-) -> Value {
-    let mut days: Vec<(String, Vec<Value>)> = Vec::new();
+) -> tera::Value {
+    let mut days: Vec<(String, Vec<tera::Value>)> = Vec::new();
     for change in changes {
         let time = change.commit.time();
         let date = time.date().to_string();
         let page_url = format!("{}{}", site.base_path, change.url_path);
-        let item = json!({
-            "title": change.title,
-            "url": page_url,
-            "time": format!("{:02}:{:02}", time.hour(), time.minute()),
-            "datetime": time.timestamp().to_string(),
-            "author": change.commit.author,
-            "author_url": format!("{}{}", site.base_path, crate::urls::author_path(&change.commit.author)),
-            "message": change.commit.summary(),
-            "created": change.created,
-            "cut_off": change.cut_off,
-            "deleted": change.deleted,
-            "at_notice": change.at_notice,
-            "diff_url": format!("{}{}", site.base_path, change.path()),
-            "history_url": format!("{page_url}{HISTORY_DIR}"),
-        });
+        let author_path = crate::urls::author_path(&change.commit.author);
+        let item = object([
+            ("title", change.title.into()),
+            ("history_url", format!("{page_url}{HISTORY_DIR}").into()),
+            ("url", page_url.into()),
+            (
+                "time",
+                format!("{:02}:{:02}", time.hour(), time.minute()).into(),
+            ),
+            ("datetime", time.timestamp().to_string().into()),
+            ("author", change.commit.author.as_str().into()),
+            (
+                "author_url",
+                format!("{}{author_path}", site.base_path).into(),
+            ),
+            ("message", change.commit.summary().into()),
+            ("created", change.created.into()),
+            ("cut_off", change.cut_off.into()),
+            ("deleted", change.deleted.into()),
+            ("at_notice", change.at_notice.into()),
+            (
+                "diff_url",
+                format!("{}{}", site.base_path, change.path()).into(),
+            ),
+        ]);
         match days.last_mut() {
             Some((day, items)) if *day == date => items.push(item),
             _ => days.push((date, vec![item])),
         }
     }
-    Value::Array(
-        days.into_iter()
-            .map(|(date, changes)| json!({"date": date, "changes": changes}))
-            .collect(),
-    )
+    days.into_iter()
+        .map(|(date, changes)| object([("date", date.into()), ("changes", changes.into())]))
+        .collect::<Vec<_>>()
+        .into()
 }
 
 /// The Atom feed (RFC 4287). Ids must be absolute: the page URLs where the
