@@ -216,9 +216,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 .get_or_insert(e);
         }
     };
-    // The search index counts each page's text as the page is rendered,
-    // from the same reading of its file.
-    let search = writing.then(|| crate::search::SiteIndex::new(&site, &theme));
+    // The render hands each page's text to the search index, from the same
+    // reading of its file; the index is written once the pages are done.
+    let search = writing.then(|| crate::search::SearchIndex::new(&site, &theme));
     let search_time = std::sync::Mutex::new(None);
     let hand_over = |i: crate::ids::PageId, text: &str| {
         if let Some(search) = &search {

@@ -75,10 +75,21 @@ impl Page {
     ) -> String {
         match self.body_again(allow_html) {
             None => self.body.to_html(links),
-            // A file changed since it was read has other links: they are
-            // shown as written rather than filled in wrongly.
-            Some(body) if body.links.len() == self.body.links.len() => body.to_html(links),
-            Some(body) => body.to_html(&[]),
+            Some(body) => self.html_of_body_again(&body, links),
+        }
+    }
+
+    /// A body parsed again with the resolver's `links` filled in. A file
+    /// changed since it was read has other links: they are shown as
+    /// written rather than filled in wrongly.
+    fn html_of_body_again(
+        &self,
+        body: &ParsedBody,
+        links: &[Option<crate::markdown::ResolvedLink>],
+    ) -> String {
+        match body.links.len() == self.body.links.len() {
+            true => body.to_html(links),
+            false => body.to_html(&[]),
         }
     }
 
@@ -102,13 +113,7 @@ impl Page {
     ) -> (String, String) {
         match self.body_again(allow_html) {
             None => (self.body.to_html(links), self.body.plain_text()),
-            Some(body) => {
-                let html = match body.links.len() == self.body.links.len() {
-                    true => body.to_html(links),
-                    false => body.to_html(&[]),
-                };
-                (html, body.plain_text())
-            }
+            Some(body) => (self.html_of_body_again(&body, links), body.plain_text()),
         }
     }
 

@@ -123,6 +123,51 @@ fn an_old_version_is_the_page_as_it_was_with_a_banner_and_noindex() {
     assert!(!sitemap.contains("/versie/") && !sitemap.contains("/verschil/"));
 }
 
+/// Most edits leave the front matter as it is now, and such old versions
+/// take the page's own; the others show the front matter they had, also
+/// where the file on disk differs from the last commit.
+#[test]
+fn each_old_version_shows_the_front_matter_it_had() {
+    let site = site_with_history();
+    let file = "content/organisatie/almelo.md";
+    let page =
+        |title: &str, body: &str| format!("---\ntitle: {title}\ntype: gemeente\n---\n\n{body}\n");
+    site.write(file, &page("Gemeente Almelo", "Eerste tekst."));
+    site.commit_all("Titel voluit", ANNA, "2020-02-03T10:00:00+01:00");
+    site.write(file, &page("Almelo", "Eerste tekst."));
+    site.commit_all("Titel kort", BRAM, "2020-03-04T10:00:00+01:00");
+    site.write(file, &page("Almelo", "Tweede tekst."));
+    site.commit_all("Tekst bijgewerkt", ANNA, "2020-04-05T10:00:00+01:00");
+    let title_of = |html: &str| {
+        let start = html.find("<h1>").expect("a heading") + 4;
+        html[start..start + html[start..].find("</h1>").unwrap()].to_owned()
+    };
+    let log = commits_of(site.dir.path(), file);
+    for uncommitted in [false, true] {
+        if uncommitted {
+            site.write(file, &page("Almelo (nieuw)", "Tweede tekst."));
+        }
+        site.build_ok();
+        let version = |n: usize| {
+            site.read(&format!(
+                "public/organisatie/almelo/versie/{}/index.html",
+                log[n]
+            ))
+        };
+        assert!(title_of(&version(0)).starts_with("Almelo"), "{uncommitted}");
+        assert!(!title_of(&version(0)).contains("nieuw"), "{uncommitted}");
+        assert!(version(0).contains("Tweede tekst."));
+        assert!(title_of(&version(1)).starts_with("Almelo"), "{uncommitted}");
+        assert!(version(1).contains("Eerste tekst."));
+        assert!(
+            title_of(&version(2)).starts_with("Gemeente Almelo"),
+            "{uncommitted}"
+        );
+        let current = site.read("public/organisatie/almelo/index.html");
+        assert_eq!(title_of(&current).contains("nieuw"), uncommitted);
+    }
+}
+
 #[test]
 fn a_diff_marks_added_and_removed_lines_and_changed_words() {
     let site = site_with_history();

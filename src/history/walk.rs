@@ -129,9 +129,9 @@ impl Unclaimed {
 struct Differ {
     repo: gix::Repository,
     kept: KeptTrees,
-    /// The `content/` trees of the last commit compared and of its
-    /// parents, one of which is usually the next commit.
-    last_content_trees: Vec<(ObjectId, Option<ObjectId>)>,
+    /// The `content/` trees of the last commit's parents, by commit: one
+    /// of them is usually the next commit compared.
+    parent_trees: Vec<(ObjectId, Option<ObjectId>)>,
 }
 
 impl Differ {
@@ -140,7 +140,7 @@ impl Differ {
         Differ {
             kept: KeptTrees::new(&repo),
             repo,
-            last_content_trees: Vec::new(),
+            parent_trees: Vec::new(),
         }
     }
 
@@ -166,7 +166,7 @@ impl Differ {
             let parents: Vec<ObjectId> = decoded.parents().collect();
             (meta, decoded.tree(), parents)
         };
-        let known = std::mem::take(&mut self.last_content_trees);
+        let known = std::mem::take(&mut self.parent_trees);
         let known_tree = |commit: ObjectId| {
             known
                 .iter()
@@ -177,7 +177,7 @@ impl Differ {
             Some(tree) => tree,
             None => self.subtree(root, content_dir).map_err(error)?,
         };
-        let mut content_trees = vec![(id, tree)];
+        let mut parent_trees = Vec::with_capacity(parents.len());
         let mut present = Vec::with_capacity(parents.len());
         let mut against = Vec::with_capacity(parents.len().max(1));
         for parent in &parents {
@@ -192,11 +192,11 @@ impl Differ {
                     Err(_) => continue,
                 },
             };
-            content_trees.push((*parent, parent_tree));
+            parent_trees.push((*parent, parent_tree));
             against.push(self.changes(parent_tree, tree).map_err(error)?);
             present.push(*parent);
         }
-        self.last_content_trees = content_trees;
+        self.parent_trees = parent_trees;
         let boundary = present.len() < parents.len();
         if present.is_empty() {
             against.push(self.changes(None, tree).map_err(error)?);

@@ -153,9 +153,10 @@ pub struct OldVersions<'a> {
     pub inputs: &'a CacheInputs,
 }
 
-/// Renders everything, old versions too if asked; `progress` is told of every page rendered, and
-/// `page_text` (if any) of every current page's text. Once the current
-/// pages are rendered, `beside_old_versions` runs beside the old versions.
+/// Renders everything, old versions too if asked. `progress` is told of
+/// every page rendered, and `page_text` (if any) of every current page's
+/// text. `once_pages_are_done` runs once the current pages are rendered,
+/// beside the old versions.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
@@ -163,7 +164,7 @@ pub fn render_site(
     old_versions: Option<OldVersions>,
     emit: Emit,
     page_text: products::PageText,
-    beside_old_versions: impl FnOnce() + Send,
+    once_pages_are_done: impl FnOnce() + Send,
 ) -> Result<RenderedSite, Vec<Diagnostic>> {
     let renderer = Renderer::new(site, theme);
     // Built once: pages mention each other often.
@@ -187,7 +188,7 @@ pub fn render_site(
         history.merge(gone);
         history
     };
-    let (history, ()) = rayon::join(render_history, beside_old_versions);
+    let (history, ()) = rayon::join(render_history, once_pages_are_done);
     Ok(RenderedSite {
         files: history.files,
         revision_dirs: history.dirs,

@@ -218,7 +218,7 @@ pub fn index_files(documents: &[&Document], language: &str) -> Vec<OutputFile> {
 /// once.
 pub struct Counting {
     language: String,
-    /// One per thread counting at once, taken and put back per document.
+    /// One per thread counting at once, taken and put back per batch.
     tallies: std::sync::Mutex<Vec<Tally>>,
 }
 

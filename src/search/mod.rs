@@ -51,7 +51,7 @@ fn in_search_folder(path: &str) -> String {
 /// The index of a whole site. The build hands in each page's text as it
 /// renders the page, from the same reading of its file; what was not
 /// handed in is read when the index is written.
-pub struct SiteIndex<'s> {
+pub struct SearchIndex<'s> {
     site: &'s Site,
     kinds: KindNames,
     counting: Counting,
@@ -63,9 +63,9 @@ pub struct SiteIndex<'s> {
     counted: Vec<AtomicBool>,
 }
 
-impl<'s> SiteIndex<'s> {
-    pub fn new(site: &'s Site, theme: &Theme) -> SiteIndex<'s> {
-        SiteIndex {
+impl<'s> SearchIndex<'s> {
+    pub fn new(site: &'s Site, theme: &Theme) -> SearchIndex<'s> {
+        SearchIndex {
             site,
             kinds: kind_names(theme),
             counting: Counting::new(&site.config.language),
