@@ -36,13 +36,15 @@ impl PageKey {
 /// between commits until one of them renames, adds or deletes a page.
 type Overrides = Rc<HashMap<Rc<str>, PageKey>>;
 
-pub(super) fn follow_renames(
-    commits: Vec<CommitChanges>,
-    repo: gix::ThreadSafeRepository,
-    content_prefix: String,
-    shallow: bool,
-) -> History {
-    let order = topological_order(&commits);
+/// Every page's revisions, found by following each path from the newest
+/// commits to the oldest, through renames; and every deletion.
+pub(super) struct Traced {
+    pages: HashMap<PageKey, Vec<Revision>>,
+    deletions: HashMap<Rc<str>, Vec<Revision>>,
+}
+
+pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
+    let order = topological_order(commits);
     let mut pending: HashMap<ObjectId, Overrides> = HashMap::new();
     let mut pages: HashMap<PageKey, Vec<Revision>> = HashMap::new();
     // Every deletion of each path, newest first.
@@ -78,7 +80,7 @@ pub(super) fn follow_renames(
             }
         }
     }
-    assemble(commits, pages, deletions, repo, content_prefix, shallow)
+    Traced { pages, deletions }
 }
 
 /// Joins what a second child says of a parent's paths to what an earlier
@@ -274,10 +276,12 @@ fn hand_on(
 /// Each page's revisions newest first, by the date readers see (the
 /// author's), with each revision's older version found along its own
 /// ancestry; commits reduced to those that made a revision.
-fn assemble(
+pub(super) fn assemble(
     commits: Vec<CommitChanges>,
-    pages: HashMap<PageKey, Vec<Revision>>,
-    mut deletions: HashMap<Rc<str>, Vec<Revision>>,
+    Traced {
+        pages,
+        mut deletions,
+    }: Traced,
     repo: gix::ThreadSafeRepository,
     content_prefix: String,
     shallow: bool,

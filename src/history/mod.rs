@@ -241,29 +241,36 @@ pub fn read(site_root: &Path) -> Result<HistoryRead, Diagnostic> {
     let repo = repo.into_sync();
     let cache = cache::HistoryCache::new(site_root);
     let content_path = content_prefix.join("/");
-    let commits = match head {
+    // The commits, and whether the cache is to hold them (from `head`).
+    let (commits, to_save) = match head {
         Some(head) => {
             // A shallow clone's boundary moves when it is deepened: read it all.
             let known = cache
                 .load(&content_path)
                 .filter(|k| !shallow && (k.head == head || is_ancestor(&repo, k.head, head)));
             match known {
-                Some(known) if known.head == head => known.commits,
+                Some(known) if known.head == head => (known.commits, None),
                 known => {
                     let since = known.as_ref().map(|k| k.head);
                     let mut commits = walk::read_commits(&repo, head, since, &content_prefix)?;
                     commits.extend(known.map(|k| k.commits).unwrap_or_default());
-                    if !shallow {
-                        cache.save(&content_path, head, &commits);
-                    }
-                    commits
+                    (commits, (!shallow).then_some(head))
                 }
             }
         }
         // An empty repository: nothing is committed yet.
-        None => Vec::new(),
+        None => (Vec::new(), None),
     };
-    let mut history = follow::follow_renames(commits, repo, content_path, shallow);
+    // The cache is written beside the tracing, which the rest of the build
+    // waits for while the other cores are idle.
+    let traced = std::thread::scope(|scope| {
+        if let Some(head) = to_save {
+            let (cache, content_path, commits) = (&cache, &content_path, &commits);
+            scope.spawn(move || cache.save(content_path, head, commits));
+        }
+        follow::trace(&commits)
+    });
+    let mut history = follow::assemble(commits, traced, repo, content_path, shallow);
     history.head = head;
     let mut warnings = Vec::new();
     if shallow {

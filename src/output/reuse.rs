@@ -6,6 +6,7 @@
 
 use crate::artifact::{RevisionDir, RevisionEntry};
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
 
@@ -47,7 +48,7 @@ impl Manifest {
         let mut text = format!("{MANIFEST_HEADER}\n{}\n", out_dir.to_string_lossy());
         for dir in dirs {
             for entry in &dir.entries {
-                text.push_str(&format!("{}\t{}\t{}\n", dir.dir, entry.name, entry.key));
+                let _ = writeln!(text, "{}\t{}\t{}", dir.dir, entry.name, entry.key);
             }
         }
         crate::files::replace_file(path, text.as_bytes())
