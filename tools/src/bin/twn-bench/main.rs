@@ -376,8 +376,34 @@ fn serve_rows(settings: &Settings, twn: &Twn, table: &mut Table) {
     );
 }
 
+const USAGE: &str = "gebruik: twn-bench [--pages 10000] [--rounds 3] [--commits 20000] [--dir D]
+                  [--hugo PATH] [--baseline CHECKOUT]
+                  [--skip large,history,wiki2000,serve]";
+
 fn settings() -> Settings {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // A run takes many minutes: a word it does not know stops it before
+    // it starts, rather than being ignored.
+    const WITH_VALUE: [&str; 7] = [
+        "--pages",
+        "--rounds",
+        "--commits",
+        "--dir",
+        "--skip",
+        "--hugo",
+        "--baseline",
+    ];
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if !WITH_VALUE.contains(&arg.as_str()) || rest.next().is_none() {
+            let asked = matches!(arg.as_str(), "--help" | "-h");
+            if !asked {
+                eprintln!("twn-bench: onbekend of onvolledig argument `{arg}`");
+            }
+            eprintln!("{USAGE}");
+            std::process::exit(if asked { 0 } else { 2 });
+        }
+    }
     let value = |name: &str| {
         args.iter()
             .position(|a| a == name)
