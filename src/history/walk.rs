@@ -47,8 +47,9 @@ pub fn read_commits(
     for info in walk {
         ids.push(info.map_err(unreadable)?.id);
     }
-    let unclaimed = Unclaimed::new(ids.len(), rayon::current_num_threads());
-    let runs = (0..unclaimed.workers())
+    let workers = rayon::current_num_threads().max(1);
+    let unclaimed = Unclaimed::new(ids.len(), workers);
+    let runs = (0..workers)
         .into_par_iter()
         .map(|worker| {
             let mut differ = Differ::new(repo.to_thread_local());
@@ -98,15 +99,11 @@ const SMALLEST_HALF: usize = 256;
 
 impl Unclaimed {
     fn new(commits: usize, workers: usize) -> Unclaimed {
-        let mut ranges = vec![0..0; workers.max(1)];
+        let mut ranges = vec![0..0; workers];
         ranges[0] = 0..commits;
         Unclaimed {
             ranges: std::sync::Mutex::new(ranges),
         }
-    }
-
-    fn workers(&self) -> usize {
-        self.ranges.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     fn claim(&self, worker: usize) -> Option<usize> {

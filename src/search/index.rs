@@ -29,6 +29,10 @@ const WORD_PIECE_BYTES: usize = 12_000;
 /// Documents per file of the document table: a page of ten results
 /// fetches a few small files.
 const DOCUMENTS_PER_PIECE: usize = 64;
+/// Documents counted together on one tally: counted one by one, each
+/// found the tally's word tables out of the processor's cache, pushed out
+/// by whatever ran in between (a page's render, another tally).
+pub(super) const COUNTED_TOGETHER: usize = 64;
 /// A heading word counts as this many words of body text.
 const HEADING_WEIGHT: u32 = 2;
 
@@ -203,9 +207,12 @@ pub fn index_files(documents: &[&Document], language: &str) -> Vec<OutputFile> {
     let files = std::sync::Mutex::new(Vec::new());
     let counting = Counting::new(language);
     documents
-        .par_iter()
+        .par_chunks(COUNTED_TOGETHER)
         .enumerate()
-        .for_each(|(id, document)| counting.add(id, document));
+        .for_each(|(n, batch)| {
+            let first = n * COUNTED_TOGETHER;
+            counting.add_all((first..).zip(batch.iter().copied()));
+        });
     counting.write(documents.len(), &|file| {
         files.lock().unwrap_or_else(|e| e.into_inner()).push(file)
     });

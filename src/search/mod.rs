@@ -17,12 +17,10 @@ use crate::render::theme::Theme;
 use crate::resolve::Site;
 use crate::urls::SEARCH_DIR;
 use documents::{Document, KindNames};
+use index::COUNTED_TOGETHER;
 use index::Counting;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Pages counted together; their texts wait in memory until then.
-const COUNTED_TOGETHER: usize = 64;
 
 /// The names of page kinds outside collections, from the theme's strings.
 pub fn kind_names(theme: &Theme) -> KindNames {
@@ -55,9 +53,8 @@ pub struct SearchIndex<'s> {
     site: &'s Site,
     kinds: KindNames,
     counting: Counting,
-    /// Pages handed in and not yet counted. They are counted a batch at a
-    /// time: counted one by one between renders, each page found the
-    /// tallies' tables pushed out of the processor's cache by its render.
+    /// Pages handed in and not yet counted, waiting in memory until there
+    /// are [`COUNTED_TOGETHER`] of them.
     waiting: Mutex<Vec<(usize, Document)>>,
     /// By page: counted already.
     counted: Vec<AtomicBool>,
