@@ -131,6 +131,11 @@ impl<K: Id, T: Sync> Table<K, T> {
 }
 
 impl<K: Id, T: Send> Table<K, T> {
+    pub fn par_iter_mut(&mut self) -> rayon::slice::IterMut<'_, T> {
+        use rayon::prelude::*;
+        self.rows.par_iter_mut()
+    }
+
     /// Every row with its id, taken out, on all cores.
     pub fn into_par_enumerate(self) -> impl rayon::iter::IndexedParallelIterator<Item = (K, T)> {
         use rayon::prelude::*;

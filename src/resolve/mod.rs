@@ -23,6 +23,7 @@ use crate::orgchart::{OrgChart, Seat};
 use crate::page::Page;
 use crate::schema::Reference;
 use crate::slug::slugify;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 /// A reference field on page `from` that names a page.
@@ -125,16 +126,27 @@ pub fn resolve(
         gone: Table::new(),
         gone_by_name: HashMap::new(),
     };
+    // Each page's links are looked up on its own, in parallel; only
+    // handing out backlinks needs the pages in turn.
+    let resolved: Vec<(LinksOf, Vec<(PageId, BackRef)>)> = site
+        .pages
+        .par_enumerate()
+        .map(|(i, _)| {
+            let (links, field_links, outgoing, mut problems) = site.resolve_links_of(i);
+            let (references, reference_problems) = site.references_of(i);
+            problems.extend(reference_problems);
+            ((links, field_links, outgoing, problems), references)
+        })
+        .collect();
     let mut problems = Table::with_capacity(site.pages.len());
-    for i in site.pages.ids() {
-        let (links, field_links, mut outgoing, mut page_problems) = site.resolve_links_of(i);
+    for (i, ((links, field_links, mut outgoing, page_problems), references)) in
+        site.pages.ids().zip(resolved)
+    {
         for &target in &outgoing {
             site.backlinks[target].push(i);
         }
         site.links.push(links);
         site.field_links.push(field_links);
-        let (references, reference_problems) = site.references_of(i);
-        page_problems.extend(reference_problems);
         for (target, backref) in references {
             site.backrefs[target].push(backref);
             if target != i && !outgoing.contains(&target) {
@@ -144,13 +156,25 @@ pub fn resolve(
         site.outgoing.push(outgoing);
         problems.push(page_problems);
     }
-    let titles: PageTable<String> = site.pages.iter().map(listing_order).collect();
-    for list in &mut site.backlinks {
-        list.sort_by(|a, b| (&titles[*a], a).cmp(&(&titles[*b], b)));
-    }
-    for list in &mut site.backrefs {
-        list.sort_by(|a, b| (&titles[a.from], a.from).cmp(&(&titles[b.from], b.from)));
-    }
+    let titles: PageTable<String> = site
+        .pages
+        .par_iter()
+        .map(listing_order)
+        .collect::<Vec<_>>()
+        .into();
+    let (backlinks, backrefs) = (&mut site.backlinks, &mut site.backrefs);
+    rayon::join(
+        || {
+            backlinks
+                .par_iter_mut()
+                .for_each(|list| list.sort_by(|a, b| (&titles[*a], a).cmp(&(&titles[*b], b))))
+        },
+        || {
+            backrefs.par_iter_mut().for_each(|list| {
+                list.sort_by(|a, b| (&titles[a.from], a.from).cmp(&(&titles[b.from], b.from)))
+            })
+        },
+    );
     (site.org_charts, site.seats) = charts::resolve_charts(&site);
     Resolved {
         site,
