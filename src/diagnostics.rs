@@ -65,7 +65,7 @@ pub fn io_reason(error: &std::io::Error) -> String {
     reason.to_owned()
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Path relative to the site root, with forward slashes.

@@ -65,6 +65,19 @@ pub fn reserved_below_page(name: &str) -> bool {
         .any(|reserved| reserved.strip_suffix('/') == Some(name))
 }
 
+/// Below a list that is split over pages: page 2 onwards.
+pub const LIST_PAGE_DIR: &str = "pagina/";
+
+/// The address of page `number` (from 1) of the list at `path`: the list's
+/// own address for the first.
+pub fn list_page_path(path: &str, number: usize) -> String {
+    if number <= 1 {
+        path.to_owned()
+    } else {
+        format!("{path}{LIST_PAGE_DIR}{number}/")
+    }
+}
+
 /// The address of an author's page below the base.
 pub fn author_path(name: &str) -> String {
     let mut slug = slugify(name);

@@ -179,6 +179,9 @@ impl LiveSite {
                 self.pending.strings |= theme.strings != self.theme.strings;
                 self.pending.assets_version |= theme.assets_version != self.theme.assets_version;
                 self.pending.templates.extend(changes.changed);
+                let warnings = &mut self.opened.setup_problems;
+                warnings.retain(|warning| !self.theme.warnings.contains(warning));
+                warnings.extend(theme.warnings.iter().cloned());
                 self.theme = theme;
                 self.prints = prints;
                 self.theme_problems.clear();

@@ -85,7 +85,10 @@ pub fn open(options: &SourceOptions) -> Result<Opened, Vec<Diagnostic>> {
     }
     let mut setup_problems = Vec::new();
     let theme = match Theme::load(root, &config.theme, &config.language) {
-        Ok(theme) => Some(theme),
+        Ok(theme) => {
+            setup_problems.extend(theme.warnings.iter().cloned());
+            Some(theme)
+        }
         Err(problems) => {
             setup_problems.extend(problems);
             None

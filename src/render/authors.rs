@@ -1,5 +1,6 @@
 //! Contributions per author: `/auteurs/` lists everyone who changed a page,
-//! and `/auteurs/<naam>/` each one's changes across the wiki. Only the
+//! and `/auteurs/<naam>/` each one's changes across the wiki, the oldest on
+//! further pages (`/auteurs/<naam>/pagina/2/`, ...). Only the
 //! names git records are shown, never an address.
 
 use super::recent::{Change, all_changes, days_context};
@@ -7,10 +8,16 @@ use super::{Renderer, context};
 use crate::artifact::OutputFile;
 use crate::diagnostics::Diagnostic;
 use crate::resolve::Site;
-use crate::urls::{AUTHORS_DIR, author_path};
+use crate::urls::{AUTHORS_DIR, author_path, list_page_path};
 use serde_json::{Value, json};
 
-/// The index of authors and a page per author.
+/// Changes on one page of an author's list, as many as recent changes
+/// shows: a long-time author's whole list is megabytes of HTML (9 MB for
+/// one author of Hugo's documentation), more than a browser opens well.
+const CHANGES_PER_PAGE: usize = 100;
+
+/// The index of authors, and per author their changes, newest first, on
+/// pages of [`CHANGES_PER_PAGE`].
 pub fn render_authors(renderer: &Renderer, site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
     let changes = all_changes(site);
     // Names that make the same address share a page, under the first seen.
@@ -54,21 +61,45 @@ pub fn render_authors(renderer: &Renderer, site: &Site) -> Result<Vec<OutputFile
     let mut trail = breadcrumbs.clone();
     trail.push(json!({"title": title, "url": format!("{}{AUTHORS_DIR}", site.base_path)}));
     for (path, name, list) in &authors {
-        let page = json!({
-            "title": name,
-            "url": format!("{}{path}", site.base_path),
-            "breadcrumbs": trail,
-            "count": list.len(),
-        });
-        let html = renderer.render_value(
-            "author.html",
-            tera::Value::from_serializable(&page),
-            &[("days", days_context(site, list.iter().copied()))],
-        )?;
-        files.push(OutputFile {
-            path: format!("{path}index.html"),
-            contents: html.into_bytes(),
-        });
+        let url = |number: usize| format!("{}{}", site.base_path, list_page_path(path, number));
+        let per_page = if renderer.theme.shows_pager {
+            CHANGES_PER_PAGE
+        } else {
+            list.len().max(1)
+        };
+        let pages = list.len().div_ceil(per_page);
+        for (at, changes) in list.chunks(per_page).enumerate() {
+            let number = at + 1;
+            let page = json!({
+                "title": name,
+                "url": url(number),
+                "breadcrumbs": trail,
+                "count": list.len(),
+            });
+            let pager = json!({
+                "number": number,
+                "pages": pages,
+                "first": at * per_page + 1,
+                "last": at * per_page + changes.len(),
+                // The first and last pages, where they are not the next.
+                "newest_url": (number > 2).then(|| url(1)),
+                "newer_url": (number > 1).then(|| url(number - 1)),
+                "older_url": (number < pages).then(|| url(number + 1)),
+                "oldest_url": (number + 1 < pages).then(|| url(pages)),
+            });
+            let html = renderer.render_value(
+                "author.html",
+                tera::Value::from_serializable(&page),
+                &[
+                    ("days", days_context(site, changes.iter().copied())),
+                    ("pager", tera::Value::from_serializable(&pager)),
+                ],
+            )?;
+            files.push(OutputFile {
+                path: format!("{}index.html", list_page_path(path, number)),
+                contents: html.into_bytes(),
+            });
+        }
     }
     Ok(files)
 }

@@ -12,14 +12,19 @@ use tera::{ErrorKind, Kwargs, State, Tera};
 /// The editor's form page; not required of a theme.
 pub const EDIT_TEMPLATE: &str = "edit.html";
 
-/// The editor's words from the default theme, for themes that lack them.
+/// The editor's and the page links' words from the default theme, for
+/// themes made before twn had them.
 fn default_edit_strings() -> Vec<(String, String)> {
     let defaults: IndexMap<String, String> =
         serde_saphyr::from_str(include_str!("../../themes/default/strings/nl.yaml"))
             .unwrap_or_default();
     defaults
         .into_iter()
-        .filter(|(key, _)| key.starts_with("edit_") || key.starts_with("diff_field_"))
+        .filter(|(key, _)| {
+            ["edit_", "diff_field_", "pager_"]
+                .iter()
+                .any(|prefix| key.starts_with(prefix))
+        })
         .collect()
 }
 
@@ -52,6 +57,13 @@ pub struct Theme {
     pub assets_version: String,
     /// Every template's name and text, for telling which ones a change reached.
     pub templates: Vec<(String, String)>,
+    /// Whether the templates show the links between the pages of a long
+    /// list (`pager`): only then is an author's list split over pages. A
+    /// theme copied before twn split them shows the whole list.
+    pub shows_pager: bool,
+    /// What works, but not as well as it could: a theme from before a
+    /// feature it does not show.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Theme {
@@ -191,8 +203,21 @@ impl Theme {
         let assets_version = assets_version(&theme_dir.join("static"));
         // Pages name the version: cached old versions are made again with it.
         fingerprint.add(&assets_version);
+        let shows_pager = sources.iter().any(|(_, file)| file.text.contains("pager"));
+        let mut warnings = Vec::new();
+        if !shows_pager {
+            warnings.push(
+                Diagnostic::warning(
+                    format!("{display_dir}/templates/author.html"),
+                    "het thema toont geen links naar oudere wijzigingen (`pager`): elke auteurspagina toont daarom alle wijzigingen van die auteur op één pagina, bij een lange geschiedenis megabytes HTML",
+                )
+                .help("neem templates/author.html over uit het standaardthema van deze versie van twn (`twn init <nieuwe map>` maakt een site met dat thema)"),
+            );
+        }
         if problems.is_empty() {
             Ok(Theme {
+                shows_pager,
+                warnings,
                 assets_version,
                 fingerprint: fingerprint.finish(),
                 tera,
