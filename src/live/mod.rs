@@ -179,9 +179,12 @@ impl LiveSite {
                 self.pending.strings |= theme.strings != self.theme.strings;
                 self.pending.assets_version |= theme.assets_version != self.theme.assets_version;
                 self.pending.templates.extend(changes.changed);
+                let site = &self.opened.site;
+                let before = crate::render::authors::pager_missing(&self.theme, site);
+                let after = crate::render::authors::pager_missing(&theme, site);
                 let warnings = &mut self.opened.setup_problems;
-                warnings.retain(|warning| !self.theme.warnings.contains(warning));
-                warnings.extend(theme.warnings.iter().cloned());
+                warnings.retain(|warning| Some(warning) != before.as_ref());
+                warnings.extend(after);
                 self.theme = theme;
                 self.prints = prints;
                 self.theme_problems.clear();

@@ -85,10 +85,7 @@ pub fn open(options: &SourceOptions) -> Result<Opened, Vec<Diagnostic>> {
     }
     let mut setup_problems = Vec::new();
     let theme = match Theme::load(root, &config.theme, &config.language) {
-        Ok(theme) => {
-            setup_problems.extend(theme.warnings.iter().cloned());
-            Some(theme)
-        }
+        Ok(theme) => Some(theme),
         Err(problems) => {
             setup_problems.extend(problems);
             None
@@ -127,6 +124,9 @@ pub fn open(options: &SourceOptions) -> Result<Opened, Vec<Diagnostic>> {
         site.attach_history(history, root);
     }
     timings.push(("geschiedenis per pagina", step.elapsed()));
+    if let Some(theme) = &theme {
+        setup_problems.extend(crate::render::authors::pager_missing(theme, &site));
+    }
     Ok(Opened {
         site_root: root.clone(),
         config,

@@ -7,14 +7,47 @@ use super::recent::{Change, all_changes, days_context};
 use super::{Renderer, context};
 use crate::artifact::OutputFile;
 use crate::diagnostics::Diagnostic;
+use crate::render::theme::Theme;
 use crate::resolve::Site;
 use crate::urls::{AUTHORS_DIR, author_path, list_page_path};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
 /// Changes on one page of an author's list, as many as recent changes
 /// shows: a long-time author's whole list is megabytes of HTML (9 MB for
 /// one author of Hugo's documentation), more than a browser opens well.
 const CHANGES_PER_PAGE: usize = 100;
+
+/// A warning for a theme that cannot show an author's changes split over
+/// pages while someone has made more than fit on one: the list stays whole.
+pub fn pager_missing(theme: &Theme, site: &Site) -> Option<Diagnostic> {
+    if theme.shows_pager {
+        return None;
+    }
+    let history = site.history.as_ref()?;
+    let revisions = site.pages.ids().flat_map(|i| site.revisions(i)).chain(
+        site.gone
+            .iter()
+            .flat_map(|g| g.revisions.iter().chain([&g.deletion])),
+    );
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
+    for revision in revisions {
+        *by_name
+            .entry(&history.commits[revision.commit].author)
+            .or_default() += 1;
+    }
+    let mut by_path: HashMap<String, usize> = HashMap::new();
+    for (name, count) in by_name {
+        *by_path.entry(author_path(name)).or_default() += count;
+    }
+    by_path.values().any(|&count| count > CHANGES_PER_PAGE).then(|| {
+        Diagnostic::warning(
+            format!("{}/templates/author.html", theme.display_dir),
+            format!("het thema toont geen links naar oudere wijzigingen (`pager`): wie meer dan {CHANGES_PER_PAGE} wijzigingen maakte, krijgt ze daarom allemaal op één auteurspagina, bij een lange geschiedenis megabytes HTML"),
+        )
+        .help("neem templates/author.html over uit het standaardthema van deze versie van twn (`twn init <nieuwe map>` maakt een site met dat thema)")
+    })
+}
 
 /// The index of authors, and per author their changes, newest first, on
 /// pages of [`CHANGES_PER_PAGE`].
@@ -22,7 +55,7 @@ pub fn render_authors(renderer: &Renderer, site: &Site) -> Result<Vec<OutputFile
     let changes = all_changes(site);
     // Names that make the same address share a page, under the first seen.
     let mut authors: Vec<(String, String, Vec<&Change>)> = Vec::new();
-    let mut by_path: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut by_path: HashMap<String, usize> = HashMap::new();
     for change in &changes {
         let path = author_path(&change.commit.author);
         match by_path.get(&path) {

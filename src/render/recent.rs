@@ -130,8 +130,25 @@ pub fn days_context<'c, 'a: 'c>(
             _ => days.push((date, vec![item])),
         }
     }
+    // Changes are in order of time, days in the local time of each commit:
+    // with commits from different time zones a day can come back, and
+    // needs another anchor.
+    let mut anchors = std::collections::HashSet::new();
     days.into_iter()
-        .map(|(date, changes)| object([("date", date.into()), ("changes", changes.into())]))
+        .map(|(date, changes)| {
+            let anchor = (1..)
+                .map(|n| match n {
+                    1 => date.clone(),
+                    n => format!("{date}-{n}"),
+                })
+                .find(|anchor| anchors.insert(anchor.clone()))
+                .unwrap_or_default();
+            object([
+                ("date", date.into()),
+                ("anchor", anchor.into()),
+                ("changes", changes.into()),
+            ])
+        })
         .collect::<Vec<_>>()
         .into()
 }

@@ -28,6 +28,40 @@ fn default_edit_strings() -> Vec<(String, String)> {
         .collect()
 }
 
+/// Whether `author.html`, or a template it includes, uses `pager`, comments
+/// left out.
+fn shows_pager(sources: &[(String, SourceFile)]) -> bool {
+    let text_of = |name: &str| {
+        sources
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, file)| without_comments(&file.text))
+            .unwrap_or_default()
+    };
+    let author = text_of("author.html");
+    let included = author
+        .split("include")
+        .skip(1)
+        .filter_map(|rest| rest.trim_start().strip_prefix('"')?.split('"').next());
+    std::iter::once(author.clone())
+        .chain(included.map(text_of))
+        .any(|text| text.contains("pager"))
+}
+
+/// A template's text without its `{# ... #}` comments.
+fn without_comments(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{#") {
+        kept.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("#}")
+            .map_or("", |end| &rest[start + end + 2..]);
+    }
+    kept.push_str(rest);
+    kept
+}
+
 pub const REQUIRED_TEMPLATES: [&str; 14] = [
     "base.html",
     "authors.html",
@@ -57,13 +91,12 @@ pub struct Theme {
     pub assets_version: String,
     /// Every template's name and text, for telling which ones a change reached.
     pub templates: Vec<(String, String)>,
-    /// Whether the templates show the links between the pages of a long
-    /// list (`pager`): only then is an author's list split over pages. A
-    /// theme copied before twn split them shows the whole list.
+    /// Whether `author.html` shows the links between the pages of an
+    /// author's changes (`pager`): only then is the list split over pages.
+    /// A theme copied before twn split them shows the whole list.
     pub shows_pager: bool,
-    /// What works, but not as well as it could: a theme from before a
-    /// feature it does not show.
-    pub warnings: Vec<Diagnostic>,
+    /// The theme's folder as editors see it: `themes/<name>`.
+    pub display_dir: String,
 }
 
 impl Theme {
@@ -203,21 +236,11 @@ impl Theme {
         let assets_version = assets_version(&theme_dir.join("static"));
         // Pages name the version: cached old versions are made again with it.
         fingerprint.add(&assets_version);
-        let shows_pager = sources.iter().any(|(_, file)| file.text.contains("pager"));
-        let mut warnings = Vec::new();
-        if !shows_pager {
-            warnings.push(
-                Diagnostic::warning(
-                    format!("{display_dir}/templates/author.html"),
-                    "het thema toont geen links naar oudere wijzigingen (`pager`): elke auteurspagina toont daarom alle wijzigingen van die auteur op één pagina, bij een lange geschiedenis megabytes HTML",
-                )
-                .help("neem templates/author.html over uit het standaardthema van deze versie van twn (`twn init <nieuwe map>` maakt een site met dat thema)"),
-            );
-        }
+        let shows_pager = shows_pager(&sources);
         if problems.is_empty() {
             Ok(Theme {
                 shows_pager,
-                warnings,
+                display_dir,
                 assets_version,
                 fingerprint: fingerprint.finish(),
                 tera,
