@@ -495,3 +495,50 @@ fn a_save_written_in_two_steps_shows_no_error_in_between() {
     let (_, page) = get(&server, "/organisatie/almelo/");
     assert!(page.contains("In twee stappen opgeslagen."), "{page}");
 }
+
+#[test]
+fn a_warning_a_save_brings_is_shown_once_in_the_terminal() {
+    let site = TestSite::new();
+    let (_server, _printed, lines) = common::server::start_answering(&site, &[], &[]);
+    let (sender, log) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // What the terminal shows up to and with the first line holding `end`.
+    let until = |end: &str| -> Vec<String> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let mut shown = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let line = log
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no line with `{end}` after:\n{}", shown.join("\n")));
+            let done = line.contains(end);
+            shown.push(line);
+            if done {
+                return shown;
+            }
+        }
+    };
+    until("gebouwd in");
+    site.write(
+        ALMELO,
+        "---\ntitle: Almelo\ntitel: Almelo\ntype: gemeente\n---\n\nTekst.\n",
+    );
+    let shown = until("gewijzigd").join("\n");
+    assert!(shown.contains("`titel`: onbekend veld"), "{shown}");
+    assert!(
+        shown.contains("content/organisatie/almelo.md:3:1"),
+        "{shown}"
+    );
+    site.write(
+        ALMELO,
+        "---\ntitle: Almelo\ntitel: Almelo\ntype: gemeente\n---\n\nMeer tekst.\n",
+    );
+    let again = until("gewijzigd").join("\n");
+    assert!(!again.contains("onbekend veld"), "shown twice:\n{again}");
+}

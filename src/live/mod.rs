@@ -21,6 +21,7 @@ use crate::render::context::{Summaries, page_summaries, page_summary};
 use crate::render::theme::{REQUIRED_TEMPLATES, Theme};
 use crate::resolve::Site;
 use crate::revision_cache::RevisionCache;
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use templates::TemplatePrints;
@@ -40,6 +41,9 @@ pub struct Outcome {
     pub outputs_changed: usize,
     /// Errors that keep the change from the browser, as the terminal shows them.
     pub errors: Option<Diagnostics>,
+    /// Warnings the terminal has not shown yet: each is shown once, when
+    /// it appears, as a build would show it.
+    pub new_warnings: Vec<Diagnostic>,
 }
 
 pub struct LiveSite {
@@ -63,6 +67,8 @@ pub struct LiveSite {
     pending: Changed,
     search: search::LiveSearch,
     store: Arc<RwLock<Store>>,
+    /// The warnings the terminal has shown, while they last.
+    warnings_shown: HashSet<Diagnostic>,
 }
 
 impl LiveSite {
@@ -85,7 +91,7 @@ impl LiveSite {
             return Err(opened.take_problems());
         };
         // Errors are reported with the first render; warnings only here.
-        let warnings = opened
+        let warnings: Vec<Diagnostic> = opened
             .setup_problems
             .iter()
             .filter(|d| !d.is_error())
@@ -107,6 +113,8 @@ impl LiveSite {
             search: search::LiveSearch::default(),
             store,
             options,
+            // The caller shows these before the first render.
+            warnings_shown: warnings.iter().cloned().collect(),
         };
         Ok((live, warnings))
     }
@@ -129,7 +137,11 @@ impl LiveSite {
         // the theme or content that kept them back may be fixed now.
         if changes.config || !self.setup_problems.is_empty() {
             match LiveSite::open(self.options.clone(), Arc::clone(&self.store)) {
-                Ok((fresh, _)) => *self = fresh,
+                Ok((fresh, _)) => {
+                    let shown = std::mem::take(&mut self.warnings_shown);
+                    *self = fresh;
+                    self.warnings_shown = shown;
+                }
                 Err(problems) => {
                     self.setup_problems = problems;
                     return self.render();
@@ -232,6 +244,7 @@ impl LiveSite {
             .unwrap_or_else(|e| e.into_inner())
             .set_editable(editable, indexes);
         let problems = self.problems();
+        let new_warnings = self.take_new_warnings(&problems);
         if problems.has_errors() {
             let report = problems.report(false);
             self.store
@@ -241,12 +254,14 @@ impl LiveSite {
             return Outcome {
                 outputs_changed: 0,
                 errors: Some(problems),
+                new_warnings: Vec::new(),
             };
         }
         match self.render_pending() {
             Ok(outputs_changed) => Outcome {
                 outputs_changed,
                 errors: None,
+                new_warnings,
             },
             Err(problems) => {
                 self.render_problems = problems;
@@ -258,8 +273,26 @@ impl LiveSite {
                 Outcome {
                     outputs_changed: 0,
                     errors: Some(problems),
+                    new_warnings: Vec::new(),
                 }
             }
         }
+    }
+
+    /// The warnings among `problems` not shown before; from now on, those
+    /// of `problems` count as shown (a report of errors shows them all).
+    fn take_new_warnings(&mut self, problems: &Diagnostics) -> Vec<Diagnostic> {
+        let warnings: Vec<&Diagnostic> = problems
+            .sorted()
+            .into_iter()
+            .filter(|d| !d.is_error())
+            .collect();
+        let new = warnings
+            .iter()
+            .filter(|w| !self.warnings_shown.contains(**w))
+            .map(|w| (*w).clone())
+            .collect();
+        self.warnings_shown = warnings.into_iter().cloned().collect();
+        new
     }
 }

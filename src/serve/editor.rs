@@ -360,7 +360,7 @@ fn take_form(
         shown.notice = crate::diagnostics::io_reason(&error);
         return render(live, &page, token, &shown, &new_text);
     }
-    live.saved(&file);
+    super::print_new_warnings(&live.saved(&file));
     if commit {
         let path = format!("{CONTENT_DIR}/{}", page.content_path);
         if let Err(why) = commit_file(site_root, &path, &shown.summary, &shown.author) {
@@ -368,7 +368,7 @@ fn take_form(
             shown.base = fingerprint(&new_text);
             return render(live, &page, token, &shown, &new_text);
         }
-        live.committed();
+        super::print_new_warnings(&live.committed());
     }
     let url = live
         .editable_page(&page.content_path)

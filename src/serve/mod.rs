@@ -171,8 +171,8 @@ fn open_site(preview: &Preview, options: &LiveOptions) {
                 .publish_error(errors.report(false));
             report(
                 &Outcome {
-                    outputs_changed: 0,
                     errors: Some(errors),
+                    ..Outcome::default()
                 },
                 started,
                 |_| String::new(),
@@ -182,9 +182,21 @@ fn open_site(preview: &Preview, options: &LiveOptions) {
     preview.announce();
 }
 
+/// The warnings a change brought, once each, as a build shows them.
+fn print_new_warnings(outcome: &Outcome) {
+    if !outcome.new_warnings.is_empty() {
+        let mut warnings = Diagnostics::default();
+        warnings.extend(outcome.new_warnings.iter().cloned());
+        eprint!("{}", warnings.report(std::io::stderr().is_terminal()));
+    }
+}
+
 fn report(outcome: &Outcome, started: Instant, success: impl Fn(usize) -> String) {
     match &outcome.errors {
-        None => eprintln!("{}", success(outcome.outputs_changed)),
+        None => {
+            print_new_warnings(outcome);
+            eprintln!("{}", success(outcome.outputs_changed));
+        }
         Some(errors) => {
             eprint!("{}", errors.report(std::io::stderr().is_terminal()));
             eprintln!(

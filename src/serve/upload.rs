@@ -59,7 +59,7 @@ pub fn upload(
             Err(_) => return refuse(live, "edit_upload_failed"),
         }
     };
-    live.saved(&file);
+    super::print_new_warnings(&live.saved(&file));
     if wants_json {
         Answer::Json(json!({"name": name, "markdown": markdown_for(&name)}).to_string())
     } else {
