@@ -223,6 +223,11 @@ impl Diagnostics {
         items
     }
 
+    /// Every diagnostic, in the order taken in.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
     }

@@ -282,16 +282,13 @@ impl LiveSite {
     /// The warnings among `problems` not shown before; from now on, those
     /// of `problems` count as shown (a report of errors shows them all).
     fn take_new_warnings(&mut self, problems: &Diagnostics) -> Vec<Diagnostic> {
-        let warnings: Vec<&Diagnostic> = problems
-            .sorted()
-            .into_iter()
-            .filter(|d| !d.is_error())
-            .collect();
-        let new = warnings
+        let warnings: HashSet<&Diagnostic> = problems.iter().filter(|d| !d.is_error()).collect();
+        let mut new: Vec<Diagnostic> = warnings
             .iter()
             .filter(|w| !self.warnings_shown.contains(**w))
             .map(|w| (*w).clone())
             .collect();
+        new.sort_by(|a, b| (&a.file, a.position).cmp(&(&b.file, b.position)));
         self.warnings_shown = warnings.into_iter().cloned().collect();
         new
     }
