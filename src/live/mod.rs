@@ -90,7 +90,8 @@ impl LiveSite {
         let Some(theme) = opened.theme.take() else {
             return Err(opened.take_problems());
         };
-        // Errors are reported with the first render; warnings only here.
+        // Errors and the content's warnings are reported with the first
+        // render; the settings' warnings here, before it.
         let warnings: Vec<Diagnostic> = opened
             .setup_problems
             .iter()
