@@ -87,9 +87,10 @@ impl Page {
         body: &ParsedBody,
         links: &[Option<crate::markdown::ResolvedLink>],
     ) -> String {
-        match body.links.len() == self.body.links.len() {
-            true => body.to_html(links),
-            false => body.to_html(&[]),
+        if body.links.len() == self.body.links.len() {
+            body.to_html(links)
+        } else {
+            body.to_html(&[])
         }
     }
 

@@ -24,23 +24,11 @@ pub fn pager_missing(theme: &Theme, site: &Site) -> Option<Diagnostic> {
     if theme.shows_pager {
         return None;
     }
-    let history = site.history.as_ref()?;
-    let revisions = site.pages.ids().flat_map(|i| site.revisions(i)).chain(
-        site.gone
-            .iter()
-            .flat_map(|g| g.revisions.iter().chain([&g.deletion])),
-    );
-    let mut by_name: HashMap<&str, usize> = HashMap::new();
-    for revision in revisions {
-        *by_name
-            .entry(&history.commits[revision.commit].author)
-            .or_default() += 1;
-    }
-    let mut by_path: HashMap<String, usize> = HashMap::new();
-    for (name, count) in by_name {
-        *by_path.entry(author_path(name)).or_default() += count;
-    }
-    by_path.values().any(|&count| count > CHANGES_PER_PAGE).then(|| {
+    let changes = all_changes(site);
+    let split = by_author(&changes)
+        .iter()
+        .any(|author| author.changes.len() > CHANGES_PER_PAGE);
+    split.then(|| {
         Diagnostic::warning(
             format!("{}/templates/author.html", theme.display_dir),
             format!("het thema toont geen links naar oudere wijzigingen (`pager`): wie meer dan {CHANGES_PER_PAGE} wijzigingen maakte, krijgt ze daarom allemaal op één auteurspagina, bij een lange geschiedenis megabytes HTML"),
@@ -49,35 +37,52 @@ pub fn pager_missing(theme: &Theme, site: &Site) -> Option<Diagnostic> {
     })
 }
 
+/// One author's changes, newest first, and where their page is.
+struct Author<'c, 'a> {
+    path: String,
+    name: &'a str,
+    changes: Vec<&'c Change<'a>>,
+}
+
+/// The changes grouped by author, in the order first met. Names that
+/// make the same address share a page, under the first seen.
+fn by_author<'c, 'a>(changes: &'c [Change<'a>]) -> Vec<Author<'c, 'a>> {
+    let mut authors: Vec<Author> = Vec::new();
+    let mut by_path: HashMap<String, usize> = HashMap::new();
+    for change in changes {
+        let path = author_path(&change.commit.author);
+        match by_path.get(&path) {
+            Some(&a) => authors[a].changes.push(change),
+            None => {
+                by_path.insert(path.clone(), authors.len());
+                authors.push(Author {
+                    path,
+                    name: &change.commit.author,
+                    changes: vec![change],
+                });
+            }
+        }
+    }
+    authors
+}
+
 /// The index of authors, and per author their changes, newest first, on
 /// pages of [`CHANGES_PER_PAGE`].
 pub fn render_authors(renderer: &Renderer, site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
     let changes = all_changes(site);
-    // Names that make the same address share a page, under the first seen.
-    let mut authors: Vec<(String, String, Vec<&Change>)> = Vec::new();
-    let mut by_path: HashMap<String, usize> = HashMap::new();
-    for change in &changes {
-        let path = author_path(&change.commit.author);
-        match by_path.get(&path) {
-            Some(&a) => authors[a].2.push(change),
-            None => {
-                by_path.insert(path.clone(), authors.len());
-                authors.push((path, change.commit.author.clone(), vec![change]));
-            }
-        }
-    }
-    authors.sort_by_key(|(_, name, _)| name.to_lowercase());
+    let mut authors = by_author(&changes);
+    authors.sort_by_key(|author| author.name.to_lowercase());
     let title = renderer.string("authors_title");
     let breadcrumbs = context::breadcrumbs(site, None);
     let mut files = Vec::with_capacity(authors.len() + 1);
     let listed: Vec<Value> = authors
         .iter()
-        .map(|(path, name, list)| {
+        .map(|author| {
             json!({
-                "name": name,
-                "url": format!("{}{path}", site.base_path),
-                "count": list.len(),
-                "last": list[0].commit.date().to_string(),
+                "name": author.name,
+                "url": format!("{}{}", site.base_path, author.path),
+                "count": author.changes.len(),
+                "last": author.changes[0].commit.date().to_string(),
             })
         })
         .collect();
@@ -93,7 +98,12 @@ pub fn render_authors(renderer: &Renderer, site: &Site) -> Result<Vec<OutputFile
     });
     let mut trail = breadcrumbs.clone();
     trail.push(json!({"title": title, "url": format!("{}{AUTHORS_DIR}", site.base_path)}));
-    for (path, name, list) in &authors {
+    for Author {
+        path,
+        name,
+        changes: list,
+    } in &authors
+    {
         let url = |number: usize| format!("{}{}", site.base_path, list_page_path(path, number));
         let per_page = if renderer.theme.shows_pager {
             CHANGES_PER_PAGE

@@ -262,7 +262,7 @@ fn render_page(
         }
         None => page.body_html(links, site.config.allow_html),
     };
-    let extra = if site.pages[i].is_home() {
+    let extra = if page.is_home() {
         home_extra(site, summaries)
     } else {
         Vec::new()

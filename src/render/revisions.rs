@@ -731,9 +731,10 @@ impl Blobs<'_> {
             return front.clone();
         }
         // Most edits leave the front matter as it is now.
-        let front = Rc::new(match self.page.has_front_matter_text(front_text) {
-            true => Some((self.page.front.clone(), self.page.body_offset)),
-            false => crate::page::old_front_matter(self.config, self.page, front_text),
+        let front = Rc::new(if self.page.has_front_matter_text(front_text) {
+            Some((self.page.front.clone(), self.page.body_offset))
+        } else {
+            crate::page::old_front_matter(self.config, self.page, front_text)
         });
         self.fronts
             .borrow_mut()

@@ -39,13 +39,11 @@ fn shows_pager(sources: &[(String, SourceFile)]) -> bool {
             .unwrap_or_default()
     };
     let author = text_of("author.html");
-    let included = author
+    let mut included = author
         .split("include")
         .skip(1)
         .filter_map(|rest| rest.trim_start().strip_prefix('"')?.split('"').next());
-    std::iter::once(author.clone())
-        .chain(included.map(text_of))
-        .any(|text| text.contains("pager"))
+    author.contains("pager") || included.any(|name| text_of(name).contains("pager"))
 }
 
 /// A template's text without its `{# ... #}` comments.
