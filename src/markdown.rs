@@ -429,11 +429,17 @@ impl ParsedBody {
         }
     }
 
-    /// Plain text of the body, for search: read from the HTML when search
-    /// asks for it, so that no page holds its text twice for a whole build.
-    /// A wiki link counts with the words its editor wrote.
+    /// The body's words, for search: read from the HTML when search asks
+    /// for it, so that no page holds its text twice for a whole build. A
+    /// wiki link counts with the words its editor wrote. Spaces stay as the
+    /// HTML has them: search cuts its words itself.
+    pub fn search_text(&self) -> String {
+        html_words(&self.to_html(&[]))
+    }
+
+    /// The body as plain text, one space between words, for readers.
     pub fn plain_text(&self) -> String {
-        html_text(&self.to_html(&[]))
+        collapse_whitespace(&self.search_text())
     }
 }
 
@@ -441,6 +447,11 @@ impl ParsedBody {
 /// tags left out (a block's start and end part words), an image's `alt`
 /// text in, footnote numbers, scripts and styles out, escapes undone.
 pub fn html_text(html: &str) -> String {
+    collapse_whitespace(&html_words(html))
+}
+
+/// [`html_text`] with the spaces as they come.
+fn html_words(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(open) = rest.find('<') {
@@ -502,14 +513,45 @@ pub fn html_text(html: &str) -> String {
         }
     }
     push_unescaped(&mut text, rest);
+    text
+}
+
+/// The words of `text` one space apart, as `split_whitespace` and `join`
+/// would give them, reading bytes: a char is decoded only where it is not
+/// ASCII.
+fn collapse_whitespace(text: &str) -> String {
     let mut words = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !words.is_empty() {
-            words.push(' ');
+    let bytes = text.as_bytes();
+    let mut word_start = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let (is_space, width) = match bytes[at] {
+            // What `char::is_whitespace` takes in ASCII, vertical tab too.
+            b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => (true, 1),
+            byte if byte.is_ascii() => (false, 1),
+            _ => {
+                let c = text[at..].chars().next().unwrap_or_default();
+                (c.is_whitespace(), c.len_utf8())
+            }
+        };
+        if is_space {
+            push_word(&mut words, &text[word_start..at]);
+            word_start = at + width;
         }
-        words.push_str(word);
+        at += width;
     }
+    push_word(&mut words, &text[word_start..]);
     words
+}
+
+fn push_word(words: &mut String, word: &str) {
+    if word.is_empty() {
+        return;
+    }
+    if !words.is_empty() {
+        words.push(' ');
+    }
+    words.push_str(word);
 }
 
 /// Where ASCII `needle` first occurs in `text`, in any case, without
@@ -623,6 +665,22 @@ pub fn refused_urls_in_fragment(markdown: &str) -> Vec<RefusedUrl> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whitespace_collapses_as_split_whitespace_would() {
+        for text in [
+            "",
+            "   ",
+            "een",
+            " een  twee\tdrie\n\r\x0bvier\x0c",
+            "ideeën\u{a0}coöperatie\u{2003}\u{3000}regio’s\u{85}eind ",
+            "\u{2028}\u{2029}\u{202f}x\u{205f}y\u{1680}",
+            "a\u{200b}b",
+        ] {
+            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(text), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn plain_text_is_the_words_of_the_html_with_what_editors_wrote_for_links() {

@@ -113,16 +113,16 @@ impl Page {
         allow_html: bool,
     ) -> (String, String) {
         match self.body_again(allow_html) {
-            None => (self.body.to_html(links), self.body.plain_text()),
-            Some(body) => (self.html_of_body_again(&body, links), body.plain_text()),
+            None => (self.body.to_html(links), self.body.search_text()),
+            Some(body) => (self.html_of_body_again(&body, links), body.search_text()),
         }
     }
 
-    /// The body's plain text, for search.
-    pub fn plain_text(&self, allow_html: bool) -> String {
+    /// The body's words, for search (see [`ParsedBody::search_text`]).
+    pub fn search_text(&self, allow_html: bool) -> String {
         match self.body_again(allow_html) {
-            None => self.body.plain_text(),
-            Some(body) => body.plain_text(),
+            None => self.body.search_text(),
+            Some(body) => body.search_text(),
         }
     }
 
@@ -772,8 +772,8 @@ mod tests {
         dropped.drop_source_text(&file);
         assert!(dropped.body.html_dropped());
         assert_eq!(dropped.body_html(&[], false), kept.body_html(&[], false));
-        assert_eq!(dropped.plain_text(false), kept.plain_text(false));
-        assert!(kept.plain_text(false).contains("Almelo en nadruk & meer"));
+        assert_eq!(dropped.search_text(false), kept.search_text(false));
+        assert!(kept.search_text(false).contains("Almelo en nadruk & meer"));
         // Edited since it was read, with another link: shown as written.
         std::fs::write(&file, "---\ntitle: Water\n---\n\n[[A]] [[B]]\n").unwrap();
         assert!(dropped.body_html(&[], false).contains("A"));

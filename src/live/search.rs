@@ -78,7 +78,7 @@ impl LiveSite {
             .map(|(i, page)| {
                 (
                     page.content_path.clone(),
-                    page_document(site, i, &page.plain_text(site.config.allow_html), &kinds),
+                    page_document(site, i, &page.search_text(site.config.allow_html), &kinds),
                 )
             })
             .collect();

@@ -16,7 +16,7 @@ pub struct Document {
     pub kind: String,
     /// Headings count for more than body text.
     pub headings: Vec<String>,
-    /// Description, front-matter text and body, for matching and excerpts.
+    /// Description, front-matter text and body, for matching.
     pub text: String,
 }
 
@@ -30,7 +30,7 @@ pub struct KindNames {
     pub chart_title: String,
 }
 
-/// The document of page `i`, whose body reads `body_text` in plain text.
+/// The document of page `i`, whose body's words are `body_text`.
 pub fn page_document(site: &Site, i: PageId, body_text: &str, kinds: &KindNames) -> Document {
     let page = &site.pages[i];
     let kind = page
@@ -125,7 +125,7 @@ pub fn chart_documents<'a>(
 /// What a reader reads of a Markdown field: the words, with a wiki link's
 /// label instead of its brackets.
 fn markdown_text(markdown: &str) -> String {
-    crate::markdown::parse_fragment(markdown, false).plain_text()
+    crate::markdown::parse_fragment(markdown, false).search_text()
 }
 
 fn push_sentence(text: &mut String, part: &str) {

@@ -71,7 +71,7 @@ impl<'s> SearchIndex<'s> {
         }
     }
 
-    /// Counts page `i`, whose body reads `body_text` in plain text.
+    /// Counts page `i`, whose body's words are `body_text`.
     pub fn add_page(&self, i: PageId, body_text: &str) {
         if self.counted[i.row()].swap(true, Ordering::Relaxed) {
             return;
@@ -101,7 +101,7 @@ impl<'s> SearchIndex<'s> {
         site.pages
             .par_enumerate()
             .filter(|(i, _)| !self.counted[i.row()].load(Ordering::Relaxed))
-            .for_each(|(i, page)| self.add_page(i, &page.plain_text(site.config.allow_html)));
+            .for_each(|(i, page)| self.add_page(i, &page.search_text(site.config.allow_html)));
         self.count(&std::mem::take(
             &mut *self.waiting.lock().unwrap_or_else(|e| e.into_inner()),
         ));

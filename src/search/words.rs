@@ -24,31 +24,38 @@ fn is_apostrophe(c: char) -> bool {
 
 /// The words of `text` with their byte ranges: runs of letters and digits,
 /// joined by apostrophes inside them (`regio's`). Hyphens separate words,
-/// so `Rijssen-Holten` is `Rijssen` and `Holten`.
+/// so `Rijssen-Holten` is `Rijssen` and `Holten`. Every word of every page
+/// passes here, so ASCII is read as bytes and only other chars decoded.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut chars = text.char_indices().peekable();
+    let mut at = 0;
     std::iter::from_fn(move || {
         let start = loop {
-            let (i, c) = chars.next()?;
+            let (c, width) = char_at(text, at)?;
             if is_word_char(c) {
-                break i;
+                break at;
             }
+            at += width;
         };
-        let mut end = text.len();
-        while let Some(&(i, c)) = chars.peek() {
+        while let Some((c, width)) = char_at(text, at) {
             let inner_apostrophe = is_apostrophe(c)
-                && text[i + c.len_utf8()..]
-                    .chars()
-                    .next()
-                    .is_some_and(is_word_char);
+                && char_at(text, at + width).is_some_and(|(next, _)| is_word_char(next));
             if !is_word_char(c) && !inner_apostrophe {
-                end = i;
                 break;
             }
-            chars.next();
+            at += width;
         }
-        Some((start, &text[start..end]))
+        Some((start, &text[start..at]))
     })
+}
+
+/// The char at byte `at` of `text` and its length in bytes.
+fn char_at(text: &str, at: usize) -> Option<(char, usize)> {
+    let byte = *text.as_bytes().get(at)?;
+    if byte.is_ascii() {
+        return Some((byte as char, 1));
+    }
+    let c = text[at..].chars().next()?;
+    Some((c, c.len_utf8()))
 }
 
 /// Lower case, compatibility-decomposed, without diacritics: `Ideeën` and
@@ -116,6 +123,24 @@ mod tests {
             found,
             [
                 "Rijssen", "Holten", "regio's", "en", "t", "Hof", "van", "Twente", "2024"
+            ]
+        );
+    }
+
+    #[test]
+    fn words_of_other_scripts_and_loose_apostrophes() {
+        let text = "'t ideeën’ regio'' Ĳssel e\u{301}n 東京 x'y'z '";
+        let found: Vec<(usize, &str)> = words(text).collect();
+        assert_eq!(
+            found,
+            [
+                (1, "t"),
+                (3, "ideeën"),
+                (14, "regio"),
+                (22, "Ĳssel"),
+                (29, "e\u{301}n"),
+                (34, "東京"),
+                (41, "x'y'z")
             ]
         );
     }
