@@ -12,17 +12,16 @@
 //!   from the result's own page, which the host already has: the index
 //!   does not hold a second copy of every text.
 //!
-//! A posting is one number per document: the gap to the previous document
-//! times 32, plus 16 if the stem is in the title, plus the stem's weight
-//! in the text (1–15, BM25 with the usual k1 = 1.2 and b = 0.75).
+//! The postings' format is in `postings`.
 
 use super::documents::Document;
+use super::pieces::{Fnv, hashed, piece_length, pieces, push_joined};
+use super::postings::{IN_TITLE, Occurrences, encode_posting, length_norms};
 use super::words::{WordStemmer, stemmer_name, words};
 use crate::artifact::OutputFile;
 use foldhash::HashMap;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 const STEM_PIECE_BYTES: usize = 20_000;
 const WORD_PIECE_BYTES: usize = 12_000;
@@ -35,33 +34,6 @@ const DOCUMENTS_PER_PIECE: usize = 64;
 pub(super) const COUNTED_TOGETHER: usize = 64;
 /// A heading word counts as this many words of body text.
 const HEADING_WEIGHT: u32 = 2;
-
-/// A stem in one document, in 8 bytes: a large site holds one per stem and
-/// document until the index is written.
-#[derive(Debug, Clone, Copy)]
-struct Occurrences {
-    document: u32,
-    /// Body words plus heading words, weighted; [`IN_TITLE`] marks a stem
-    /// that is also in the title.
-    count_and_title: u32,
-}
-
-const IN_TITLE: u32 = 1 << 31;
-
-impl Occurrences {
-    const NONE: Occurrences = Occurrences {
-        document: u32::MAX,
-        count_and_title: 0,
-    };
-
-    fn count(self) -> u32 {
-        self.count_and_title & !IN_TITLE
-    }
-
-    fn in_title(self) -> bool {
-        self.count_and_title & IN_TITLE != 0
-    }
-}
 
 /// Word counts of some of the documents, made on one thread at a time.
 /// Stems are numbered as they are met; each word is folded and stemmed
@@ -179,17 +151,22 @@ impl Tally {
         self.entries.push((id, table_entry(document)));
     }
 
-    fn merge(mut self, other: Tally) -> Tally {
+    /// Takes in `other`'s words, and returns its postings by this tally's
+    /// stem numbers (empty where it did not meet a stem): appending them
+    /// here would copy and grow hundreds of megabytes on a large site,
+    /// one stem after another.
+    fn merge(&mut self, other: Tally) -> Vec<Vec<Occurrences>> {
         let renumber: Vec<u32> = other.stems.iter().map(|s| self.stem_id(s)).collect();
-        for (old, mut list) in other.postings.into_iter().enumerate() {
-            self.postings[renumber[old] as usize].append(&mut list);
+        let mut postings = vec![Vec::new(); self.stems.len()];
+        for (old, list) in other.postings.into_iter().enumerate() {
+            postings[renumber[old] as usize] = list;
         }
         for (form, old) in other.forms {
             self.forms.entry(form).or_insert(renumber[old as usize]);
         }
         self.lengths.extend(other.lengths);
         self.entries.extend(other.entries);
-        self
+        postings
     }
 }
 
@@ -258,45 +235,61 @@ impl Counting {
     /// Hands every file of the index of documents `0..count`, each added
     /// once, to `emit`.
     pub fn write(&self, count: usize, emit: &(dyn Fn(OutputFile) + Sync)) {
-        let tallies = std::mem::take(&mut *self.tallies.lock().unwrap_or_else(|e| e.into_inner()));
-        let tally = tallies
+        let mut tallies =
+            std::mem::take(&mut *self.tallies.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut tally = tallies.pop().unwrap_or_else(|| Tally::new(&self.language));
+        let others: Vec<Vec<Vec<Occurrences>>> = tallies
             .into_iter()
-            .reduce(Tally::merge)
-            .unwrap_or_else(|| Tally::new(&self.language));
+            .map(|other| tally.merge(other))
+            .collect();
+        // Each stem's postings in runs, one per tally that met it.
+        let mut runs: Vec<Vec<Vec<Occurrences>>> =
+            tally.postings.into_iter().map(|list| vec![list]).collect();
+        for postings in others {
+            for (stem, list) in postings.into_iter().enumerate() {
+                if !list.is_empty() {
+                    runs[stem].push(list);
+                }
+            }
+        }
         let mut entries = tally.entries;
         entries.sort_unstable_by_key(|(id, _)| *id);
         let mut length_of = vec![0u32; count];
         for &(id, length) in &tally.lengths {
             length_of[id as usize] = length;
         }
-        let average =
-            (length_of.iter().map(|&l| l as f64).sum::<f64>() / count.max(1) as f64).max(1.0);
+        let norm_of = length_norms(&length_of);
 
         let stem_names = tally.stems;
-        let mut stems: Vec<(&str, Vec<Occurrences>)> = stem_names
-            .iter()
-            .map(String::as_str)
-            .zip(tally.postings)
-            .collect();
+        let mut stems: Vec<(&str, Vec<Vec<Occurrences>>)> =
+            stem_names.iter().map(String::as_str).zip(runs).collect();
         stems.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
         let encoded: Vec<(String, String)> = stems
             .into_par_iter()
-            .map(|(stem, mut list)| {
-                list.sort_unstable_by_key(|o| o.document);
-                let posting = encode_posting(&list, &length_of, average);
+            .map(|(stem, mut runs)| {
+                for run in &mut runs {
+                    run.sort_unstable_by_key(|o| o.document);
+                }
+                let posting = encode_posting(&runs, &norm_of);
                 (json_string(stem), posting)
             })
             .collect();
-        let mut files = Vec::new();
+        // Each file with a hash of its contents, made on all cores: the
+        // postings of a large site are a hundred megabytes.
+        let mut files: Vec<(OutputFile, u64)> = Vec::new();
         let stem_pieces = pieces(&encoded, STEM_PIECE_BYTES, "s", &mut files, |piece| {
-            let (keys, postings): (Vec<&str>, Vec<&str>) =
-                piece.iter().map(|(k, p)| (k.as_str(), p.as_str())).unzip();
-            format!(
-                "{{\"k\":[{}],\"p\":[{}]}}",
-                keys.join(","),
-                postings.join(",")
-            )
+            let mut contents = String::with_capacity(piece_length(piece) + 16);
+            contents.push_str("{\"k\":[");
+            push_joined(&mut contents, piece.iter().map(|(key, _)| key.as_str()));
+            contents.push_str("],\"p\":[");
+            push_joined(
+                &mut contents,
+                piece.iter().map(|(_, posting)| posting.as_str()),
+            );
+            contents.push_str("]}");
+            contents
         });
+        drop(encoded);
 
         let forms: BTreeMap<String, &str> = tally
             .forms
@@ -315,22 +308,29 @@ impl Counting {
             })
             .collect();
         let word_pieces = pieces(&form_entries, WORD_PIECE_BYTES, "w", &mut files, |piece| {
-            let entries: Vec<&str> = piece.iter().map(|(_, e)| e.as_str()).collect();
-            format!("{{\"w\":[{}]}}", entries.join(","))
+            let mut contents = String::with_capacity(piece_length(piece) + 8);
+            contents.push_str("{\"w\":[");
+            push_joined(&mut contents, piece.iter().map(|(_, entry)| entry.as_str()));
+            contents.push_str("]}");
+            contents
         });
 
-        for (n, piece) in entries.chunks(DOCUMENTS_PER_PIECE).enumerate() {
-            let rows: Vec<&str> = piece.iter().map(|(_, row)| row.as_str()).collect();
-            files.push(OutputFile {
-                path: format!("d/{n}.json"),
-                contents: format!("[{}]", rows.join(",")).into_bytes(),
-            });
-        }
+        files.par_extend(
+            entries
+                .par_chunks(DOCUMENTS_PER_PIECE)
+                .enumerate()
+                .map(|(n, piece)| {
+                    let mut contents = String::from("[");
+                    push_joined(&mut contents, piece.iter().map(|(_, row)| row.as_str()));
+                    contents.push(']');
+                    hashed(format!("d/{n}.json"), contents)
+                }),
+        );
         // The version changes with any file of the index.
         let mut version = Fnv::default();
-        for file in &files {
+        for (file, hash) in &files {
             version.write(file.path.as_bytes());
-            version.write(&file.contents);
+            version.write(&hash.to_le_bytes());
         }
         let table = serde_json::json!({
             "format": 2,
@@ -341,72 +341,9 @@ impl Counting {
             "stems": stem_pieces,
             "words": word_pieces,
         });
-        files.push(OutputFile {
-            path: "index.json".into(),
-            contents: table.to_string().into_bytes(),
-        });
-        files.into_iter().for_each(emit);
+        files.push(hashed("index.json".into(), table.to_string()));
+        files.into_par_iter().for_each(|(file, _)| emit(file));
     }
-}
-
-fn encode_posting(list: &[Occurrences], length_of: &[u32], average: f64) -> String {
-    const K1: f64 = 1.2;
-    const B: f64 = 0.75;
-    let mut out = String::with_capacity(list.len() * 4 + 2);
-    out.push('[');
-    let mut previous = 0;
-    for (n, o) in list.iter().enumerate() {
-        let weight = if o.count() == 0 {
-            0
-        } else {
-            let tf = o.count() as f64;
-            let norm = K1 * (1.0 - B + B * length_of[o.document as usize] as f64 / average);
-            let score = tf * (K1 + 1.0) / (tf + norm) / (K1 + 1.0);
-            ((score * 15.0).ceil() as u32).clamp(1, 15)
-        };
-        let value = (o.document - previous) * 32 + if o.in_title() { 16 } else { 0 } + weight;
-        previous = o.document;
-        if n > 0 {
-            out.push(',');
-        }
-        let _ = write!(out, "{value}");
-    }
-    out.push(']');
-    out
-}
-
-/// Cuts sorted entries (JSON key, JSON text) into pieces of about `target`
-/// bytes, adds them to `files` under `folder`, and returns the table of
-/// contents: each piece's first key and file name.
-fn pieces(
-    entries: &[(String, String)],
-    target: usize,
-    folder: &str,
-    files: &mut Vec<OutputFile>,
-    write_piece: impl Fn(&[(String, String)]) -> String,
-) -> Vec<(String, String)> {
-    let mut table = Vec::new();
-    let mut start = 0;
-    while start < entries.len() {
-        let mut end = start;
-        let mut size = 0;
-        while end < entries.len() && (end == start || size + entries[end].1.len() <= target) {
-            size += entries[end].0.len() + entries[end].1.len() + 2;
-            end += 1;
-        }
-        let contents = write_piece(&entries[start..end]);
-        let mut hash = Fnv::default();
-        hash.write(contents.as_bytes());
-        let name = format!("{folder}/{:012x}.json", hash.0 & 0xffff_ffff_ffff);
-        let first: String = serde_json::from_str(&entries[start].0).unwrap_or_default();
-        table.push((first, name.clone()));
-        files.push(OutputFile {
-            path: name,
-            contents: contents.into_bytes(),
-        });
-        start = end;
-    }
-    table
 }
 
 /// A document's row in the table: `[url, title, kind]`.
@@ -416,23 +353,4 @@ fn table_entry(document: &Document) -> String {
 
 fn json_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_default()
-}
-
-/// FNV-1a: file names that change when, and only when, contents change,
-/// the same on every machine and Rust version.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= b as u64;
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
 }

@@ -5,10 +5,14 @@
 //!
 //! - `words`: cutting, folding and stemming words (mirrored in the script);
 //! - `documents`: what each page contributes;
-//! - `index`: the files of the index.
+//! - `index`: counting the words of every document, and the index's files;
+//! - `postings`: where each stem occurs, as the index writes it;
+//! - `pieces`: the files cut in pieces named by their contents.
 
 pub mod documents;
 pub mod index;
+mod pieces;
+mod postings;
 pub mod words;
 
 use crate::artifact::{Emit, OutputFile};
