@@ -239,6 +239,23 @@ fn usage_error(error: &clap::Error) -> ExitCode {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Keeps memory a build frees for its own next use rather than handing it
+/// back to the system, which a build that ends in seconds gains nothing
+/// from: mimalloc handed back over a gigabyte at 100,000 pages and took
+/// it again page by page, each time cleared by the kernel (4.7% of the
+/// build's time there, 1.6% at 10,000 pages, at the same peak memory).
+/// Not for `twn serve`, which lives on after its largest render.
+fn keep_freed_memory() {
+    // SAFETY: sets one of mimalloc's documented options to a valid value
+    // (-1: never purge); mimalloc reads its options atomically.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+    }
+}
+
+/// `mi_option_purge_delay` in mimalloc.h, which the crate leaves out.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
     // Parsing and rendering run on rayon's threads; nested content needs
     // more stack than the default two megabytes in debug builds.
@@ -322,6 +339,7 @@ fn run_build(
         progress: styled,
         strict: checking.strict,
     };
+    keep_freed_memory();
     let writes_nothing = options.out_dir.is_none();
     match build(&options) {
         Ok(report) => {
@@ -376,5 +394,17 @@ fn finish(result: Result<String, twn::scaffold::ScaffoldError>) -> ExitCode {
             eprintln!("fout: {}", error.message);
             ExitCode::from(error.exit_code)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The option's number is taken from mimalloc.h by hand: its default
+    /// (a second, in mimalloc 3) shows that it names the purge delay.
+    #[test]
+    fn the_purge_delay_option_is_the_one_set() {
+        // SAFETY: reads an option by its number in mimalloc.h.
+        let delay = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        assert_eq!(delay, 1000);
     }
 }
