@@ -116,16 +116,23 @@ static GAP_MARK: LazyLock<String> = LazyLock::new(|| {
 });
 
 pub fn parse(body: &str, allow_html: bool) -> ParsedBody {
-    parse_with(body, allow_html, true)
+    parse_with(body, allow_html, true, true)
+}
+
+/// What a build keeps of a body until it renders the page (its headings
+/// and links), without writing the HTML it would drop: the render parses
+/// the file again (see `Page::body_html`).
+pub fn parse_without_html(body: &str, allow_html: bool) -> ParsedBody {
+    parse_with(body, allow_html, true, false)
 }
 
 /// A Markdown front-matter value, parsed as a body is, wiki links
 /// included; its headings get no ids, which could clash with the page's.
 pub fn parse_fragment(markdown: &str, allow_html: bool) -> ParsedBody {
-    parse_with(markdown, allow_html, false)
+    parse_with(markdown, allow_html, false, true)
 }
 
-fn parse_with(body: &str, allow_html: bool, name_headings: bool) -> ParsedBody {
+fn parse_with(body: &str, allow_html: bool, name_headings: bool, write_html: bool) -> ParsedBody {
     let mark: &str = &GAP_MARK;
     let mut parsed = ParsedBody::default();
     let mut events: Vec<Event> = Vec::with_capacity(body.len() / 16);
@@ -222,9 +229,13 @@ fn parse_with(body: &str, allow_html: bool, name_headings: bool) -> ParsedBody {
         };
         events.push(event);
     }
-    let mut marked = String::with_capacity(body.len() + body.len() / 4);
-    pulldown_cmark::html::push_html(&mut marked, events.into_iter());
-    parsed.take_gaps(&marked, gaps);
+    if write_html {
+        let mut marked = String::with_capacity(body.len() + body.len() / 4);
+        pulldown_cmark::html::push_html(&mut marked, events.into_iter());
+        parsed.take_gaps(&marked, gaps);
+    } else {
+        parsed.drop_html();
+    }
     parsed
 }
 

@@ -599,12 +599,8 @@ pub fn load_pages(
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|(path, content_path)| {
-            let (mut page, problems) = load_page(config, path, content_path, include_drafts);
             // A large site does not keep every text for the few errors.
-            if let Some(page) = &mut page {
-                page.drop_source_text(path);
-            }
-            (page, problems)
+            load_page_without_text(config, path, content_path, include_drafts)
         })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
@@ -626,7 +622,26 @@ pub fn load_page(
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let display_path = format!("{CONTENT_DIR}/{content_path}");
     let source = read_source(path, &display_path);
-    page_from_source(config, path, content_path, include_drafts, source)
+    page_from_source(config, path, content_path, include_drafts, source, true)
+}
+
+/// [`load_page`] for a build, which keeps neither the text nor the body's
+/// HTML until it renders the page (see [`Page::drop_source_text`]); the
+/// HTML is not even written.
+pub fn load_page_without_text(
+    config: &SiteConfig,
+    path: &Path,
+    content_path: &str,
+    include_drafts: bool,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let display_path = format!("{CONTENT_DIR}/{content_path}");
+    let source = read_source(path, &display_path);
+    let (mut page, problems) =
+        page_from_source(config, path, content_path, include_drafts, source, false);
+    if let Some(page) = &mut page {
+        page.drop_source_text(path);
+    }
+    (page, problems)
 }
 
 /// The page file `path` would make if it read `text`: what the editor in
@@ -639,7 +654,7 @@ pub fn page_from_text(
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let source =
         crate::source::decode_source(text.into_bytes(), &format!("{CONTENT_DIR}/{content_path}"));
-    page_from_source(config, path, content_path, true, source)
+    page_from_source(config, path, content_path, true, source, true)
 }
 
 fn page_from_source(
@@ -648,6 +663,7 @@ fn page_from_source(
     content_path: &str,
     include_drafts: bool,
     source: Result<SourceFile, Diagnostic>,
+    write_html: bool,
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let display_path = format!("{CONTENT_DIR}/{content_path}");
     let placement = match place(content_path, config) {
@@ -711,7 +727,11 @@ fn page_from_source(
         .as_ref()
         .map_or(&no_fields, |c| &config.collections[c].fields);
     let (front, mut diagnostics) = schema::validate(&source, &split.front_matter, fields);
-    let body = markdown::parse(split.body, config.allow_html);
+    let body = if write_html {
+        markdown::parse(split.body, config.allow_html)
+    } else {
+        markdown::parse_without_html(split.body, config.allow_html)
+    };
     let body_offset = split.body_offset;
     for refused in &body.refused_urls {
         let start = body_offset + refused.range.start;
@@ -768,9 +788,16 @@ mod tests {
         let config = SiteConfig::load(&dir).unwrap();
         let (kept, _) = load_page(&config, &file, "water.md", false);
         let kept = kept.unwrap();
-        let mut dropped = kept.clone();
-        dropped.drop_source_text(&file);
+        let (dropped, _) = load_page_without_text(&config, &file, "water.md", false);
+        let dropped = dropped.unwrap();
         assert!(dropped.body.html_dropped());
+        assert!(dropped.source.text.is_empty());
+        let (ids, kept_ids) = (&dropped.body.headings, &kept.body.headings);
+        assert_eq!(
+            ids.iter().map(|h| &h.id).collect::<Vec<_>>(),
+            kept_ids.iter().map(|h| &h.id).collect::<Vec<_>>()
+        );
+        assert_eq!(dropped.body.links.len(), kept.body.links.len());
         assert_eq!(dropped.body_html(&[], false), kept.body_html(&[], false));
         assert_eq!(dropped.search_text(false), kept.search_text(false));
         assert!(kept.search_text(false).contains("Almelo en nadruk & meer"));

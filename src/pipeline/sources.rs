@@ -7,7 +7,7 @@
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::ids::PageTable;
-use crate::page::{ContentFiles, Page, discover, load_page};
+use crate::page::{ContentFiles, Page, discover, load_page, load_page_without_text};
 use crate::render::theme::Theme;
 use crate::resolve::{Draft, Resolved, Site, resolve};
 use rayon::prelude::*;
@@ -151,12 +151,11 @@ fn load_all(
         .markdown
         .par_iter()
         .map(|(path, content_path)| {
-            let (mut page, problems) = load_page(config, path, content_path, options.drafts);
-            if !options.keep_sources
-                && let Some(page) = &mut page
-            {
-                page.drop_source_text(path);
-            }
+            let (page, problems) = if options.keep_sources {
+                load_page(config, path, content_path, options.drafts)
+            } else {
+                load_page_without_text(config, path, content_path, options.drafts)
+            };
             (content_path.clone(), page, problems)
         })
         .collect();
