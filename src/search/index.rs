@@ -193,7 +193,10 @@ pub fn index_files(documents: &[&Document], language: &str) -> Vec<OutputFile> {
     counting.write(documents.len(), &|file| {
         files.lock().unwrap_or_else(|e| e.into_inner()).push(file)
     });
-    files.into_inner().unwrap_or_else(|e| e.into_inner())
+    // Emitted in parallel: in order again, the same every time.
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    files
 }
 
 /// The words of documents counted as they come, from any thread and in
@@ -267,11 +270,13 @@ impl Counting {
         let encoded: Vec<(String, String)> = stems
             .into_par_iter()
             .map(|(stem, mut runs)| {
-                for run in &mut runs {
-                    run.sort_unstable_by_key(|o| o.document);
-                }
-                let posting = encode_posting(&runs, &norm_of);
-                (json_string(stem), posting)
+                // Joined here, on every core, rather than tally by tally.
+                let mut list = match runs.len() {
+                    1 => runs.pop().unwrap_or_default(),
+                    _ => runs.concat(),
+                };
+                list.sort_unstable_by_key(|o| o.document);
+                (json_string(stem), encode_posting(&list, &norm_of))
             })
             .collect();
         // Each file with a hash of its contents, made on all cores: the
@@ -353,4 +358,35 @@ fn table_entry(document: &Document) -> String {
 
 fn json_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_files_come_in_the_same_order_every_time() {
+        let documents: Vec<Document> = (0..300)
+            .map(|n| Document {
+                url_path: format!("p/{n}/"),
+                title: format!("Pagina {n}"),
+                kind: "Pagina".into(),
+                headings: vec![format!("Kop {}", n % 7)],
+                text: format!("Gemeenten en waterschap {n} werken samen aan regenwater."),
+            })
+            .collect();
+        let refs: Vec<&Document> = documents.iter().collect();
+        let files = || {
+            index_files(&refs, "nl")
+                .into_iter()
+                .map(|f| (f.path, f.contents))
+                .collect::<Vec<_>>()
+        };
+        let first = files();
+        assert!(first.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(first.iter().any(|(path, _)| path == "index.json"));
+        for _ in 0..5 {
+            assert_eq!(files(), first);
+        }
+    }
 }

@@ -44,14 +44,13 @@ pub(super) fn length_norms(length_of: &[u32]) -> Vec<f64> {
         .collect()
 }
 
-/// The posting of a stem from its runs, each in document order;
+/// The posting of a stem from its occurrences in document order;
 /// `norm_of` holds each document's length term of BM25.
-pub(super) fn encode_posting(runs: &[Vec<Occurrences>], norm_of: &[f64]) -> String {
-    let total: usize = runs.iter().map(Vec::len).sum();
-    let mut out = String::with_capacity(total * 4 + 2);
+pub(super) fn encode_posting(list: &[Occurrences], norm_of: &[f64]) -> String {
+    let mut out = String::with_capacity(list.len() * 4 + 2);
     out.push('[');
     let mut previous = 0;
-    for (n, o) in in_document_order(runs).enumerate() {
+    for (n, o) in list.iter().enumerate() {
         let weight = if o.count() == 0 {
             0
         } else {
@@ -92,21 +91,6 @@ fn push_decimal(out: &mut String, mut value: u32) {
         }
     }
     digits[first..].iter().for_each(|&d| out.push(d as char));
-}
-
-/// Runs sorted by document merged into one walk in document order (a
-/// document is counted on one tally, so in one run only).
-fn in_document_order(runs: &[Vec<Occurrences>]) -> impl Iterator<Item = Occurrences> + '_ {
-    let mut next = vec![0; runs.len()];
-    std::iter::from_fn(move || {
-        let (run, &first) = runs
-            .iter()
-            .enumerate()
-            .filter_map(|(run, list)| Some((run, list.get(next[run])?)))
-            .min_by_key(|(_, o)| o.document)?;
-        next[run] += 1;
-        Some(first)
-    })
 }
 
 #[cfg(test)]
