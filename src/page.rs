@@ -620,9 +620,7 @@ pub fn load_page(
     content_path: &str,
     include_drafts: bool,
 ) -> (Option<Page>, Vec<Diagnostic>) {
-    let display_path = format!("{CONTENT_DIR}/{content_path}");
-    let source = read_source(path, &display_path);
-    page_from_source(config, path, content_path, include_drafts, source, true)
+    read_page(config, path, content_path, include_drafts, true)
 }
 
 /// [`load_page`] for a build, which keeps neither the text nor the body's
@@ -634,14 +632,30 @@ pub fn load_page_without_text(
     content_path: &str,
     include_drafts: bool,
 ) -> (Option<Page>, Vec<Diagnostic>) {
-    let display_path = format!("{CONTENT_DIR}/{content_path}");
-    let source = read_source(path, &display_path);
-    let (mut page, problems) =
-        page_from_source(config, path, content_path, include_drafts, source, false);
+    let (mut page, problems) = read_page(config, path, content_path, include_drafts, false);
     if let Some(page) = &mut page {
         page.drop_source_text(path);
     }
     (page, problems)
+}
+
+fn read_page(
+    config: &SiteConfig,
+    path: &Path,
+    content_path: &str,
+    include_drafts: bool,
+    write_html: bool,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let display_path = format!("{CONTENT_DIR}/{content_path}");
+    let source = read_source(path, &display_path);
+    page_from_source(
+        config,
+        path,
+        content_path,
+        include_drafts,
+        source,
+        write_html,
+    )
 }
 
 /// The page file `path` would make if it read `text`: what the editor in
