@@ -27,34 +27,32 @@ pub(super) fn pieces(
         bounds.push(start..end);
         start = end;
     }
-    let made: Vec<(String, (OutputFile, u64))> = bounds
+    let (table, made): (Vec<_>, Vec<_>) = bounds
         .into_par_iter()
         .map(|range| {
             let first: String = serde_json::from_str(&entries[range.start].0).unwrap_or_default();
             let contents = write_piece(&entries[range]);
-            let (mut file, hash) = hashed(String::new(), contents);
-            file.path = format!("{folder}/{:012x}.json", hash & 0xffff_ffff_ffff);
-            (first, (file, hash))
+            let hash = Fnv::of(contents.as_bytes());
+            let name = format!("{folder}/{:012x}.json", hash & 0xffff_ffff_ffff);
+            let file = OutputFile {
+                path: name.clone(),
+                contents: contents.into_bytes(),
+            };
+            ((first, name), (file, hash))
         })
-        .collect();
-    made.into_iter()
-        .map(|(first, (file, hash))| {
-            let name = file.path.clone();
-            files.push((file, hash));
-            (first, name)
-        })
-        .collect()
+        .unzip();
+    files.extend(made);
+    table
 }
 
 /// A file of the index with the hash of its contents.
 pub(super) fn hashed(path: String, contents: String) -> (OutputFile, u64) {
-    let mut hash = Fnv::default();
-    hash.write(contents.as_bytes());
+    let hash = Fnv::of(contents.as_bytes());
     let file = OutputFile {
         path,
         contents: contents.into_bytes(),
     };
-    (file, hash.0)
+    (file, hash)
 }
 
 pub(super) fn push_joined<'a>(out: &mut String, parts: impl Iterator<Item = &'a str>) {
@@ -84,6 +82,12 @@ impl Default for Fnv {
 }
 
 impl Fnv {
+    fn of(bytes: &[u8]) -> u64 {
+        let mut hash = Fnv::default();
+        hash.write(bytes);
+        hash.0
+    }
+
     pub(super) fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 ^= b as u64;
