@@ -41,8 +41,26 @@ pub fn measure(command: &mut Command) -> Cost {
     }
 }
 
-/// The middle value; the costs drift between runs on a shared machine.
+/// The middle value, or the mean of the two middle ones; the costs drift
+/// between runs on a shared machine.
 pub fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+    let middle = values.len() / 2;
+    if values.len().is_multiple_of(2) {
+        (values[middle - 1] + values[middle]) / 2.0
+    } else {
+        values[middle]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0]), 2.5);
+        assert_eq!(median(vec![1.0, 9.0, 2.0, 3.0]), 2.5);
+    }
 }
