@@ -708,6 +708,93 @@ fn a_page_brought_back_keeps_its_earlier_history() {
     );
 }
 
+/// Brought back and renamed since: its earlier life is still its own, as
+/// `git log --follow` shows it, and not a removed page at its old address.
+#[test]
+fn a_page_brought_back_and_renamed_keeps_its_earlier_history() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(A, &text("Pagina", 0));
+    let created = commit(&site, "Begin", ANNA, 1);
+    site.write(A, &text("Pagina", 1));
+    let edited = commit(&site, "Bijgewerkt", ANNA, 2);
+    let dir = site.dir.path();
+    git(dir, &["rm", "-q", A]);
+    let removed = commit(&site, "Weg", BRAM, 3);
+    site.write(A, &text("Pagina", 3));
+    let back = commit(&site, "Terug", BRAM, 4);
+    git(dir, &["mv", A, "content/organisatie/b.md"]);
+    let renamed = commit(&site, "Hernoemd", ANNA, 5);
+    site.build_ok();
+    let git_says: Vec<String> = git(
+        dir,
+        &[
+            "log",
+            "--format=%h",
+            "--follow",
+            "--",
+            "content/organisatie/b.md",
+        ],
+    )
+    .lines()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(git_says, [&*renamed, &back, &removed, &edited, &created]);
+    // Every version but the deletion's, which has none.
+    assert_eq!(
+        listed(&site, "organisatie/b/"),
+        [&*renamed, &back, &edited, &created]
+    );
+    let history = site.read("public/organisatie/b/geschiedenis/index.html");
+    assert!(
+        history.contains(&format!("/organisatie/b/verschil/{removed}/")),
+        "the deletion is part of its history: {history}"
+    );
+    // Its old address leads to it, with no notice of a removed page.
+    let old = site.read("public/organisatie/a/index.html");
+    assert!(old.contains("url=/organisatie/b/"), "{old}");
+    assert!(!old.contains("verwijderd"), "{old}");
+}
+
+/// A page deleted at an address that leads to a page of today (which was
+/// once there) keeps its history there, deletion included; the address
+/// itself still leads to the page of today.
+#[test]
+fn a_page_deleted_where_another_once_lived_keeps_its_history() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(A, &text("Eerste", 0));
+    commit(&site, "Begin", ANNA, 1);
+    let dir = site.dir.path();
+    git(dir, &["mv", A, "content/organisatie/b.md"]);
+    commit(&site, "Hernoemd", ANNA, 2);
+    site.write(A, &text("Tweede", 4));
+    let second = commit(&site, "Een andere pagina op de oude plek", BRAM, 3);
+    git(dir, &["rm", "-q", A]);
+    let removed = commit(&site, "Weg", BRAM, 4);
+    site.build_ok();
+    let old = site.read("public/organisatie/a/index.html");
+    assert!(old.contains("url=/organisatie/b/"), "{old}");
+    assert_eq!(listed(&site, "organisatie/a/"), [&*second]);
+    let history = site.read("public/organisatie/a/geschiedenis/index.html");
+    assert!(history.contains("Tweede"), "{history}");
+    assert!(
+        history.contains(&format!("/organisatie/a/verschil/{removed}/")),
+        "the deletion is listed with its diff: {history}"
+    );
+    let diff = site.read(&format!(
+        "public/organisatie/a/verschil/{removed}/index.html"
+    ));
+    assert!(diff.contains("pagina verwijderd"), "{diff}");
+    let recent = site.read("public/recente-wijzigingen/index.html");
+    assert!(
+        recent.contains(&format!("/organisatie/a/verschil/{removed}/")),
+        "{recent}"
+    );
+    // The page of today keeps its own history, without the other one's.
+    assert!(!listed(&site, "organisatie/b/").contains(&second));
+}
+
 #[test]
 fn two_deleted_files_with_one_address_get_one_notice_and_build_again() {
     let site = TestSite::new();

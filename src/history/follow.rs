@@ -286,6 +286,7 @@ pub(super) fn assemble(
     content_prefix: String,
     shallow: bool,
 ) -> History {
+    let graph = ParentIndexes::of(&commits);
     let mut used = vec![false; commits.len()];
     for revision in pages.values().flatten().chain(deletions.values().flatten()) {
         used[revision.commit] = true;
@@ -328,11 +329,18 @@ pub(super) fn assemble(
     }
     // A file deleted and later created again at the same path (a revert of
     // the deletion, say) keeps the history of its earlier life and its
-    // deletion, as `git log -- <path>` shows them.
+    // deletion, as `git log -- <path>` shows them; and so, when it was
+    // renamed since, as `git log --follow` shows them.
+    let created = creations(&files);
     let mut deleted = Vec::new();
     for (path, mut list) in deleted_pages {
         let mut gone = deletions.remove(&path).unwrap_or_default();
-        match files.get_mut(path.as_ref()) {
+        let heir = if files.contains_key(path.as_ref()) {
+            Some(path.to_string())
+        } else {
+            created_after(&created, &path, &gone, &graph)
+        };
+        match heir.and_then(|heir| files.get_mut(&heir)) {
             Some(current) => {
                 current.extend(list);
                 current.extend(gone);
@@ -374,11 +382,85 @@ pub(super) fn assemble(
     }
 }
 
+/// Where each page of today was created at a path other than its own:
+/// (path created at, current path, the creating revision).
+fn creations(files: &HashMap<String, Vec<Revision>>) -> Vec<(String, String, Revision)> {
+    files
+        .iter()
+        .flat_map(|(current, list)| {
+            list.iter()
+                .filter(|r| r.previous.is_none() && !r.deleted && r.path != *current)
+                .map(|r| (r.path.clone(), current.clone(), r.clone()))
+        })
+        .collect()
+}
+
+/// The page of today whose file was created at `path` after the last
+/// deletion in `gone`, in that deletion's line of descent: the file that
+/// took the deleted one's place, as `git log --follow` sees it. Another
+/// line's file at the same path is another page.
+fn created_after(
+    created: &[(String, String, Revision)],
+    path: &str,
+    gone: &[Revision],
+    graph: &ParentIndexes,
+) -> Option<String> {
+    let last_deletion = gone.iter().min_by_key(|d| d.order)?;
+    created
+        .iter()
+        .filter(|(at, _, creation)| {
+            at == path
+                && creation.order < last_deletion.order
+                && graph.descends_from(creation.commit, last_deletion.commit)
+        })
+        .max_by_key(|(_, _, creation)| creation.order)
+        .map(|(_, current, _)| current.clone())
+}
+
+/// Each commit's parents, by index into the walk's commits.
+struct ParentIndexes(Vec<Vec<usize>>);
+
+impl ParentIndexes {
+    fn of(commits: &[CommitChanges]) -> ParentIndexes {
+        let index: HashMap<ObjectId, usize> = commits
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.meta.id, i))
+            .collect();
+        ParentIndexes(
+            commits
+                .iter()
+                .map(|c| {
+                    c.parents
+                        .iter()
+                        .filter_map(|p| index.get(p).copied())
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether `ancestor` is reachable from `commit` through its parents.
+    fn descends_from(&self, commit: usize, ancestor: usize) -> bool {
+        let mut seen = vec![false; self.0.len()];
+        let mut next = self.0[commit].clone();
+        while let Some(at) = next.pop() {
+            if at == ancestor {
+                return true;
+            }
+            if !std::mem::replace(&mut seen[at], true) {
+                next.extend(&self.0[at]);
+            }
+        }
+        false
+    }
+}
+
 /// Gives each revision the one its diff is against: the nearest revision
 /// further from HEAD in the commit graph that left the text it started
 /// from. The list is in the order of the dates shown, which on branches
 /// (or after a rebase) is not the order of the graph.
-fn link_older_versions(revisions: &mut [Revision]) {
+pub(crate) fn link_older_versions(revisions: &mut [Revision]) {
     let mut by_blob: HashMap<ObjectId, Vec<(usize, usize)>> = HashMap::new();
     for (k, revision) in revisions.iter().enumerate() {
         by_blob

@@ -4,6 +4,7 @@
 
 mod cache;
 mod follow;
+pub(crate) use follow::link_older_versions;
 mod renames;
 mod tree_diff;
 mod walk;

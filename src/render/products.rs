@@ -281,8 +281,12 @@ fn render_page(
 /// lead to their notice. An old place now taken by another page belongs to
 /// that page. Each comes with the target's title and address below the base.
 pub fn old_urls(site: &Site) -> Vec<(String, &str, &str)> {
-    let mut seen: std::collections::HashSet<String> =
-        site.gone.iter().map(|g| g.page.url_path.clone()).collect();
+    let mut seen: std::collections::HashSet<String> = site
+        .gone
+        .iter()
+        .filter(|g| g.notice)
+        .map(|g| g.page.url_path.clone())
+        .collect();
     let mut urls = Vec::new();
     let current = site
         .pages

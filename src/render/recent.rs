@@ -25,15 +25,28 @@ pub struct Change<'a> {
     pub deleted: bool,
     /// The deletion of a page that is still gone: its address says so.
     pub at_notice: bool,
+    /// The page's address shows it: a page of today, or a deleted one's
+    /// notice. Not where a page of today once lived there (see
+    /// [`crate::resolve::GonePage::notice`]): its history stands in.
+    pub at_address: bool,
 }
 
 impl Change<'_> {
     /// Where the change is shown: its diff, or the notice of a deletion.
     pub fn path(&self) -> String {
         if self.at_notice {
-            self.url_path.to_owned()
+            self.page_path()
         } else {
             format!("{}{DIFF_DIR}{}/", self.url_path, self.short)
+        }
+    }
+
+    /// Where the page is shown: its address, or its history.
+    pub fn page_path(&self) -> String {
+        if self.at_address {
+            self.url_path.to_owned()
+        } else {
+            format!("{}{HISTORY_DIR}", self.url_path)
         }
     }
 }
@@ -54,18 +67,20 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
     let current = site
         .pages
         .enumerate()
-        .map(|(i, page)| (page, site.revisions(i), None));
-    let gone = site
-        .gone
-        .iter()
-        .map(|g| (&g.page, g.revisions.as_slice(), Some(&g.deletion)));
+        .map(|(i, page)| (page, site.revisions(i), None, true));
+    let gone = site.gone.iter().map(|g| {
+        let revisions = g.revisions.as_slice();
+        // Without a notice, the deletion is among its revisions.
+        let deletion = g.notice.then_some(&g.deletion);
+        (&g.page, revisions, deletion, g.notice)
+    });
     // The last deletion of a page that is gone has no diff of its own.
-    let mut changes: Vec<(&Page, &Revision, bool)> = Vec::new();
-    for (page, revisions, deletion) in current.chain(gone) {
-        changes.extend(deletion.map(|r| (page, r, true)));
-        changes.extend(revisions.iter().map(|r| (page, r, false)));
+    let mut changes: Vec<(&Page, &Revision, bool, bool)> = Vec::new();
+    for (page, revisions, deletion, at_address) in current.chain(gone) {
+        changes.extend(deletion.map(|r| (page, r, true, at_address)));
+        changes.extend(revisions.iter().map(|r| (page, r, false, at_address)));
     }
-    changes.sort_by_cached_key(|(page, revision, _)| {
+    changes.sort_by_cached_key(|(page, revision, _, _)| {
         let commit = &history.commits[revision.commit];
         (
             std::cmp::Reverse(commit.seconds),
@@ -75,7 +90,7 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
     });
     changes
         .into_iter()
-        .map(|(page, revision, at_notice)| Change {
+        .map(|(page, revision, at_notice, at_address)| Change {
             title: &page.front.title,
             url_path: &page.url_path,
             commit: &history.commits[revision.commit],
@@ -84,6 +99,7 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
             cut_off: revision.cut_off,
             deleted: revision.deleted,
             at_notice,
+            at_address,
         })
         .collect()
 }
@@ -99,11 +115,12 @@ pub fn days_context<'c, 'a: 'c>(
     for change in changes {
         let time = change.commit.time();
         let date = time.date().to_string();
-        let page_url = format!("{}{}", site.base_path, change.url_path);
+        let page_url = format!("{}{}", site.base_path, change.page_path());
+        let history_url = format!("{}{}{HISTORY_DIR}", site.base_path, change.url_path);
         let author_path = crate::urls::author_path(&change.commit.author);
         let item = object([
             ("title", change.title.into()),
-            ("history_url", format!("{page_url}{HISTORY_DIR}").into()),
+            ("history_url", history_url.into()),
             ("url", page_url.into()),
             (
                 "time",

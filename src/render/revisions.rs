@@ -336,7 +336,7 @@ impl PageJob<'_> {
                 .render_value("history.html", page, &[("revisions", listed.into())])
         });
         out.dirs.push(history_dir);
-        if let Some(gone) = subject.gone {
+        if let Some(gone) = subject.gone.filter(|gone| gone.notice) {
             match self.render_gone_notice(subject, gone, &summaries) {
                 Ok(html) => out.files.push(OutputFile {
                     path: format!("{url_path}index.html"),

@@ -61,7 +61,8 @@ pub struct Site {
     /// The files beside pages (images, PDFs), by their path below
     /// `content/`, which is also their path below the output.
     pub assets: HashSet<String>,
-    /// Pages whose file was deleted, at addresses no current page holds.
+    /// Pages whose file was deleted, at addresses no current page holds
+    /// as its own.
     pub gone: Table<GoneId, GonePage>,
     /// Deleted pages by slug and by title in lower case, for old links.
     pub gone_by_name: HashMap<String, GoneId>,
@@ -74,6 +75,10 @@ pub struct GonePage {
     pub page: Page,
     pub revisions: Vec<Revision>,
     pub deletion: Revision,
+    /// Its address shows the notice. Not where a page of today once
+    /// lived there: the address leads to that page, and the deleted one's
+    /// history is published below it all the same.
+    pub notice: bool,
 }
 
 /// A resolved site with the problems found on the way.
@@ -408,7 +413,7 @@ impl Site {
             None => Table::new(),
         };
         self.gone_by_name.clear();
-        for (g, gone) in self.gone.enumerate() {
+        for (g, gone) in self.gone.enumerate().filter(|(_, gone)| gone.notice) {
             let page = &gone.page;
             for name in [page.slug.clone(), page.front.title.to_lowercase()] {
                 self.gone_by_name.entry(name).or_insert(g);
@@ -417,7 +422,7 @@ impl Site {
     }
 
     /// The deleted pages of `history` whose last address no current page
-    /// holds, as its own or a former one, each with its last version.
+    /// holds as its own, each with its last version.
     fn gone_pages(&self, history: &History) -> Table<GoneId, GonePage> {
         let mut taken: HashSet<String> = HashSet::new();
         for i in self.pages.ids() {
@@ -443,12 +448,12 @@ impl Site {
                 let bare = url_path.trim_end_matches('/');
                 let free = self.index.page_at(bare).is_none()
                     && !self.index.by_alias.contains_key(bare)
-                    && !taken.contains(&url_path)
                     && crate::urls::alias_url_path(bare).is_ok()
                     && !self.config.collections.contains_key(bare);
                 if !free {
                     return None;
                 }
+                let notice = !taken.contains(&url_path);
                 let slug = bare.rsplit('/').next().unwrap_or(bare).to_owned();
                 let place = Page {
                     source: crate::source::SourceFile {
@@ -482,10 +487,17 @@ impl Site {
                 if page.front.draft || !urls.insert(page.url_path.clone()) {
                     return None;
                 }
+                let mut revisions = deleted.revisions.clone();
+                if !notice {
+                    // No notice shows the deletion: its history does.
+                    revisions.insert(0, deleted.deletion.clone());
+                    crate::history::link_older_versions(&mut revisions);
+                }
                 Some(GonePage {
                     page,
-                    revisions: deleted.revisions.clone(),
+                    revisions,
                     deletion: deleted.deletion.clone(),
+                    notice,
                 })
             })
             .collect()
