@@ -634,17 +634,23 @@ fn a_deleted_draft_or_hidden_file_is_not_published() {
     assert!(!site.path("public/organisatie/plan").exists());
 }
 
+/// Page A made, edited and deleted on days 1 to 3: the three commits.
+fn created_edited_removed(site: &TestSite) -> (String, String, String) {
+    site.git_init();
+    site.write(A, &text("Pagina", 0));
+    let created = commit(site, "Begin", ANNA, 1);
+    site.write(A, &text("Pagina", 1));
+    let edited = commit(site, "Bijgewerkt", ANNA, 2);
+    git(site.dir.path(), &["rm", "-q", A]);
+    let removed = commit(site, "Weg", BRAM, 3);
+    (created, edited, removed)
+}
+
 #[test]
 fn a_page_brought_back_keeps_its_earlier_history() {
     let site = TestSite::new();
-    site.git_init();
-    site.write(A, &text("Pagina", 0));
-    let created = commit(&site, "Begin", ANNA, 1);
-    site.write(A, &text("Pagina", 1));
-    let edited = commit(&site, "Bijgewerkt", ANNA, 2);
+    let (created, edited, removed) = created_edited_removed(&site);
     let dir = site.dir.path();
-    git(dir, &["rm", "-q", A]);
-    let removed = commit(&site, "Weg", BRAM, 3);
     git_on(&site, &["revert", "--no-edit", "HEAD"], 4);
     let back = git(dir, &["rev-parse", "--short=7", "HEAD"])
         .trim()
@@ -713,14 +719,8 @@ fn a_page_brought_back_keeps_its_earlier_history() {
 #[test]
 fn a_page_brought_back_and_renamed_keeps_its_earlier_history() {
     let site = TestSite::new();
-    site.git_init();
-    site.write(A, &text("Pagina", 0));
-    let created = commit(&site, "Begin", ANNA, 1);
-    site.write(A, &text("Pagina", 1));
-    let edited = commit(&site, "Bijgewerkt", ANNA, 2);
+    let (created, edited, removed) = created_edited_removed(&site);
     let dir = site.dir.path();
-    git(dir, &["rm", "-q", A]);
-    let removed = commit(&site, "Weg", BRAM, 3);
     site.write(A, &text("Pagina", 3));
     let back = commit(&site, "Terug", BRAM, 4);
     git(dir, &["mv", A, "content/organisatie/b.md"]);
