@@ -778,6 +778,12 @@ fn a_page_deleted_where_another_once_lived_keeps_its_history() {
     assert_eq!(listed(&site, "organisatie/a/"), [&*second]);
     let history = site.read("public/organisatie/a/geschiedenis/index.html");
     assert!(history.contains("Tweede"), "{history}");
+    // Its own last version stands for it, not the address that leads on.
+    assert!(!history.contains("href=\"/organisatie/a/\""), "{history}");
+    assert!(
+        history.contains(&format!("href=\"/organisatie/a/versie/{second}/\"")),
+        "{history}"
+    );
     assert!(
         history.contains(&format!("/organisatie/a/verschil/{removed}/")),
         "the deletion is listed with its diff: {history}"

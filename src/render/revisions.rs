@@ -510,6 +510,20 @@ impl PageJob<'_> {
         stats
     }
 
+    /// Where the page itself is shown: its address; for a deleted page
+    /// whose address leads to a page of today, its last version.
+    fn shown_url(&self, subject: &Subject) -> String {
+        let url = subject.url(self.site);
+        let last_version = subject.revisions.iter().find(|r| !r.deleted);
+        match (subject.gone, last_version) {
+            (Some(gone), Some(last)) if !gone.notice => {
+                let short = self.history.short_id(last.commit);
+                format!("{url}{VERSION_DIR}{short}/")
+            }
+            _ => url,
+        }
+    }
+
     /// Context for a page about page `i` (its history, or a diff shown at
     /// `diff_url`): the page's summary with breadcrumbs that lead back to it.
     fn subpage_context(
@@ -520,8 +534,8 @@ impl PageJob<'_> {
     ) -> tera::Value {
         let site = self.site;
         let page = subject.page;
-        let page_url = subject.url(site);
-        let history_url = format!("{page_url}{HISTORY_DIR}");
+        let history_url = format!("{}{HISTORY_DIR}", subject.url(site));
+        let page_url = self.shown_url(subject);
         let mut breadcrumbs = breadcrumbs(site, page.collection.as_deref());
         breadcrumbs.push(json!({"title": page.front.title, "url": page_url}));
         if diff_url.is_some() {
@@ -579,7 +593,7 @@ impl PageJob<'_> {
             old.body_html(&links, site.config.allow_html),
         );
         version.insert("unreadable".into(), old.stand_in.into());
-        version.insert("current_url".into(), url.clone().into());
+        version.insert("current_url".into(), self.shown_url(subject).into());
         let history_url = format!("{url}{HISTORY_DIR}");
         version.insert("history_url".into(), history_url.into());
         let extra = [("version", tera::Value::from(version))];
