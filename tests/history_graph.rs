@@ -756,6 +756,36 @@ fn a_page_brought_back_and_renamed_keeps_its_earlier_history() {
     assert!(!old.contains("verwijderd"), "{old}");
 }
 
+/// The deletion before a page came back counts when another branch,
+/// later by date, deleted the same file too.
+#[test]
+fn a_page_brought_back_keeps_its_past_whatever_another_branch_deleted_later() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(A, &text("Pagina", 0));
+    let created = commit(&site, "Begin", ANNA, 1);
+    let dir = site.dir.path();
+    git(dir, &["branch", "zijtak"]);
+    git(dir, &["rm", "-q", A]);
+    commit(&site, "Weg", BRAM, 2);
+    // Another text altogether, so that the merge sees no rename of A.
+    site.write(A, &text("Terug", 20));
+    commit(&site, "Terug", BRAM, 3);
+    git(dir, &["mv", A, "content/organisatie/b.md"]);
+    commit(&site, "Hernoemd", ANNA, 4);
+    git(dir, &["checkout", "-q", "zijtak"]);
+    git(dir, &["rm", "-q", A]);
+    commit(&site, "Ook weg", BRAM, 5);
+    git(dir, &["checkout", "-q", "main"]);
+    merge_side_branch(&site, 6);
+    site.build_ok();
+    assert!(
+        listed(&site, "organisatie/b/").contains(&created),
+        "{:?}",
+        listed(&site, "organisatie/b/")
+    );
+}
+
 /// A page deleted at an address that leads to a page of today (which was
 /// once there) keeps its history there, deletion included; the address
 /// itself still leads to the page of today.
@@ -768,14 +798,23 @@ fn a_page_deleted_where_another_once_lived_keeps_its_history() {
     let dir = site.dir.path();
     git(dir, &["mv", A, "content/organisatie/b.md"]);
     commit(&site, "Hernoemd", ANNA, 2);
-    site.write(A, &text("Tweede", 4));
-    let second = commit(&site, "Een andere pagina op de oude plek", BRAM, 3);
+    site.write("content/organisatie/z.md", &text("Tweede", 4));
+    let first = commit(&site, "Een andere pagina", BRAM, 3);
+    git(dir, &["mv", "content/organisatie/z.md", A]);
+    site.write(A, &text("Tweede", 5));
+    let second = commit(&site, "Naar de oude plek", BRAM, 4);
     git(dir, &["rm", "-q", A]);
-    let removed = commit(&site, "Weg", BRAM, 4);
+    let removed = commit(&site, "Weg", BRAM, 5);
     site.build_ok();
     let old = site.read("public/organisatie/a/index.html");
     assert!(old.contains("url=/organisatie/b/"), "{old}");
-    assert_eq!(listed(&site, "organisatie/a/"), [&*second]);
+    // Its own former address leads to its history, not on to b.
+    let former = site.read("public/organisatie/z/index.html");
+    assert!(
+        former.contains("url=/organisatie/a/geschiedenis/"),
+        "{former}"
+    );
+    assert_eq!(listed(&site, "organisatie/a/"), [&*second, &first]);
     let history = site.read("public/organisatie/a/geschiedenis/index.html");
     assert!(history.contains("Tweede"), "{history}");
     // Its own last version stands for it, not the address that leads on.

@@ -395,30 +395,36 @@ fn creations(files: &HashMap<String, Vec<Revision>>) -> Vec<(String, String, Rev
         .collect()
 }
 
-/// The page of today whose file was created at `path` after the last
-/// deletion in `gone`, in that deletion's line of descent: the file that
-/// took the deleted one's place, as `git log --follow` sees it. Another
-/// line's file at the same path is another page.
+/// The page of today whose file was created at `path` after a deletion in
+/// `gone`, in that deletion's line of descent: the file that took the
+/// deleted one's place, as `git log --follow` sees it. Another line's file
+/// at the same path is another page. Of several, the one created first.
 fn created_after(
     created: &[(String, String, Revision)],
     path: &str,
     gone: &[Revision],
     graph: &ParentIndexes,
 ) -> Option<String> {
-    let last_deletion = gone.iter().min_by_key(|d| d.order)?;
     created
         .iter()
         .filter(|(at, _, creation)| {
             at == path
-                && creation.order < last_deletion.order
-                && graph.descends_from(creation.commit, last_deletion.commit)
+                && gone.iter().any(|deletion| {
+                    creation.order < deletion.order
+                        && graph.descends_from(creation.commit, deletion.commit)
+                })
         })
         .max_by_key(|(_, _, creation)| creation.order)
         .map(|(_, current, _)| current.clone())
 }
 
-/// Each commit's parents, by index into the walk's commits.
-struct ParentIndexes(Vec<Vec<usize>>);
+/// Each commit's parents and place in the walk, by index into the walk's
+/// commits.
+struct ParentIndexes {
+    parents: Vec<Vec<usize>>,
+    /// In the walk's topological order: an ancestor comes after.
+    place: Vec<usize>,
+}
 
 impl ParentIndexes {
     fn of(commits: &[CommitChanges]) -> ParentIndexes {
@@ -427,29 +433,34 @@ impl ParentIndexes {
             .enumerate()
             .map(|(i, c)| (c.meta.id, i))
             .collect();
-        ParentIndexes(
-            commits
-                .iter()
-                .map(|c| {
-                    c.parents
-                        .iter()
-                        .filter_map(|p| index.get(p).copied())
-                        .collect()
-                })
-                .collect(),
-        )
+        let mut place = vec![usize::MAX; commits.len()];
+        for (at, i) in topological_order(commits).into_iter().enumerate() {
+            place[i] = at;
+        }
+        let parents = commits
+            .iter()
+            .map(|c| {
+                c.parents
+                    .iter()
+                    .filter_map(|p| index.get(p).copied())
+                    .collect()
+            })
+            .collect();
+        ParentIndexes { parents, place }
     }
 
     /// Whether `ancestor` is reachable from `commit` through its parents.
+    /// Commits after it in the walk cannot lead to it.
     fn descends_from(&self, commit: usize, ancestor: usize) -> bool {
-        let mut seen = vec![false; self.0.len()];
-        let mut next = self.0[commit].clone();
+        let limit = self.place[ancestor];
+        let mut seen = vec![false; self.parents.len()];
+        let mut next = self.parents[commit].clone();
         while let Some(at) = next.pop() {
             if at == ancestor {
                 return true;
             }
-            if !std::mem::replace(&mut seen[at], true) {
-                next.extend(&self.0[at]);
+            if self.place[at] < limit && !std::mem::replace(&mut seen[at], true) {
+                next.extend(&self.parents[at]);
             }
         }
         false

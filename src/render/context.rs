@@ -178,7 +178,8 @@ pub fn breadcrumbs(site: &Site, collection: Option<&str>) -> Vec<Value> {
 pub enum Showing<'a> {
     /// Page `i` as it is.
     Current(PageId),
-    /// An old version of a page, current or deleted, at `url`.
+    /// An old version of a page, current or deleted, whose page is shown
+    /// at `url` (for a deleted page without a notice, its last version).
     OldVersion {
         page: &'a Page,
         date: jiff::civil::Date,
@@ -333,7 +334,12 @@ pub fn page_context_showing(
         Showing::OldVersion { date, url, .. } => (
             summary_of(site, page, url.clone()),
             json!({"date": date.to_string(), "committed": true}),
-            format!("{url}{}", crate::urls::HISTORY_DIR),
+            format!(
+                "{}{}{}",
+                site.base_path,
+                page.url_path,
+                crate::urls::HISTORY_DIR
+            ),
         ),
     };
     let mut context = context.into_map().unwrap_or_default();

@@ -280,7 +280,7 @@ fn render_page(
 /// longer a collection), and the former places of deleted pages, which
 /// lead to their notice. An old place now taken by another page belongs to
 /// that page. Each comes with the target's title and address below the base.
-pub fn old_urls(site: &Site) -> Vec<(String, &str, &str)> {
+pub fn old_urls(site: &Site) -> Vec<(String, &str, String)> {
     let mut seen: std::collections::HashSet<String> = site
         .gone
         .iter()
@@ -291,9 +291,18 @@ pub fn old_urls(site: &Site) -> Vec<(String, &str, &str)> {
     let current = site
         .pages
         .enumerate()
-        .map(|(i, page)| (page, site.revisions(i)));
-    let gone = site.gone.iter().map(|g| (&g.page, g.revisions.as_slice()));
-    for (page, revisions) in current.chain(gone) {
+        .map(|(i, page)| (page, site.revisions(i), page.url_path.clone()));
+    // A deleted page's former places lead to its notice, or where it has
+    // none (its address leads to a page of today), to its history.
+    let gone = site.gone.iter().map(|g| {
+        let shown = if g.notice {
+            g.page.url_path.clone()
+        } else {
+            format!("{}{}", g.page.url_path, crate::urls::HISTORY_DIR)
+        };
+        (&g.page, g.revisions.as_slice(), shown)
+    });
+    for (page, revisions, shown) in current.chain(gone) {
         let aliases = page
             .front
             .aliases
@@ -314,7 +323,7 @@ pub fn old_urls(site: &Site) -> Vec<(String, &str, &str)> {
             });
         for url in aliases.chain(former) {
             if seen.insert(url.clone()) {
-                urls.push((url, page.front.title.as_str(), page.url_path.as_str()));
+                urls.push((url, page.front.title.as_str(), shown.clone()));
             }
         }
     }

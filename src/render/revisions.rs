@@ -581,20 +581,20 @@ impl PageJob<'_> {
             .map(|link| resolve_old_link(site, &old, link))
             .collect();
         let date = self.history.commits[revision.commit].date();
-        let url = subject.url(site);
+        let shown_url = self.shown_url(subject);
         let page = page_context_showing(
             site,
             self.summaries,
             Showing::OldVersion {
                 page: &old,
                 date,
-                url: url.clone(),
+                url: shown_url.clone(),
             },
             old.body_html(&links, site.config.allow_html),
         );
         version.insert("unreadable".into(), old.stand_in.into());
-        version.insert("current_url".into(), self.shown_url(subject).into());
-        let history_url = format!("{url}{HISTORY_DIR}");
+        version.insert("current_url".into(), shown_url.into());
+        let history_url = format!("{}{HISTORY_DIR}", subject.url(site));
         version.insert("history_url".into(), history_url.into());
         let extra = [("version", tera::Value::from(version))];
         let template = self
