@@ -335,33 +335,34 @@ pub(super) fn assemble(
     let mut deleted = Vec::new();
     for (path, mut list) in deleted_pages {
         let mut gone = deletions.remove(&path).unwrap_or_default();
-        let heir = if files.contains_key(path.as_ref()) {
-            Some(path.to_string())
-        } else {
-            created_after(&created, &path, &gone, &graph)
-        };
-        match heir.and_then(|heir| files.get_mut(&heir)) {
-            Some(current) => {
-                current.extend(list);
-                current.extend(gone);
-            }
-            None => {
-                if gone.is_empty() {
-                    continue;
-                }
-                // The last deletion is the notice's; earlier ones are history.
-                let mut deletion = gone.remove(0);
-                deletion.commit = renumber[deletion.commit];
-                list.extend(gone);
-                let revisions = sorted(list);
-                if !revisions.is_empty() {
-                    deleted.push(DeletedPage {
-                        path: path.to_string(),
-                        deletion,
-                        revisions,
-                    });
-                }
-            }
+        if files.contains_key(path.as_ref()) {
+            let current = files.entry(path.to_string()).or_default();
+            current.extend(list);
+            current.extend(gone);
+            continue;
+        }
+        // Renamed since it came back: only what came before its creation
+        // is its past; a later life at the path stays a deleted page.
+        if let Some((heir, created_at)) = created_after(&created, &path, &gone, &graph) {
+            let before = |r: &Revision| r.order > created_at;
+            let current = files.entry(heir).or_default();
+            current.extend(list.extract_if(.., |r| before(r)));
+            current.extend(gone.extract_if(.., |r| before(r)));
+        }
+        if gone.is_empty() {
+            continue;
+        }
+        // The last deletion is the notice's; earlier ones are history.
+        let mut deletion = gone.remove(0);
+        deletion.commit = renumber[deletion.commit];
+        list.extend(gone);
+        let revisions = sorted(list);
+        if !revisions.is_empty() {
+            deleted.push(DeletedPage {
+                path: path.to_string(),
+                deletion,
+                revisions,
+            });
         }
     }
     deleted.sort_by(|a, b| a.path.cmp(&b.path));
@@ -398,13 +399,14 @@ fn creations(files: &HashMap<String, Vec<Revision>>) -> Vec<(String, String, Rev
 /// The page of today whose file was created at `path` after a deletion in
 /// `gone`, in that deletion's line of descent: the file that took the
 /// deleted one's place, as `git log --follow` sees it. Another line's file
-/// at the same path is another page. Of several, the one created first.
+/// at the same path is another page. Of several, the one created first;
+/// with the creation's place in the walk.
 fn created_after(
     created: &[(String, String, Revision)],
     path: &str,
     gone: &[Revision],
     graph: &ParentIndexes,
-) -> Option<String> {
+) -> Option<(String, usize)> {
     created
         .iter()
         .filter(|(at, _, creation)| {
@@ -415,7 +417,7 @@ fn created_after(
                 })
         })
         .max_by_key(|(_, _, creation)| creation.order)
-        .map(|(_, current, _)| current.clone())
+        .map(|(_, current, creation)| (current.clone(), creation.order))
 }
 
 /// Each commit's parents and place in the walk, by index into the walk's
