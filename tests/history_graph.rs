@@ -786,6 +786,37 @@ fn a_page_brought_back_keeps_its_past_whatever_another_branch_deleted_later() {
     );
 }
 
+/// Deleted and made again on one branch while another renamed it: the
+/// merge's file has both pasts, and the deletion is listed, as `git log
+/// --follow` lists it.
+#[test]
+fn a_deletion_on_one_branch_of_a_page_renamed_on_another_is_listed() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(A, &text("Pagina", 0));
+    commit(&site, "Begin", ANNA, 1);
+    let dir = site.dir.path();
+    git(dir, &["branch", "zijtak"]);
+    git(dir, &["rm", "-q", A]);
+    let removed = commit(&site, "Weg", BRAM, 2);
+    site.write(A, &text("Pagina", 2));
+    commit(&site, "Terug", BRAM, 3);
+    git(dir, &["checkout", "-q", "zijtak"]);
+    git(dir, &["mv", A, "content/organisatie/b.md"]);
+    commit(&site, "Hernoemd", ANNA, 4);
+    git(dir, &["checkout", "-q", "main"]);
+    merge_side_branch(&site, 5);
+    site.build_ok();
+    let b = "content/organisatie/b.md";
+    let git_says = git(dir, &["log", "--format=%h", "--follow", "--", b]);
+    assert!(git_says.contains(&removed), "{git_says}");
+    let history = site.read("public/organisatie/b/geschiedenis/index.html");
+    assert!(
+        history.contains(&format!("/organisatie/b/verschil/{removed}/")),
+        "{history}"
+    );
+}
+
 /// A page deleted at an address that leads to a page of today (which was
 /// once there) keeps its history there, deletion included; the address
 /// itself still leads to the page of today.

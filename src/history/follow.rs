@@ -333,7 +333,17 @@ pub(super) fn assemble(
     // renamed since, as `git log --follow` shows them.
     let created = creations(&files);
     let mut deleted = Vec::new();
-    for (path, mut list) in deleted_pages {
+    // Also a path whose earlier life another page took over (through a
+    // rename on a branch): its deletion is still a change of the path.
+    let mut paths: Vec<Rc<str>> = deleted_pages.keys().cloned().collect();
+    paths.extend(
+        deletions
+            .keys()
+            .filter(|p| !deleted_pages.contains_key(*p))
+            .cloned(),
+    );
+    for path in paths {
+        let mut list = deleted_pages.remove(&path).unwrap_or_default();
         let mut gone = deletions.remove(&path).unwrap_or_default();
         if files.contains_key(path.as_ref()) {
             let current = files.entry(path.to_string()).or_default();
