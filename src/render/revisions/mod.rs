@@ -3,23 +3,23 @@
 //! `verschil/<sha>/` (what a revision changed). Old versions and diffs never
 //! change once rendered, so they come from the revision cache when they can.
 
+mod blobs;
+mod pages;
+
 use super::Renderer;
-use super::context::{Showing, Summaries, breadcrumbs, page_context_showing};
+use super::context::{Summaries, breadcrumbs};
 use super::diff::{DiffWords, line_stats};
-use super::field_diff::{OldText, Words, revision_diff};
+use super::field_diff::Words;
 use crate::artifact::{OutputFile, RevisionDir, RevisionEntry, RevisionStore};
 use crate::fingerprint::KeyBuilder;
 use crate::history::{History, Revision};
 use crate::ids::{GoneId, PageId};
-use crate::page::{FrontAndBodyStart, Page};
-use crate::resolve::{GonePage, Site, resolve_old_link};
+use crate::page::Page;
+use crate::resolve::{GonePage, Site};
 use crate::urls::{DIFF_DIR, HISTORY_DIR, VERSION_DIR};
-use gix::ObjectId;
+use blobs::{Blobs, blob_before};
 use rayon::prelude::*;
 use serde_json::json;
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
 
 /// What rendering the history pages produced.
 #[derive(Default)]
@@ -348,53 +348,6 @@ impl PageJob<'_> {
         out
     }
 
-    /// The page at a deleted page's address: when and by whom it was
-    /// deleted, with its last version and its history.
-    fn render_gone_notice(
-        &self,
-        subject: &Subject,
-        gone: &GonePage,
-        summaries: &[tera::Value],
-    ) -> Result<String, crate::diagnostics::Diagnostic> {
-        let commit = &self.history.commits[gone.deletion.commit];
-        let time = commit.time();
-        let url = subject.url(self.site);
-        let mut page = subject.summary.clone().into_map().unwrap_or_default();
-        let breadcrumbs = breadcrumbs(self.site, subject.page.collection.as_deref());
-        page.insert(
-            "breadcrumbs".into(),
-            tera::Value::from_serializable(&breadcrumbs),
-        );
-        page.insert("url".into(), url.as_str().into());
-        let notice = json!({
-            "date": commit.date().to_string(),
-            "datetime": time.timestamp().to_string(),
-            "author": commit.author,
-            "message": commit.summary(),
-            "history_url": format!("{url}{HISTORY_DIR}"),
-        });
-        // The version the deletion removed, which the notice links to.
-        let last = subject
-            .revisions
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| Some(r.blob) == gone.deletion.previous)
-            .min_by_key(|(_, r)| r.order)
-            .map_or(0, |(k, _)| k);
-        let last = summaries
-            .get(last)
-            .cloned()
-            .unwrap_or_else(tera::Value::none);
-        self.renderer.render_value(
-            "gone.html",
-            tera::Value::from(page),
-            &[
-                ("gone", tera::Value::from_serializable(&notice)),
-                ("last", last),
-            ],
-        )
-    }
-
     /// The start of every cache key for page `i`'s revision pages: what
     /// they all show of the site and the page.
     fn page_key(&self, kind: &str, subject: &Subject) -> RevisionKey {
@@ -557,109 +510,6 @@ impl PageJob<'_> {
         add("breadcrumbs", tera::Value::from_serializable(&breadcrumbs));
         tera::Value::from(context)
     }
-
-    fn render_version(
-        &self,
-        blobs: &Blobs,
-        subject: &Subject,
-        revision: &Revision,
-        mut version: tera::value::Map,
-    ) -> Result<String, crate::diagnostics::Diagnostic> {
-        let site = self.site;
-        let current = subject.page;
-        let old = crate::page::old_version_with_front(
-            &site.config,
-            current,
-            &revision.path,
-            blobs.text(revision.blob).to_string(),
-            Option::clone(&blobs.front(revision.blob)),
-        );
-        let links: Vec<_> = old
-            .body
-            .links
-            .iter()
-            .map(|link| resolve_old_link(site, &old, link))
-            .collect();
-        let date = self.history.commits[revision.commit].date();
-        let shown_url = self.shown_url(subject);
-        let page = page_context_showing(
-            site,
-            self.summaries,
-            Showing::OldVersion {
-                page: &old,
-                date,
-                url: shown_url.clone(),
-            },
-            old.body_html(&links, site.config.allow_html),
-        );
-        version.insert("unreadable".into(), old.stand_in.into());
-        version.insert("current_url".into(), shown_url.into());
-        let history_url = format!("{}{HISTORY_DIR}", subject.url(site));
-        version.insert("history_url".into(), history_url.into());
-        let extra = [("version", tera::Value::from(version))];
-        let template = self
-            .renderer
-            .theme
-            .page_template(current.collection.as_deref());
-        if template == "page.html" {
-            return self.renderer.render_value(&template, page, &extra);
-        }
-        self.renderer
-            .render_value(&template, page.clone(), &extra)
-            // A theme's page template may expect fields an old version lacks.
-            .or_else(|_| self.renderer.render_value("page.html", page, &extra))
-    }
-
-    fn render_diff(
-        &self,
-        blobs: &Blobs,
-        subject: &Subject,
-        revision: &Revision,
-        shown: tera::value::Map,
-    ) -> Result<String, crate::diagnostics::Diagnostic> {
-        let (old, new) = blobs.before_and_after(revision);
-        let front_before = revision.previous.map(|blob| blobs.front(blob));
-        let front_after = blobs.front(revision.blob);
-        let (fields, diff, unreadable) = revision_diff(
-            self.site,
-            &self.field_words,
-            subject.page,
-            OldText {
-                text: &old,
-                front: front_before.as_deref().and_then(Option::as_ref),
-            },
-            OldText {
-                text: &new,
-                front: Option::as_ref(&front_after),
-            },
-        );
-        self.cache.remember_line_stats(
-            blob_before(revision),
-            revision.blob,
-            (diff.added, diff.removed),
-        );
-        // The table as it is, not copied through JSON: it is most of the page.
-        let mut diff_value = tera::value::Map::default();
-        diff_value.insert("added".into(), diff.added.into());
-        diff_value.insert("removed".into(), diff.removed.into());
-        diff_value.insert("table".into(), diff.table_html(&self.diff_words).into());
-        let diff_value = tera::Value::from(diff_value);
-        let diff_url = shown
-            .get(&"diff_url".into())
-            .and_then(|url| url.as_str())
-            .map(str::to_owned);
-        let page = self.subpage_context(subject, self.renderer.string("diff_title"), diff_url);
-        self.renderer.render_value(
-            "diff.html",
-            page,
-            &[
-                ("revision", tera::Value::from(shown)),
-                ("diff", diff_value),
-                ("fields", tera::Value::from_serializable(&fields)),
-                ("unreadable", tera::Value::from(unreadable)),
-            ],
-        )
-    }
 }
 
 /// A cache key under construction for a revision page.
@@ -694,73 +544,5 @@ impl RevisionKey {
 
     fn finish(self) -> String {
         self.0.finish()
-    }
-}
-
-/// The blob a revision changed: the empty blob where it created the file.
-fn blob_before(revision: &Revision) -> ObjectId {
-    revision
-        .previous
-        .unwrap_or_else(|| ObjectId::empty_blob(revision.blob.kind()))
-}
-
-/// A text's front matter as read, shared by the pages that show it.
-type ReadFront = Rc<Option<FrontAndBodyStart>>;
-
-/// The texts of one page's revisions, each read from git once: the text a
-/// revision made is also the text before the next one.
-struct Blobs<'r> {
-    repo: &'r gix::Repository,
-    config: &'r crate::config::SiteConfig,
-    page: &'r Page,
-    read: RefCell<HashMap<ObjectId, Rc<str>>>,
-    /// Front matter by its own text, read once: a text is shown by its
-    /// version and by the diffs on both sides of it, and most edits change
-    /// only the body, so successive versions share their front matter.
-    fronts: RefCell<HashMap<Box<str>, ReadFront>>,
-}
-
-impl Blobs<'_> {
-    fn text(&self, blob: ObjectId) -> Rc<str> {
-        self.read
-            .borrow_mut()
-            .entry(blob)
-            .or_insert_with(|| {
-                History::blob_text(self.repo, blob)
-                    .unwrap_or_default()
-                    .into()
-            })
-            .clone()
-    }
-
-    /// The front matter of a text of the page's file, as
-    /// [`crate::page::old_front_matter`] reads it.
-    fn front(&self, blob: ObjectId) -> ReadFront {
-        let text = self.text(blob);
-        // What the front matter reads depends only on the text up to the
-        // body; a text whose front matter is not closed is read whole.
-        let front_text = crate::frontmatter::body_despite_front_matter(&text)
-            .map_or(&text[..], |(_, body_start)| &text[..body_start]);
-        if let Some(front) = self.fronts.borrow().get(front_text) {
-            return front.clone();
-        }
-        // Most edits leave the front matter as it is now.
-        let front = Rc::new(if self.page.has_front_matter_text(front_text) {
-            Some((self.page.front.clone(), self.page.body_offset))
-        } else {
-            crate::page::old_front_matter(self.config, self.page, front_text)
-        });
-        self.fronts
-            .borrow_mut()
-            .insert(front_text.into(), front.clone());
-        front
-    }
-
-    /// The page's text before and after a revision.
-    fn before_and_after(&self, revision: &Revision) -> (Rc<str>, Rc<str>) {
-        let before = revision
-            .previous
-            .map_or_else(|| Rc::from(""), |blob| self.text(blob));
-        (before, self.text(revision.blob))
     }
 }
