@@ -342,6 +342,9 @@ pub(super) fn assemble(
             .filter(|p| !deleted_pages.contains_key(*p))
             .cloned(),
     );
+    // In a fixed order: where two claim one commit for a page, the first
+    // claim stays.
+    paths.sort();
     for path in paths {
         let mut list = deleted_pages.remove(&path).unwrap_or_default();
         let mut gone = deletions.remove(&path).unwrap_or_default();
@@ -396,14 +399,17 @@ pub(super) fn assemble(
 /// Where each page of today was created at a path other than its own:
 /// (path created at, current path, the creating revision).
 fn creations(files: &HashMap<String, Vec<Revision>>) -> Vec<(String, String, Revision)> {
-    files
+    let mut created: Vec<(String, String, Revision)> = files
         .iter()
         .flat_map(|(current, list)| {
             list.iter()
                 .filter(|r| r.previous.is_none() && !r.deleted && r.path != *current)
                 .map(|r| (r.path.clone(), current.clone(), r.clone()))
         })
-        .collect()
+        .collect();
+    // In a fixed order, so that of two equal candidates the same one wins.
+    created.sort_by(|a, b| (&a.0, &a.1, a.2.order).cmp(&(&b.0, &b.1, b.2.order)));
+    created
 }
 
 /// The page of today whose file was created at `path` after a deletion in
