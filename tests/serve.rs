@@ -542,3 +542,25 @@ fn a_warning_a_save_brings_is_shown_once_in_the_terminal() {
     let again = until("gewijzigd").join("\n");
     assert!(!again.contains("onbekend veld"), "shown twice:\n{again}");
 }
+
+/// A watch ends with its folder: `content/` removed (every page deleted)
+/// and made again is watched again, with what it holds by then.
+#[test]
+fn a_content_folder_removed_and_made_again_is_still_watched() {
+    let site = TestSite::new();
+    let server = start(&site);
+    wait_for(&server, "/", 200);
+    std::fs::remove_dir_all(site.path("content")).unwrap();
+    wait_for(&server, "/organisatie/almelo/", 404);
+    site.write(
+        "content/regen.md",
+        "---\ntitle: Regen\n---\n\nEerste pagina in de nieuwe map.\n",
+    );
+    wait_for(&server, "/regen/", 200);
+    site.write(
+        "content/bodem.md",
+        "---\ntitle: Bodem\n---\n\nEen latere pagina.\n",
+    );
+    let page = wait_for(&server, "/bodem/", 200);
+    assert!(page.contains("Een latere pagina."), "{page}");
+}
