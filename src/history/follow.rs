@@ -348,17 +348,17 @@ pub(super) fn assemble(
     for path in paths {
         let mut list = deleted_pages.remove(&path).unwrap_or_default();
         let mut gone = deletions.remove(&path).unwrap_or_default();
-        if files.contains_key(path.as_ref()) {
-            let current = files.entry(path.to_string()).or_default();
+        if let Some(current) = files.get_mut(path.as_ref()) {
             current.extend(list);
             current.extend(gone);
             continue;
         }
         // Renamed since it came back: only what came before its creation
         // is its past; a later life at the path stays a deleted page.
-        if let Some((heir, created_at)) = created_after(&created, &path, &gone, &graph) {
-            let before = |r: &Revision| r.order > created_at;
-            let current = files.entry(heir).or_default();
+        if let Some(heir) = created_after(&created, &path, &gone, &graph)
+            && let Some(current) = files.get_mut(&heir.page)
+        {
+            let before = |r: &Revision| r.order > heir.order;
             current.extend(list.extract_if(.., |r| before(r)));
             current.extend(gone.extract_if(.., |r| before(r)));
         }
@@ -396,44 +396,58 @@ pub(super) fn assemble(
     }
 }
 
-/// Where each page of today was created at a path other than its own:
-/// (path created at, current path, the creating revision).
-fn creations(files: &HashMap<String, Vec<Revision>>) -> Vec<(String, String, Revision)> {
-    let mut created: Vec<(String, String, Revision)> = files
+/// A page of today created at a path other than its own.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Creation {
+    /// The path it was created at.
+    at: String,
+    /// Its path today.
+    page: String,
+    /// The creating commit's place in the walk, and its index.
+    order: usize,
+    commit: usize,
+}
+
+/// Every page of today's creations at another path, in a fixed order, so
+/// that of two equal candidates the same one wins.
+fn creations(files: &HashMap<String, Vec<Revision>>) -> Vec<Creation> {
+    let mut created: Vec<Creation> = files
         .iter()
-        .flat_map(|(current, list)| {
+        .flat_map(|(page, list)| {
             list.iter()
-                .filter(|r| r.previous.is_none() && !r.deleted && r.path != *current)
-                .map(|r| (r.path.clone(), current.clone(), r.clone()))
+                .filter(|r| r.previous.is_none() && !r.deleted && r.path != *page)
+                .map(|r| Creation {
+                    at: r.path.clone(),
+                    page: page.clone(),
+                    order: r.order,
+                    commit: r.commit,
+                })
         })
         .collect();
-    // In a fixed order, so that of two equal candidates the same one wins.
-    created.sort_by(|a, b| (&a.0, &a.1, a.2.order).cmp(&(&b.0, &b.1, b.2.order)));
+    created.sort();
     created
 }
 
 /// The page of today whose file was created at `path` after a deletion in
 /// `gone`, in that deletion's line of descent: the file that took the
 /// deleted one's place, as `git log --follow` sees it. Another line's file
-/// at the same path is another page. Of several, the one created first;
-/// with the creation's place in the walk.
-fn created_after(
-    created: &[(String, String, Revision)],
+/// at the same path is another page. Of several, the one created first.
+fn created_after<'c>(
+    created: &'c [Creation],
     path: &str,
     gone: &[Revision],
     graph: &ParentIndexes,
-) -> Option<(String, usize)> {
+) -> Option<&'c Creation> {
     created
         .iter()
-        .filter(|(at, _, creation)| {
-            at == path
+        .filter(|creation| {
+            creation.at == path
                 && gone.iter().any(|deletion| {
                     creation.order < deletion.order
                         && graph.descends_from(creation.commit, deletion.commit)
                 })
         })
-        .max_by_key(|(_, _, creation)| creation.order)
-        .map(|(_, current, creation)| (current.clone(), creation.order))
+        .max_by_key(|creation| creation.order)
 }
 
 /// Each commit's parents and place in the walk, by index into the walk's
