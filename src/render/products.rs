@@ -294,14 +294,10 @@ pub fn old_urls(site: &Site) -> Vec<(String, &str, String)> {
         .map(|(i, page)| (page, site.revisions(i), page.url_path.clone()));
     // A deleted page's former places lead to its notice, or where it has
     // none (its address leads to a page of today), to its history.
-    let gone = site.gone.iter().map(|g| {
-        let shown = if g.notice {
-            g.page.url_path.clone()
-        } else {
-            format!("{}{}", g.page.url_path, crate::urls::HISTORY_DIR)
-        };
-        (&g.page, g.revisions.as_slice(), shown)
-    });
+    let gone = site
+        .gone
+        .iter()
+        .map(|g| (&g.page, g.revisions.as_slice(), g.shown_path()));
     for (page, revisions, shown) in current.chain(gone) {
         let aliases = page
             .front

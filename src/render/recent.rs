@@ -7,6 +7,7 @@ use crate::page::Page;
 use crate::resolve::Site;
 use crate::text::xml_escape as escape;
 use crate::urls::{DIFF_DIR, FEED_FILE, HISTORY_DIR, RECENT_DIR};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// As many as a reader scans; older changes are in each page's history.
@@ -23,30 +24,20 @@ pub struct Change<'a> {
     pub cut_off: bool,
     /// The commit deleted the page.
     pub deleted: bool,
-    /// The deletion of a page that is still gone: its address says so.
+    /// The deletion of a page that is still gone: where it is shown says so.
     pub at_notice: bool,
-    /// The page's address shows it: a page of today, or a deleted one's
-    /// notice. Not where a page of today once lived there (see
-    /// [`crate::resolve::GonePage::notice`]): its history stands in.
-    pub at_address: bool,
+    /// Where the page is shown, below the base: its address, or for a
+    /// deleted page [`crate::resolve::GonePage::shown_path`].
+    pub shown_path: Cow<'a, str>,
 }
 
 impl Change<'_> {
     /// Where the change is shown: its diff, or the notice of a deletion.
     pub fn path(&self) -> String {
         if self.at_notice {
-            self.page_path()
+            self.shown_path.to_string()
         } else {
             format!("{}{DIFF_DIR}{}/", self.url_path, self.short)
-        }
-    }
-
-    /// Where the page is shown: its address, or its history.
-    pub fn page_path(&self) -> String {
-        if self.at_address {
-            self.url_path.to_owned()
-        } else {
-            format!("{}{HISTORY_DIR}", self.url_path)
         }
     }
 }
@@ -67,18 +58,22 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
     let current = site
         .pages
         .enumerate()
-        .map(|(i, page)| (page, site.revisions(i), None, true));
+        .map(|(i, page)| (page, site.revisions(i), None, Cow::from(&page.url_path)));
     let gone = site.gone.iter().map(|g| {
         let revisions = g.revisions.as_slice();
         // Without a notice, the deletion is among its revisions.
         let deletion = g.notice.then_some(&g.deletion);
-        (&g.page, revisions, deletion, g.notice)
+        (&g.page, revisions, deletion, Cow::from(g.shown_path()))
     });
     // The last deletion of a page that is gone has no diff of its own.
-    let mut changes: Vec<(&Page, &Revision, bool, bool)> = Vec::new();
-    for (page, revisions, deletion, at_address) in current.chain(gone) {
-        changes.extend(deletion.map(|r| (page, r, true, at_address)));
-        changes.extend(revisions.iter().map(|r| (page, r, false, at_address)));
+    let mut changes: Vec<(&Page, &Revision, bool, Cow<str>)> = Vec::new();
+    for (page, revisions, deletion, shown_path) in current.chain(gone) {
+        changes.extend(deletion.map(|r| (page, r, true, shown_path.clone())));
+        changes.extend(
+            revisions
+                .iter()
+                .map(|r| (page, r, false, shown_path.clone())),
+        );
     }
     changes.sort_by_cached_key(|(page, revision, _, _)| {
         let commit = &history.commits[revision.commit];
@@ -90,7 +85,7 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
     });
     changes
         .into_iter()
-        .map(|(page, revision, at_notice, at_address)| Change {
+        .map(|(page, revision, at_notice, shown_path)| Change {
             title: &page.front.title,
             url_path: &page.url_path,
             commit: &history.commits[revision.commit],
@@ -99,7 +94,7 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
             cut_off: revision.cut_off,
             deleted: revision.deleted,
             at_notice,
-            at_address,
+            shown_path,
         })
         .collect()
 }
@@ -115,7 +110,7 @@ pub fn days_context<'c, 'a: 'c>(
     for change in changes {
         let time = change.commit.time();
         let date = time.date().to_string();
-        let page_url = format!("{}{}", site.base_path, change.page_path());
+        let page_url = format!("{}{}", site.base_path, change.shown_path);
         let history_url = format!("{}{}{HISTORY_DIR}", site.base_path, change.url_path);
         let author_path = crate::urls::author_path(&change.commit.author);
         let item = object([

@@ -81,6 +81,18 @@ pub struct GonePage {
     pub notice: bool,
 }
 
+impl GonePage {
+    /// Where the deleted page is shown, below the base: its notice at its
+    /// address, or, without one, its history.
+    pub fn shown_path(&self) -> String {
+        if self.notice {
+            self.page.url_path.clone()
+        } else {
+            format!("{}{}", self.page.url_path, crate::urls::HISTORY_DIR)
+        }
+    }
+}
+
 /// A resolved site with the problems found on the way.
 pub struct Resolved {
     pub site: Site,
