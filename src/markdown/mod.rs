@@ -259,7 +259,7 @@ impl InertUrls {
         range: &Range<usize>,
         parsed: &mut ParsedBody,
     ) -> Option<Event<'e>> {
-        match &event {
+        let (refused, open) = match &event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -269,31 +269,29 @@ impl InertUrls {
                     LinkType::WikiLink { .. } | LinkType::Email => None,
                     _ => refused_url(dest_url, UrlUse::Link),
                 };
-                self.links.push(refused.is_some());
-                if let Some(refused) = refused {
-                    parsed.refused_urls.push(RefusedUrl {
-                        refused,
-                        range: range.clone(),
-                    });
-                    return None;
-                }
+                (refused, &mut self.links)
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
-                let refused = refused_url(dest_url, UrlUse::Image);
-                self.images.push(refused.is_some());
-                if let Some(refused) = refused {
-                    parsed.refused_urls.push(RefusedUrl {
-                        refused,
-                        range: range.clone(),
-                    });
-                    return None;
-                }
+                (refused_url(dest_url, UrlUse::Image), &mut self.images)
             }
-            Event::End(TagEnd::Link) if self.links.pop() == Some(true) => return None,
-            Event::End(TagEnd::Image) if self.images.pop() == Some(true) => return None,
-            _ => {}
+            // The end of a refused link or image goes with its start.
+            Event::End(TagEnd::Link) => return (self.links.pop() != Some(true)).then_some(event),
+            Event::End(TagEnd::Image) => {
+                return (self.images.pop() != Some(true)).then_some(event);
+            }
+            _ => return Some(event),
+        };
+        open.push(refused.is_some());
+        match refused {
+            Some(refused) => {
+                parsed.refused_urls.push(RefusedUrl {
+                    refused,
+                    range: range.clone(),
+                });
+                None
+            }
+            None => Some(event),
         }
-        Some(event)
     }
 }
 
