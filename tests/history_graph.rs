@@ -872,24 +872,24 @@ fn a_page_deleted_where_another_once_lived_keeps_its_history() {
 }
 
 #[test]
-fn two_deleted_files_with_one_address_get_one_notice_and_build_again() {
+fn two_deleted_files_with_one_address_share_one_notice_and_one_history() {
     let site = TestSite::new();
     site.git_init();
     site.write(
         "content/organisatie/Verslag 2023.md",
         "---\ntitle: Verslag een\ntype: gemeente\n---\n\nEen.\n",
     );
-    commit(&site, "Eerste", ANNA, 1);
+    let first = commit(&site, "Eerste", ANNA, 1);
     git(
         site.dir.path(),
         &["rm", "-q", "content/organisatie/Verslag 2023.md"],
     );
-    commit(&site, "Weg een", ANNA, 2);
+    let first_gone = commit(&site, "Weg een", ANNA, 2);
     site.write(
         "content/organisatie/verslag-2023.md",
         "---\ntitle: Verslag twee\ntype: gemeente\n---\n\nTwee.\n",
     );
-    commit(&site, "Tweede", ANNA, 3);
+    let second = commit(&site, "Tweede", ANNA, 3);
     git(
         site.dir.path(),
         &["rm", "-q", "content/organisatie/verslag-2023.md"],
@@ -902,6 +902,24 @@ fn two_deleted_files_with_one_address_get_one_notice_and_build_again() {
         notice.contains("Weg twee"),
         "the one deleted last: {notice}"
     );
+    // The file deleted first keeps its life, below the shared address.
+    assert_eq!(
+        listed(&site, "organisatie/verslag-2023/"),
+        [&*second, &first]
+    );
+    let history = site.read("public/organisatie/verslag-2023/geschiedenis/index.html");
+    assert!(
+        history.contains(&format!("/verschil/{first_gone}/")),
+        "its deletion is listed: {history}"
+    );
+    let old = site.read(&format!(
+        "public/organisatie/verslag-2023/versie/{first}/index.html"
+    ));
+    assert!(old.contains("Een."), "{old}");
+    let diff = site.read(&format!(
+        "public/organisatie/verslag-2023/verschil/{first_gone}/index.html"
+    ));
+    assert!(diff.contains("pagina verwijderd"), "{diff}");
 }
 
 #[test]

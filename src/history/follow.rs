@@ -310,13 +310,7 @@ pub(super) fn assemble(
                 revision
             })
             .collect();
-        revisions.sort_by(|a, b| {
-            metas[b.commit]
-                .seconds
-                .cmp(&metas[a.commit].seconds)
-                .then(a.order.cmp(&b.order))
-        });
-        link_older_versions(&mut revisions);
+        order_newest_first(&mut revisions, &metas);
         revisions
     };
     let mut files: HashMap<String, Vec<Revision>> = HashMap::new();
@@ -497,6 +491,18 @@ impl ParentIndexes {
         }
         false
     }
+}
+
+/// Puts revisions in the order of the dates shown, newest first, each
+/// linked to the one its diff is against.
+pub(crate) fn order_newest_first(revisions: &mut [Revision], commits: &[CommitMeta]) {
+    revisions.sort_by(|a, b| {
+        commits[b.commit]
+            .seconds
+            .cmp(&commits[a.commit].seconds)
+            .then(a.order.cmp(&b.order))
+    });
+    link_older_versions(revisions);
 }
 
 /// Gives each revision the one its diff is against: the nearest revision

@@ -4,7 +4,7 @@
 
 mod cache;
 mod follow;
-pub(crate) use follow::link_older_versions;
+pub(crate) use follow::{link_older_versions, order_newest_first};
 mod renames;
 mod tree_diff;
 mod walk;
