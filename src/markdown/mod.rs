@@ -6,14 +6,17 @@
 //! again; and no event list is kept per page.
 
 use crate::slug::slugify;
-use crate::urls::{Refused, UrlUse, refused_url, scheme_of};
+use crate::urls::{UrlUse, refused_url, scheme_of};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html_body_text};
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+mod inert_urls;
 mod plain_text;
+use inert_urls::InertUrls;
+pub use inert_urls::{RefusedUrl, refused_urls_in_fragment};
 use plain_text::{collapse_whitespace, html_words};
 
 #[derive(Debug, Clone)]
@@ -61,15 +64,6 @@ pub struct ResolvedLink {
 struct HeadingIds {
     taken: HashSet<String>,
     next: std::collections::HashMap<String, usize>,
-}
-
-/// A link or image URL that may not reach a page; the HTML has its text
-/// without the link (or the image's description without the image).
-#[derive(Debug, Clone)]
-pub struct RefusedUrl {
-    pub refused: Refused,
-    /// Byte range in the body, for error positions.
-    pub range: Range<usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -242,59 +236,6 @@ fn parse_with(body: &str, allow_html: bool, name_headings: bool, write_html: boo
     parsed
 }
 
-/// Takes links and images whose URL may not reach a page out of the event
-/// stream, keeping their text, and notes where they were. Links do not
-/// nest, but images do (in a link, or in another image's description),
-/// so each kind keeps a stack of which open ones were taken out.
-#[derive(Default)]
-struct InertUrls {
-    links: Vec<bool>,
-    images: Vec<bool>,
-}
-
-impl InertUrls {
-    fn filter<'e>(
-        &mut self,
-        event: Event<'e>,
-        range: &Range<usize>,
-        parsed: &mut ParsedBody,
-    ) -> Option<Event<'e>> {
-        let (refused, open) = match &event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            }) => {
-                let refused = match link_type {
-                    LinkType::WikiLink { .. } | LinkType::Email => None,
-                    _ => refused_url(dest_url, UrlUse::Link),
-                };
-                (refused, &mut self.links)
-            }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                (refused_url(dest_url, UrlUse::Image), &mut self.images)
-            }
-            // The end of a refused link or image goes with its start.
-            Event::End(TagEnd::Link) => return (self.links.pop() != Some(true)).then_some(event),
-            Event::End(TagEnd::Image) => {
-                return (self.images.pop() != Some(true)).then_some(event);
-            }
-            _ => return Some(event),
-        };
-        open.push(refused.is_some());
-        match refused {
-            Some(refused) => {
-                parsed.refused_urls.push(RefusedUrl {
-                    refused,
-                    range: range.clone(),
-                });
-                None
-            }
-            None => Some(event),
-        }
-    }
-}
-
 /// Whether an image URL names a file of the site relative to its page
 /// (`kaart.png`, `../x/foto.jpg`), rather than a web address or a path
 /// from the site's root.
@@ -460,17 +401,6 @@ fn is_relative_markdown_file(dest: &str) -> bool {
     !dest.contains("://")
         && !dest.starts_with('/')
         && (path.ends_with(".md") || path.ends_with(".markdown"))
-}
-
-/// The link and image URLs of a Markdown front-matter value that may not
-/// reach a page, each with its byte range in `markdown`.
-pub fn refused_urls_in_fragment(markdown: &str) -> Vec<RefusedUrl> {
-    let mut inert = InertUrls::default();
-    let mut parsed = ParsedBody::default();
-    for (event, range) in Parser::new_ext(markdown, options(false)).into_offset_iter() {
-        inert.filter(event, &range, &mut parsed);
-    }
-    parsed.refused_urls
 }
 
 #[cfg(test)]

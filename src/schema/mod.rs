@@ -9,81 +9,14 @@ use crate::yaml::{Node, Value};
 use indexmap::IndexMap;
 use jiff::civil::Date;
 
+mod date;
+mod values;
+
+pub use date::{InvalidDate, parse_date};
+pub use values::{Alias, FieldValue, FrontMatter, Reference};
+
 /// Fields every page may have, whatever its collection.
 pub const COMMON_FIELDS: [&str; 5] = ["title", "updated", "aliases", "draft", "description"];
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum FieldValue {
-    Text(String),
-    /// Markdown source; rendered together with the page.
-    Markdown(String),
-    Date(Date),
-    Number(f64),
-    Bool(bool),
-    Url(String),
-    Email(String),
-    Choice(String),
-    Reference(Reference),
-    List(Vec<FieldValue>),
-    Object(IndexMap<String, FieldValue>),
-}
-
-impl FieldValue {
-    /// A value the schema does not describe, as YAML wrote it.
-    pub fn as_written(node: &Node) -> FieldValue {
-        match &node.value {
-            Value::Bool(b) => FieldValue::Bool(*b),
-            Value::Int(i) => FieldValue::Number(*i as f64),
-            Value::Float(f) => FieldValue::Number(*f),
-            Value::List(items) => {
-                FieldValue::List(items.iter().map(FieldValue::as_written).collect())
-            }
-            Value::Map(entries) => FieldValue::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.plain_text(), FieldValue::as_written(v)))
-                    .collect(),
-            ),
-            Value::Null => FieldValue::Text(String::new()),
-            Value::Str(s) => FieldValue::Text(s.clone()),
-        }
-    }
-}
-
-/// A front-matter reference to another page, checked once all pages are known.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reference {
-    pub collection: String,
-    /// What the editor wrote: a slug, or one of the field's `also` words.
-    pub target: String,
-    /// True for an `also` word such as `alle`, which names no page.
-    pub is_keyword: bool,
-    pub position: Position,
-}
-
-/// An old URL of a page, checked and normalised as the page is read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Alias {
-    /// As the editor wrote it, for messages.
-    pub written: String,
-    /// Below the site's base, without slashes at either end, e.g. `oud/twn`.
-    pub url_path: String,
-    pub position: Position,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct FrontMatter {
-    pub title: String,
-    pub description: Option<String>,
-    pub updated: Option<Date>,
-    pub aliases: Vec<Alias>,
-    pub draft: bool,
-    /// The collection's own fields, in the order the schema declares them.
-    pub fields: IndexMap<String, FieldValue>,
-    /// Fields the schema does not know or whose value it rejects, as plain
-    /// text: an old version's diff still shows what changed in them.
-    pub unread: IndexMap<String, FieldValue>,
-}
 
 struct Validator<'a> {
     file: &'a SourceFile,
@@ -521,72 +454,6 @@ fn present_keys(entries: &[(Node, Node)]) -> Vec<&str> {
             _ => None,
         })
         .collect()
-}
-
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
-/// Why a text is not a date.
-#[derive(Debug, PartialEq)]
-pub enum InvalidDate {
-    /// Not written as `YYYY-MM-DD`.
-    Shape,
-    NoSuchMonth(i16),
-    NoSuchDay {
-        year: i16,
-        month: i16,
-        days: i8,
-    },
-}
-
-impl InvalidDate {
-    /// What is wrong with `text`, in Dutch.
-    pub fn explain(&self, text: &str) -> String {
-        match self {
-            InvalidDate::Shape => format!("`{text}` is geen datum in de vorm JJJJ-MM-DD"),
-            InvalidDate::NoSuchMonth(month) => {
-                format!("ongeldige datum `{text}`: maand {month} bestaat niet")
-            }
-            InvalidDate::NoSuchDay { year, month, days } => format!(
-                "ongeldige datum `{text}`: {} {year} heeft {days} dagen",
-                MONTHS[*month as usize - 1]
-            ),
-        }
-    }
-}
-
-/// Parses `YYYY-MM-DD`.
-pub fn parse_date(text: &str) -> Result<Date, InvalidDate> {
-    let parts: Vec<&str> = text.split('-').collect();
-    let numbers: Option<Vec<i16>> = parts.iter().map(|p| p.parse().ok()).collect();
-    let shape_ok =
-        parts.len() == 3 && parts[0].len() == 4 && parts[1].len() == 2 && parts[2].len() == 2;
-    let Some([year, month, day]) = numbers
-        .filter(|_| shape_ok)
-        .and_then(|n| <[i16; 3]>::try_from(n).ok())
-    else {
-        return Err(InvalidDate::Shape);
-    };
-    if !(1..=12).contains(&month) {
-        return Err(InvalidDate::NoSuchMonth(month));
-    }
-    Date::new(year, month as i8, day as i8).map_err(|_| InvalidDate::NoSuchDay {
-        year,
-        month,
-        days: Date::new(year, month as i8, 1).map_or(31, |d| d.days_in_month()),
-    })
 }
 
 /// A value that passes validation, for hints and for `twn new`.
