@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+const USAGE: &str =
+    "gebruik: twn-git-compare <map van de site> [--show N] [--rounds N] [--timing-only]";
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut root: Option<PathBuf> = None;
@@ -26,13 +29,15 @@ fn main() {
             "--show" => show = args.next().and_then(|n| n.parse().ok()).unwrap_or(show),
             "--rounds" => rounds = args.next().and_then(|n| n.parse().ok()).unwrap_or(rounds),
             "--timing-only" => timing_only = true,
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                return;
+            }
             other => root = Some(PathBuf::from(other)),
         }
     }
-    let Some(root) = root else {
-        eprintln!(
-            "gebruik: twn-git-compare <map van de site> [--show N] [--rounds N] [--timing-only]"
-        );
+    let Some(root) = root.filter(|root| root.join(".git").exists()) else {
+        eprintln!("{USAGE}\n(de map van de site moet een git-repository zijn)");
         std::process::exit(2);
     };
     // Whole-repository first; a snapshot without its largest blobs only
