@@ -114,6 +114,10 @@ enum Command {
         /// De map voor de nieuwe site.
         #[arg(value_name = "MAP")]
         dir: PathBuf,
+        // `init` makes a site and names its folder itself: its own hidden
+        // `--root` keeps the global one out of its help.
+        #[arg(long, hide = true, default_value = ".", value_name = "MAP")]
+        root: PathBuf,
     },
 }
 
@@ -144,14 +148,10 @@ fn parse_arguments() -> Result<Cli, ExitCode> {
         let usage = format!("twn {} [opties]{positionals}", command.get_name());
         command.help_template(HELP).override_usage(usage)
     };
-    let mut command = dutch_args(Cli::command())
+    let command = dutch_args(Cli::command())
         .override_usage("twn [opties] <commando>")
         .subcommand_help_heading("Commando's")
         .mut_subcommands(dutch_args);
-    // `--root` reaches every command, but `init` makes a site and names its
-    // folder itself: its help does not offer it.
-    command.build();
-    let command = command.mut_subcommand("init", |init| init.mut_arg("root", |a| a.hide(true)));
     let matches = command
         .clone()
         .try_get_matches()
@@ -320,7 +320,7 @@ fn main() -> ExitCode {
                 ask,
             ))
         }
-        Command::Init { dir } => finish(twn::scaffold::init_site(&dir)),
+        Command::Init { dir, .. } => finish(twn::scaffold::init_site(&dir)),
     }
 }
 

@@ -653,8 +653,15 @@ fn the_command_line_speaks_dutch() {
     );
     // What a command's help offers is what it takes.
     let init = site.twn(&["init", "--help"]);
+    assert_eq!(init.code, Some(0), "{}", init.stderr);
+    assert!(
+        init.stdout.contains("twn init [opties] <MAP>"),
+        "{}",
+        init.stdout
+    );
     assert!(!init.stdout.contains("--root"), "{}", init.stdout);
     let new = site.twn(&["new", "--help"]);
+    assert_eq!(new.code, Some(0), "{}", new.stderr);
     assert!(new.stdout.contains("--root"), "{}", new.stdout);
     assert!(new.stdout.contains("--veld"), "{}", new.stdout);
     assert!(
