@@ -37,7 +37,7 @@ impl Draft {
                     .map(|(k, v)| (k.plain_text(), Draft::from_node(v)))
                     .collect(),
             ),
-            scalar => Draft::Text(scalar.as_text().unwrap_or_default()),
+            _ => Draft::Text(node.text().unwrap_or_default()),
         }
     }
 

@@ -201,20 +201,20 @@ fn describe(kind: RelationKind, from: &str, to: &str) -> String {
 
 fn body_node(item: &Node) -> Option<BodyNode<'_>> {
     let id_node = item.get("id")?;
-    let id = id_node.value.as_text()?;
+    let id = id_node.text()?;
     let name = item
         .get("name")
-        .and_then(|n| n.value.as_text())
+        .and_then(Node::text)
         .unwrap_or_else(|| id.clone());
     let relations = match item.get("relations").map(|r| &r.value) {
         Some(Value::List(list)) => list
             .iter()
             .filter_map(|relation| {
-                let kind = RelationKind::from_key(&relation.get("type")?.value.as_text()?)?;
+                let kind = RelationKind::from_key(&relation.get("type")?.text()?)?;
                 let to_node = relation.get("to")?;
                 Some(RelationNode {
                     kind,
-                    to: to_node.value.as_text()?,
+                    to: to_node.text()?,
                     to_node,
                 })
             })

@@ -347,7 +347,7 @@ impl Validator<'_> {
         };
         let mut seen = std::collections::HashSet::new();
         for item in nodes {
-            let Some(written) = item.value.as_text() else {
+            let Some(written) = item.text() else {
                 continue;
             };
             // A choice is its exact text (`A+` is not `A`); a page is named
@@ -379,7 +379,7 @@ impl Validator<'_> {
     }
 
     fn text(&mut self, node: &Node) -> Option<String> {
-        match node.value.as_text() {
+        match node.text() {
             Some(text) => Some(text),
             None => self.wrong_kind(node, "tekst", "schrijf de waarde op dezelfde regel als de veldnaam; is het echt een lijst, dan moet het veld in twn.yaml als lijst (`type: list`) staan"),
         }
@@ -542,6 +542,14 @@ mod tests {
                 .any(|p| p.contains(":6:1 `titel`: onbekend veld; bedoelt u `title`?")),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn text_keeps_numbers_and_yes_no_as_written() {
+        let (fm, problems) = check("title: no\nstatus: actief\nperiod: 0534\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(fm.title, "no");
+        assert_eq!(fm.fields["period"], FieldValue::Text("0534".into()));
     }
 
     #[test]

@@ -16,6 +16,11 @@ pub struct Node {
     pub value: Value,
     /// Position within the YAML text (not yet shifted to the file).
     pub position: Position,
+    /// A number or yes/no as the editor wrote it (`0534 123456`, `1.10`,
+    /// `no`), which text keeps: YAML reads `no` as false and `010` as 10.
+    written: Option<String>,
+    /// Where that was written: bytes of the YAML text, until read.
+    written_at: Option<(usize, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -42,8 +47,9 @@ impl Value {
         }
     }
 
-    /// A scalar as text; numbers and booleans count as text too.
-    pub fn as_text(&self) -> Option<String> {
+    /// A scalar as text, numbers and booleans as YAML read them; a node's
+    /// [`Node::text`] has them as written.
+    fn as_text(&self) -> Option<String> {
         match self {
             Value::Str(s) => Some(s.clone()),
             Value::Int(i) => Some(i.to_string()),
@@ -55,16 +61,32 @@ impl Value {
 }
 
 impl Node {
-    /// Shifts the position from the YAML text into the file that holds it.
-    fn shift(&mut self, lines: usize) {
+    /// Shifts the position from the YAML text into the file that holds it,
+    /// and reads from that text what each number and yes/no was written as.
+    fn settle(&mut self, lines: usize, yaml: &str) {
         self.position.line += lines;
+        if let Some((start, end)) = self.written_at.take() {
+            self.written = yaml.get(start..end).map(|t| t.trim().to_owned());
+        }
         match &mut self.value {
-            Value::List(items) => items.iter_mut().for_each(|n| n.shift(lines)),
+            Value::List(items) => items.iter_mut().for_each(|n| n.settle(lines, yaml)),
             Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
-                k.shift(lines);
-                v.shift(lines);
+                k.settle(lines, yaml);
+                v.settle(lines, yaml);
             }),
             _ => {}
+        }
+    }
+
+    /// A scalar as text, as written: numbers and yes/no count as text too.
+    pub fn text(&self) -> Option<String> {
+        match (&self.value, &self.written) {
+            (Value::Bool(_) | Value::Int(_) | Value::Float(_), Some(written))
+                if !written.is_empty() =>
+            {
+                Some(written.clone())
+            }
+            (value, _) => value.as_text(),
         }
     }
 
@@ -83,7 +105,7 @@ impl Node {
                 .map(|(k, v)| format!("{}: {}", k.plain_text(), v.plain_text()))
                 .collect::<Vec<_>>()
                 .join("; "),
-            scalar => scalar.as_text().unwrap_or_default(),
+            _ => self.text().unwrap_or_default(),
         }
     }
 
@@ -125,11 +147,13 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Node, YamlError> {
         return Ok(Node {
             value: Value::Null,
             position: Position::new(first_line, 1),
+            written: None,
+            written_at: None,
         });
     }
     match serde_saphyr::from_str_with_options::<Node>(yaml, options()) {
         Ok(mut node) => {
-            node.shift(first_line - 1);
+            node.settle(first_line - 1, yaml);
             Ok(node)
         }
         Err(error) => {
@@ -173,12 +197,22 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Node, YamlError> {
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<Value>::deserialize(deserializer)?;
+        let span = spanned.defined.span();
+        let written_at = match spanned.value {
+            Value::Bool(_) | Value::Int(_) | Value::Float(_) => span
+                .byte_offset()
+                .zip(span.byte_len())
+                .map(|(start, len)| (start as usize, (start + len) as usize)),
+            _ => None,
+        };
         Ok(Node {
             position: Position::new(
                 spanned.referenced.line() as usize,
                 spanned.referenced.column() as usize,
             ),
             value: spanned.value,
+            written: None,
+            written_at,
         })
     }
 }
@@ -287,6 +321,21 @@ pub fn flow_scalar(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_and_yes_no_read_as_text_stay_as_written() {
+        let yaml = "title: no\nphone: 0534123456\nversion: 1.10 # x\nflag: y\nlist: [0x10, Y, 1e3]\nreal: 2\n";
+        let node = parse(yaml, 2).unwrap();
+        let text = |key: &str| node.get(key).and_then(Node::text);
+        assert_eq!(text("title").as_deref(), Some("no"));
+        assert_eq!(text("phone").as_deref(), Some("0534123456"));
+        assert_eq!(text("version").as_deref(), Some("1.10"));
+        assert_eq!(text("flag").as_deref(), Some("y"));
+        assert_eq!(node.get("list").unwrap().plain_text(), "0x10, Y, 1e3");
+        // What YAML read is still there for fields that want a number.
+        assert_eq!(node.get("real").unwrap().value, Value::Int(2));
+        assert_eq!(node.get("title").unwrap().value, Value::Bool(false));
+    }
 
     #[test]
     fn nodes_carry_file_positions() {
