@@ -112,6 +112,49 @@ fn a_rename_on_a_side_branch_keeps_the_whole_history_through_later_renames() {
     }
 }
 
+#[test]
+fn a_page_moved_on_a_branch_that_left_a_stub_behind_keeps_its_history() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(A, &text("Pagina", 0));
+    let created = commit(&site, "Pagina aangemaakt", ANNA, 1);
+    site.write(A, &text("Pagina", 3));
+    let edited = commit(&site, "Tekst herschreven", ANNA, 2);
+    let dir = site.dir.path();
+    git(dir, &["checkout", "-q", "-b", "zijtak"]);
+    git(dir, &["mv", A, "content/organisatie/b.md"]);
+    let moved = commit(&site, "Verhuisd naar b", BRAM, 3);
+    site.write(
+        A,
+        "---\ntitle: Verhuisd\ntype: gemeente\n---\n\nZie [[b]].\n",
+    );
+    let stub = commit(&site, "Verwijzing op de oude plek", BRAM, 4);
+    git(dir, &["checkout", "-q", "main"]);
+    merge_side_branch(&site, 5);
+    site.build_ok();
+    let follow = git(
+        dir,
+        &[
+            "log",
+            "--follow",
+            "--format=%h",
+            "--abbrev=7",
+            "--",
+            "content/organisatie/b.md",
+        ],
+    );
+    assert_eq!(
+        follow.lines().collect::<Vec<_>>(),
+        [&*moved, &edited, &created]
+    );
+    assert_eq!(
+        listed(&site, "organisatie/b/"),
+        [&*moved, &edited, &created],
+        "the moved page keeps the past that the stub at its old place shares"
+    );
+    assert_eq!(listed(&site, "organisatie/a/"), [&*stub, &edited, &created]);
+}
+
 /// Paragraphs as editors write them, one long line each; `edited` changes
 /// a word at the end of every one.
 fn paragraphs(title: &str, edited: bool) -> String {

@@ -32,9 +32,20 @@ impl PageKey {
     }
 }
 
-/// Paths whose page is not the current page of the same path. Shared
-/// between commits until one of them renames, adds or deletes a page.
-type Overrides = Rc<HashMap<Rc<str>, PageKey>>;
+/// The pages a path belongs to at some commit: usually one. Two, where
+/// one branch renamed the file and another kept a file at the old path
+/// (a stub pointing to the new place, say): the past before the branches
+/// split is both pages' past, as `git log --follow` shows it for each.
+type Claims = Rc<[PageKey]>;
+
+/// Paths whose pages are not just the current page of the same path.
+/// Shared between commits until one of them renames, adds or deletes a
+/// page.
+type Overrides = Rc<HashMap<Rc<str>, Claims>>;
+
+fn lives_on(claims: &[PageKey]) -> bool {
+    claims.iter().any(PageKey::lives_on)
+}
 
 /// Every page's revisions, found by following each path from the newest
 /// commits to the oldest, through renames; and every deletion.
@@ -52,11 +63,11 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
     for (position, &index) in order.iter().enumerate() {
         let commit = &commits[index];
         let overrides = pending.remove(&commit.meta.id).unwrap_or_default();
-        let page_of = |path: &str| {
+        let page_of = |path: &str| -> Claims {
             overrides
                 .get(path)
                 .cloned()
-                .unwrap_or_else(|| PageKey::Current(path.into()))
+                .unwrap_or_else(|| Rc::new([PageKey::Current(path.into())]))
         };
         for change in changed_against_every_parent(commit) {
             let (path, revision) = revision_of(index, position, commit, change);
@@ -66,7 +77,12 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
                     .or_default()
                     .push(revision);
             } else {
-                pages.entry(page_of(&path)).or_default().push(revision);
+                for page in page_of(&path).iter() {
+                    pages
+                        .entry(page.clone())
+                        .or_default()
+                        .push(revision.clone());
+                }
             }
         }
         for (parent, changes) in commit.parents.iter().zip(&commit.against) {
@@ -84,35 +100,58 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
 }
 
 /// Joins what a second child says of a parent's paths to what an earlier
-/// one said. Where one says a path's page was deleted later and the other
-/// that it lives on (a path absent from a map is the current page of that
-/// path), the page lives on: its past is that of the page that survived,
-/// as when a branch deleted a page that the merge kept. Between two
-/// surviving pages, the earlier child's stays.
+/// one said (a path absent from a map is the current page of that path).
+/// Where one says a path's page was deleted later and the other that it
+/// lives on, the page lives on: its past is that of the page that
+/// survived, as when a branch deleted a page that the merge kept. Pages
+/// that both survive share the path's past.
 fn merge_into(known: &mut Overrides, handed: &Overrides) {
-    let own = |path: &Rc<str>| PageKey::Current(path.clone());
-    let mut changes: Vec<(Rc<str>, Option<PageKey>)> = Vec::new();
-    for (path, page) in handed.iter() {
+    let own = |path: &Rc<str>| -> Claims { Rc::new([PageKey::Current(path.clone())]) };
+    let mut changes: Vec<(Rc<str>, Claims)> = Vec::new();
+    for (path, claims) in handed.iter() {
         let before = known.get(path).cloned().unwrap_or_else(|| own(path));
-        if page.lives_on() && !before.lives_on() {
-            changes.push((path.clone(), Some(page.clone()).filter(|p| *p != own(path))));
+        if let Some(joined) = joined_claims(&before, claims) {
+            changes.push((path.clone(), joined));
         }
     }
-    for (path, page) in known.iter() {
-        if !page.lives_on() && !handed.contains_key(path) {
-            changes.push((path.clone(), None));
+    for (path, claims) in known.iter() {
+        if !handed.contains_key(path)
+            && let Some(joined) = joined_claims(claims, &own(path))
+        {
+            changes.push((path.clone(), joined));
         }
     }
     if changes.is_empty() {
         return;
     }
     let merged = Rc::make_mut(known);
-    for (path, page) in changes {
-        match page {
-            Some(page) => merged.insert(path, page),
-            None => merged.remove(&path),
-        };
+    for (path, claims) in changes {
+        if claims == own(&path) {
+            merged.remove(&path);
+        } else {
+            merged.insert(path, claims);
+        }
     }
+}
+
+/// What two children's claims on one path make, or `None` where the
+/// earlier child's stand: a deletion on one side yields to a page that
+/// lives on the other; two living pages both keep the path.
+fn joined_claims(known: &[PageKey], handed: &[PageKey]) -> Option<Claims> {
+    if !lives_on(handed) {
+        return None;
+    }
+    if !lives_on(known) {
+        return Some(handed.into());
+    }
+    let mut joined: Vec<PageKey> = known.iter().filter(|c| c.lives_on()).cloned().collect();
+    let before = joined.len();
+    for claim in handed.iter().filter(|c| c.lives_on()) {
+        if !joined.contains(claim) {
+            joined.push(claim.clone());
+        }
+    }
+    (joined.len() > before || before < known.len()).then(|| joined.into())
 }
 
 /// The commits children first, and among commits free to go, the newest
@@ -243,7 +282,7 @@ fn revision_of(
 fn hand_on(
     overrides: &Overrides,
     changes: &[FileChange],
-    page_of: &dyn Fn(&str) -> PageKey,
+    page_of: &dyn Fn(&str) -> Claims,
 ) -> Overrides {
     let structural = changes
         .iter()
@@ -266,7 +305,7 @@ fn hand_on(
             }
             FileChange::Deleted { path, .. } => {
                 let path: Rc<str> = path.as_str().into();
-                handed.insert(path.clone(), PageKey::Deleted(path));
+                handed.insert(path.clone(), Rc::new([PageKey::Deleted(path)]));
             }
         }
     }
