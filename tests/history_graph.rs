@@ -155,6 +155,76 @@ fn a_page_moved_on_a_branch_that_left_a_stub_behind_keeps_its_history() {
     assert_eq!(listed(&site, "organisatie/a/"), [&*stub, &edited, &created]);
 }
 
+#[test]
+fn a_page_renamed_on_a_branch_that_took_in_main_keeps_its_past_when_deleted() {
+    let site = TestSite::new();
+    site.git_init();
+    let u = "content/organisatie/u.md";
+    let x = "content/organisatie/x.md";
+    let y = "content/organisatie/y.md";
+    site.write(u, &text("Pagina", 0));
+    let created = commit(&site, "Aangemaakt", ANNA, 1);
+    let dir = site.dir.path();
+    git(dir, &["mv", u, x]);
+    let renamed = commit(&site, "Hernoemd naar x", ANNA, 2);
+    git(dir, &["checkout", "-q", "-b", "zijtak"]);
+    // Rewritten so far that git no longer pairs main's x with y.
+    site.write(x, &text("Pagina", 16));
+    let rewritten = commit(&site, "Herschreven", BRAM, 3);
+    git(dir, &["mv", x, y]);
+    let renamed_again = commit(&site, "Hernoemd naar y", BRAM, 4);
+    git(dir, &["checkout", "-q", "main"]);
+    site.write("content/organisatie/o.md", &text("Ander", 0));
+    commit(&site, "Andere pagina", ANNA, 5);
+    git(dir, &["checkout", "-q", "zijtak"]);
+    git_on(
+        &site,
+        &["merge", "-q", "--no-ff", "-m", "Main erbij", "main"],
+        6,
+    );
+    git(dir, &["rm", "-q", y]);
+    commit(&site, "Weg", BRAM, 7);
+    site.build_ok();
+    assert_eq!(
+        listed(&site, "organisatie/y/"),
+        [&*renamed_again, &rewritten, &renamed, &created],
+        "the merge left main's x out, it did not end the page there"
+    );
+    let first = site.read("public/organisatie/u/index.html");
+    assert!(first.contains("url=/organisatie/y/"), "{first}");
+}
+
+#[test]
+fn a_page_that_a_merge_left_out_keeps_its_history_and_says_so() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(A, &text("Pagina", 0));
+    commit(&site, "Begin", ANNA, 1);
+    let dir = site.dir.path();
+    git(dir, &["checkout", "-q", "-b", "zijtak"]);
+    let z = "content/organisatie/z.md";
+    site.write(z, &text("Zijpagina", 0));
+    let created = commit(&site, "Zijpagina aangemaakt", BRAM, 2);
+    site.write(z, &text("Zijpagina", 2));
+    let edited = commit(&site, "Zijpagina aangepast", BRAM, 3);
+    git(dir, &["checkout", "-q", "main"]);
+    site.write(A, &text("Pagina", 1));
+    commit(&site, "Begin aangepast", ANNA, 4);
+    git(dir, &["checkout", "-q", "zijtak"]);
+    git_on(&site, &["merge", "-q", "--no-ff", "--no-commit", "main"], 5);
+    git(dir, &["rm", "-q", z]);
+    commit(&site, "Main erbij, zonder de zijpagina", BRAM, 5);
+    git(dir, &["checkout", "-q", "main"]);
+    merge_side_branch(&site, 6);
+    site.build_ok();
+    let notice = site.read("public/organisatie/z/index.html");
+    assert!(
+        notice.contains("Main erbij, zonder de zijpagina"),
+        "its address says it was removed, and where: {notice}"
+    );
+    assert_eq!(listed(&site, "organisatie/z/"), [&*edited, &created]);
+}
+
 /// Paragraphs as editors write them, one long line each; `edited` changes
 /// a word at the end of every one.
 fn paragraphs(title: &str, edited: bool) -> String {

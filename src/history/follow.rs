@@ -23,6 +23,10 @@ enum PageKey {
     Current(Rc<str>),
     /// A page whose file was deleted at this path, later.
     Deleted(Rc<str>),
+    /// A file a merge left out because its first parent no longer had it
+    /// (renamed or deleted on that line): its page is what that line makes
+    /// of it, or, where nothing else claims it, a deleted page of its own.
+    MergedAway(Rc<str>),
 }
 
 impl PageKey {
@@ -52,6 +56,9 @@ fn lives_on(claims: &[PageKey]) -> bool {
 pub(super) struct Traced {
     pages: HashMap<PageKey, Vec<Revision>>,
     deletions: HashMap<Rc<str>, Vec<Revision>>,
+    /// Deletions a merge made against some of its parents but not all:
+    /// not a change git lists, but the end of a page that had no other.
+    merge_deletions: HashMap<Rc<str>, Vec<Revision>>,
 }
 
 pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
@@ -60,6 +67,7 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
     let mut pages: HashMap<PageKey, Vec<Revision>> = HashMap::new();
     // Every deletion of each path, newest first.
     let mut deletions: HashMap<Rc<str>, Vec<Revision>> = HashMap::new();
+    let mut merge_deletions: HashMap<Rc<str>, Vec<Revision>> = HashMap::new();
     for (position, &index) in order.iter().enumerate() {
         let commit = &commits[index];
         let overrides = pending.remove(&commit.meta.id).unwrap_or_default();
@@ -69,7 +77,34 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
                 .cloned()
                 .unwrap_or_else(|| Rc::new([PageKey::Current(path.into())]))
         };
-        for change in changed_against_every_parent(commit) {
+        let everywhere = changed_against_every_parent(commit);
+        let gone_from_first: Vec<&str> = match commit.against.as_slice() {
+            [first, _, ..] => first
+                .iter()
+                .filter(|c| matches!(c, FileChange::Deleted { .. }))
+                .map(FileChange::path)
+                .collect(),
+            _ => Vec::new(),
+        };
+        if commit.against.len() > 1 {
+            let mut seen: Vec<&str> = Vec::new();
+            for change in commit.against.iter().flatten() {
+                if matches!(change, FileChange::Deleted { .. })
+                    && !everywhere.iter().any(|e| {
+                        matches!(e, FileChange::Deleted { .. }) && e.path() == change.path()
+                    })
+                    && !seen.contains(&change.path())
+                {
+                    seen.push(change.path());
+                    let (path, revision) = revision_of(index, position, commit, change);
+                    merge_deletions
+                        .entry(path.as_str().into())
+                        .or_default()
+                        .push(revision);
+                }
+            }
+        }
+        for change in everywhere {
             let (path, revision) = revision_of(index, position, commit, change);
             if revision.deleted {
                 deletions
@@ -85,8 +120,12 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
                 }
             }
         }
-        for (parent, changes) in commit.parents.iter().zip(&commit.against) {
-            let handed = hand_on(&overrides, changes, &page_of);
+        for (n, (parent, changes)) in commit.parents.iter().zip(&commit.against).enumerate() {
+            // Against a later parent, a file the first parent no longer has
+            // was not deleted by the merge: the first parent's line says
+            // what became of it.
+            let merged_away = |path: &str| n > 0 && !gone_from_first.contains(&path);
+            let handed = hand_on(&overrides, changes, &page_of, &merged_away);
             match pending.get_mut(parent) {
                 None => {
                     pending.insert(*parent, handed);
@@ -96,7 +135,11 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
             }
         }
     }
-    Traced { pages, deletions }
+    Traced {
+        pages,
+        deletions,
+        merge_deletions,
+    }
 }
 
 /// Joins what a second child says of a parent's paths to what an earlier
@@ -139,7 +182,9 @@ fn merge_into(known: &mut Overrides, handed: &Overrides) {
 /// lives on the other; two living pages both keep the path.
 fn joined_claims(known: &[PageKey], handed: &[PageKey]) -> Option<Claims> {
     if !lives_on(handed) {
-        return None;
+        let only_merged_away =
+            |claims: &[PageKey]| claims.iter().all(|c| matches!(c, PageKey::MergedAway(_)));
+        return (only_merged_away(known) && !only_merged_away(handed)).then(|| handed.into());
     }
     if !lives_on(known) {
         return Some(handed.into());
@@ -283,6 +328,7 @@ fn hand_on(
     overrides: &Overrides,
     changes: &[FileChange],
     page_of: &dyn Fn(&str) -> Claims,
+    merged_away: &dyn Fn(&str) -> bool,
 ) -> Overrides {
     let structural = changes
         .iter()
@@ -305,7 +351,12 @@ fn hand_on(
             }
             FileChange::Deleted { path, .. } => {
                 let path: Rc<str> = path.as_str().into();
-                handed.insert(path.clone(), Rc::new([PageKey::Deleted(path)]));
+                let page = if merged_away(&path) {
+                    PageKey::MergedAway(path.clone())
+                } else {
+                    PageKey::Deleted(path.clone())
+                };
+                handed.insert(path, Rc::new([page]));
             }
         }
     }
@@ -320,11 +371,34 @@ pub(super) fn assemble(
     Traced {
         pages,
         mut deletions,
+        mut merge_deletions,
     }: Traced,
     repo: gix::ThreadSafeRepository,
     content_prefix: String,
     shallow: bool,
 ) -> History {
+    // A page whose only end is a merge that left it out ends there,
+    // unless another page lived at its path: its address is that one's.
+    let mut lived_at: HashMap<&str, Vec<&PageKey>> = HashMap::new();
+    for (key, list) in &pages {
+        for revision in list {
+            let keys = lived_at.entry(revision.path.as_str()).or_default();
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    for key in pages.keys() {
+        if let PageKey::Deleted(path) | PageKey::MergedAway(path) = key
+            && !deletions.contains_key(path)
+            && lived_at
+                .get(path.as_ref())
+                .is_none_or(|keys| keys.iter().all(|k| *k == key))
+            && let Some(ends) = merge_deletions.remove(path)
+        {
+            deletions.insert(path.clone(), ends.into_iter().take(1).collect());
+        }
+    }
     let graph = ParentIndexes::of(&commits);
     let mut used = vec![false; commits.len()];
     for revision in pages.values().flatten().chain(deletions.values().flatten()) {
@@ -357,7 +431,9 @@ pub(super) fn assemble(
     for (key, list) in pages {
         match key {
             PageKey::Current(path) => files.entry(path.to_string()).or_default().extend(list),
-            PageKey::Deleted(path) => deleted_pages.entry(path).or_default().extend(list),
+            PageKey::Deleted(path) | PageKey::MergedAway(path) => {
+                deleted_pages.entry(path).or_default().extend(list)
+            }
         }
     }
     // A file deleted and later created again at the same path (a revert of
