@@ -622,6 +622,68 @@ fn a_missing_image_beside_a_page_is_an_error_like_a_missing_page() {
 }
 
 #[test]
+fn a_link_to_no_file_or_page_of_the_site_is_an_error() {
+    let stderr = assert_rejected(
+        |s| {
+            s.write_bytes("content/organisatie/borne/verslag.pdf", b"%PDF-1.4\n");
+            s.write(
+                "content/organisatie/borne/index.md",
+                "---\ntitle: Borne\ntype: gemeente\n---\n\n[Verslag](verslag.pdf), [Almelo](../almelo/).\n\nZie [de notulen](notulen.html), [het archief](/archief/) en [Almelo](../almelo.html).\n",
+            )
+        },
+        "content/organisatie/borne/index.md:8:5",
+        "link naar een adres dat niet bestaat: `notulen.html` (gezocht als content/organisatie/borne/notulen.html)",
+    );
+    assert!(
+        stderr.contains("link naar een adres dat niet bestaat: `/archief/`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("bedoelt u het bestand `../almelo.md`?"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("verslag.pdf"), "{stderr}");
+    assert!(!stderr.contains("../almelo/"), "{stderr}");
+}
+
+#[test]
+fn a_link_to_a_file_or_page_of_the_site_leads_there_from_the_base() {
+    let site = TestSite::new();
+    site.write_bytes("content/organisatie/borne/verslag.pdf", b"%PDF-1.4\n");
+    site.write(
+        "content/organisatie/borne/index.md",
+        "---\ntitle: Borne\ntype: gemeente\n---\n\n[Verslag](verslag.pdf), [Almelo](../almelo/).\n",
+    );
+    site.build_ok();
+    let html = site.read("public/organisatie/borne/index.html");
+    assert!(
+        html.contains("href=\"/organisatie/borne/verslag.pdf\""),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/organisatie/almelo/\""), "{html}");
+    // From the site's root, a link follows the base URL as twn's own do.
+    site.write(
+        "content/organisatie/borne/index.md",
+        "---\ntitle: Borne\ntype: gemeente\n---\n\n[Almelo](/organisatie/almelo/), [zoeken](/zoeken/?q=water), [elders](//example.org/a).\n",
+    );
+    let run = site.twn(&["build", "--base-url", "https://example.org/wiki/"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let html = site.read("public/organisatie/borne/index.html");
+    for href in [
+        "/wiki/organisatie/almelo/",
+        "/wiki/zoeken/?q=water",
+        "//example.org/a",
+    ] {
+        assert!(html.contains(&format!("href=\"{href}\"")), "{href}: {html}");
+    }
+    let almelo = site.read("public/organisatie/almelo/index.html");
+    assert!(
+        almelo.contains("/organisatie/borne/"),
+        "a backlink: {almelo}"
+    );
+}
+
+#[test]
 fn a_symbolic_link_in_content_is_a_warning_naming_it() {
     let site = TestSite::new();
     let outside = tempfile::tempdir().unwrap();

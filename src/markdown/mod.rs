@@ -38,6 +38,11 @@ pub enum LinkKind {
     /// the page's address; resolved to an address from the site's root,
     /// so that an old version (one folder deeper) shows it too.
     Image,
+    /// `[text](verslag.pdf)`, `[text](../twents-waternet/)` or
+    /// `[text](/regio/)`: a file beside the page, a page or an address twn
+    /// makes, relative to the page's address as a browser reads it or to
+    /// the site's root; resolved from the site's base, like an image.
+    SiteAddress,
 }
 
 /// A link that the resolver must check and point somewhere.
@@ -236,6 +241,13 @@ fn parse_with(body: &str, allow_html: bool, name_headings: bool, write_html: boo
     parsed
 }
 
+/// Whether a URL is a path from the site's root (`/regio/`), not one
+/// to another host (`//example.org/`).
+fn is_from_site_root(url: &str) -> bool {
+    let url = url.trim();
+    url.starts_with('/') && !url.starts_with("//")
+}
+
 /// Whether an image URL names a file of the site relative to its page
 /// (`kaart.png`, `../x/foto.jpg`), rather than a web address or a path
 /// from the site's root.
@@ -289,6 +301,7 @@ impl ParsedBody {
             LinkType::Autolink | LinkType::Email => return false,
             _ if dest.starts_with('#') => LinkKind::SamePage,
             _ if is_relative_markdown_file(dest) => LinkKind::MarkdownFile,
+            _ if is_site_file(dest) || is_from_site_root(dest) => LinkKind::SiteAddress,
             _ => return false,
         };
         let (target, fragment) = match dest.split_once('#') {

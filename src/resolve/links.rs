@@ -2,7 +2,7 @@
 //! a front-matter reference looked up in the site's index, with the error
 //! an editor gets when it names nothing (or a draft, or a missing heading).
 
-use super::{BackRef, Lookup, Site};
+use super::{BackRef, Lookup, RelativeTarget, Site};
 use crate::diagnostics::{Diagnostic, Position};
 use crate::ids::PageId;
 use crate::markdown::{LinkKind, LinkRef, ResolvedLink};
@@ -57,6 +57,11 @@ pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<Resol
                 .ok()
                 .map(|href| ResolvedLink { href, label: None });
         }
+        LinkKind::SiteAddress => match site.relative_target(old, &link.target) {
+            Ok(RelativeTarget::File(href)) => return Some(ResolvedLink { href, label: None }),
+            Ok(RelativeTarget::Page(i)) => Some(i),
+            Err(()) => None,
+        },
         LinkKind::Wiki { .. } => match site.index.find(&link.target) {
             Lookup::Found(i) => Some(i),
             _ => None,
@@ -135,6 +140,20 @@ pub(crate) fn resolve_link(
             return Ok((from, ResolvedLink { href, label: None }));
         }
         LinkKind::SamePage => from,
+        LinkKind::SiteAddress => match site.relative_target(page, &link.target) {
+            Ok(RelativeTarget::File(href)) => {
+                return Ok((from, ResolvedLink { href, label: None }));
+            }
+            Ok(RelativeTarget::Page(i)) => i,
+            Err(()) => {
+                let message = format!(
+                    "link naar een adres dat niet bestaat: `{}` ({})",
+                    link.target,
+                    site.looked_for(page, &link.target)
+                );
+                return Err((message, missing_address_help(site, page, &link.target)));
+            }
+        },
         LinkKind::Wiki { .. } => match site.index.find(&link.target) {
             Lookup::Found(i) => i,
             Lookup::Missing if site.index.draft_named(&link.target).is_some() => {
@@ -245,6 +264,35 @@ pub(crate) fn resolve_link(
         _ => None,
     };
     Ok((target, ResolvedLink { href, label }))
+}
+
+/// How to mend a link to an address of the site that does not exist.
+fn missing_address_help(site: &Site, page: &Page, target: &str) -> String {
+    // `hoofdstuk-2.html` beside `hoofdstuk-2.md`, as other tools have
+    // editors write links: the Markdown file is what is meant.
+    let source_folder = page.content_path.rsplit_once('/').map_or("", |(d, _)| d);
+    let meant = target
+        .strip_suffix(".html")
+        .map(|stem| format!("{stem}.md"))
+        .filter(|md| {
+            normalise_relative(source_folder, md)
+                .is_some_and(|p| site.index.by_source.contains_key(&p))
+        });
+    if let Some(md) = meant {
+        return format!(
+            "bedoelt u het bestand `{md}`? Link naar het Markdown-bestand, niet naar de HTML die een ander programma ervan maakt"
+        );
+    }
+    let from = match target.starts_with('/') {
+        true => "een link die met / begint, gaat uit van de basis van de site".to_owned(),
+        false => format!(
+            "een relatieve link gaat uit van het adres van de pagina, /{}",
+            page.url_path
+        ),
+    };
+    format!(
+        "{from}; link naar een pagina met [[naam]] of met haar .md-bestand, en naar een bestand naast de pagina met zijn naam"
+    )
 }
 
 /// What is wrong with naming a draft that is left out, and what to do.

@@ -206,6 +206,13 @@ type LinksOf = (
     Vec<Diagnostic>,
 );
 
+/// What a relative URL on a page names.
+pub(crate) enum RelativeTarget {
+    /// A file beside a page or of the theme, by its address.
+    File(String),
+    Page(PageId),
+}
+
 impl Site {
     /// Resolves page `i`'s links, in its body and in its Markdown fields:
     /// each link's target (`None` where it failed), the pages they lead
@@ -242,29 +249,72 @@ impl Site {
     /// Checks that an image beside a page is there: a browser looks for it
     /// relative to the page's URL, and files beside pages keep their path.
     fn find_image(&self, page: &Page, src: &str) -> Result<String, LinkProblem> {
-        let path = src.split(['?', '#']).next().unwrap_or_default();
-        let decoded = crate::urls::percent_decode(path).unwrap_or_else(|| path.to_owned());
-        let folder = page.url_path.trim_end_matches('/');
-        let wanted = normalise_relative(folder, &decoded);
-        if let Some(found) = wanted
-            .as_deref()
-            .filter(|w| self.assets.contains(*w) || w.starts_with(crate::urls::STATIC_DIR))
-        {
-            let suffix = &src[path.len()..];
-            return Ok(format!(
-                "{}{}{suffix}",
-                self.base_path,
-                crate::urls::encode_path(found)
-            ));
+        match self.relative_target(page, src) {
+            Ok(RelativeTarget::File(href)) => Ok(href),
+            Ok(RelativeTarget::Page(_)) | Err(_) => Err((
+                format!(
+                    "afbeelding die niet bestaat: `{src}` ({})",
+                    self.looked_for(page, src)
+                ),
+                "een afbeelding naast een pagina staat in de map van die pagina: maak van de pagina `content/<collectie>/<naam>/index.md` en zet het bestand ernaast, of pas het pad aan".into(),
+            )),
         }
-        let looked = wanted.map_or_else(
+    }
+
+    /// What a URL of the site in page `page` names: relative ones read
+    /// against the page's address as a browser reads it, and ones from the
+    /// root (`/regio/`) against the site's base. A file of the site, a
+    /// page, or an address twn makes itself, each with its address from
+    /// the base, so that it works at any depth and below any base URL.
+    fn relative_target(&self, page: &Page, url: &str) -> Result<RelativeTarget, ()> {
+        let path = url.split(['?', '#']).next().unwrap_or_default();
+        let wanted = self.wanted_path(page, path).ok_or(())?;
+        let suffix = &url[path.len()..];
+        let href = |slash: bool| {
+            let slash = if slash && !wanted.is_empty() { "/" } else { "" };
+            let encoded = crate::urls::encode_path(&wanted);
+            format!("{}{encoded}{slash}{suffix}", self.base_path)
+        };
+        if self.assets.contains(&wanted) || wanted.starts_with(crate::urls::STATIC_DIR) {
+            return Ok(RelativeTarget::File(href(false)));
+        }
+        if let Some(i) = self.index.page_at(&wanted) {
+            return Ok(RelativeTarget::Page(i));
+        }
+        let first = wanted.split('/').next().unwrap_or_default();
+        let below_a_page = wanted.match_indices('/').any(|(at, _)| {
+            let below = wanted[at + 1..].split('/').next().unwrap_or_default();
+            self.index.page_at(&wanted[..at]).is_some() && crate::urls::reserved_below_page(below)
+        });
+        let made_by_twn = wanted.is_empty()
+            || crate::urls::reserved_top(first).is_some()
+            || self.config.is_collection_listing(&wanted)
+            || below_a_page
+            || wanted == "sitemap.xml";
+        if made_by_twn {
+            return Ok(RelativeTarget::File(href(path.ends_with('/'))));
+        }
+        Err(())
+    }
+
+    /// The path below the site's root that `path` (a URL's path, as the
+    /// page has it) names, or `None` above the root.
+    fn wanted_path(&self, page: &Page, path: &str) -> Option<String> {
+        let decoded = crate::urls::percent_decode(path).unwrap_or_else(|| path.to_owned());
+        let folder = match decoded.starts_with('/') {
+            true => "",
+            false => page.url_path.trim_end_matches('/'),
+        };
+        normalise_relative(folder, &decoded)
+    }
+
+    /// Where a URL of the site was looked for, for a message.
+    fn looked_for(&self, page: &Page, url: &str) -> String {
+        let path = url.split(['?', '#']).next().unwrap_or_default();
+        self.wanted_path(page, path).map_or_else(
             || "buiten de site".to_owned(),
             |w| format!("gezocht als {}/{w}", crate::folders::CONTENT_DIR),
-        );
-        Err((
-            format!("afbeelding die niet bestaat: `{src}` ({looked})"),
-            "een afbeelding naast een pagina staat in de map van die pagina: maak van de pagina `content/<collectie>/<naam>/index.md` en zet het bestand ernaast, of pas het pad aan".into(),
-        ))
+        )
     }
 
     /// The pages that page `i`'s front matter names, with the fields
