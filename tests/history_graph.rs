@@ -431,7 +431,14 @@ fn a_deleted_page_keeps_its_history_and_its_address_says_it_was_removed() {
         old.contains(r#"<a href="/organisatie/oud/">Oude gemeente</a>"#),
         "{old}"
     );
-    let _ = deleted;
+    // Its history lists the deletion with its diff, as git log --follow
+    // does, and recent changes lead there.
+    let diff_url = format!("/organisatie/oud/verschil/{deleted}/");
+    let history = site.read("public/organisatie/oud/geschiedenis/index.html");
+    assert!(history.contains(&diff_url), "{history}");
+    assert!(recent.contains(&diff_url), "{recent}");
+    let diff = site.read(&format!("public{diff_url}index.html"));
+    assert!(diff.contains("pagina verwijderd"), "{diff}");
     assert!(
         !site
             .read("public/sitemap.xml")

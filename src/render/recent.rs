@@ -24,21 +24,15 @@ pub struct Change<'a> {
     pub cut_off: bool,
     /// The commit deleted the page.
     pub deleted: bool,
-    /// The deletion of a page that is still gone: where it is shown says so.
-    pub at_notice: bool,
     /// Where the page is shown, below the base: its address, or for a
     /// deleted page [`crate::resolve::GonePage::shown_path`].
     pub shown_path: Cow<'a, str>,
 }
 
 impl Change<'_> {
-    /// Where the change is shown: its diff, or the notice of a deletion.
+    /// Where the change is shown: its diff.
     pub fn path(&self) -> String {
-        if self.at_notice {
-            self.shown_path.to_string()
-        } else {
-            format!("{}{DIFF_DIR}{}/", self.url_path, self.short)
-        }
+        format!("{}{DIFF_DIR}{}/", self.url_path, self.short)
     }
 }
 
@@ -58,24 +52,16 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
     let current = site
         .pages
         .enumerate()
-        .map(|(i, page)| (page, site.revisions(i), None, Cow::from(&page.url_path)));
-    let gone = site.gone.iter().map(|g| {
-        let revisions = g.revisions.as_slice();
-        // Without a notice, the deletion is among its revisions.
-        let deletion = g.notice.then_some(&g.deletion);
-        (&g.page, revisions, deletion, Cow::from(g.shown_path()))
-    });
-    // The last deletion of a page that is gone has no diff of its own.
-    let mut changes: Vec<(&Page, &Revision, bool, Cow<str>)> = Vec::new();
-    for (page, revisions, deletion, shown_path) in current.chain(gone) {
-        changes.extend(deletion.map(|r| (page, r, true, shown_path.clone())));
-        changes.extend(
-            revisions
-                .iter()
-                .map(|r| (page, r, false, shown_path.clone())),
-        );
+        .map(|(i, page)| (page, site.revisions(i), Cow::from(&page.url_path)));
+    let gone = site
+        .gone
+        .iter()
+        .map(|g| (&g.page, g.revisions.as_slice(), Cow::from(g.shown_path())));
+    let mut changes: Vec<(&Page, &Revision, Cow<str>)> = Vec::new();
+    for (page, revisions, shown_path) in current.chain(gone) {
+        changes.extend(revisions.iter().map(|r| (page, r, shown_path.clone())));
     }
-    changes.sort_by_cached_key(|(page, revision, _, _)| {
+    changes.sort_by_cached_key(|(page, revision, _)| {
         let commit = &history.commits[revision.commit];
         (
             std::cmp::Reverse(commit.seconds),
@@ -85,7 +71,7 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
     });
     changes
         .into_iter()
-        .map(|(page, revision, at_notice, shown_path)| Change {
+        .map(|(page, revision, shown_path)| Change {
             title: &page.front.title,
             url_path: &page.url_path,
             commit: &history.commits[revision.commit],
@@ -93,7 +79,6 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
             created: revision.previous.is_none() && !revision.cut_off,
             cut_off: revision.cut_off,
             deleted: revision.deleted,
-            at_notice,
             shown_path,
         })
         .collect()
@@ -131,7 +116,8 @@ pub fn days_context<'c, 'a: 'c>(
             ("created", change.created.into()),
             ("cut_off", change.cut_off.into()),
             ("deleted", change.deleted.into()),
-            ("at_notice", change.at_notice.into()),
+            // Themes made when a deletion had no diff of its own ask.
+            ("at_notice", false.into()),
             (
                 "diff_url",
                 format!("{}{}", site.base_path, change.path()).into(),

@@ -113,12 +113,11 @@ impl Site {
                 if page.front.draft {
                     return None;
                 }
+                // Its history lists the deletion, with its diff, as `git log
+                // --follow` does; the notice says it too.
                 let mut revisions = deleted.revisions.clone();
-                if !notice {
-                    // No notice shows the deletion: its history does.
-                    revisions.insert(0, deleted.deletion.clone());
-                    crate::history::link_older_versions(&mut revisions);
-                }
+                revisions.insert(0, deleted.deletion.clone());
+                crate::history::link_older_versions(&mut revisions);
                 Some(GonePage {
                     page,
                     revisions,
@@ -142,7 +141,6 @@ fn one_per_address(candidates: Vec<GonePage>, commits: &[CommitMeta]) -> Table<G
     for gone in candidates {
         if let Some(&kept) = at_address.get(&gone.page.url_path) {
             shown[kept].revisions.extend(gone.revisions);
-            shown[kept].revisions.push(gone.deletion);
             joined.insert(kept);
         } else {
             at_address.insert(gone.page.url_path.clone(), shown.len());
@@ -150,14 +148,9 @@ fn one_per_address(candidates: Vec<GonePage>, commits: &[CommitMeta]) -> Table<G
         }
     }
     for kept in joined {
-        let GonePage {
-            revisions,
-            deletion,
-            notice,
-            ..
-        } = &mut shown[kept];
-        // One revision per commit; the notice shows its own deletion.
-        let mut seen: HashSet<usize> = notice.then_some(deletion.order).into_iter().collect();
+        let revisions = &mut shown[kept].revisions;
+        // One revision per commit.
+        let mut seen = HashSet::new();
         revisions.retain(|revision| seen.insert(revision.order));
         crate::history::order_newest_first(revisions, commits);
     }
