@@ -661,6 +661,25 @@ fn a_link_to_a_file_or_page_of_the_site_leads_there_from_the_base() {
         "{html}"
     );
     assert!(html.contains("href=\"/organisatie/almelo/\""), "{html}");
+    // The ways a browser or another tool would write the same places.
+    site.write_bytes("content/organisatie/Groot/notulen.pdf", b"%PDF-1.4\n");
+    site.write(
+        "content/organisatie/Groot/index.md",
+        "---\ntitle: Groot\ntype: gemeente\n---\n\n[Notulen](notulen.pdf#page=2), [Almelo](../almelo/index.html), [ook Almelo](/organisatie/almelo.md), [alle](..).\n",
+    );
+    site.build_ok();
+    let groot = site.read("public/organisatie/groot/index.html");
+    for href in [
+        "/organisatie/Groot/notulen.pdf#page=2",
+        "/organisatie/almelo/",
+        "/organisatie/",
+    ] {
+        assert!(
+            groot.contains(&format!("href=\"{href}\"")),
+            "{href}: {groot}"
+        );
+    }
+    assert!(site.path("public/organisatie/Groot/notulen.pdf").is_file());
     // From the site's root, a link follows the base URL as twn's own do.
     site.write(
         "content/organisatie/borne/index.md",

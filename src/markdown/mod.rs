@@ -30,7 +30,8 @@ pub struct Heading {
 pub enum LinkKind {
     /// `[[target]]` or `[[target|label]]`.
     Wiki { has_label: bool },
-    /// `[text](../other.md#kop)`: relative to the page's source file.
+    /// `[text](../other.md#kop)`: relative to the page's source file, or
+    /// from `content/` when it starts with `/`.
     MarkdownFile,
     /// `[text](#kop)`: a heading on the same page.
     SamePage,
@@ -409,10 +410,12 @@ impl ParsedBody {
     }
 }
 
+/// A Markdown file named relative to the page's own file, or from
+/// `content/` (`/regio/twents-waternet.md`).
 fn is_relative_markdown_file(dest: &str) -> bool {
     let path = dest.split('#').next().unwrap_or_default();
     !dest.contains("://")
-        && !dest.starts_with('/')
+        && !dest.starts_with("//")
         && (path.ends_with(".md") || path.ends_with(".markdown"))
 }
 

@@ -58,7 +58,10 @@ pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<Resol
                 .map(|href| ResolvedLink { href, label: None });
         }
         LinkKind::SiteAddress => match site.relative_target(old, &link.target) {
-            Ok(RelativeTarget::File(href)) => return Some(ResolvedLink { href, label: None }),
+            Ok(RelativeTarget::File(href)) => {
+                let href = with_fragment(href, link);
+                return Some(ResolvedLink { href, label: None });
+            }
             Ok(RelativeTarget::Page(i)) => Some(i),
             Err(()) => None,
         },
@@ -66,10 +69,8 @@ pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<Resol
             Lookup::Found(i) => Some(i),
             _ => None,
         },
-        LinkKind::MarkdownFile => {
-            let base = old.content_path.rsplit_once('/').map_or("", |(dir, _)| dir);
-            normalise_relative(base, &link.target).and_then(|p| site.index.page_of_source(&p))
-        }
+        LinkKind::MarkdownFile => normalise_relative(markdown_base(old, link), &link.target)
+            .and_then(|p| site.index.page_of_source(&p)),
     };
     Some(link_to(site, found, link))
 }
@@ -142,6 +143,7 @@ pub(crate) fn resolve_link(
         LinkKind::SamePage => from,
         LinkKind::SiteAddress => match site.relative_target(page, &link.target) {
             Ok(RelativeTarget::File(href)) => {
+                let href = with_fragment(href, link);
                 return Ok((from, ResolvedLink { href, label: None }));
             }
             Ok(RelativeTarget::Page(i)) => i,
@@ -196,20 +198,19 @@ pub(crate) fn resolve_link(
             }
         },
         LinkKind::MarkdownFile => {
-            let base = page
-                .content_path
-                .rsplit_once('/')
-                .map_or("", |(dir, _)| dir);
-            let joined = normalise_relative(base, &link.target);
+            let joined = normalise_relative(markdown_base(page, link), &link.target);
             match joined.and_then(|p| site.index.by_source.get(&p).copied()) {
                 Some(i) => i,
                 None => {
                     return Err((
                         format!("link naar een bestand dat niet bestaat: {}", link.target),
-                        format!(
-                            "het pad is relatief aan {}; controleer de mapnamen en `../`",
-                            page.source.display_path
-                        ),
+                        match link.target.starts_with('/') {
+                            true => "een pad dat met / begint, gaat uit van de map content/; controleer de mapnamen".into(),
+                            false => format!(
+                                "het pad is relatief aan {}; controleer de mapnamen en `../`",
+                                page.source.display_path
+                            ),
+                        },
                     ));
                 }
             }
@@ -264,6 +265,25 @@ pub(crate) fn resolve_link(
         _ => None,
     };
     Ok((target, ResolvedLink { href, label }))
+}
+
+/// The folder below `content/` a Markdown file link starts from.
+fn markdown_base<'p>(page: &'p Page, link: &LinkRef) -> &'p str {
+    match link.target.starts_with('/') {
+        true => "",
+        false => page
+            .content_path
+            .rsplit_once('/')
+            .map_or("", |(dir, _)| dir),
+    }
+}
+
+/// A file's address with the link's fragment (`verslag.pdf#page=2`).
+fn with_fragment(href: String, link: &LinkRef) -> String {
+    match &link.fragment {
+        Some(fragment) => format!("{href}#{fragment}"),
+        None => href,
+    }
 }
 
 /// How to mend a link to an address of the site that does not exist.

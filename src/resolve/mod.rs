@@ -270,29 +270,51 @@ impl Site {
         let path = url.split(['?', '#']).next().unwrap_or_default();
         let wanted = self.wanted_path(page, path).ok_or(())?;
         let suffix = &url[path.len()..];
-        let href = |slash: bool| {
-            let slash = if slash && !wanted.is_empty() { "/" } else { "" };
-            let encoded = crate::urls::encode_path(&wanted);
+        let href = |found: &str, folder: bool| {
+            let slash = if folder && !found.is_empty() { "/" } else { "" };
+            let encoded = crate::urls::encode_path(found);
             format!("{}{encoded}{slash}{suffix}", self.base_path)
         };
-        if self.assets.contains(&wanted) || wanted.starts_with(crate::urls::STATIC_DIR) {
-            return Ok(RelativeTarget::File(href(false)));
+        let is_file =
+            |found: &str| self.assets.contains(found) || found.starts_with(crate::urls::STATIC_DIR);
+        if is_file(&wanted) {
+            return Ok(RelativeTarget::File(href(&wanted, false)));
         }
-        if let Some(i) = self.index.page_at(&wanted) {
+        // Beside a page whose folder name is not its address
+        // (`Groot/index.md` at `groot/`): the file where it is.
+        let beside_source = (!path.starts_with('/'))
+            .then(|| {
+                let decoded = crate::urls::percent_decode(path).unwrap_or_else(|| path.to_owned());
+                let folder = page.content_path.rsplit_once('/').map_or("", |(d, _)| d);
+                normalise_relative(folder, &decoded)
+            })
+            .flatten()
+            .filter(|found| is_file(found));
+        if let Some(found) = beside_source {
+            return Ok(RelativeTarget::File(href(&found, false)));
+        }
+        let folder = match wanted.strip_suffix("index.html") {
+            Some(folder) if folder.is_empty() || folder.ends_with('/') => folder,
+            _ => &wanted,
+        };
+        if let Some(i) = self.index.page_at(folder) {
             return Ok(RelativeTarget::Page(i));
         }
-        let first = wanted.split('/').next().unwrap_or_default();
-        let below_a_page = wanted.match_indices('/').any(|(at, _)| {
-            let below = wanted[at + 1..].split('/').next().unwrap_or_default();
-            self.index.page_at(&wanted[..at]).is_some() && crate::urls::reserved_below_page(below)
+        let first = folder.split('/').next().unwrap_or_default();
+        let below_a_page = folder.match_indices('/').any(|(at, _)| {
+            let below = folder[at + 1..].split('/').next().unwrap_or_default();
+            self.index.page_at(&folder[..at]).is_some() && crate::urls::reserved_below_page(below)
         });
-        let made_by_twn = wanted.is_empty()
+        let made_by_twn = folder.is_empty()
             || crate::urls::reserved_top(first).is_some()
-            || self.config.is_collection_listing(&wanted)
+            || self.config.is_collection_listing(folder)
             || below_a_page
-            || wanted == "sitemap.xml";
+            || ["sitemap.xml", "404.html"].contains(&folder);
         if made_by_twn {
-            return Ok(RelativeTarget::File(href(path.ends_with('/'))));
+            // A folder's address ends in a slash, a file's does not.
+            let folder = folder.trim_end_matches('/');
+            let file = folder.rsplit('/').next().unwrap_or_default().contains('.');
+            return Ok(RelativeTarget::File(href(folder, !file)));
         }
         Err(())
     }
