@@ -665,7 +665,7 @@ fn a_link_to_a_file_or_page_of_the_site_leads_there_from_the_base() {
     site.write_bytes("content/organisatie/Groot/notulen.pdf", b"%PDF-1.4\n");
     site.write(
         "content/organisatie/Groot/index.md",
-        "---\ntitle: Groot\ntype: gemeente\n---\n\n[Notulen](notulen.pdf#page=2), [Almelo](../almelo/index.html), [ook Almelo](/organisatie/almelo.md), [alle](..).\n",
+        "---\ntitle: Groot\ntype: gemeente\n---\n\n[Notulen](notulen.pdf#page=2), [Almelo](../almelo/index.html), [ook Almelo](/organisatie/almelo.md), [alle](..), [gefilterd](../almelo/?x=1).\n",
     );
     site.build_ok();
     let groot = site.read("public/organisatie/groot/index.html");
@@ -673,6 +673,7 @@ fn a_link_to_a_file_or_page_of_the_site_leads_there_from_the_base() {
         "/organisatie/Groot/notulen.pdf#page=2",
         "/organisatie/almelo/",
         "/organisatie/",
+        "/organisatie/almelo/?x=1",
     ] {
         assert!(
             groot.contains(&format!("href=\"{href}\"")),

@@ -218,6 +218,12 @@ pub(crate) fn resolve_link(
     };
     let target_page = &site.pages[target];
     let mut href = site.url(target);
+    // A page named by its address keeps the query it was given.
+    if link.kind == LinkKind::SiteAddress
+        && let Some((_, query)) = link.target.split_once('?')
+    {
+        href = format!("{href}?{query}");
+    }
     let mut heading_text = None;
     let unreadable = target_page.stand_in && target_page.body.headings.is_empty();
     if let Some(fragment) = link.fragment.as_ref().filter(|_| !unreadable) {
