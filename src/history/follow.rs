@@ -13,7 +13,7 @@
 use super::walk::CommitChanges;
 use super::{CommitMeta, DeletedPage, FileChange, History, Revision};
 use gix::ObjectId;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::rc::Rc;
 
 /// Which page a path belongs to at some commit.
@@ -78,24 +78,22 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
                 .unwrap_or_else(|| Rc::new([PageKey::Current(path.into())]))
         };
         let everywhere = changed_against_every_parent(commit);
-        let gone_from_first: Vec<&str> = match commit.against.as_slice() {
-            [first, _, ..] => first
+        let is_deletion = |c: &&FileChange| matches!(c, FileChange::Deleted { .. });
+        let mut gone_from_first: HashSet<&str> = HashSet::new();
+        if let [first, _, ..] = commit.against.as_slice() {
+            gone_from_first = first
                 .iter()
-                .filter(|c| matches!(c, FileChange::Deleted { .. }))
+                .filter(is_deletion)
                 .map(FileChange::path)
-                .collect(),
-            _ => Vec::new(),
-        };
-        if commit.against.len() > 1 {
-            let mut seen: Vec<&str> = Vec::new();
-            for change in commit.against.iter().flatten() {
-                if matches!(change, FileChange::Deleted { .. })
-                    && !everywhere.iter().any(|e| {
-                        matches!(e, FileChange::Deleted { .. }) && e.path() == change.path()
-                    })
-                    && !seen.contains(&change.path())
-                {
-                    seen.push(change.path());
+                .collect();
+            let mut seen: HashSet<&str> = everywhere
+                .iter()
+                .copied()
+                .filter(is_deletion)
+                .map(|c| c.path())
+                .collect();
+            for change in commit.against.iter().flatten().filter(is_deletion) {
+                if seen.insert(change.path()) {
                     let (path, revision) = revision_of(index, position, commit, change);
                     merge_deletions
                         .entry(path.as_str().into())
@@ -379,24 +377,37 @@ pub(super) fn assemble(
 ) -> History {
     // A page whose only end is a merge that left it out ends there,
     // unless another page lived at its path: its address is that one's.
-    let mut lived_at: HashMap<&str, Vec<&PageKey>> = HashMap::new();
-    for (key, list) in &pages {
-        for revision in list {
-            let keys = lived_at.entry(revision.path.as_str()).or_default();
-            if !keys.contains(&key) {
-                keys.push(key);
+    let unended: HashSet<&str> = pages
+        .keys()
+        .filter_map(|key| match key {
+            PageKey::Deleted(path) | PageKey::MergedAway(path)
+                if !deletions.contains_key(path) && merge_deletions.contains_key(path) =>
+            {
+                Some(path.as_ref())
+            }
+            _ => None,
+        })
+        .collect();
+    // Which page lived at each of those paths: one, or several (`None`).
+    let mut lived_at: HashMap<&str, Option<&PageKey>> = HashMap::new();
+    for (key, list) in pages.iter().filter(|_| !unended.is_empty()) {
+        for path in list.iter().map(|r| r.path.as_str()) {
+            if unended.contains(path) {
+                let owner = lived_at.entry(path).or_insert(Some(key));
+                if *owner != Some(key) {
+                    *owner = None;
+                }
             }
         }
     }
-    for key in pages.keys() {
-        if let PageKey::Deleted(path) | PageKey::MergedAway(path) = key
-            && !deletions.contains_key(path)
-            && lived_at
-                .get(path.as_ref())
-                .is_none_or(|keys| keys.iter().all(|k| *k == key))
-            && let Some(ends) = merge_deletions.remove(path)
-        {
-            deletions.insert(path.clone(), ends.into_iter().take(1).collect());
+    for path in unended {
+        let own = match lived_at.get(path) {
+            None => true,
+            Some(Some(PageKey::Deleted(p) | PageKey::MergedAway(p))) => p.as_ref() == path,
+            Some(_) => false,
+        };
+        if own && let Some(ends) = merge_deletions.remove(path) {
+            deletions.insert(path.into(), ends.into_iter().take(1).collect());
         }
     }
     let graph = ParentIndexes::of(&commits);

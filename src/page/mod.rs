@@ -60,6 +60,14 @@ impl Page {
         self.url_path.is_empty()
     }
 
+    /// The folder below `content/` that holds the page's file: what its
+    /// Markdown file links and the files beside it are relative to.
+    pub fn source_folder(&self) -> &str {
+        self.content_path
+            .rsplit_once('/')
+            .map_or("", |(dir, _)| dir)
+    }
+
     /// Drops the source text and the body's HTML, which a build needs only
     /// once more, to render the page: [`Page::source_text`] and
     /// [`Page::body_html`] read the file again from `read_from`. Reading

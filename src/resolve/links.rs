@@ -277,10 +277,7 @@ pub(crate) fn resolve_link(
 fn markdown_base<'p>(page: &'p Page, link: &LinkRef) -> &'p str {
     match link.target.starts_with('/') {
         true => "",
-        false => page
-            .content_path
-            .rsplit_once('/')
-            .map_or("", |(dir, _)| dir),
+        false => page.source_folder(),
     }
 }
 
@@ -296,12 +293,11 @@ fn with_fragment(href: String, link: &LinkRef) -> String {
 fn missing_address_help(site: &Site, page: &Page, target: &str) -> String {
     // `hoofdstuk-2.html` beside `hoofdstuk-2.md`, as other tools have
     // editors write links: the Markdown file is what is meant.
-    let source_folder = page.content_path.rsplit_once('/').map_or("", |(d, _)| d);
     let meant = target
         .strip_suffix(".html")
         .map(|stem| format!("{stem}.md"))
         .filter(|md| {
-            normalise_relative(source_folder, md)
+            normalise_relative(page.source_folder(), md)
                 .is_some_and(|p| site.index.by_source.contains_key(&p))
         });
     if let Some(md) = meant {

@@ -213,6 +213,14 @@ pub(crate) enum RelativeTarget {
     Page(PageId),
 }
 
+/// The path below the site's root that a decoded URL path names: from
+/// the root if it starts with `/`, else from `folder`; `None` above the
+/// root.
+fn below_root(folder: &str, decoded: &str) -> Option<String> {
+    let from = if decoded.starts_with('/') { "" } else { folder };
+    normalise_relative(from, decoded)
+}
+
 impl Site {
     /// Resolves page `i`'s links, in its body and in its Markdown fields:
     /// each link's target (`None` where it failed), the pages they lead
@@ -268,7 +276,8 @@ impl Site {
     /// the base, so that it works at any depth and below any base URL.
     fn relative_target(&self, page: &Page, url: &str) -> Result<RelativeTarget, ()> {
         let path = url.split(['?', '#']).next().unwrap_or_default();
-        let wanted = self.wanted_path(page, path).ok_or(())?;
+        let decoded = crate::urls::percent_decode(path).unwrap_or_else(|| path.to_owned());
+        let wanted = below_root(page.url_path.trim_end_matches('/'), &decoded).ok_or(())?;
         let suffix = &url[path.len()..];
         let href = |found: &str, folder: bool| {
             let slash = if folder && !found.is_empty() { "/" } else { "" };
@@ -282,14 +291,7 @@ impl Site {
         }
         // Beside a page whose folder name is not its address
         // (`Groot/index.md` at `groot/`): the file where it is.
-        let beside_source = (!path.starts_with('/'))
-            .then(|| {
-                let decoded = crate::urls::percent_decode(path).unwrap_or_else(|| path.to_owned());
-                let folder = page.content_path.rsplit_once('/').map_or("", |(d, _)| d);
-                normalise_relative(folder, &decoded)
-            })
-            .flatten()
-            .filter(|found| is_file(found));
+        let beside_source = below_root(page.source_folder(), &decoded).filter(|f| is_file(f));
         if let Some(found) = beside_source {
             return Ok(RelativeTarget::File(href(&found, false)));
         }
@@ -319,21 +321,11 @@ impl Site {
         Err(())
     }
 
-    /// The path below the site's root that `path` (a URL's path, as the
-    /// page has it) names, or `None` above the root.
-    fn wanted_path(&self, page: &Page, path: &str) -> Option<String> {
-        let decoded = crate::urls::percent_decode(path).unwrap_or_else(|| path.to_owned());
-        let folder = match decoded.starts_with('/') {
-            true => "",
-            false => page.url_path.trim_end_matches('/'),
-        };
-        normalise_relative(folder, &decoded)
-    }
-
     /// Where a URL of the site was looked for, for a message.
     fn looked_for(&self, page: &Page, url: &str) -> String {
         let path = url.split(['?', '#']).next().unwrap_or_default();
-        self.wanted_path(page, path).map_or_else(
+        let decoded = crate::urls::percent_decode(path).unwrap_or_else(|| path.to_owned());
+        below_root(page.url_path.trim_end_matches('/'), &decoded).map_or_else(
             || "buiten de site".to_owned(),
             |w| format!("gezocht als {}/{w}", crate::folders::CONTENT_DIR),
         )
