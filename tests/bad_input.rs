@@ -836,6 +836,31 @@ fn a_link_to_a_heading_of_a_page_without_headings_says_so() {
 }
 
 #[test]
+fn a_link_to_the_top_of_a_page_is_no_missing_heading() {
+    // HTML makes `#` and `#top` the top of any page; editors write them
+    // as "naar boven" links.
+    let site = TestSite::new();
+    site.write(
+        "content/organisatie/borne.md",
+        "---\ntitle: Borne\ntype: gemeente\n---\n\n[Naar boven](#), [begin](#TOP), [[Dinkel#top]], [ook](dinkel.md#).\n",
+    );
+    site.write(
+        "content/organisatie/dinkel.md",
+        "---\ntitle: Dinkel\ntype: gemeente\n---\n\nGeen koppen.\n",
+    );
+    site.build_ok();
+    let html = site.read("public/organisatie/borne/index.html");
+    for link in [
+        "href=\"#\">Naar boven",
+        "href=\"#TOP\">begin",
+        "href=\"/organisatie/dinkel/#top\">Dinkel<",
+        "href=\"/organisatie/dinkel/#\">ook",
+    ] {
+        assert!(html.contains(link), "{link}: {html}");
+    }
+}
+
+#[test]
 fn an_unclosed_quote_is_reported_where_it_opens() {
     // The parser reads on to the next quote, lines later; the slip is here.
     for (text, location) in [

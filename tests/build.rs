@@ -265,6 +265,46 @@ fn wiki_links_in_a_bodys_description_lead_to_the_page_and_give_it_a_backlink() {
 }
 
 #[test]
+fn links_in_a_markdown_field_are_checked_and_lead_there_from_any_page() {
+    // A description is read on the region's page and on its chart, one
+    // folder deeper: a link written as on the page must work on both.
+    let site = TestSite::new();
+    site.write_bodies(
+        "  - id: platform\n    name: Platform\n    description: Met [Almelo](../../organisatie/almelo/?x=1#top) en [zoeken](/zoeken/).\n    members: [almelo]\n",
+    );
+    let run = site.twn(&["build", "--base-url", "https://example.org/wiki/"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let chart = site.read("public/regio/twents-waternet/organisatie/index.html");
+    for link in [
+        r#"<a href="/wiki/organisatie/almelo/?x=1#top">Almelo</a>"#,
+        r#"<a href="/wiki/zoeken/">zoeken</a>"#,
+    ] {
+        assert!(chart.contains(link), "{link}: {chart}");
+    }
+    let almelo = site.read("public/organisatie/almelo/index.html");
+    assert!(
+        almelo.contains(r#"<a href="/wiki/regio/twents-waternet/">Twents Waternet</a>"#),
+        "the link gives a backlink: {almelo}"
+    );
+    site.write_bodies(
+        "  - id: platform\n    name: Platform\n    description: Zie [het verslag](verslag.pdf).\n    members: [almelo]\n",
+    );
+    let run = site.twn(&["build"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("link naar een adres dat niet bestaat: `verslag.pdf`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/regio/twents-waternet.md:"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn an_index_offers_no_filter_that_no_listed_page_has_a_value_of() {
     let site = TestSite::new();
     site.write(

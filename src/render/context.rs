@@ -111,16 +111,17 @@ pub fn summary_of(site: &Site, page: &Page, url: String) -> tera::Value {
             "description",
             page.front.description.as_deref().unwrap_or_default().into(),
         ),
-        ("f", fields_object(site, &page.front.fields)),
+        ("f", fields_object(site, page, &page.front.fields)),
     ])
 }
 
-pub fn field_value(site: &Site, value: &FieldValue) -> tera::Value {
+/// A front-matter value of `page` as templates see it.
+pub fn field_value(site: &Site, page: &Page, value: &FieldValue) -> tera::Value {
     match value {
         FieldValue::Text(t) | FieldValue::Url(t) | FieldValue::Email(t) | FieldValue::Choice(t) => {
             t.as_str().into()
         }
-        FieldValue::Markdown(m) => field_html(site, m).into(),
+        FieldValue::Markdown(m) => field_html(site, page, m).into(),
         FieldValue::Date(d) => d.to_string().into(),
         // As JSON has it: a number that is not finite is no number.
         FieldValue::Number(n) if n.is_finite() => (*n).into(),
@@ -139,17 +140,26 @@ pub fn field_value(site: &Site, value: &FieldValue) -> tera::Value {
         },
         FieldValue::List(items) => items
             .iter()
-            .map(|v| field_value(site, v))
+            .map(|v| field_value(site, page, v))
             .collect::<Vec<_>>()
             .into(),
-        FieldValue::Object(fields) => fields_object(site, fields),
+        FieldValue::Object(fields) => fields_object(site, page, fields),
     }
 }
 
-fn fields_object(site: &Site, fields: &indexmap::IndexMap<String, FieldValue>) -> tera::Value {
+fn fields_object(
+    site: &Site,
+    page: &Page,
+    fields: &indexmap::IndexMap<String, FieldValue>,
+) -> tera::Value {
     fields
         .iter()
-        .map(|(k, v)| (tera::value::Key::from(k.clone()), field_value(site, v)))
+        .map(|(k, v)| {
+            (
+                tera::value::Key::from(k.clone()),
+                field_value(site, page, v),
+            )
+        })
         .collect::<tera::value::Map>()
         .into()
 }
@@ -229,7 +239,7 @@ pub fn page_context_showing(
                 object([
                     ("name", name.as_str().into()),
                     ("label", label.into()),
-                    ("value", field_value(site, value)),
+                    ("value", field_value(site, page, value)),
                 ])
             })
             .collect(),

@@ -1,11 +1,14 @@
-//! Wiki links in Markdown fields (a body's description, any `markdown`
-//! field): checked as a body's links are, with the same errors, at their
-//! place in the front matter; the pages they name get a backlink.
+//! Links in Markdown fields (a body's description, any `markdown` field):
+//! checked as a body's links are, with the same errors, at their place in
+//! the front matter; the pages they name get a backlink. A field is shown
+//! on other pages too (lists, charts), so every link it has is written
+//! from the site's base.
 
-use super::{Lookup, Site, link_to, resolve_link};
+use super::{Site, resolve_link, resolve_old_link};
 use crate::diagnostics::{Diagnostic, Position};
 use crate::ids::PageId;
-use crate::markdown::{LinkKind, LinkRef, ParsedBody, ResolvedLink, parse_fragment};
+use crate::markdown::{LinkKind, ResolvedLink, parse_fragment};
+use crate::page::Page;
 use crate::schema::FieldValue;
 use indexmap::IndexMap;
 
@@ -25,14 +28,7 @@ pub fn markdown_fields(fields: &IndexMap<String, FieldValue>) -> Vec<&str> {
     found
 }
 
-fn wiki_links(parsed: &ParsedBody) -> impl Iterator<Item = &LinkRef> {
-    parsed
-        .links
-        .iter()
-        .filter(|l| matches!(l.kind, LinkKind::Wiki { .. }))
-}
-
-/// Page `i`'s wiki links in Markdown fields: each one's resolution
+/// Page `i`'s links in Markdown fields: each one's resolution
 /// (`None` where it failed), the pages they lead to, and the problems.
 pub(super) fn resolve_field_links(
     site: &Site,
@@ -47,7 +43,7 @@ pub(super) fn resolve_field_links(
     let mut text = None;
     for markdown in markdown_fields(&page.front.fields) {
         let parsed = parse_fragment(markdown, site.config.allow_html);
-        for link in wiki_links(&parsed) {
+        for link in &parsed.links {
             match resolve_link(site, i, link) {
                 Ok((target, found)) => {
                     targets.push(target);
@@ -108,22 +104,21 @@ fn find_written(text: &str, from: usize, words: &str) -> Option<usize> {
     None
 }
 
-/// A Markdown field as HTML, its wiki links pointing at the pages they
-/// name now (or, for an old version, at a deleted page's notice or a
-/// search); other links stay as written.
-pub fn field_html(site: &Site, markdown: &str) -> String {
+/// A Markdown field of `page` (current or an old version) as HTML, its
+/// links pointing where they lead now (for an old version, a deleted
+/// page's notice or a search when the page is gone); a heading of the
+/// page is named with the page's address, as lists show the field too.
+pub fn field_html(site: &Site, page: &Page, markdown: &str) -> String {
     let parsed = parse_fragment(markdown, site.config.allow_html);
     let resolved: Vec<Option<ResolvedLink>> = parsed
         .links
         .iter()
         .map(|link| {
-            matches!(link.kind, LinkKind::Wiki { .. }).then(|| {
-                let found = match site.index.find(&link.target) {
-                    Lookup::Found(i) => Some(i),
-                    _ => None,
-                };
-                link_to(site, found, link)
-            })
+            let mut found = resolve_old_link(site, page, link)?;
+            if link.kind == LinkKind::SamePage {
+                found.href = format!("{}{}{}", site.base_path, page.url_path, found.href);
+            }
+            Some(found)
         })
         .collect();
     parsed.to_html(&resolved)

@@ -41,6 +41,12 @@ pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<Resol
     let found = match link.kind {
         LinkKind::SamePage => {
             let id = link.fragment.as_deref()?;
+            if names_top_of_page(id) && !old.body.headings.iter().any(|h| h.id == id) {
+                return Some(ResolvedLink {
+                    href: format!("#{id}"),
+                    label: None,
+                });
+            }
             let heading = old
                 .body
                 .headings
@@ -72,13 +78,17 @@ pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<Resol
         LinkKind::MarkdownFile => normalise_relative(markdown_base(old, link), &link.target)
             .and_then(|p| site.index.page_of_source(&p)),
     };
-    Some(link_to(site, found, link))
+    let mut resolved = link_to(site, found, link);
+    if found.is_some() {
+        resolved.href = with_query(resolved.href, link);
+    }
+    Some(resolved)
 }
 
 /// A link to page `found` (its heading if it has the one asked for), or,
 /// when there is none, to the notice of a deleted page of that name or a
 /// search for it.
-pub(crate) fn link_to(site: &Site, found: Option<PageId>, link: &LinkRef) -> ResolvedLink {
+fn link_to(site: &Site, found: Option<PageId>, link: &LinkRef) -> ResolvedLink {
     let labelled = matches!(link.kind, LinkKind::Wiki { has_label: false });
     if let Some(i) = found {
         let target = &site.pages[i];
@@ -89,9 +99,10 @@ pub(crate) fn link_to(site: &Site, found: Option<PageId>, link: &LinkRef) -> Res
                 .iter()
                 .find(|h| h.id == *f || h.id == slugify(f))
         });
-        let href = match heading {
-            Some(h) => format!("{}#{}", site.url(i), h.id),
-            None => site.url(i),
+        let href = match (heading, link.fragment.as_deref()) {
+            (Some(h), _) => format!("{}#{}", site.url(i), h.id),
+            (None, Some(top)) if names_top_of_page(top) => format!("{}#{top}", site.url(i)),
+            (None, _) => site.url(i),
         };
         let label = labelled.then(|| match heading {
             Some(h) => format!("{} › {}", target.front.title, h.text),
@@ -217,51 +228,28 @@ pub(crate) fn resolve_link(
         }
     };
     let target_page = &site.pages[target];
-    let mut href = site.url(target);
-    // A page named by its address keeps the query it was given.
-    if link.kind == LinkKind::SiteAddress
-        && let Some((_, query)) = link.target.split_once('?')
-    {
-        href = format!("{href}?{query}");
-    }
+    let mut href = with_query(site.url(target), link);
     let mut heading_text = None;
     let unreadable = target_page.stand_in && target_page.body.headings.is_empty();
     if let Some(fragment) = link.fragment.as_ref().filter(|_| !unreadable) {
         let wanted = slugify(fragment);
-        let Some(heading) = target_page
+        let found = target_page
             .body
             .headings
             .iter()
-            .find(|h| h.id == *fragment || h.id == wanted)
-        else {
-            let ids = target_page.body.headings.iter().map(|h| h.id.as_str());
-            let help = match closest(&wanted, ids) {
-                _ if target_page.body.headings.is_empty() => {
-                    "die pagina heeft geen koppen: link naar de pagina zelf (zonder #…), of geef haar een kop met `## …`".into()
-                }
-                Some(s) => format!(
-                    "bedoelt u #{s}? De koppen van die pagina zijn: {}",
-                    heading_list(target_page)
-                ),
-                None => format!(
-                    "de koppen van die pagina zijn: {}",
-                    heading_list(target_page)
-                ),
-            };
-            return Err((
-                format!(
-                    "link naar een kop die niet bestaat: #{fragment} op {}",
-                    target_page.source.display_path
-                ),
-                help,
-            ));
+            .find(|h| h.id == *fragment || h.id == wanted);
+        let id = match found {
+            Some(heading) => {
+                heading_text = Some(heading.text.clone());
+                &heading.id
+            }
+            None if names_top_of_page(fragment) => fragment,
+            None => return Err(missing_heading(target_page, fragment, &wanted)),
         };
-        href = if target == from {
-            format!("#{}", heading.id)
-        } else {
-            format!("{href}#{}", heading.id)
+        href = match target == from {
+            true => format!("#{id}"),
+            false => format!("{href}#{id}"),
         };
-        heading_text = Some(heading.text.clone());
     }
     let label = match link.kind {
         LinkKind::Wiki { has_label: false } => Some(match heading_text {
@@ -273,11 +261,51 @@ pub(crate) fn resolve_link(
     Ok((target, ResolvedLink { href, label }))
 }
 
+/// What is wrong with a link to a heading the page lacks, and the closest.
+fn missing_heading(target_page: &Page, fragment: &str, wanted: &str) -> (String, String) {
+    let ids = target_page.body.headings.iter().map(|h| h.id.as_str());
+    let help = match closest(wanted, ids) {
+        _ if target_page.body.headings.is_empty() => {
+            "die pagina heeft geen koppen: link naar de pagina zelf (zonder #…), of geef haar een kop met `## …`".into()
+        }
+        Some(s) => format!(
+            "bedoelt u #{s}? De koppen van die pagina zijn: {}",
+            heading_list(target_page)
+        ),
+        None => format!(
+            "de koppen van die pagina zijn: {}",
+            heading_list(target_page)
+        ),
+    };
+    let message = format!(
+        "link naar een kop die niet bestaat: #{fragment} op {}",
+        target_page.source.display_path
+    );
+    (message, help)
+}
+
+/// `#` and `#top` lead to the top of any page, as HTML defines them.
+fn names_top_of_page(fragment: &str) -> bool {
+    fragment.is_empty() || fragment.eq_ignore_ascii_case("top")
+}
+
 /// The folder below `content/` a Markdown file link starts from.
 fn markdown_base<'p>(page: &'p Page, link: &LinkRef) -> &'p str {
     match link.target.starts_with('/') {
         true => "",
         false => page.source_folder(),
+    }
+}
+
+/// A page named by its address keeps the query it was given, before any
+/// fragment.
+fn with_query(href: String, link: &LinkRef) -> String {
+    match link.target.split_once('?') {
+        Some((_, query)) if link.kind == LinkKind::SiteAddress => match href.split_once('#') {
+            Some((address, fragment)) => format!("{address}?{query}#{fragment}"),
+            None => format!("{href}?{query}"),
+        },
+        _ => href,
     }
 }
 

@@ -12,9 +12,9 @@ use index::Lookup;
 pub use index::{Draft, SiteIndex};
 
 pub use gone::GonePage;
+pub(crate) use links::resolve_link;
 pub use links::resolve_old_link;
 use links::{LinkProblem, link_error, normalise_relative, references_in};
-pub(crate) use links::{link_to, resolve_link};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
