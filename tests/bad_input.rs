@@ -861,6 +861,46 @@ fn a_link_to_the_top_of_a_page_is_no_missing_heading() {
 }
 
 #[test]
+fn html_the_site_does_not_allow_is_a_warning_and_a_comment_stays_hidden() {
+    let site = TestSite::new();
+    site.write(
+        "content/organisatie/borne.md",
+        "---\ntitle: Borne\ntype: gemeente\n---\n\nOpen <!-- bel Jan: 06-12345678 --> dag.\n\n<div class=\"kader\">\nLet op\n</div>\n\nEn <b>vet</b>.\n",
+    );
+    let run = site.build_ok();
+    assert!(
+        run.stderr
+            .contains("waarschuwing: HTML wordt als tekst getoond (op 3 plaatsen op deze pagina)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/organisatie/borne.md:8:1"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("allow_html: true"), "{}", run.stderr);
+    let html = site.read("public/organisatie/borne/index.html");
+    assert!(
+        !html.contains("06-12345678"),
+        "a comment is never published: {html}"
+    );
+    assert!(html.contains("&lt;div class=\"kader\"&gt;"), "{html}");
+    // A comment left open hides the rest of the page: it says so.
+    site.write(
+        "content/organisatie/borne.md",
+        "---\ntitle: Borne\ntype: gemeente\n---\n\nOpen dag.\n\n  <!-- tot hier\n\nDe rest.\n",
+    );
+    let run = site.build_ok();
+    assert!(
+        run.stderr.contains("opmerking zonder einde")
+            && run.stderr.contains("content/organisatie/borne.md:8:3"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn an_unclosed_quote_is_reported_where_it_opens() {
     // The parser reads on to the next quote, lines later; the slip is here.
     for (text, location) in [

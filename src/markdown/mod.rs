@@ -15,9 +15,12 @@ use std::sync::LazyLock;
 
 mod inert_urls;
 mod plain_text;
+mod raw_html;
 use inert_urls::InertUrls;
 pub use inert_urls::{RefusedUrl, refused_urls_in_fragment};
 use plain_text::{collapse_whitespace, html_words};
+pub use raw_html::HtmlShownAsText;
+use raw_html::RawHtml;
 
 #[derive(Debug, Clone)]
 pub struct Heading {
@@ -83,6 +86,10 @@ pub struct ParsedBody {
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub refused_urls: Vec<RefusedUrl>,
+    /// HTML that the site does not allow, shown as text.
+    pub html_shown_as_text: Option<HtmlShownAsText>,
+    /// Where a comment opens that has no end, hiding the rest of the body.
+    pub unclosed_comment: Option<usize>,
 }
 
 /// A spot in the HTML that the resolver's answer for link `link` fills.
@@ -145,10 +152,14 @@ fn parse_with(body: &str, allow_html: bool, name_headings: bool, write_html: boo
     let mut label: Option<Vec<Event>> = None;
     let mut gaps: Vec<(usize, bool, String)> = Vec::new();
     let mut inert = InertUrls::default();
+    let mut raw_html = RawHtml::default();
     for (event, range) in Parser::new_ext(body, options(true)).into_offset_iter() {
-        let event = match event {
-            Event::Html(html) | Event::InlineHtml(html) if !allow_html => Event::Text(html),
-            other => other,
+        let event = match allow_html {
+            true => event,
+            false => match raw_html.filter(event, &range, &mut parsed) {
+                Some(event) => event,
+                None => continue,
+            },
         };
         let Some(event) = inert.filter(event, &range, &mut parsed) else {
             continue;
@@ -232,6 +243,7 @@ fn parse_with(body: &str, allow_html: bool, name_headings: bool, write_html: boo
         };
         events.push(event);
     }
+    parsed.unclosed_comment = raw_html.unclosed_comment();
     if write_html {
         let mut marked = String::with_capacity(body.len() + body.len() / 4);
         pulldown_cmark::html::push_html(&mut marked, events.into_iter());

@@ -345,6 +345,12 @@ fn page_from_source(
                 .help(refused.refused.help.clone()),
         );
     }
+    diagnostics.extend(html_warnings(
+        &display_path,
+        &source.text,
+        body_offset,
+        &body,
+    ));
     if front.draft && !include_drafts {
         return (None, diagnostics);
     }
@@ -363,6 +369,52 @@ fn page_from_source(
         stand_in: false,
     };
     (Some(page), diagnostics)
+}
+
+/// What an editor should know of HTML in a body the site does not allow:
+/// it is shown as text, and a comment without an end hides the rest.
+fn html_warnings(
+    display_path: &str,
+    text: &str,
+    body_offset: usize,
+    body: &markdown::ParsedBody,
+) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    if let Some(shown) = &body.html_shown_as_text {
+        let start = body_offset + shown.first.start;
+        let written = text[start..(body_offset + shown.first.end).min(text.len())]
+            .lines()
+            .next()
+            .unwrap_or_default();
+        let elsewhere = match shown.count {
+            1 => String::new(),
+            n => format!(" (op {n} plaatsen op deze pagina)"),
+        };
+        warnings.push(
+            Diagnostic::warning(
+                display_path,
+                format!("HTML wordt als tekst getoond{elsewhere}"),
+            )
+            .at(text, Position::of_offset(text, start))
+            .marker(written.trim_end().chars().count().max(1))
+            .help("schrijf het in Markdown (**vet**, *schuin*, een lijst of een tabel); alleen als u iedereen vertrouwt die de wiki bewerkt: zet `allow_html: true` in twn.yaml"),
+        );
+    }
+    if let Some(opened) = body.unclosed_comment {
+        let start = body_offset + opened;
+        let line = &text[start..];
+        let column = line.find("<!--").unwrap_or(0);
+        warnings.push(
+            Diagnostic::warning(
+                display_path,
+                "opmerking zonder einde: alles erna blijft onzichtbaar",
+            )
+            .at(text, Position::of_offset(text, start + column))
+            .marker(4)
+            .help("sluit de opmerking af met `-->`"),
+        );
+    }
+    warnings
 }
 
 #[cfg(test)]
