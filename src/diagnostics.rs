@@ -33,6 +33,49 @@ impl Position {
             column: before[line_start..].chars().count() + 1,
         }
     }
+
+    /// The byte of `text` at this position (its end if past it).
+    pub fn offset_in(self, text: &str) -> usize {
+        let line_start = match self.line {
+            0 | 1 => 0,
+            n => text
+                .match_indices('\n')
+                .nth(n - 2)
+                .map_or(text.len(), |(at, _)| at + 1),
+        };
+        text[line_start..]
+            .char_indices()
+            .nth(self.column.saturating_sub(1))
+            .map_or(text.len(), |(at, _)| line_start + at)
+    }
+}
+
+/// Where `words` are written in `text`, from byte `from` on, a space
+/// between them matching any run of white space: a folded or multi-line
+/// YAML value joins its lines with single spaces.
+pub fn find_written(text: &str, from: usize, words: &str) -> Option<usize> {
+    let words: Vec<&str> = words.split_whitespace().collect();
+    let (first, rest) = words.split_first()?;
+    let mut start = from;
+    while let Some(found) = text.get(start..)?.find(first) {
+        let at = start + found;
+        let mut after = &text[at + first.len()..];
+        let whole = rest.iter().all(|word| {
+            let spaced = after.trim_start();
+            match spaced.strip_prefix(word) {
+                Some(next) if spaced.len() < after.len() => {
+                    after = next;
+                    true
+                }
+                _ => false,
+            }
+        });
+        if whole {
+            return Some(at);
+        }
+        start = at + first.len();
+    }
+    None
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {

@@ -901,6 +901,25 @@ fn html_the_site_does_not_allow_is_a_warning_and_a_comment_stays_hidden() {
 }
 
 #[test]
+fn a_script_link_in_a_markdown_field_is_an_error_where_it_is_written() {
+    let config = common::CONFIG.replace(
+        "required: true, label: Soort }\n",
+        "required: true, label: Soort }\n      intro: { type: markdown, label: Intro }\n",
+    );
+    assert_rejected(
+        |s| {
+            s.write("twn.yaml", &config);
+            s.write(
+                "content/organisatie/borne.md",
+                "---\ntitle: Borne\ntype: gemeente\nintro: |\n  Borne werkt samen.\n  Zie [dit](javascript:alert(1)).\n---\n",
+            )
+        },
+        "content/organisatie/borne.md:6:7",
+        "javascript:",
+    );
+}
+
+#[test]
 fn an_unclosed_quote_is_reported_where_it_opens() {
     // The parser reads on to the next quote, lines later; the slip is here.
     for (text, location) in [

@@ -304,6 +304,76 @@ fn links_in_a_markdown_field_are_checked_and_lead_there_from_any_page() {
     );
 }
 
+/// The test wiki with a Markdown field and a list of them on organisations.
+fn with_markdown_fields() -> TestSite {
+    let site = TestSite::new();
+    site.write(
+        "twn.yaml",
+        &common::CONFIG.replace(
+            "required: true, label: Soort }\n",
+            "required: true, label: Soort }\n      intro: { type: markdown, label: Intro }\n      notes: { type: list, of: { type: markdown }, label: Notities }\n",
+        ),
+    );
+    site
+}
+
+#[test]
+fn a_markdown_field_is_shown_as_html_with_its_links_to_the_page_itself() {
+    let site = with_markdown_fields();
+    site.write(
+        "content/organisatie/borne.md",
+        "---\ntitle: Borne\ntype: gemeente\nintro: Zie *de* [start](/) en [deze pagina](?tab=1).\nnotes: [\"**Een**\", \"[Zelf]()\"]\n---\n\n## Water\n",
+    );
+    let run = site.twn(&["build", "--base-url", "https://example.org/wiki/"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let html = site.read("public/organisatie/borne/index.html");
+    for shown in [
+        r#"<dd><p>Zie <em>de</em> <a href="/wiki/">start</a> en <a href="/wiki/organisatie/borne/?tab=1">deze pagina</a>.</p>"#,
+        "<li><p><strong>Een</strong></p>",
+        r#"<li><p><a href="/wiki/organisatie/borne/">Zelf</a></p>"#,
+    ] {
+        assert!(html.contains(shown), "{shown}: {html}");
+    }
+    assert!(!html.contains("&lt;p&gt;"), "no HTML shown as text: {html}");
+}
+
+#[test]
+fn a_percent_encoded_link_to_a_markdown_file_and_an_image_from_the_root_are_found() {
+    let site = TestSite::new();
+    site.write(
+        "content/organisatie/verslag 2023.md",
+        "---\ntitle: Verslag 2023\ntype: gemeente\n---\n",
+    );
+    site.write_bytes("content/organisatie/borne/logo.png", b"\x89PNG\r\n");
+    site.write(
+        "content/organisatie/borne/index.md",
+        "---\ntitle: Borne\ntype: gemeente\n---\n\n[Verslag](../verslag%202023.md) ![Logo](/organisatie/borne/logo.png)\n",
+    );
+    let run = site.twn(&["build", "--base-url", "https://example.org/wiki/"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let html = site.read("public/organisatie/borne/index.html");
+    assert!(
+        html.contains(r#"href="/wiki/organisatie/verslag-2023/""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"src="/wiki/organisatie/borne/logo.png""#),
+        "an image from the root follows the base: {html}"
+    );
+    site.write(
+        "content/organisatie/borne/index.md",
+        "---\ntitle: Borne\ntype: gemeente\n---\n\n![Logo](/organisatie/weg.png)\n",
+    );
+    let run = site.twn(&["build"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("afbeelding die niet bestaat: `/organisatie/weg.png`"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn an_index_offers_no_filter_that_no_listed_page_has_a_value_of() {
     let site = TestSite::new();

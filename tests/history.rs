@@ -169,6 +169,46 @@ fn each_old_version_shows_the_front_matter_it_had() {
 }
 
 #[test]
+fn an_old_versions_field_links_to_its_own_headings() {
+    let site = TestSite::new();
+    site.write(
+        "twn.yaml",
+        &common::CONFIG.replace(
+            "required: true, label: Soort }\n",
+            "required: true, label: Soort }\n      intro: { type: markdown, label: Intro }\n",
+        ),
+    );
+    site.git_init();
+    let file = "content/organisatie/almelo.md";
+    site.write(
+        file,
+        "---\ntitle: Almelo\ntype: gemeente\nintro: Lees [over water](#water) of [naar boven](#).\n---\n\n## Water\n",
+    );
+    site.commit_all("Almelo met water", ANNA, "2020-02-03T10:00:00+01:00");
+    site.write(
+        file,
+        "---\ntitle: Almelo\ntype: gemeente\nintro: Lees [over bodem](#bodem).\n---\n\n## Bodem\n",
+    );
+    site.commit_all("Almelo over bodem", BRAM, "2020-03-04T10:00:00+01:00");
+    site.build_ok();
+    let log = commits_of(site.dir.path(), file);
+    let old = site.read(&format!(
+        "public/organisatie/almelo/versie/{}/index.html",
+        log[1]
+    ));
+    assert!(
+        old.contains(r##"<a href="#water">over water</a>"##),
+        "{old}"
+    );
+    assert!(old.contains(r##"<a href="#">naar boven</a>"##), "{old}");
+    let current = site.read("public/organisatie/almelo/index.html");
+    assert!(
+        current.contains(r##"<a href="/organisatie/almelo/#bodem">over bodem</a>"##),
+        "{current}"
+    );
+}
+
+#[test]
 fn a_diff_marks_added_and_removed_lines_and_changed_words() {
     let site = site_with_history();
     site.build_ok();

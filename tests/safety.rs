@@ -377,7 +377,7 @@ fn a_script_url_in_a_markdown_field_is_an_error() {
     let run = site.twn(&["check"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
-        run.stderr.contains("content/werkplaats/meetnet.md:5:10"),
+        run.stderr.contains("content/werkplaats/meetnet.md:5:15"),
         "{}",
         run.stderr
     );

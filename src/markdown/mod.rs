@@ -222,7 +222,7 @@ fn parse_with(body: &str, allow_html: bool, name_headings: bool, write_html: boo
                 dest_url,
                 title,
                 id,
-            }) if is_site_file(&dest_url) => {
+            }) if is_site_file(&dest_url) || is_from_site_root(&dest_url) => {
                 let mut unresolved = String::new();
                 let _ = escape_href(&mut unresolved, &dest_url);
                 parsed.links.push(LinkRef {
@@ -261,7 +261,7 @@ fn is_from_site_root(url: &str) -> bool {
     url.starts_with('/') && !url.starts_with("//")
 }
 
-/// Whether an image URL names a file of the site relative to its page
+/// Whether a URL names a file of the site relative to its page
 /// (`kaart.png`, `../x/foto.jpg`), rather than a web address or a path
 /// from the site's root.
 fn is_site_file(url: &str) -> bool {
@@ -315,6 +315,11 @@ impl ParsedBody {
             _ if dest.starts_with('#') => LinkKind::SamePage,
             _ if is_relative_markdown_file(dest) => LinkKind::MarkdownFile,
             _ if is_site_file(dest) || is_from_site_root(dest) => LinkKind::SiteAddress,
+            // The page itself (`()`, `(?q=1)`): named by its address, as a
+            // field is shown on other pages too.
+            _ if dest.trim().is_empty() || dest.trim_start().starts_with('?') => {
+                LinkKind::SiteAddress
+            }
             _ => return false,
         };
         let (target, fragment) = match dest.split_once('#') {

@@ -99,6 +99,7 @@ pub fn page_summary(site: &Site, i: PageId) -> tera::Value {
 }
 
 pub fn summary_of(site: &Site, page: &Page, url: String) -> tera::Value {
+    let fields = fields_object(site, page, &url, &page.front.fields);
     object([
         ("title", page.front.title.as_str().into()),
         ("url", url.into()),
@@ -111,17 +112,23 @@ pub fn summary_of(site: &Site, page: &Page, url: String) -> tera::Value {
             "description",
             page.front.description.as_deref().unwrap_or_default().into(),
         ),
-        ("f", fields_object(site, page, &page.front.fields)),
+        ("f", fields),
     ])
 }
 
-/// A front-matter value of `page` as templates see it.
-pub fn field_value(site: &Site, page: &Page, value: &FieldValue) -> tera::Value {
+/// A front-matter value of `page` as templates see it; a Markdown value's
+/// links to the page's headings start from `page_address`.
+pub fn field_value(
+    site: &Site,
+    page: &Page,
+    page_address: &str,
+    value: &FieldValue,
+) -> tera::Value {
     match value {
         FieldValue::Text(t) | FieldValue::Url(t) | FieldValue::Email(t) | FieldValue::Choice(t) => {
             t.as_str().into()
         }
-        FieldValue::Markdown(m) => field_html(site, page, m).into(),
+        FieldValue::Markdown(m) => field_html(site, page, page_address, m).into(),
         FieldValue::Date(d) => d.to_string().into(),
         // As JSON has it: a number that is not finite is no number.
         FieldValue::Number(n) if n.is_finite() => (*n).into(),
@@ -140,16 +147,17 @@ pub fn field_value(site: &Site, page: &Page, value: &FieldValue) -> tera::Value 
         },
         FieldValue::List(items) => items
             .iter()
-            .map(|v| field_value(site, page, v))
+            .map(|v| field_value(site, page, page_address, v))
             .collect::<Vec<_>>()
             .into(),
-        FieldValue::Object(fields) => fields_object(site, page, fields),
+        FieldValue::Object(fields) => fields_object(site, page, page_address, fields),
     }
 }
 
 fn fields_object(
     site: &Site,
     page: &Page,
+    page_address: &str,
     fields: &indexmap::IndexMap<String, FieldValue>,
 ) -> tera::Value {
     fields
@@ -157,11 +165,20 @@ fn fields_object(
         .map(|(k, v)| {
             (
                 tera::value::Key::from(k.clone()),
-                field_value(site, page, v),
+                field_value(site, page, page_address, v),
             )
         })
         .collect::<tera::value::Map>()
         .into()
+}
+
+/// Whether a value is Markdown, or a list of it.
+fn is_markdown(value: &FieldValue) -> bool {
+    match value {
+        FieldValue::Markdown(_) => true,
+        FieldValue::List(items) => !items.is_empty() && items.iter().all(is_markdown),
+        _ => false,
+    }
 }
 
 pub fn last_updated(site: &Site, i: PageId) -> Value {
@@ -218,6 +235,12 @@ pub fn page_context_showing(
         Showing::Current(i) => &site.pages[*i],
         Showing::OldVersion { page, .. } => *page,
     };
+    // An old version is shown only on itself: its fields' `#kop` links
+    // stay on it.
+    let page_address = match current {
+        Some(i) => site.url(i),
+        None => String::new(),
+    };
     let collection = page
         .collection
         .as_deref()
@@ -239,7 +262,9 @@ pub fn page_context_showing(
                 object([
                     ("name", name.as_str().into()),
                     ("label", label.into()),
-                    ("value", field_value(site, page, value)),
+                    ("value", field_value(site, page, &page_address, value)),
+                    // The value is HTML made from Markdown, to be shown as such.
+                    ("markdown", is_markdown(value).into()),
                 ])
             })
             .collect(),

@@ -204,7 +204,7 @@ fn body_list(
                 "name": body.name,
                 "level": (3 + depth).min(6),
                 "composition": body.composition,
-                "description": body.description.as_deref().map(|d| field_html(site, &site.pages[chart.page], d)),
+                "description": body.description.as_deref().map(|d| field_html(site, &site.pages[chart.page], &site.url(chart.page), d)),
                 "members": body.members.iter().map(|&m| field_value_of_page(site, m)).collect::<Vec<_>>(),
                 "all_members": body.all_members.then(|| named(&renderer.string("body_all_members"), owner)),
                 "collected": collected,

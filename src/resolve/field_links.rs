@@ -5,7 +5,7 @@
 //! from the site's base.
 
 use super::{Site, resolve_link, resolve_old_link};
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{Diagnostic, Position, find_written};
 use crate::ids::PageId;
 use crate::markdown::{LinkKind, ResolvedLink, parse_fragment};
 use crate::page::Page;
@@ -76,39 +76,12 @@ pub(super) fn resolve_field_links(
     (resolved, targets, problems)
 }
 
-/// Where `words` are written in `text`, from byte `from` on, a space
-/// between them matching any run of white space: a folded or multi-line
-/// YAML value joins its lines with single spaces.
-fn find_written(text: &str, from: usize, words: &str) -> Option<usize> {
-    let words: Vec<&str> = words.split_whitespace().collect();
-    let (first, rest) = words.split_first()?;
-    let mut start = from;
-    while let Some(found) = text.get(start..)?.find(first) {
-        let at = start + found;
-        let mut after = &text[at + first.len()..];
-        let whole = rest.iter().all(|word| {
-            let spaced = after.trim_start();
-            match spaced.strip_prefix(word) {
-                Some(next) if spaced.len() < after.len() => {
-                    after = next;
-                    true
-                }
-                _ => false,
-            }
-        });
-        if whole {
-            return Some(at);
-        }
-        start = at + first.len();
-    }
-    None
-}
-
 /// A Markdown field of `page` (current or an old version) as HTML, its
 /// links pointing where they lead now (for an old version, a deleted
-/// page's notice or a search when the page is gone); a heading of the
-/// page is named with the page's address, as lists show the field too.
-pub fn field_html(site: &Site, page: &Page, markdown: &str) -> String {
+/// page's notice or a search when the page is gone). A heading of the
+/// page is named from `page_address`: a list shows the field too, while
+/// an old version, shown only on itself, passes "".
+pub fn field_html(site: &Site, page: &Page, page_address: &str, markdown: &str) -> String {
     let parsed = parse_fragment(markdown, site.config.allow_html);
     let resolved: Vec<Option<ResolvedLink>> = parsed
         .links
@@ -116,7 +89,7 @@ pub fn field_html(site: &Site, page: &Page, markdown: &str) -> String {
         .map(|link| {
             let mut found = resolve_old_link(site, page, link)?;
             if link.kind == LinkKind::SamePage {
-                found.href = format!("{}{}{}", site.base_path, page.url_path, found.href);
+                found.href = format!("{page_address}{}", found.href);
             }
             Some(found)
         })

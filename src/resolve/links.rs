@@ -75,8 +75,9 @@ pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<Resol
             Lookup::Found(i) => Some(i),
             _ => None,
         },
-        LinkKind::MarkdownFile => normalise_relative(markdown_base(old, link), &link.target)
-            .and_then(|p| site.index.page_of_source(&p)),
+        LinkKind::MarkdownFile => {
+            markdown_file_sources(old, link).find_map(|source| site.index.page_of_source(&source))
+        }
     };
     let mut resolved = link_to(site, found, link);
     if found.is_some() {
@@ -209,8 +210,9 @@ pub(crate) fn resolve_link(
             }
         },
         LinkKind::MarkdownFile => {
-            let joined = normalise_relative(markdown_base(page, link), &link.target);
-            match joined.and_then(|p| site.index.by_source.get(&p).copied()) {
+            let found = markdown_file_sources(page, link)
+                .find_map(|source| site.index.by_source.get(&source).copied());
+            match found {
                 Some(i) => i,
                 None => {
                     return Err((
@@ -287,6 +289,18 @@ fn missing_heading(target_page: &Page, fragment: &str, wanted: &str) -> (String,
 /// `#` and `#top` lead to the top of any page, as HTML defines them.
 fn names_top_of_page(fragment: &str) -> bool {
     fragment.is_empty() || fragment.eq_ignore_ascii_case("top")
+}
+
+/// The files below `content/` a Markdown file link may name: as written,
+/// then percent-decoded (`Verslag%202023.md`), as a browser reads it.
+fn markdown_file_sources(page: &Page, link: &LinkRef) -> impl Iterator<Item = String> {
+    let base = markdown_base(page, link);
+    let decoded = crate::urls::percent_decode(&link.target).filter(|d| *d != link.target);
+    std::iter::once(normalise_relative(base, &link.target))
+        .chain(std::iter::once(
+            decoded.and_then(|d| normalise_relative(base, &d)),
+        ))
+        .flatten()
 }
 
 /// The folder below `content/` a Markdown file link starts from.

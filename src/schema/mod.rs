@@ -1,7 +1,7 @@
 //! Validating a page's front matter against its collection's schema: typed
 //! values out, one diagnostic per problem, references kept for the resolver.
 
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{Diagnostic, Position, find_written};
 use crate::fields::{FieldKind, FieldSpec};
 use crate::source::SourceFile;
 use crate::suggest::closest;
@@ -221,12 +221,21 @@ impl Validator<'_> {
             FieldKind::Markdown => {
                 let text = self.text(node)?;
                 for refused in crate::markdown::refused_urls_in_fragment(&text) {
-                    self.error(
-                        node.position,
-                        1,
-                        refused.refused.message,
-                        &refused.refused.help,
-                    );
+                    let written = text[refused.range.clone()]
+                        .lines()
+                        .next()
+                        .unwrap_or_default();
+                    // Where the link is in the file; a value written with
+                    // escapes may not read as it does, so then the value.
+                    let value_at = node.position.offset_in(&self.file.text);
+                    let (at, marker) = match find_written(&self.file.text, value_at, written) {
+                        Some(at) => (
+                            Position::of_offset(&self.file.text, at),
+                            written.chars().count(),
+                        ),
+                        None => (node.position, 1),
+                    };
+                    self.error(at, marker, refused.refused.message, &refused.refused.help);
                 }
                 FieldValue::Markdown(text)
             }
