@@ -155,6 +155,104 @@ fn a_page_moved_on_a_branch_that_left_a_stub_behind_keeps_its_history() {
     assert_eq!(listed(&site, "organisatie/a/"), [&*stub, &edited, &created]);
 }
 
+/// The short ids of the changes on a history page, each listed with its
+/// diff, in the order listed (a deletion has a diff but no version).
+fn changes_listed(site: &TestSite, page: &str) -> Vec<String> {
+    let html = site.read(&format!("public/{page}geschiedenis/index.html"));
+    let mut ids: Vec<String> = Vec::new();
+    for part in html.split("/verschil/").skip(1) {
+        let id: String = part.chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// `git log --follow` of a file, short ids.
+fn git_follow(site: &TestSite, file: &str) -> Vec<String> {
+    git(
+        site.dir.path(),
+        &["log", "--follow", "--format=%h", "--abbrev=7", "--", file],
+    )
+    .lines()
+    .map(str::to_owned)
+    .collect()
+}
+
+#[test]
+fn a_stub_left_where_a_page_moved_from_shares_its_past_as_git_log_follow_shows() {
+    let site = TestSite::new();
+    site.git_init();
+    site.write(A, &text("Pagina", 0));
+    let created = commit(&site, "Pagina aangemaakt", ANNA, 1);
+    site.write(A, &text("Pagina", 3));
+    let edited = commit(&site, "Tekst herschreven", ANNA, 2);
+    let dir = site.dir.path();
+    git(dir, &["mv", A, "content/organisatie/b.md"]);
+    let moved = commit(&site, "Verhuisd naar b", BRAM, 3);
+    site.write(
+        A,
+        "---\ntitle: Verhuisd\ntype: gemeente\n---\n\nZie [[b]].\n",
+    );
+    let stub = commit(&site, "Verwijzing op de oude plek", BRAM, 4);
+    site.build_ok();
+    assert_eq!(git_follow(&site, A), [&*stub, &moved, &edited, &created]);
+    assert_eq!(
+        changes_listed(&site, "organisatie/a/"),
+        [&*stub, &moved, &edited, &created],
+        "the stub lists the move as the end of the file it replaced"
+    );
+    assert_eq!(
+        listed(&site, "organisatie/b/"),
+        [&*moved, &edited, &created]
+    );
+    let moved_diff = site.read(&format!("public/organisatie/a/verschil/{moved}/index.html"));
+    assert!(
+        moved_diff.contains("Regel 19 over samenwerking"),
+        "{moved_diff}"
+    );
+}
+
+#[test]
+fn a_deleted_page_renamed_on_a_branch_keeps_the_past_it_shares_with_the_page_kept() {
+    let site = TestSite::new();
+    site.git_init();
+    let x = "content/organisatie/x.md";
+    let y = "content/organisatie/y.md";
+    site.write(x, &text("Sjabloon", 0));
+    let created = commit(&site, "Sjabloon", ANNA, 1);
+    site.write(x, &text("Sjabloon", 2));
+    let edited = commit(&site, "Sjabloon bijgewerkt", ANNA, 2);
+    let dir = site.dir.path();
+    git(dir, &["checkout", "-q", "-b", "zijtak"]);
+    git(dir, &["mv", x, y]);
+    let renamed = commit(&site, "Voorstel y", BRAM, 3);
+    git(dir, &["checkout", "-q", "main"]);
+    site.write("content/organisatie/o.md", &text("Ander", 0));
+    commit(&site, "Andere pagina", ANNA, 4);
+    // The merge keeps main's x beside the branch's y.
+    git_on(
+        &site,
+        &["merge", "-q", "--no-ff", "--no-commit", "zijtak"],
+        5,
+    );
+    site.write(x, &text("Sjabloon", 2));
+    commit(&site, "Zijtak samengevoegd", ANNA, 5);
+    git(dir, &["rm", "-q", y]);
+    let removed = commit(&site, "Voorstel y weg", BRAM, 6);
+    site.build_ok();
+    assert_eq!(
+        git_follow(&site, y),
+        [&*removed, &renamed, &edited, &created]
+    );
+    assert_eq!(
+        changes_listed(&site, "organisatie/y/"),
+        [&*removed, &renamed, &edited, &created]
+    );
+    assert_eq!(listed(&site, "organisatie/x/"), [&*edited, &created]);
+}
+
 #[test]
 fn a_page_renamed_on_a_branch_that_took_in_main_keeps_its_past_when_deleted() {
     let site = TestSite::new();

@@ -34,6 +34,13 @@ impl PageKey {
     fn lives_on(&self) -> bool {
         matches!(self, PageKey::Current(_))
     }
+
+    /// The path the page is known by.
+    fn path(&self) -> &str {
+        match self {
+            PageKey::Current(path) | PageKey::Deleted(path) | PageKey::MergedAway(path) => path,
+        }
+    }
 }
 
 /// The pages a path belongs to at some commit: usually one. Two, where
@@ -68,6 +75,12 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
     // Every deletion of each path, newest first.
     let mut deletions: HashMap<Rc<str>, Vec<Revision>> = HashMap::new();
     let mut merge_deletions: HashMap<Rc<str>, Vec<Revision>> = HashMap::new();
+    // Per path, the commits that created a file there (nearest to HEAD
+    // last) and whose page it is: a rename away from the path in an
+    // ancestor leaves the path's past to that page too, as `git log
+    // --follow` shows it for the file at that path (a stub left behind).
+    let mut created_at: HashMap<Rc<str>, Vec<(usize, Claims)>> = HashMap::new();
+    let graph = std::cell::OnceCell::new();
     for (position, &index) in order.iter().enumerate() {
         let commit = &commits[index];
         let overrides = pending.remove(&commit.meta.id).unwrap_or_default();
@@ -102,7 +115,33 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
                 }
             }
         }
+        // The page created later at a path this commit renames away from.
+        let created_later = |from: &str| -> Option<Claims> {
+            let graph = graph.get_or_init(|| ParentIndexes::of(commits));
+            created_at
+                .get(from)?
+                .iter()
+                .rev()
+                .find(|(creator, _)| graph.descends_from(*creator, index))
+                .map(|(_, claims)| claims.clone())
+        };
         for change in everywhere {
+            if let FileChange::Renamed { from, previous, .. } = change
+                && let Some(later) = created_later(from)
+            {
+                // For the page at the old path, the rename is its end.
+                let gone = FileChange::Deleted {
+                    path: from.clone(),
+                    previous: *previous,
+                };
+                let (_, revision) = revision_of(index, position, commit, &gone);
+                for page in later.iter() {
+                    pages
+                        .entry(page.clone())
+                        .or_default()
+                        .push(revision.clone());
+                }
+            }
             let (path, revision) = revision_of(index, position, commit, change);
             if revision.deleted {
                 deletions
@@ -123,13 +162,21 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
             // was not deleted by the merge: the first parent's line says
             // what became of it.
             let merged_away = |path: &str| n > 0 && !gone_from_first.contains(&path);
-            let handed = hand_on(&overrides, changes, &page_of, &merged_away);
+            let handed = hand_on(&overrides, changes, &page_of, &merged_away, &created_later);
             match pending.get_mut(parent) {
                 None => {
                     pending.insert(*parent, handed);
                 }
                 Some(known) if Rc::ptr_eq(known, &handed) => {}
                 Some(known) => merge_into(known, &handed),
+            }
+        }
+        for change in commit.against.iter().flatten() {
+            if let FileChange::Added { path, .. } = change {
+                let creators = created_at.entry(path.as_str().into()).or_default();
+                if creators.last().is_none_or(|(creator, _)| *creator != index) {
+                    creators.push((index, page_of(path)));
+                }
             }
         }
     }
@@ -151,13 +198,13 @@ fn merge_into(known: &mut Overrides, handed: &Overrides) {
     let mut changes: Vec<(Rc<str>, Claims)> = Vec::new();
     for (path, claims) in handed.iter() {
         let before = known.get(path).cloned().unwrap_or_else(|| own(path));
-        if let Some(joined) = joined_claims(&before, claims) {
+        if let Some(joined) = joined_claims(path, &before, claims) {
             changes.push((path.clone(), joined));
         }
     }
     for (path, claims) in known.iter() {
         if !handed.contains_key(path)
-            && let Some(joined) = joined_claims(claims, &own(path))
+            && let Some(joined) = joined_claims(path, claims, &own(path))
         {
             changes.push((path.clone(), joined));
         }
@@ -175,10 +222,36 @@ fn merge_into(known: &mut Overrides, handed: &Overrides) {
     }
 }
 
-/// What two children's claims on one path make, or `None` where the
-/// earlier child's stand: a deletion on one side yields to a page that
-/// lives on the other; two living pages both keep the path.
-fn joined_claims(known: &[PageKey], handed: &[PageKey]) -> Option<Claims> {
+/// What two children's claims on `path` make, or `None` where the earlier
+/// child's stand: a deletion on one side yields to a page that lives on
+/// the other; two living pages both keep the path. A deleted page that
+/// came to the path through a rename is another page than the one that
+/// lives on there, and keeps its claim on the path's past.
+fn joined_claims(path: &str, known: &[PageKey], handed: &[PageKey]) -> Option<Claims> {
+    let joined = joined_living(known, handed);
+    let kept = joined.as_deref().unwrap_or(known);
+    let renamed_here = |claim: &&PageKey| !claim.lives_on() && claim.path() != path;
+    let missing: Vec<PageKey> = known
+        .iter()
+        .chain(handed)
+        .filter(renamed_here)
+        .filter(|claim| !kept.contains(claim))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        return joined;
+    }
+    let mut with = kept.to_vec();
+    for claim in missing {
+        if !with.contains(&claim) {
+            with.push(claim);
+        }
+    }
+    Some(with.into())
+}
+
+/// [`joined_claims`] for the claims of the path's own pages.
+fn joined_living(known: &[PageKey], handed: &[PageKey]) -> Option<Claims> {
     if !lives_on(handed) {
         let only_merged_away =
             |claims: &[PageKey]| claims.iter().all(|c| matches!(c, PageKey::MergedAway(_)));
@@ -327,6 +400,7 @@ fn hand_on(
     changes: &[FileChange],
     page_of: &dyn Fn(&str) -> Claims,
     merged_away: &dyn Fn(&str) -> bool,
+    created_later: &dyn Fn(&str) -> Option<Claims>,
 ) -> Overrides {
     let structural = changes
         .iter()
@@ -343,7 +417,12 @@ fn hand_on(
                 handed.remove(path.as_str());
             }
             FileChange::Renamed { from, path, .. } => {
-                let page = page_of(path);
+                let mut page = page_of(path);
+                if let Some(later) = created_later(from) {
+                    let mut both = page.to_vec();
+                    both.extend(later.iter().filter(|c| !page.contains(c)).cloned());
+                    page = both.into();
+                }
                 handed.remove(path.as_str());
                 handed.insert(from.as_str().into(), page);
             }
