@@ -178,6 +178,34 @@ fn link_to_a_missing_heading() {
         "content/organisatie/borne.md:6:5",
         "link naar een kop die niet bestaat: #visei",
     );
+    // A heading of the page itself, as MediaWiki writes it.
+    let stderr = assert_rejected(
+        |s| {
+            s.write(
+                "content/organisatie/borne.md",
+                "---\ntitle: Borne\ntype: gemeente\n---\n\n## Water\n\nZie [[#water]] en [[#bodem]].\n",
+            )
+        },
+        "content/organisatie/borne.md:8:19",
+        "link naar een kop die niet bestaat: #bodem op content/organisatie/borne.md",
+    );
+    assert!(
+        stderr.contains("de koppen van die pagina zijn: #water"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("[[]]"), "{stderr}");
+    let site = TestSite::new();
+    site.write(
+        "content/organisatie/borne.md",
+        "---\ntitle: Borne\ntype: gemeente\n---\n\n## Water\n\nZie [[#water]] en [[#Water|het water]].\n",
+    );
+    site.build_ok();
+    let html = site.read("public/organisatie/borne/index.html");
+    assert!(html.contains(r##"<a href="#water">Water</a>"##), "{html}");
+    assert!(
+        html.contains(r##"<a href="#water">het water</a>"##),
+        "{html}"
+    );
 }
 
 #[test]
@@ -902,10 +930,7 @@ fn html_the_site_does_not_allow_is_a_warning_and_a_comment_stays_hidden() {
 
 #[test]
 fn a_script_link_in_a_markdown_field_is_an_error_where_it_is_written() {
-    let config = common::CONFIG.replace(
-        "required: true, label: Soort }\n",
-        "required: true, label: Soort }\n      intro: { type: markdown, label: Intro }\n",
-    );
+    let config = common::config_with_organisation_fields(common::INTRO_FIELD);
     assert_rejected(
         |s| {
             s.write("twn.yaml", &config);

@@ -39,24 +39,8 @@ pub(super) type LinkProblem = (String, String);
 /// text that it lacks, shown as written.
 pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<ResolvedLink> {
     let found = match link.kind {
-        LinkKind::SamePage => {
-            let id = link.fragment.as_deref()?;
-            if names_top_of_page(id) && !old.body.headings.iter().any(|h| h.id == id) {
-                return Some(ResolvedLink {
-                    href: format!("#{id}"),
-                    label: None,
-                });
-            }
-            let heading = old
-                .body
-                .headings
-                .iter()
-                .find(|h| h.id == id || h.id == slugify(id))?;
-            return Some(ResolvedLink {
-                href: format!("#{}", heading.id),
-                label: None,
-            });
-        }
+        LinkKind::SamePage => return heading_of_old(old, link),
+        LinkKind::Wiki { .. } if link.target.is_empty() => return heading_of_old(old, link),
         LinkKind::Image => {
             return site
                 .find_image(old, &link.target)
@@ -84,6 +68,27 @@ pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<Resol
         resolved.href = with_query(resolved.href, link);
     }
     Some(resolved)
+}
+
+/// A link to a heading of an old version itself, `None` where it lacks it.
+fn heading_of_old(old: &Page, link: &LinkRef) -> Option<ResolvedLink> {
+    let id = link.fragment.as_deref()?;
+    if names_top_of_page(id) && !old.body.headings.iter().any(|h| h.id == id) {
+        return Some(ResolvedLink {
+            href: format!("#{id}"),
+            label: None,
+        });
+    }
+    let heading = old
+        .body
+        .headings
+        .iter()
+        .find(|h| h.id == id || h.id == slugify(id))?;
+    let labelled = matches!(link.kind, LinkKind::Wiki { has_label: false });
+    Some(ResolvedLink {
+        href: format!("#{}", heading.id),
+        label: labelled.then(|| heading.text.clone()),
+    })
 }
 
 /// A link to page `found` (its heading if it has the one asked for), or,
@@ -168,6 +173,8 @@ pub(crate) fn resolve_link(
                 return Err((message, missing_address_help(site, page, &link.target)));
             }
         },
+        // `[[#kop]]`: a heading of the page itself, as in MediaWiki.
+        LinkKind::Wiki { .. } if link.target.is_empty() && link.fragment.is_some() => from,
         LinkKind::Wiki { .. } => match site.index.find(&link.target) {
             Lookup::Found(i) => i,
             Lookup::Missing if site.index.draft_named(&link.target).is_some() => {
@@ -255,6 +262,7 @@ pub(crate) fn resolve_link(
     }
     let label = match link.kind {
         LinkKind::Wiki { has_label: false } => Some(match heading_text {
+            Some(heading) if link.target.is_empty() => heading,
             Some(heading) => format!("{} › {heading}", target_page.front.title),
             None => target_page.front.title.clone(),
         }),

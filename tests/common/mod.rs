@@ -44,6 +44,18 @@ collections:
       start: { type: date }
 "#;
 
+/// [`CONFIG`] with more fields for organisations (YAML lines, indented as
+/// fields are), such as a Markdown field.
+pub fn config_with_organisation_fields(fields: &str) -> String {
+    CONFIG.replace(
+        "required: true, label: Soort }\n",
+        &format!("required: true, label: Soort }}\n{fields}"),
+    )
+}
+
+/// A Markdown field `intro` for organisations.
+pub const INTRO_FIELD: &str = "      intro: { type: markdown, label: Intro }\n";
+
 impl TestSite {
     /// A small valid site using the repository's default theme.
     pub fn new() -> Self {
