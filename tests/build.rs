@@ -309,10 +309,10 @@ fn with_markdown_fields() -> TestSite {
     let site = TestSite::new();
     site.write(
         "twn.yaml",
-        &common::CONFIG.replace(
-            "required: true, label: Soort }\n",
-            "required: true, label: Soort }\n      intro: { type: markdown, label: Intro }\n      notes: { type: list, of: { type: markdown }, label: Notities }\n",
-        ),
+        &common::config_with_organisation_fields(&format!(
+            "{}      notes: {{ type: list, of: {{ type: markdown }}, label: Notities }}\n",
+            common::INTRO_FIELD
+        )),
     );
     site
 }

@@ -173,10 +173,7 @@ fn an_old_versions_field_links_to_its_own_headings() {
     let site = TestSite::new();
     site.write(
         "twn.yaml",
-        &common::CONFIG.replace(
-            "required: true, label: Soort }\n",
-            "required: true, label: Soort }\n      intro: { type: markdown, label: Intro }\n",
-        ),
+        &common::config_with_organisation_fields(common::INTRO_FIELD),
     );
     site.git_init();
     let file = "content/organisatie/almelo.md";

@@ -43,11 +43,22 @@ fn merge_side_branch(site: &TestSite, day: u32) {
     );
 }
 
-/// The short ids on a history page, in the order listed.
+/// The short ids of the versions on a history page, in the order listed.
 fn listed(site: &TestSite, page: &str) -> Vec<String> {
+    linked_ids(site, page, "/versie/")
+}
+
+/// The short ids of the changes on a history page, each listed with its
+/// diff, in the order listed (a deletion has a diff but no version).
+fn changes_listed(site: &TestSite, page: &str) -> Vec<String> {
+    linked_ids(site, page, "/verschil/")
+}
+
+/// The short ids a history page links to below `folder`, in order.
+fn linked_ids(site: &TestSite, page: &str, folder: &str) -> Vec<String> {
     let html = site.read(&format!("public/{page}geschiedenis/index.html"));
     let mut ids: Vec<String> = Vec::new();
-    for part in html.split("/versie/").skip(1) {
+    for part in html.split(folder).skip(1) {
         let id: String = part.chars().take_while(|c| c.is_ascii_hexdigit()).collect();
         if !ids.contains(&id) {
             ids.push(id);
@@ -132,19 +143,8 @@ fn a_page_moved_on_a_branch_that_left_a_stub_behind_keeps_its_history() {
     git(dir, &["checkout", "-q", "main"]);
     merge_side_branch(&site, 5);
     site.build_ok();
-    let follow = git(
-        dir,
-        &[
-            "log",
-            "--follow",
-            "--format=%h",
-            "--abbrev=7",
-            "--",
-            "content/organisatie/b.md",
-        ],
-    );
     assert_eq!(
-        follow.lines().collect::<Vec<_>>(),
+        git_follow(&site, "content/organisatie/b.md"),
         [&*moved, &edited, &created]
     );
     assert_eq!(
@@ -153,20 +153,6 @@ fn a_page_moved_on_a_branch_that_left_a_stub_behind_keeps_its_history() {
         "the moved page keeps the past that the stub at its old place shares"
     );
     assert_eq!(listed(&site, "organisatie/a/"), [&*stub, &edited, &created]);
-}
-
-/// The short ids of the changes on a history page, each listed with its
-/// diff, in the order listed (a deletion has a diff but no version).
-fn changes_listed(site: &TestSite, page: &str) -> Vec<String> {
-    let html = site.read(&format!("public/{page}geschiedenis/index.html"));
-    let mut ids: Vec<String> = Vec::new();
-    for part in html.split("/verschil/").skip(1) {
-        let id: String = part.chars().take_while(|c| c.is_ascii_hexdigit()).collect();
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    ids
 }
 
 /// `git log --follow` of a file, short ids.
