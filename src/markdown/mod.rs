@@ -75,6 +75,34 @@ struct HeadingIds {
     next: std::collections::HashMap<String, usize>,
 }
 
+/// The ids of footnotes (`[^1]`), which pulldown-cmark takes from their
+/// names as written: `fn:` before them keeps them apart from headings'
+/// ids, which have no colon; a Markdown field's footnotes also carry a
+/// mark of the field's text, as several fields may be shown on one page.
+struct FootnoteIds {
+    prefix: String,
+}
+
+impl FootnoteIds {
+    fn new(markdown: &str, body: bool) -> Self {
+        let prefix = match body {
+            true => "fn:".to_owned(),
+            false => {
+                // FNV-1a: the same text always gets the same mark.
+                let mark = markdown.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+                });
+                format!("fn:{:06x}:", mark & 0xff_ffff)
+            }
+        };
+        Self { prefix }
+    }
+
+    fn id<'e>(&self, name: &str) -> CowStr<'e> {
+        CowStr::from(format!("{}{name}", self.prefix))
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ParsedBody {
     /// The HTML with the gaps left out; `gaps` says where they go.
@@ -147,6 +175,7 @@ fn parse_with(body: &str, allow_html: bool, name_headings: bool, write_html: boo
     let mut parsed = ParsedBody::default();
     let mut events: Vec<Event> = Vec::with_capacity(body.len() / 16);
     let mut used_ids = HeadingIds::default();
+    let footnotes = FootnoteIds::new(body, name_headings);
     let mut open_heading: Option<(usize, String)> = None;
     // The events of a wiki link's text, while inside one without a label.
     let mut label: Option<Vec<Event>> = None;
@@ -181,6 +210,10 @@ fn parse_with(body: &str, allow_html: bool, name_headings: bool, write_html: boo
             label = None;
         }
         let event = match event {
+            Event::FootnoteReference(name) => Event::FootnoteReference(footnotes.id(&name)),
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                Event::Start(Tag::FootnoteDefinition(footnotes.id(&name)))
+            }
             Event::Start(Tag::Heading { .. }) => {
                 open_heading = Some((events.len(), String::new()));
                 event
@@ -589,6 +622,22 @@ mod tests {
     fn an_unresolved_wiki_link_to_a_script_url_stays_inert() {
         let html = parse("[[javascript:alert(1)]]", false).to_html(&[]);
         assert!(!html.contains("javascript:alert(1)\""), "{html}");
+    }
+
+    #[test]
+    fn footnote_ids_never_meet_heading_ids_or_another_fields() {
+        let body = parse("## 1\n\nNoot[^1].\n\n[^1]: Uitleg.\n", false).to_html(&[]);
+        assert!(body.contains(r##"id="1""##), "{body}");
+        assert!(body.contains(r##"href="#fn:1""##), "{body}");
+        assert!(body.contains(r##"id="fn:1""##), "{body}");
+        let field = |text: &str| parse_fragment(text, false).to_html(&[]);
+        let (a, b) = (field("A[^1]\n\n[^1]: a\n"), field("B[^1]\n\n[^1]: b\n"));
+        let id = |html: &str| html.split("id=\"").nth(1).unwrap_or_default().to_owned();
+        assert!(
+            id(&a).starts_with("fn:") && id(&b).starts_with("fn:"),
+            "{a} {b}"
+        );
+        assert_ne!(id(&a), id(&b));
     }
 
     #[test]
