@@ -201,6 +201,39 @@ fn a_stub_left_where_a_page_moved_from_shares_its_past_as_git_log_follow_shows()
 }
 
 #[test]
+fn a_page_that_came_back_before_it_moved_on_keeps_its_old_places_and_the_stub_its_past() {
+    let site = TestSite::new();
+    site.git_init();
+    let (x, y, z) = (A, "content/organisatie/y.md", "content/organisatie/z.md");
+    site.write(x, &text("Pagina", 0));
+    commit(&site, "Aangemaakt", ANNA, 1);
+    let dir = site.dir.path();
+    git(dir, &["mv", x, y]);
+    commit(&site, "Naar y", ANNA, 2);
+    git(dir, &["mv", y, x]);
+    commit(&site, "Terug naar x", ANNA, 3);
+    git(dir, &["mv", x, z]);
+    commit(&site, "Naar z", BRAM, 4);
+    site.write(
+        x,
+        "---\ntitle: Verhuisd\ntype: gemeente\n---\n\nZie [[z]].\n",
+    );
+    commit(&site, "Verwijzing", BRAM, 5);
+    site.build_ok();
+    let follow = git_follow(&site, x);
+    assert_eq!(follow.len(), 5, "{follow:?}");
+    assert_eq!(changes_listed(&site, "organisatie/a/"), follow);
+    // Only the move to z ended the file at x: the move to y and back is
+    // the page's own life, listed with its versions.
+    assert_eq!(listed(&site, "organisatie/a/").len(), 4);
+    let y_place = site.read("public/organisatie/y/index.html");
+    assert!(
+        y_place.contains("url=/organisatie/z/"),
+        "the place the page left leads to where it went, not to the stub: {y_place}"
+    );
+}
+
+#[test]
 fn a_deleted_page_renamed_on_a_branch_keeps_the_past_it_shares_with_the_page_kept() {
     let site = TestSite::new();
     site.git_init();

@@ -75,11 +75,12 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
     // Every deletion of each path, newest first.
     let mut deletions: HashMap<Rc<str>, Vec<Revision>> = HashMap::new();
     let mut merge_deletions: HashMap<Rc<str>, Vec<Revision>> = HashMap::new();
-    // Per path, the commits that created a file there (nearest to HEAD
-    // last) and whose page it is: a rename away from the path in an
-    // ancestor leaves the path's past to that page too, as `git log
-    // --follow` shows it for the file at that path (a stub left behind).
-    let mut created_at: HashMap<Rc<str>, Vec<(usize, Claims)>> = HashMap::new();
+    // Per path, the commits that put a file there, nearest to HEAD first,
+    // and, where it was created there rather than renamed to it, whose
+    // page it is: a rename away from the path in an ancestor leaves the
+    // path's past to that page too, as `git log --follow` shows it for the
+    // file at that path (a stub left behind).
+    let mut created_at: HashMap<Rc<str>, Vec<(usize, Option<Claims>)>> = HashMap::new();
     let graph = std::cell::OnceCell::new();
     for (position, &index) in order.iter().enumerate() {
         let commit = &commits[index];
@@ -115,7 +116,8 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
                 }
             }
         }
-        // The page created later at a path this commit renames away from.
+        // The page created next at a path this commit renames away from,
+        // unless a file renamed there came first (the page coming back).
         let created_later = |from: &str| -> Option<Claims> {
             let graph = graph.get_or_init(|| ParentIndexes::of(commits));
             created_at
@@ -123,7 +125,7 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
                 .iter()
                 .rev()
                 .find(|(creator, _)| graph.descends_from(*creator, index))
-                .map(|(_, claims)| claims.clone())
+                .and_then(|(_, claims)| claims.clone())
         };
         for change in everywhere {
             if let FileChange::Renamed { from, previous, .. } = change
@@ -172,11 +174,14 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
             }
         }
         for change in commit.against.iter().flatten() {
-            if let FileChange::Added { path, .. } = change {
-                let creators = created_at.entry(path.as_str().into()).or_default();
-                if creators.last().is_none_or(|(creator, _)| *creator != index) {
-                    creators.push((index, page_of(path)));
-                }
+            let (path, created) = match change {
+                FileChange::Added { path, .. } => (path, true),
+                FileChange::Renamed { path, .. } => (path, false),
+                _ => continue,
+            };
+            let placed = created_at.entry(path.as_str().into()).or_default();
+            if placed.last().is_none_or(|(at, _)| *at != index) {
+                placed.push((index, created.then(|| page_of(path))));
             }
         }
     }

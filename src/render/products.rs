@@ -298,28 +298,51 @@ pub fn old_urls(site: &Site) -> Vec<(String, &str, String)> {
         .gone
         .iter()
         .map(|g| (&g.page, g.revisions.as_slice(), g.shown_path()));
-    for (page, revisions, shown) in current.chain(gone) {
-        let aliases = page
-            .front
-            .aliases
-            .iter()
-            .map(|alias| format!("{}/", alias.url_path));
-        let former = revisions
-            .iter()
-            .flat_map(crate::history::Revision::paths)
-            .filter(|path| *path != page.content_path)
-            .filter_map(|path| crate::page::former_url_path(path, &site.config))
-            .filter(|url| {
-                let bare = url.trim_end_matches('/');
-                *url != page.url_path
-                    && site.index.page_at(bare).is_none()
-                    && !site.config.is_collection_listing(bare)
-                    && !is_chart_folder(site, url)
-                    && crate::urls::alias_url_path(bare).is_ok()
-            });
-        for url in aliases.chain(former) {
-            if seen.insert(url.clone()) {
-                urls.push((url, page.front.title.as_str(), shown.clone()));
+    let subjects: Vec<_> = current.chain(gone).collect();
+    // A page's own places first: a file created where another page moved
+    // from shares that page's earlier places, which lead to the page that
+    // moved on; past the end of the file before it, they are the newer
+    // page's only where no other page leads from them.
+    for own_life in [true, false] {
+        for (page, revisions, shown) in &subjects {
+            let aliases = page
+                .front
+                .aliases
+                .iter()
+                .filter(|_| own_life)
+                .map(|alias| format!("{}/", alias.url_path));
+            // Where its own life began: after the newest end of a file that
+            // a later one followed (not a deleted page's own end).
+            let newest_kept = revisions
+                .iter()
+                .filter(|r| !r.deleted)
+                .map(|r| r.order)
+                .min()
+                .unwrap_or(usize::MAX);
+            let began = revisions
+                .iter()
+                .filter(|r| r.deleted && r.order > newest_kept)
+                .map(|r| r.order)
+                .min()
+                .unwrap_or(usize::MAX);
+            let former = revisions
+                .iter()
+                .filter(|r| (r.order < began) == own_life)
+                .flat_map(crate::history::Revision::paths)
+                .filter(|path| *path != page.content_path)
+                .filter_map(|path| crate::page::former_url_path(path, &site.config))
+                .filter(|url| {
+                    let bare = url.trim_end_matches('/');
+                    *url != page.url_path
+                        && site.index.page_at(bare).is_none()
+                        && !site.config.is_collection_listing(bare)
+                        && !is_chart_folder(site, url)
+                        && crate::urls::alias_url_path(bare).is_ok()
+                });
+            for url in aliases.chain(former) {
+                if seen.insert(url.clone()) {
+                    urls.push((url, page.front.title.as_str(), shown.clone()));
+                }
             }
         }
     }
