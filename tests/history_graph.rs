@@ -123,24 +123,33 @@ fn a_rename_on_a_side_branch_keeps_the_whole_history_through_later_renames() {
     }
 }
 
-#[test]
-fn a_page_moved_on_a_branch_that_left_a_stub_behind_keeps_its_history() {
-    let site = TestSite::new();
+/// Page `A` created, edited, moved to `b.md` (on the branch `zijtak`, if
+/// asked) and a stub written in its place: the four commits, newest first.
+fn moved_with_a_stub(site: &TestSite, on_a_branch: bool) -> [String; 4] {
     site.git_init();
     site.write(A, &text("Pagina", 0));
-    let created = commit(&site, "Pagina aangemaakt", ANNA, 1);
+    let created = commit(site, "Pagina aangemaakt", ANNA, 1);
     site.write(A, &text("Pagina", 3));
-    let edited = commit(&site, "Tekst herschreven", ANNA, 2);
+    let edited = commit(site, "Tekst herschreven", ANNA, 2);
     let dir = site.dir.path();
-    git(dir, &["checkout", "-q", "-b", "zijtak"]);
+    if on_a_branch {
+        git(dir, &["checkout", "-q", "-b", "zijtak"]);
+    }
     git(dir, &["mv", A, "content/organisatie/b.md"]);
-    let moved = commit(&site, "Verhuisd naar b", BRAM, 3);
+    let moved = commit(site, "Verhuisd naar b", BRAM, 3);
     site.write(
         A,
         "---\ntitle: Verhuisd\ntype: gemeente\n---\n\nZie [[b]].\n",
     );
-    let stub = commit(&site, "Verwijzing op de oude plek", BRAM, 4);
-    git(dir, &["checkout", "-q", "main"]);
+    let stub = commit(site, "Verwijzing op de oude plek", BRAM, 4);
+    [stub, moved, edited, created]
+}
+
+#[test]
+fn a_page_moved_on_a_branch_that_left_a_stub_behind_keeps_its_history() {
+    let site = TestSite::new();
+    let [stub, moved, edited, created] = moved_with_a_stub(&site, true);
+    git(site.dir.path(), &["checkout", "-q", "main"]);
     merge_side_branch(&site, 5);
     site.build_ok();
     assert_eq!(
@@ -169,19 +178,7 @@ fn git_follow(site: &TestSite, file: &str) -> Vec<String> {
 #[test]
 fn a_stub_left_where_a_page_moved_from_shares_its_past_as_git_log_follow_shows() {
     let site = TestSite::new();
-    site.git_init();
-    site.write(A, &text("Pagina", 0));
-    let created = commit(&site, "Pagina aangemaakt", ANNA, 1);
-    site.write(A, &text("Pagina", 3));
-    let edited = commit(&site, "Tekst herschreven", ANNA, 2);
-    let dir = site.dir.path();
-    git(dir, &["mv", A, "content/organisatie/b.md"]);
-    let moved = commit(&site, "Verhuisd naar b", BRAM, 3);
-    site.write(
-        A,
-        "---\ntitle: Verhuisd\ntype: gemeente\n---\n\nZie [[b]].\n",
-    );
-    let stub = commit(&site, "Verwijzing op de oude plek", BRAM, 4);
+    let [stub, moved, edited, created] = moved_with_a_stub(&site, false);
     site.build_ok();
     assert_eq!(git_follow(&site, A), [&*stub, &moved, &edited, &created]);
     assert_eq!(
