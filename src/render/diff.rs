@@ -49,10 +49,28 @@ pub struct Part {
 /// Huge rewrites fall back to a plain line diff rather than stall the build.
 const DIFF_TIME_LIMIT: Duration = Duration::from_millis(200);
 
-fn config() -> similar::TextDiffConfig {
+/// Up to this many lines (or, for words and characters, bytes) a diff is
+/// found in full, whatever the time: a time limit depends on how busy
+/// the machine is, and the same commit must always give the same page.
+/// The worst case at these sizes takes a fraction of the limit above.
+const EXACT_LINES: usize = 5_000;
+const EXACT_BYTES: usize = 4_000;
+
+/// How to diff `old` and `new`, counted in lines or in bytes.
+fn config(old: &str, new: &str, lines: bool) -> similar::TextDiffConfig {
     let mut config = TextDiff::configure();
-    config.timeout(DIFF_TIME_LIMIT);
+    let exact = match lines {
+        true => line_count(old) + line_count(new) <= EXACT_LINES,
+        false => old.len() + new.len() <= EXACT_BYTES,
+    };
+    if !exact {
+        config.timeout(DIFF_TIME_LIMIT);
+    }
     config
+}
+
+fn line_count(text: &str) -> usize {
+    text.bytes().filter(|&b| b == b'\n').count() + 1
 }
 
 /// Lines added and removed by a line diff.
@@ -69,7 +87,7 @@ pub fn diff_texts(old: &str, new: &str) -> FileDiff {
     if old.is_empty() {
         return all_added(new);
     }
-    let diff = config().diff_lines(old, new);
+    let diff = config(old, new, true).diff_lines(old, new);
     let (added, removed) = count_lines(&diff);
     let (old_lines, new_lines) = (diff.old_slices(), diff.new_slices());
     let mut shown_until = 0;
@@ -311,9 +329,9 @@ fn changed_line(
 fn marked_parts(kind: &str, text: &str, other: &str) -> Vec<Part> {
     let removed_side = kind == "del";
     let words = if removed_side {
-        config().diff_unicode_words(text, other)
+        config(text, other, false).diff_unicode_words(text, other)
     } else {
-        config().diff_unicode_words(other, text)
+        config(text, other, false).diff_unicode_words(other, text)
     };
     let mut parts: Vec<Part> = Vec::new();
     for change in words.iter_all_changes() {
@@ -349,7 +367,7 @@ fn pair_similar_lines(old: &[&str], new: &[&str]) -> Vec<(usize, usize)> {
         if 2 * short * 4 < (short + long) * 2 {
             return 0.0;
         }
-        config().diff_chars(a, b).ratio()
+        config(a, b, false).diff_chars(a, b).ratio()
     };
     // Large rewrites: compare only lines at the same place, to stay linear.
     if old.len() * new.len() > 2_500 {
@@ -390,7 +408,7 @@ pub fn lines_changed(old: &str, new: &str) -> (usize, usize) {
     if old.is_empty() {
         return (new.split_inclusive('\n').count(), 0);
     }
-    count_lines(&config().diff_lines(old, new))
+    count_lines(&config(old, new, true).diff_lines(old, new))
 }
 
 /// Where the text below a file's front matter starts; 0 without one.
