@@ -195,6 +195,15 @@ fn a_stub_left_where_a_page_moved_from_shares_its_past_as_git_log_follow_shows()
         moved_diff.contains("Regel 19 over samenwerking"),
         "{moved_diff}"
     );
+    // It reads as the move it was, not as a deletion.
+    let history = site.read("public/organisatie/a/geschiedenis/index.html");
+    for page in [&history, &moved_diff] {
+        assert!(
+            page.contains("verplaatst naar <code>organisatie/b.md</code>"),
+            "{page}"
+        );
+    }
+    assert!(!history.contains("pagina verwijderd"), "{history}");
 }
 
 #[test]

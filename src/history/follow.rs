@@ -128,7 +128,12 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
                 .and_then(|(_, claims)| claims.clone())
         };
         for change in everywhere {
-            if let FileChange::Renamed { from, previous, .. } = change
+            if let FileChange::Renamed {
+                from,
+                previous,
+                path,
+                ..
+            } = change
                 && let Some(later) = created_later(from)
             {
                 // For the page at the old path, the rename is its end.
@@ -136,7 +141,8 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
                     path: from.clone(),
                     previous: *previous,
                 };
-                let (_, revision) = revision_of(index, position, commit, &gone);
+                let (_, mut revision) = revision_of(index, position, commit, &gone);
+                revision.moved_to = Some(path.clone());
                 for page in later.iter() {
                     pages
                         .entry(page.clone())
@@ -369,6 +375,7 @@ fn revision_of(
         blob,
         previous,
         renamed_from: renamed_from.cloned(),
+        moved_to: None,
         cut_off: changes.boundary && previous.is_none(),
         deleted,
         older: None,

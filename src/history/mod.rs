@@ -158,6 +158,9 @@ pub struct Revision {
     pub previous: Option<ObjectId>,
     /// Set where this commit renamed the file.
     pub renamed_from: Option<String>,
+    /// For the end of a file whose page moved on while another file took
+    /// its path later (a stub): where the page went.
+    pub moved_to: Option<String>,
     /// Created in the oldest commit of a shallow clone: the page may be
     /// older, but its earlier history is not in the repository.
     pub cut_off: bool,

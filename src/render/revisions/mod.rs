@@ -410,6 +410,8 @@ impl PageJob<'_> {
         add("cut_off", revision.cut_off.into());
         let renamed_from = revision.renamed_from.as_deref().unwrap_or_default();
         add("renamed_from", renamed_from.into());
+        let moved_to = revision.moved_to.as_deref().unwrap_or_default();
+        add("moved_to", moved_to.into());
         add("short", short.into());
         tera::Value::from(summary)
     }
@@ -523,6 +525,7 @@ impl RevisionKey {
             .add(&revision.blob.to_string())
             .add(&revision.previous.map(|p| p.to_string()).unwrap_or_default())
             .add(revision.renamed_from.as_deref().unwrap_or_default())
+            .add(revision.moved_to.as_deref().unwrap_or_default())
             .add(if revision.cut_off { "afgekapt" } else { "" })
             .add(if revision.deleted { "verwijderd" } else { "" });
         self
