@@ -116,17 +116,26 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
                 }
             }
         }
-        // The page created next at a path this commit renames away from,
-        // unless a file renamed there came first (the page coming back).
-        let created_later = |from: &str| -> Option<Claims> {
-            let graph = graph.get_or_init(|| ParentIndexes::of(commits));
-            created_at
-                .get(from)?
-                .iter()
-                .rev()
-                .find(|(creator, _)| graph.descends_from(*creator, index))
-                .and_then(|(_, claims)| claims.clone())
-        };
+        // For each path this commit renames away from (against any
+        // parent), the page created next at it, unless a file renamed there
+        // came first (the page coming back). Found once per commit: the
+        // changes and every parent's hand-over ask for it.
+        let mut created_later: HashMap<&str, Claims> = HashMap::new();
+        for change in commit.against.iter().flatten() {
+            if let FileChange::Renamed { from, .. } = change
+                && !created_later.contains_key(from.as_str())
+                && let Some(claims) = created_at.get(from.as_str()).and_then(|placed| {
+                    let graph = graph.get_or_init(|| ParentIndexes::of(commits));
+                    placed
+                        .iter()
+                        .rev()
+                        .find(|(creator, _)| graph.descends_from(*creator, index))
+                        .and_then(|(_, claims)| claims.clone())
+                })
+            {
+                created_later.insert(from, claims);
+            }
+        }
         for change in everywhere {
             if let FileChange::Renamed {
                 from,
@@ -134,7 +143,7 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
                 path,
                 ..
             } = change
-                && let Some(later) = created_later(from)
+                && let Some(later) = created_later.get(from.as_str())
             {
                 // For the page at the old path, the rename is its end.
                 let gone = FileChange::Deleted {
@@ -143,12 +152,7 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
                 };
                 let (_, mut revision) = revision_of(index, position, commit, &gone);
                 revision.moved_to = Some(path.clone());
-                for page in later.iter() {
-                    pages
-                        .entry(page.clone())
-                        .or_default()
-                        .push(revision.clone());
-                }
+                credit(&mut pages, later, &revision);
             }
             let (path, revision) = revision_of(index, position, commit, change);
             if revision.deleted {
@@ -157,12 +161,7 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
                     .or_default()
                     .push(revision);
             } else {
-                for page in page_of(&path).iter() {
-                    pages
-                        .entry(page.clone())
-                        .or_default()
-                        .push(revision.clone());
-                }
+                credit(&mut pages, &page_of(&path), &revision);
             }
         }
         for (n, (parent, changes)) in commit.parents.iter().zip(&commit.against).enumerate() {
@@ -196,6 +195,30 @@ pub(super) fn trace(commits: &[CommitChanges]) -> Traced {
         deletions,
         merge_deletions,
     }
+}
+
+/// Adds `revision` to the revisions of each page that claims it.
+fn credit(pages: &mut HashMap<PageKey, Vec<Revision>>, claims: &[PageKey], revision: &Revision) {
+    for page in claims {
+        pages
+            .entry(page.clone())
+            .or_default()
+            .push(revision.clone());
+    }
+}
+
+/// `claims` with those of `more` it lacks, in order.
+fn with_claims<'c>(
+    claims: &[PageKey],
+    more: impl IntoIterator<Item = &'c PageKey>,
+) -> Vec<PageKey> {
+    let mut all = claims.to_vec();
+    for claim in more {
+        if !all.contains(claim) {
+            all.push(claim.clone());
+        }
+    }
+    all
 }
 
 /// Joins what a second child says of a parent's paths to what an earlier
@@ -242,23 +265,11 @@ fn joined_claims(path: &str, known: &[PageKey], handed: &[PageKey]) -> Option<Cl
     let joined = joined_living(known, handed);
     let kept = joined.as_deref().unwrap_or(known);
     let renamed_here = |claim: &&PageKey| !claim.lives_on() && claim.path() != path;
-    let missing: Vec<PageKey> = known
-        .iter()
-        .chain(handed)
-        .filter(renamed_here)
-        .filter(|claim| !kept.contains(claim))
-        .cloned()
-        .collect();
-    if missing.is_empty() {
-        return joined;
+    let with = with_claims(kept, known.iter().chain(handed).filter(renamed_here));
+    match with.len() > kept.len() {
+        true => Some(with.into()),
+        false => joined,
     }
-    let mut with = kept.to_vec();
-    for claim in missing {
-        if !with.contains(&claim) {
-            with.push(claim);
-        }
-    }
-    Some(with.into())
 }
 
 /// [`joined_claims`] for the claims of the path's own pages.
@@ -271,14 +282,9 @@ fn joined_living(known: &[PageKey], handed: &[PageKey]) -> Option<Claims> {
     if !lives_on(known) {
         return Some(handed.into());
     }
-    let mut joined: Vec<PageKey> = known.iter().filter(|c| c.lives_on()).cloned().collect();
-    let before = joined.len();
-    for claim in handed.iter().filter(|c| c.lives_on()) {
-        if !joined.contains(claim) {
-            joined.push(claim.clone());
-        }
-    }
-    (joined.len() > before || before < known.len()).then(|| joined.into())
+    let living: Vec<PageKey> = known.iter().filter(|c| c.lives_on()).cloned().collect();
+    let joined = with_claims(&living, handed.iter().filter(|c| c.lives_on()));
+    (joined.len() > living.len() || living.len() < known.len()).then(|| joined.into())
 }
 
 /// The commits children first, and among commits free to go, the newest
@@ -412,7 +418,7 @@ fn hand_on(
     changes: &[FileChange],
     page_of: &dyn Fn(&str) -> Claims,
     merged_away: &dyn Fn(&str) -> bool,
-    created_later: &dyn Fn(&str) -> Option<Claims>,
+    created_later: &HashMap<&str, Claims>,
 ) -> Overrides {
     let structural = changes
         .iter()
@@ -430,10 +436,8 @@ fn hand_on(
             }
             FileChange::Renamed { from, path, .. } => {
                 let mut page = page_of(path);
-                if let Some(later) = created_later(from) {
-                    let mut both = page.to_vec();
-                    both.extend(later.iter().filter(|c| !page.contains(c)).cloned());
-                    page = both.into();
+                if let Some(later) = created_later.get(from.as_str()) {
+                    page = with_claims(&page, later.iter()).into();
                 }
                 handed.remove(path.as_str());
                 handed.insert(from.as_str().into(), page);
