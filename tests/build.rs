@@ -322,7 +322,7 @@ fn a_markdown_field_is_shown_as_html_with_its_links_to_the_page_itself() {
     let site = with_markdown_fields();
     site.write(
         "content/organisatie/borne.md",
-        "---\ntitle: Borne\ntype: gemeente\nintro: Zie *de* [start](/) en [deze pagina](?tab=1).\nnotes: [\"**Een**\", \"[Zelf]()\"]\n---\n\n## Water\n",
+        "---\ntitle: Borne\ntype: gemeente\nintro: Zie *de* [start](/) en [deze pagina](?tab=1).\nnotes: [\"**Een**\", \"[Zelf]()\", \"[[#water]]\"]\n---\n\n## Water\n",
     );
     let run = site.twn(&["build", "--base-url", "https://example.org/wiki/"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
@@ -331,6 +331,7 @@ fn a_markdown_field_is_shown_as_html_with_its_links_to_the_page_itself() {
         r#"<dd><p>Zie <em>de</em> <a href="/wiki/">start</a> en <a href="/wiki/organisatie/borne/?tab=1">deze pagina</a>.</p>"#,
         "<li><p><strong>Een</strong></p>",
         r#"<li><p><a href="/wiki/organisatie/borne/">Zelf</a></p>"#,
+        r#"<li><p><a href="/wiki/organisatie/borne/#water">Water</a></p>"#,
     ] {
         assert!(html.contains(shown), "{shown}: {html}");
     }

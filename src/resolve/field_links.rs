@@ -7,7 +7,7 @@
 use super::{Site, resolve_link, resolve_old_link};
 use crate::diagnostics::{Diagnostic, Position, find_written};
 use crate::ids::PageId;
-use crate::markdown::{LinkKind, ResolvedLink, parse_fragment};
+use crate::markdown::{ResolvedLink, parse_fragment};
 use crate::page::Page;
 use crate::schema::FieldValue;
 use indexmap::IndexMap;
@@ -88,7 +88,8 @@ pub fn field_html(site: &Site, page: &Page, page_address: &str, markdown: &str) 
         .iter()
         .map(|link| {
             let mut found = resolve_old_link(site, page, link)?;
-            if link.kind == LinkKind::SamePage {
+            // A heading of the page itself (`#kop`, `[[#kop]]`).
+            if found.href.starts_with('#') {
                 found.href = format!("{page_address}{}", found.href);
             }
             Some(found)

@@ -5,7 +5,7 @@
 use super::{BackRef, Lookup, RelativeTarget, Site};
 use crate::diagnostics::{Diagnostic, Position};
 use crate::ids::PageId;
-use crate::markdown::{LinkKind, LinkRef, ResolvedLink};
+use crate::markdown::{Heading, LinkKind, LinkRef, ResolvedLink};
 use crate::page::Page;
 use crate::schema::FieldValue;
 use crate::slug::slugify;
@@ -72,23 +72,41 @@ pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<Resol
 
 /// A link to a heading of an old version itself, `None` where it lacks it.
 fn heading_of_old(old: &Page, link: &LinkRef) -> Option<ResolvedLink> {
-    let id = link.fragment.as_deref()?;
-    if names_top_of_page(id) && !old.body.headings.iter().any(|h| h.id == id) {
-        return Some(ResolvedLink {
+    let labelled = matches!(link.kind, LinkKind::Wiki { has_label: false });
+    Some(match fragment_on(old, link.fragment.as_deref()?)? {
+        Fragment::Heading(heading) => ResolvedLink {
+            href: format!("#{}", heading.id),
+            label: labelled.then(|| heading.text.clone()),
+        },
+        Fragment::Top(id) => ResolvedLink {
             href: format!("#{id}"),
             label: None,
-        });
-    }
-    let heading = old
+        },
+    })
+}
+
+/// Where a fragment leads on a page.
+enum Fragment<'a> {
+    Heading(&'a Heading),
+    /// `#` or `#top`, as written: the top of the page.
+    Top(&'a str),
+}
+
+/// The heading of `page` that `fragment` names (by its id, or as a
+/// heading's text would be made an id), else the top of the page for `#`
+/// and `#top`, as HTML defines them; `None` where it leads nowhere.
+fn fragment_on<'a>(page: &'a Page, fragment: &'a str) -> Option<Fragment<'a>> {
+    let wanted = slugify(fragment);
+    let heading = page
         .body
         .headings
         .iter()
-        .find(|h| h.id == id || h.id == slugify(id))?;
-    let labelled = matches!(link.kind, LinkKind::Wiki { has_label: false });
-    Some(ResolvedLink {
-        href: format!("#{}", heading.id),
-        label: labelled.then(|| heading.text.clone()),
-    })
+        .find(|h| h.id == fragment || h.id == wanted);
+    match heading {
+        Some(heading) => Some(Fragment::Heading(heading)),
+        None if names_top_of_page(fragment) => Some(Fragment::Top(fragment)),
+        None => None,
+    }
 }
 
 /// A link to page `found` (its heading if it has the one asked for), or,
@@ -98,21 +116,18 @@ fn link_to(site: &Site, found: Option<PageId>, link: &LinkRef) -> ResolvedLink {
     let labelled = matches!(link.kind, LinkKind::Wiki { has_label: false });
     if let Some(i) = found {
         let target = &site.pages[i];
-        let heading = link.fragment.as_ref().and_then(|f| {
-            target
-                .body
-                .headings
-                .iter()
-                .find(|h| h.id == *f || h.id == slugify(f))
-        });
-        let href = match (heading, link.fragment.as_deref()) {
-            (Some(h), _) => format!("{}#{}", site.url(i), h.id),
-            (None, Some(top)) if names_top_of_page(top) => format!("{}#{top}", site.url(i)),
-            (None, _) => site.url(i),
+        let fragment = link
+            .fragment
+            .as_deref()
+            .and_then(|f| fragment_on(target, f));
+        let href = match &fragment {
+            Some(Fragment::Heading(h)) => format!("{}#{}", site.url(i), h.id),
+            Some(Fragment::Top(top)) => format!("{}#{top}", site.url(i)),
+            None => site.url(i),
         };
-        let label = labelled.then(|| match heading {
-            Some(h) => format!("{} › {}", target.front.title, h.text),
-            None => target.front.title.clone(),
+        let label = labelled.then(|| match &fragment {
+            Some(Fragment::Heading(h)) => format!("{} › {}", target.front.title, h.text),
+            _ => target.front.title.clone(),
         });
         return ResolvedLink { href, label };
     }
@@ -241,19 +256,13 @@ pub(crate) fn resolve_link(
     let mut heading_text = None;
     let unreadable = target_page.stand_in && target_page.body.headings.is_empty();
     if let Some(fragment) = link.fragment.as_ref().filter(|_| !unreadable) {
-        let wanted = slugify(fragment);
-        let found = target_page
-            .body
-            .headings
-            .iter()
-            .find(|h| h.id == *fragment || h.id == wanted);
-        let id = match found {
-            Some(heading) => {
+        let id = match fragment_on(target_page, fragment) {
+            Some(Fragment::Heading(heading)) => {
                 heading_text = Some(heading.text.clone());
                 &heading.id
             }
-            None if names_top_of_page(fragment) => fragment,
-            None => return Err(missing_heading(target_page, fragment, &wanted)),
+            Some(Fragment::Top(top)) => top,
+            None => return Err(missing_heading(target_page, fragment)),
         };
         href = match target == from {
             true => format!("#{id}"),
@@ -272,9 +281,9 @@ pub(crate) fn resolve_link(
 }
 
 /// What is wrong with a link to a heading the page lacks, and the closest.
-fn missing_heading(target_page: &Page, fragment: &str, wanted: &str) -> (String, String) {
+fn missing_heading(target_page: &Page, fragment: &str) -> (String, String) {
     let ids = target_page.body.headings.iter().map(|h| h.id.as_str());
-    let help = match closest(wanted, ids) {
+    let help = match closest(&slugify(fragment), ids) {
         _ if target_page.body.headings.is_empty() => {
             "die pagina heeft geen koppen: link naar de pagina zelf (zonder #…), of geef haar een kop met `## …`".into()
         }
