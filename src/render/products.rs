@@ -298,21 +298,11 @@ pub fn old_urls(site: &Site) -> Vec<(String, &str, String)> {
         .gone
         .iter()
         .map(|g| (&g.page, g.revisions.as_slice(), g.shown_path()));
-    let subjects: Vec<_> = current.chain(gone).collect();
-    // A page's own places first: a file created where another page moved
-    // from shares that page's earlier places, which lead to the page that
-    // moved on; past the end of the file before it, they are the newer
-    // page's only where no other page leads from them.
-    for own_life in [true, false] {
-        for (page, revisions, shown) in &subjects {
-            let aliases = page
-                .front
-                .aliases
-                .iter()
-                .filter(|_| own_life)
-                .map(|alias| format!("{}/", alias.url_path));
-            // Where its own life began: after the newest end of a file that
-            // a later one followed (not a deleted page's own end).
+    // Where each page's own life began: after the newest end of a file
+    // that a later one followed (not a deleted page's own end).
+    let subjects: Vec<_> = current
+        .chain(gone)
+        .map(|(page, revisions, shown)| {
             let newest_kept = revisions
                 .iter()
                 .filter(|r| !r.deleted)
@@ -325,9 +315,24 @@ pub fn old_urls(site: &Site) -> Vec<(String, &str, String)> {
                 .map(|r| r.order)
                 .min()
                 .unwrap_or(usize::MAX);
+            (page, revisions, shown, began)
+        })
+        .collect();
+    // A page's own places first: a file created where another page moved
+    // from shares that page's earlier places, which lead to the page that
+    // moved on; past the end of the file before it, they are the newer
+    // page's only where no other page leads from them.
+    for own_life in [true, false] {
+        for (page, revisions, shown, began) in &subjects {
+            let aliases = page
+                .front
+                .aliases
+                .iter()
+                .filter(|_| own_life)
+                .map(|alias| format!("{}/", alias.url_path));
             let former = revisions
                 .iter()
-                .filter(|r| (r.order < began) == own_life)
+                .filter(|r| (r.order < *began) == own_life)
                 .flat_map(crate::history::Revision::paths)
                 .filter(|path| *path != page.content_path)
                 .filter_map(|path| crate::page::former_url_path(path, &site.config))

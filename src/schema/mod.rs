@@ -220,6 +220,7 @@ impl Validator<'_> {
             }
             FieldKind::Markdown => {
                 let text = self.text(node)?;
+                let value_at = node.position.offset_in(&self.file.text);
                 for refused in crate::markdown::refused_urls_in_fragment(&text) {
                     let written = text[refused.range.clone()]
                         .lines()
@@ -227,7 +228,6 @@ impl Validator<'_> {
                         .unwrap_or_default();
                     // Where the link is in the file; a value written with
                     // escapes may not read as it does, so then the value.
-                    let value_at = node.position.offset_in(&self.file.text);
                     let (at, marker) = match find_written(&self.file.text, value_at, written) {
                         Some(at) => (
                             Position::of_offset(&self.file.text, at),
