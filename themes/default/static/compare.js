@@ -8,6 +8,31 @@
   if (!form) return;
   const result = document.getElementById("vergelijking");
   const t = form.dataset;
+  // The choice of "from" and "to" for each version with a page of its own
+  // is made here: without JavaScript it would be of no use, and written
+  // into the page it was half of a long history's bytes.
+  const choice = (item, name, label, checked) => {
+    const control = document.createElement("label");
+    const radio = document.createElement("input");
+    radio.type = "radio";
+    radio.name = name;
+    radio.value = item.dataset.version;
+    radio.dataset.label = item.dataset.label;
+    radio.checked = checked;
+    const said = document.createElement("span");
+    said.className = "visually-hidden";
+    said.textContent = " " + item.dataset.label;
+    control.append(radio, " " + label, said);
+    return control;
+  };
+  for (const item of form.querySelectorAll("li[data-version]")) {
+    const controls = document.createElement("p");
+    controls.className = "compare-control";
+    controls.append(
+      choice(item, "van", t.from, "from" in item.dataset), " ",
+      choice(item, "tot", t.to, "to" in item.dataset));
+    item.append(controls);
+  }
   for (const hidden of form.querySelectorAll(".compare-control[hidden]")) hidden.hidden = false;
 
   // The text of an old version: its title and each block of its text.
