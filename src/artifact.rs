@@ -30,6 +30,8 @@ pub struct RevisionEntry {
     pub name: String,
     pub key: String,
     pub source: PathBuf,
+    /// The page's size in the output.
+    pub bytes: u64,
 }
 
 impl RevisionEntry {
@@ -48,13 +50,19 @@ impl RevisionEntry {
     }
 }
 
+/// A page in a [`RevisionStore`]: where it lies, and its size.
+pub struct StoredPage {
+    pub path: PathBuf,
+    pub bytes: u64,
+}
+
 /// Where rendered old versions and diffs are kept between builds: they
 /// never change, so a renderer asks here before rendering one.
 pub trait RevisionStore: Sync {
     /// The stored page for `key`, if there is one.
-    fn get(&self, key: &str) -> Option<PathBuf>;
+    fn get(&self, key: &str) -> Option<StoredPage>;
     /// Stores a rendered page; never half a file under a valid key.
-    fn put(&self, key: &str, contents: &[u8]) -> std::io::Result<PathBuf>;
+    fn put(&self, key: &str, contents: &[u8]) -> std::io::Result<StoredPage>;
     /// Lines added and removed between two blobs, if counted before.
     fn line_stats(&self, before: ObjectId, after: ObjectId) -> Option<(usize, usize)>;
     fn remember_line_stats(&self, before: ObjectId, after: ObjectId, stats: (usize, usize));

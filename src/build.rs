@@ -180,10 +180,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     let first_write_error = std::sync::Mutex::new(None);
     let emitted = std::sync::atomic::AtomicUsize::new(0);
+    let emitted_bytes = std::sync::atomic::AtomicU64::new(0);
     // What twn wrote itself, so that no file beside a page replaces it.
     let own_paths = std::sync::Mutex::new(std::collections::HashSet::new());
     let emit = |file: OutputFile| {
         emitted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        emitted_bytes.fetch_add(
+            file.contents.len() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let mut own = own_paths.lock().unwrap_or_else(|e| e.into_inner());
         // With precompress, the copies beside a page are twn's too.
         if config.precompress && crate::compress::worth_compressing(&file.path, file.contents.len())
@@ -285,6 +290,28 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .iter()
             .map(|d| d.entries.len())
             .sum::<usize>();
+    if writing {
+        let copied_bytes: u64 = copies
+            .iter()
+            .filter_map(|c| std::fs::metadata(&c.from).ok())
+            .map(|m| m.len())
+            .sum();
+        let other_bytes = emitted_bytes.into_inner()
+            + rendered
+                .files
+                .iter()
+                .map(|f| f.contents.len() as u64)
+                .sum::<u64>()
+            + copied_bytes;
+        diagnostics.extend(crate::output::host_limit::host_limit_warning(
+            other_bytes,
+            &rendered.revision_dirs,
+        ));
+        // Under `--strict` the warning stops the build before the swap.
+        if diagnostics.has_errors() {
+            return Err(BuildFailure::content(diagnostics));
+        }
+    }
     if let (Some(out_dir), Some(staging)) = (&options.out_dir, staging) {
         let revisions = Revisions {
             dirs: &rendered.revision_dirs,

@@ -32,7 +32,73 @@ pub struct SiteConfig {
     #[serde(default)]
     pub precompress: bool,
     #[serde(default)]
+    pub history: HistorySettings,
+    #[serde(default)]
     pub collections: IndexMap<String, Collection>,
+}
+
+/// How much of each page's history is published as pages of its own.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistorySettings {
+    /// Only a page's newest this many revisions get an old version and a
+    /// diff page; older ones stay listed in its history. Every old version
+    /// is a whole page, so a long history outgrows hosts with a size limit
+    /// (GitHub Pages: 1 GB); `None` publishes all.
+    #[serde(default)]
+    versions: Option<VersionCount>,
+}
+
+impl HistorySettings {
+    /// How many revisions per page get pages; `None`: all. Checked when
+    /// the settings are loaded.
+    pub fn versions(&self) -> Option<usize> {
+        match self.versions {
+            Some(VersionCount::Whole(n)) => usize::try_from(n).ok(),
+            _ => None,
+        }
+    }
+}
+
+/// `versions` as written: a count, or anything else, which the check of
+/// the settings reports in an editor's words rather than serde's.
+#[derive(Debug, Clone)]
+enum VersionCount {
+    Whole(i64),
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for VersionCount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Count;
+        impl serde::de::Visitor<'_> for Count {
+            type Value = VersionCount;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("een aantal")
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<VersionCount, E> {
+                Ok(VersionCount::Whole(n))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<VersionCount, E> {
+                Ok(i64::try_from(n)
+                    .map_or_else(|_| VersionCount::Other(n.to_string()), VersionCount::Whole))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<VersionCount, E> {
+                Ok(VersionCount::Other(n.to_string()))
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<VersionCount, E> {
+                Ok(VersionCount::Other(b.to_string()))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<VersionCount, E> {
+                // `versions: "20"` means what it says.
+                Ok(text.trim().parse().map_or_else(
+                    |_| VersionCount::Other(text.to_owned()),
+                    VersionCount::Whole,
+                ))
+            }
+        }
+        deserializer.deserialize_any(Count)
+    }
 }
 
 fn default_language() -> String {
@@ -107,6 +173,18 @@ impl SiteConfig {
                         .help(format!("`{key}` begint met `https://` of `http://`, bijvoorbeeld `{key}: https://wiki.twentswaternet.nl/`")),
                 );
             }
+        }
+        let not_a_count = match &self.history.versions {
+            Some(VersionCount::Whole(n)) if *n < 1 => Some(n.to_string()),
+            Some(VersionCount::Other(written)) => Some(written.clone()),
+            _ => None,
+        };
+        if let Some(written) = not_a_count {
+            problems.push(
+                Diagnostic::error(CONFIG_FILE, format!("`versions: {written}` is geen aantal versies: hier hoort een geheel getal vanaf 1"))
+                    .at(text, position_of_nested_key(text, "history", "versions"))
+                    .help("geef het aantal nieuwste versies per pagina dat een eigen pagina krijgt, bijvoorbeeld `versions: 20`, of laat `history` weg om alle versies te publiceren"),
+            );
         }
         let plain_name = |name: &str| {
             !name.is_empty()
@@ -344,6 +422,26 @@ pub fn position_of_key(text: &str, key: &str) -> Position {
         })
         .map_or(1, |i| i + 1);
     Position::new(line, 1)
+}
+
+/// Where `key` is written below the top-level `parent` (on its own line
+/// or in `{ }` on the parent's), or else where `parent` is.
+fn position_of_nested_key(text: &str, parent: &str, key: &str) -> Position {
+    let start = position_of_key(text, parent).line;
+    let is_key_at = |line: &str, at: usize| {
+        let before = line[..at].chars().next_back();
+        before.is_none_or(|c| c == ' ' || c == '{' || c == ',')
+            && line[at + key.len()..].trim_start().starts_with(':')
+    };
+    for (i, line) in text.lines().enumerate().skip(start - 1) {
+        if i >= start && !line.starts_with([' ', '\t']) && !line.trim().is_empty() {
+            break;
+        }
+        if let Some((at, _)) = line.match_indices(key).find(|&(at, _)| is_key_at(line, at)) {
+            return Position::new(i + 1, line[..at].chars().count() + 1);
+        }
+    }
+    Position::new(start, 1)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! theme and settings and afterwards hard-linked into each new output.
 //! Entries are named by a hash of everything that went into them.
 
-use crate::artifact::RevisionStore;
+use crate::artifact::{RevisionStore, StoredPage};
 use crate::files::{create_new_file, inside, replace_file, with_folder_made};
 use crate::fingerprint::KeyBuilder;
 use crate::folders::{cache_dir, write_cache_file};
@@ -156,7 +156,7 @@ impl RevisionStore for RevisionCache {
     /// would be published as what it leads to. With `precompress`, a page
     /// without both compressed copies at their sizes (stored by `twn
     /// serve`, or one removed by hand) counts as missing.
-    fn get(&self, key: &str) -> Option<PathBuf> {
+    fn get(&self, key: &str) -> Option<StoredPage> {
         let sizes = self.listed(key)?;
         let path = self.entry_path(key).ok()?;
         let whole = |path: &Path, size: u64| {
@@ -174,7 +174,10 @@ impl RevisionStore for RevisionCache {
                 .iter()
                 .zip(sizes.copies)
                 .any(|(suffix, size)| !whole(&crate::compress::copy_path(&path, suffix), size));
-        (!copies_missing).then_some(path)
+        (!copies_missing).then_some(StoredPage {
+            path,
+            bytes: sizes.page,
+        })
     }
 
     /// Stores a rendered page with its compressed copies, listed with their
@@ -182,7 +185,7 @@ impl RevisionStore for RevisionCache {
     /// before it has its listed size. A file already there (one `get`
     /// refused, one a crash cut short, or one another run is writing) is
     /// replaced whole, under a temporary name first.
-    fn put(&self, key: &str, contents: &[u8]) -> std::io::Result<PathBuf> {
+    fn put(&self, key: &str, contents: &[u8]) -> std::io::Result<StoredPage> {
         let path = self.entry_path(key)?;
         let write = |file: &Path, bytes: &[u8]| match create_new_file(file, bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => replace_file(file, bytes),
@@ -201,7 +204,10 @@ impl RevisionStore for RevisionCache {
         }
         write(&path, contents)?;
         self.list(key, sizes);
-        Ok(path)
+        Ok(StoredPage {
+            path,
+            bytes: sizes.page,
+        })
     }
 
     fn line_stats(&self, before: ObjectId, after: ObjectId) -> Option<(usize, usize)> {
@@ -362,8 +368,9 @@ mod tests {
         let page = cache.entry_path(KEY).unwrap();
         std::fs::create_dir_all(page.parent().unwrap()).unwrap();
         std::fs::write(&page, "<p>9 b</p").unwrap();
-        assert_eq!(cache.get(KEY), Some(page.clone()));
+        let stored = cache.get(KEY).unwrap();
+        assert_eq!((stored.path, stored.bytes), (page.clone(), 9));
         std::fs::write(&page, "<p>8 b</").unwrap();
-        assert_eq!(cache.get(KEY), None, "not at its listed size");
+        assert!(cache.get(KEY).is_none(), "not at its listed size");
     }
 }

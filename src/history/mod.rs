@@ -182,6 +182,22 @@ impl Revision {
     }
 }
 
+/// Which of a page's revisions (newest first) get an old-version and a
+/// diff page when only the newest `limit` may: those, and whichever
+/// version the page is shown as (the one HEAD has, or a deleted page's
+/// last), which its notice and the comparison on its history page need.
+pub fn revisions_with_pages(revisions: &[Revision], limit: Option<usize>) -> Vec<bool> {
+    let Some(limit) = limit else {
+        return vec![true; revisions.len()];
+    };
+    let living = || revisions.iter().enumerate().filter(|(_, r)| !r.deleted);
+    let last = living().next().map(|(k, _)| k);
+    let head = living().min_by_key(|(_, r)| r.order).map(|(k, _)| k);
+    (0..revisions.len())
+        .map(|k| k < limit || Some(k) == last || Some(k) == head)
+        .collect()
+}
+
 /// A page whose file was deleted and is not in HEAD: its revisions and
 /// the commit that deleted it, for the notice at its old address.
 #[derive(Debug, Clone)]

@@ -4,6 +4,7 @@
 //! untouched.
 
 pub mod guard;
+pub mod host_limit;
 pub mod reuse;
 
 use crate::artifact::{OutputFile, RevisionDir};

@@ -2,7 +2,7 @@
 //! and the same changes as an Atom feed.
 
 use super::context::object;
-use crate::history::Revision;
+use crate::history::{Revision, revisions_with_pages};
 use crate::page::Page;
 use crate::resolve::Site;
 use crate::text::xml_escape as escape;
@@ -27,12 +27,24 @@ pub struct Change<'a> {
     /// Where the page is shown, below the base: its address, or for a
     /// deleted page [`crate::resolve::GonePage::shown_path`].
     pub shown_path: Cow<'a, str>,
+    /// The change has a diff page (see [`revisions_with_pages`]).
+    pub has_diff: bool,
 }
 
 impl Change<'_> {
-    /// Where the change is shown: its diff.
-    pub fn path(&self) -> String {
+    /// The address of the change's diff, which names it even where the
+    /// site publishes no page for it.
+    pub fn diff_path(&self) -> String {
         format!("{}{DIFF_DIR}{}/", self.url_path, self.short)
+    }
+
+    /// Where the change is shown: its diff, or the page's history.
+    pub fn shown_at(&self) -> String {
+        if self.has_diff {
+            self.diff_path()
+        } else {
+            format!("{}{HISTORY_DIR}", self.url_path)
+        }
     }
 }
 
@@ -57,11 +69,18 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
         .gone
         .iter()
         .map(|g| (&g.page, g.revisions.as_slice(), Cow::from(g.shown_path())));
-    let mut changes: Vec<(&Page, &Revision, Cow<str>)> = Vec::new();
+    let limit = site.config.history.versions();
+    let mut changes: Vec<(&Page, &Revision, Cow<str>, bool)> = Vec::new();
     for (page, revisions, shown_path) in current.chain(gone) {
-        changes.extend(revisions.iter().map(|r| (page, r, shown_path.clone())));
+        let with_pages = revisions_with_pages(revisions, limit);
+        changes.extend(
+            revisions
+                .iter()
+                .zip(with_pages)
+                .map(|(r, pages)| (page, r, shown_path.clone(), pages)),
+        );
     }
-    changes.sort_by_cached_key(|(page, revision, _)| {
+    changes.sort_by_cached_key(|(page, revision, _, _)| {
         let commit = &history.commits[revision.commit];
         (
             std::cmp::Reverse(commit.seconds),
@@ -71,7 +90,7 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
     });
     changes
         .into_iter()
-        .map(|(page, revision, shown_path)| Change {
+        .map(|(page, revision, shown_path, has_diff)| Change {
             title: &page.front.title,
             url_path: &page.url_path,
             commit: &history.commits[revision.commit],
@@ -80,6 +99,7 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
             cut_off: revision.cut_off,
             deleted: revision.deleted,
             shown_path,
+            has_diff,
         })
         .collect()
 }
@@ -118,9 +138,12 @@ pub fn days_context<'c, 'a: 'c>(
             ("deleted", change.deleted.into()),
             // Themes made when a deletion had no diff of its own ask.
             ("at_notice", false.into()),
+            // A change without a page for its diff leads to the page's
+            // history, in themes made before some had none.
+            ("pages", change.has_diff.into()),
             (
                 "diff_url",
-                format!("{}{}", site.base_path, change.path()).into(),
+                format!("{}{}", site.base_path, change.shown_at()).into(),
             ),
         ]);
         match days.last_mut() {
@@ -199,7 +222,7 @@ pub fn atom_feed(site: &Site, changes: &[Change], title: &str) -> String {
     );
     let _ = writeln!(xml, "  <generator>twn</generator>");
     for change in changes {
-        let diff_path = change.path();
+        let diff_path = change.diff_path();
         let time = change.commit.time();
         let stamp = time.timestamp().to_string();
         xml.push_str("  <entry>\n");
@@ -214,7 +237,7 @@ pub fn atom_feed(site: &Site, changes: &[Change], title: &str) -> String {
         let _ = writeln!(
             xml,
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            escape(&href(&diff_path))
+            escape(&href(&change.shown_at()))
         );
         let _ = writeln!(
             xml,

@@ -12,7 +12,7 @@ use super::diff::{DiffWords, line_stats};
 use super::field_diff::Words;
 use crate::artifact::{OutputFile, RevisionDir, RevisionEntry, RevisionStore};
 use crate::fingerprint::KeyBuilder;
-use crate::history::{History, Revision};
+use crate::history::{History, Revision, revisions_with_pages};
 use crate::ids::{GoneId, PageId};
 use crate::page::Page;
 use crate::resolve::{GonePage, Site};
@@ -250,11 +250,13 @@ impl PageJob<'_> {
         };
         // The version HEAD has: nearest in the graph, not always newest by date.
         let head_order = revisions.iter().map(|r| r.order).min();
+        let with_pages = revisions_with_pages(revisions, site.config.history.versions());
         let summaries: Vec<tera::Value> = revisions
             .iter()
-            .map(|r| {
+            .zip(&with_pages)
+            .map(|(r, &with_pages)| {
                 let mut summary = self
-                    .revision_summary(r, &page_url)
+                    .revision_summary(r, &page_url, with_pages)
                     .into_map()
                     .unwrap_or_default();
                 summary.insert(
@@ -265,10 +267,15 @@ impl PageJob<'_> {
             })
             .collect();
         for (k, revision) in revisions.iter().enumerate() {
-            // Older: the version this one changed; newer: the next in time.
+            if !with_pages[k] {
+                continue;
+            }
+            // Older: the version this one changed; newer: the next in time;
+            // each with whether it has pages to link to.
+            let neighbour = |n: usize| (&revisions[n], with_pages[n]);
             let (older, newer) = (
-                revision.older.map(|n| &revisions[n]),
-                k.checked_sub(1).map(|n| &revisions[n]),
+                revision.older.map(neighbour),
+                k.checked_sub(1).map(neighbour),
             );
             // The revision with links to its neighbours, as its pages show it.
             let context = || {
@@ -317,7 +324,9 @@ impl PageJob<'_> {
         self.cached_or_render(&mut out, &mut history_dir, key.finish(), "", || {
             // Comparing starts from the newest version before the latest
             // (a deletion has no version to compare).
-            let compare_from = (1..revisions.len()).find(|&k| !revisions[k].deleted);
+            let compare_from =
+                (1..revisions.len()).find(|&k| !revisions[k].deleted && with_pages[k]);
+            let without_pages = with_pages.iter().filter(|&&w| !w).count();
             let listed: Vec<tera::Value> = revisions
                 .iter()
                 .zip(&summaries)
@@ -332,8 +341,14 @@ impl PageJob<'_> {
                 })
                 .collect();
             let page = self.subpage_context(subject, self.renderer.string("history_title"), None);
-            self.renderer
-                .render_value("history.html", page, &[("revisions", listed.into())])
+            self.renderer.render_value(
+                "history.html",
+                page,
+                &[
+                    ("revisions", listed.into()),
+                    ("without_pages", without_pages.into()),
+                ],
+            )
         });
         out.dirs.push(history_dir);
         if let Some(gone) = subject.gone.filter(|gone| gone.notice) {
@@ -368,7 +383,10 @@ impl PageJob<'_> {
     }
 
     /// The facts about one revision that every history page shows.
-    fn revision_summary(&self, revision: &Revision, page_url: &str) -> tera::Value {
+    /// Without `pages` (older than the site publishes pages for), its
+    /// addresses lead to the page's history, in themes made before some
+    /// revisions had none.
+    fn revision_summary(&self, revision: &Revision, page_url: &str, pages: bool) -> tera::Value {
         let commit = &self.history.commits[revision.commit];
         let short = self.history.short_id(revision.commit);
         let time = commit.time();
@@ -376,15 +394,20 @@ impl PageJob<'_> {
         let mut add = |key: &'static str, value: tera::Value| {
             summary.insert(key.into(), value);
         };
-        let diff_url = format!("{page_url}{DIFF_DIR}{short}/");
+        let diff_url = if pages {
+            format!("{page_url}{DIFF_DIR}{short}/")
+        } else {
+            format!("{page_url}{HISTORY_DIR}")
+        };
         // A deletion left no version to show: its diff is what it did.
-        let version_url = if revision.deleted {
+        let version_url = if revision.deleted || !pages {
             diff_url.clone()
         } else {
             format!("{page_url}{VERSION_DIR}{short}/")
         };
         add("version_url", version_url.into());
         add("diff_url", diff_url.into());
+        add("pages", pages.into());
         add("deleted", revision.deleted.into());
         add("date", commit.date().to_string().into());
         add("datetime", time.timestamp().to_string().into());
@@ -425,11 +448,12 @@ impl PageJob<'_> {
         name: &str,
         render: impl FnOnce() -> Result<String, crate::diagnostics::Diagnostic>,
     ) -> Origin {
-        if let Some(source) = self.cache.get(&key) {
+        if let Some(stored) = self.cache.get(&key) {
             dir.entries.push(RevisionEntry {
                 name: name.to_owned(),
                 key,
-                source,
+                source: stored.path,
+                bytes: stored.bytes,
             });
             return Origin::Cache;
         }
@@ -441,10 +465,11 @@ impl PageJob<'_> {
             }
         };
         match self.cache.put(&key, html.as_bytes()) {
-            Ok(source) => dir.entries.push(RevisionEntry {
+            Ok(stored) => dir.entries.push(RevisionEntry {
                 name: name.to_owned(),
                 key,
-                source,
+                source: stored.path,
+                bytes: stored.bytes,
             }),
             Err(_) => out.files.push(OutputFile {
                 path: format!("{}{}", dir.dir, RevisionEntry::file_in_dir(name)),
@@ -531,15 +556,23 @@ impl RevisionKey {
         self
     }
 
-    /// Adds the revisions a page links to as older and newer.
+    /// Adds the revisions a page links to as older and newer, and whether
+    /// they have pages to link to.
     fn neighbours(
         mut self,
         job: &PageJob,
-        older: Option<&Revision>,
-        newer: Option<&Revision>,
+        older: Option<(&Revision, bool)>,
+        newer: Option<(&Revision, bool)>,
     ) -> Self {
         for neighbour in [older, newer] {
-            let id = neighbour.map(|r| job.history.commits[r.commit].id.to_string());
+            let id = neighbour.map(|(r, pages)| {
+                let id = job.history.commits[r.commit].id;
+                if pages {
+                    id.to_string()
+                } else {
+                    format!("{id} zonder pagina's")
+                }
+            });
             self.0.add(&id.unwrap_or_default());
         }
         self
