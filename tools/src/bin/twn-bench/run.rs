@@ -13,6 +13,12 @@ pub struct Cost {
 /// Runs `command` to its end; panics if it fails, since a failed build
 /// measures nothing.
 pub fn measure(command: &mut Command) -> Cost {
+    measure_with_messages(command).0
+}
+
+/// [`measure`], and what the command wrote to its error output (where
+/// twn writes its summary and warnings).
+pub fn measure_with_messages(command: &mut Command) -> (Cost, String) {
     command.stdout(Stdio::null()).stderr(Stdio::piped());
     let started = Instant::now();
     // Reaped by wait4 below, which std's `wait` cannot replace.
@@ -27,18 +33,19 @@ pub fn measure(command: &mut Command) -> Cost {
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let wall = started.elapsed();
     assert_eq!(waited, pid, "wait4 failed");
-    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
-        let mut errors = String::new();
-        if let Some(mut stderr) = child.stderr {
-            let _ = std::io::Read::read_to_string(&mut stderr, &mut errors);
-        }
-        panic!("{command:?} failed:\n{errors}");
+    let mut messages = String::new();
+    if let Some(mut stderr) = child.stderr {
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut messages);
     }
-    Cost {
+    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
+        panic!("{command:?} failed:\n{messages}");
+    }
+    let cost = Cost {
         wall,
         // Linux reports kilobytes.
         peak_bytes: usage.ru_maxrss as u64 * 1024,
-    }
+    };
+    (cost, messages)
 }
 
 /// The middle value, or the mean of the two middle ones; the costs drift
