@@ -179,10 +179,12 @@ impl SiteConfig {
             Some(VersionCount::Other(written)) => Some(written.clone()),
             _ => None,
         };
-        if let Some(written) = not_a_count {
+        if let Some(read) = not_a_count {
+            let (position, written) = nested_key_in(text, "history", "versions");
+            let written = written.filter(|w| !w.is_empty()).unwrap_or(read);
             problems.push(
                 Diagnostic::error(CONFIG_FILE, format!("`versions: {written}` is geen aantal versies: hier hoort een geheel getal vanaf 1"))
-                    .at(text, position_of_nested_key(text, "history", "versions"))
+                    .at(text, position)
                     .help("geef het aantal nieuwste versies per pagina dat een eigen pagina krijgt, bijvoorbeeld `versions: 20`, of laat `history` weg om alle versies te publiceren"),
             );
         }
@@ -425,23 +427,40 @@ pub fn position_of_key(text: &str, key: &str) -> Position {
 }
 
 /// Where `key` is written below the top-level `parent` (on its own line
-/// or in `{ }` on the parent's), or else where `parent` is.
-fn position_of_nested_key(text: &str, parent: &str, key: &str) -> Position {
+/// or in `{ }` on the parent's), and its value as written; or else where
+/// `parent` is. Comments are passed over.
+fn nested_key_in(text: &str, parent: &str, key: &str) -> (Position, Option<String>) {
     let start = position_of_key(text, parent).line;
     let is_key_at = |line: &str, at: usize| {
         let before = line[..at].chars().next_back();
         before.is_none_or(|c| c == ' ' || c == '{' || c == ',')
             && line[at + key.len()..].trim_start().starts_with(':')
     };
-    for (i, line) in text.lines().enumerate().skip(start - 1) {
+    for (i, whole_line) in text.lines().enumerate().skip(start - 1) {
+        let line = without_comment(whole_line);
         if i >= start && !line.starts_with([' ', '\t']) && !line.trim().is_empty() {
             break;
         }
         if let Some((at, _)) = line.match_indices(key).find(|&(at, _)| is_key_at(line, at)) {
-            return Position::new(i + 1, line[..at].chars().count() + 1);
+            let after_colon = line[at + key.len()..].trim_start()[1..].trim_start();
+            let value = after_colon
+                .split(['}', ','])
+                .next()
+                .unwrap_or_default()
+                .trim();
+            let position = Position::new(i + 1, line[..at].chars().count() + 1);
+            return (position, Some(value.to_owned()));
         }
     }
-    Position::new(start, 1)
+    (Position::new(start, 1), None)
+}
+
+/// A line of YAML up to its comment (a `#` at its start or after a space).
+fn without_comment(line: &str) -> &str {
+    let comment = line
+        .match_indices('#')
+        .find(|&(at, _)| at == 0 || line[..at].ends_with([' ', '\t']));
+    comment.map_or(line, |(at, _)| &line[..at])
 }
 
 #[cfg(test)]

@@ -64,7 +64,8 @@ enum Command {
         #[command(flatten)]
         checking: Checking,
     },
-    /// Controleert alles wat build controleert, zonder iets te schrijven.
+    /// Controleert alles wat build controleert, zonder iets te schrijven;
+    /// alleen de grootte van de uitvoer meet pas build.
     Check {
         #[command(flatten)]
         checking: Checking,

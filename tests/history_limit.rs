@@ -189,11 +189,14 @@ fn a_limit_of_no_versions_and_a_misspelt_setting_are_errors_at_their_place() {
     );
     assert!(run.stderr.contains("versions: 20"), "{}", run.stderr);
 
-    site.write("twn.yaml", &config_with(Some("  versions: veel")));
+    site.write(
+        "twn.yaml",
+        &config_with(Some("  # versions: 20 was te veel\n  versions: veel")),
+    );
     let run = site.twn(&["build"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
-        run.stderr.contains(&format!("twn.yaml:{line}:3"))
+        run.stderr.contains(&format!("twn.yaml:{}:3", line + 1))
             && run
                 .stderr
                 .contains("`versions: veel` is geen aantal versies"),
@@ -211,4 +214,72 @@ fn a_limit_of_no_versions_and_a_misspelt_setting_are_errors_at_their_place() {
         run.stderr
     );
     assert_eq!(site.public_snapshot(), before, "the output is untouched");
+}
+
+#[test]
+fn after_a_merge_that_kept_one_sides_text_that_version_is_the_current_one() {
+    // `git merge -s ours`: the side branch's later edits are in the
+    // history, but the file is as main left it.
+    let site = TestSite::new();
+    site.write("twn.yaml", &config_with(Some("  versions: 1")));
+    site.git_init();
+    let write = |text: &str| {
+        site.write(
+            PAGE,
+            &format!("---\ntitle: Almelo\ntype: gemeente\n---\n\n{text}\n"),
+        )
+    };
+    write("Eerste tekst.");
+    site.commit_all("Begin", ANNA, "2024-01-02T10:00:00+01:00");
+    let dir = site.dir.path();
+    common::git(dir, &["checkout", "-q", "-b", "zijtak"]);
+    write("Tekst van de zijtak.");
+    site.commit_all("Zijtak", BRAM, "2024-01-12T10:00:00+01:00");
+    common::git(dir, &["checkout", "-q", "main"]);
+    write("Tekst van main.");
+    site.commit_all("Main", ANNA, "2024-01-05T10:00:00+01:00");
+    let main = common::git(dir, &["rev-parse", "--short=7", "HEAD"]);
+    common::git_as(
+        dir,
+        &[
+            "merge",
+            "-q",
+            "-s",
+            "ours",
+            "zijtak",
+            "-m",
+            "Zijtak samengevoegd",
+        ],
+        ANNA,
+        "2024-01-20T10:00:00+01:00",
+    );
+    site.build_ok();
+    let base = "public/organisatie/almelo";
+    let page = site.read(&format!("{base}/index.html"));
+    assert!(page.contains("Tekst van main."));
+    assert!(
+        !page.contains("niet vastgelegd"),
+        "the file is as committed"
+    );
+    let version = format!("{base}/versie/{}/index.html", main.trim());
+    assert!(
+        site.path(&version).exists(),
+        "the version the page has keeps its page"
+    );
+    let history = site.read(&format!("{base}/geschiedenis/index.html"));
+    let current = history
+        .split("<li")
+        .find(|row| row.contains("huidige versie</span>"))
+        .unwrap();
+    assert!(current.contains("Main"), "{current}");
+    assert!(broken_links(&site).is_empty());
+}
+
+#[test]
+fn a_history_with_one_version_to_compare_offers_no_comparison() {
+    let (site, _) = site_with_six_revisions(Some("  versions: 1"));
+    site.build_ok();
+    let history = site.read("public/organisatie/almelo/geschiedenis/index.html");
+    assert!(!history.contains("compare-control"), "{history}");
+    assert!(!history.contains("data-version="));
 }

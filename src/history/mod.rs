@@ -183,18 +183,16 @@ impl Revision {
 }
 
 /// Which of a page's revisions (newest first) get an old-version and a
-/// diff page when only the newest `limit` may: those, and whichever
+/// diff page when only the newest `limit` may: those, and `shown`, the
 /// version the page is shown as (the one HEAD has, or a deleted page's
 /// last), which its notice and the comparison on its history page need.
-pub fn revisions_with_pages(revisions: &[Revision], limit: Option<usize>) -> Vec<bool> {
-    let Some(limit) = limit else {
-        return vec![true; revisions.len()];
-    };
-    let living = || revisions.iter().enumerate().filter(|(_, r)| !r.deleted);
-    let last = living().next().map(|(k, _)| k);
-    let head = living().min_by_key(|(_, r)| r.order).map(|(k, _)| k);
+pub fn revisions_with_pages(
+    revisions: &[Revision],
+    limit: Option<usize>,
+    shown: Option<usize>,
+) -> Vec<bool> {
     (0..revisions.len())
-        .map(|k| k < limit || Some(k) == last || Some(k) == head)
+        .map(|k| limit.is_none_or(|limit| k < limit) || Some(k) == shown)
         .collect()
 }
 
@@ -339,6 +337,12 @@ fn relative_components(base: &Path, path: &Path) -> Option<Vec<String>> {
 #[derive(Debug, Clone, Default)]
 pub struct PageHistory {
     pub revisions: Vec<Revision>,
+    /// The revision whose text the file has, nearest HEAD in the graph:
+    /// not always the newest by date (a rebase), nor the nearest (a merge
+    /// that kept one side's text). Without one (edited since), the
+    /// nearest.
+    pub head: Option<usize>,
+    /// The file is as `head` left it.
     pub committed: bool,
 }
 
@@ -353,21 +357,27 @@ impl History {
         pages
             .map(|(content_path, file)| {
                 let revisions = self.files.get(content_path).cloned().unwrap_or_default();
-                let committed = revisions
+                let mut by_order: Vec<usize> = (0..revisions.len())
+                    .filter(|&k| !revisions[k].deleted)
+                    .collect();
+                by_order.sort_by_key(|&k| revisions[k].order);
+                let repo_path = format!("{}/{content_path}", self.content_prefix);
+                let file_blob = by_order.first().and_then(|&k| {
+                    file_blob(
+                        index.as_ref().map(|i| &***i),
+                        &repo_path,
+                        file,
+                        revisions[k].blob.kind(),
+                    )
+                });
+                let with_text = by_order
                     .iter()
-                    .min_by_key(|r| r.order)
-                    .is_some_and(|latest| {
-                        let repo_path = format!("{}/{content_path}", self.content_prefix);
-                        unchanged_since(
-                            index.as_ref().map(|i| &***i),
-                            &repo_path,
-                            file,
-                            latest.blob,
-                        )
-                    });
+                    .copied()
+                    .find(|&k| Some(revisions[k].blob) == file_blob);
                 PageHistory {
+                    head: with_text.or(by_order.first().copied()),
+                    committed: with_text.is_some(),
                     revisions,
-                    committed,
                 }
             })
             .collect()
@@ -405,14 +415,14 @@ impl History {
     }
 }
 
-/// Whether the file still holds `blob`: the index's stat data answers for
-/// files untouched since `git add`; others are hashed.
-fn unchanged_since(
+/// The blob id of the file as it is now: the index's, for a file untouched
+/// since `git add` (by its stat data); else the file hashed.
+fn file_blob(
     index: Option<&gix::index::File>,
     repo_path: &str,
     file: &Path,
-    blob: ObjectId,
-) -> bool {
+    kind: gix::hash::Kind,
+) -> Option<ObjectId> {
     use gix::bstr::ByteSlice;
     if let (Some(index), Ok(metadata)) =
         (index, gix::index::fs::Metadata::from_path_no_follow(file))
@@ -421,13 +431,10 @@ fn unchanged_since(
         && entry.stat.matches(&stat, Default::default())
         && !is_racy(index, &entry.stat)
     {
-        return entry.id == blob;
+        return Some(entry.id);
     }
-    match std::fs::read(file) {
-        Ok(bytes) => gix::objs::compute_hash(blob.kind(), gix::objs::Kind::Blob, &bytes)
-            .is_ok_and(|id| id == blob),
-        Err(_) => false,
-    }
+    let bytes = std::fs::read(file).ok()?;
+    gix::objs::compute_hash(kind, gix::objs::Kind::Blob, &bytes).ok()
 }
 
 /// A file changed in the same second the index was written may have

@@ -61,18 +61,23 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
     let Some(history) = &site.history else {
         return Vec::new();
     };
-    let current = site
-        .pages
-        .enumerate()
-        .map(|(i, page)| (page, site.revisions(i), Cow::from(&page.url_path)));
-    let gone = site
-        .gone
-        .iter()
-        .map(|g| (&g.page, g.revisions.as_slice(), Cow::from(g.shown_path())));
+    let current = site.pages.enumerate().map(|(i, page)| {
+        let shown = site.head_revision(i);
+        (page, site.revisions(i), Cow::from(&page.url_path), shown)
+    });
+    let gone = site.gone.iter().map(|g| {
+        let shown = g.last_version();
+        (
+            &g.page,
+            g.revisions.as_slice(),
+            Cow::from(g.shown_path()),
+            shown,
+        )
+    });
     let limit = site.config.history.versions();
     let mut changes: Vec<(&Page, &Revision, Cow<str>, bool)> = Vec::new();
-    for (page, revisions, shown_path) in current.chain(gone) {
-        let with_pages = revisions_with_pages(revisions, limit);
+    for (page, revisions, shown_path, shown) in current.chain(gone) {
+        let with_pages = revisions_with_pages(revisions, limit, shown);
         changes.extend(
             revisions
                 .iter()

@@ -21,6 +21,20 @@ pub struct GonePage {
 }
 
 impl GonePage {
+    /// Which of its revisions the deletion removed, nearest the deletion
+    /// in the graph; else the newest version.
+    pub fn last_version(&self) -> Option<usize> {
+        let removed = self
+            .revisions
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.deleted && Some(r.blob) == self.deletion.previous)
+            .min_by_key(|(_, r)| r.order);
+        removed
+            .or_else(|| self.revisions.iter().enumerate().find(|(_, r)| !r.deleted))
+            .map(|(k, _)| k)
+    }
+
     /// Where the deleted page is shown, below the base: its notice at its
     /// address, or, without one, its history.
     pub fn shown_path(&self) -> String {

@@ -465,6 +465,12 @@ impl Site {
             .map_or(&[], |h| h.revisions.as_slice())
     }
 
+    /// Which of a page's revisions its file has now (see
+    /// [`PageHistory::head`]).
+    pub fn head_revision(&self, page: PageId) -> Option<usize> {
+        self.page_history.get(page)?.head
+    }
+
     /// The last commit that changed a page, if its file is as committed.
     pub fn last_commit(&self, page: PageId) -> Option<&CommitMeta> {
         let history = self.history.as_ref()?;

@@ -121,6 +121,7 @@ pub fn render_revisions_of(
         .map(|&i| Subject {
             page: &site.pages[i],
             revisions: site.revisions(i),
+            shown: site.head_revision(i),
             summary: summaries.template_value(i).clone(),
             gone: None,
         })
@@ -145,6 +146,7 @@ pub fn render_gone_pages(
         .map(|(_, gone)| Subject {
             page: &gone.page,
             revisions: &gone.revisions,
+            shown: gone.last_version(),
             summary: tera::Value::from_serializable(&super::context::summary_of(
                 site,
                 &gone.page,
@@ -207,6 +209,9 @@ struct Subject<'a> {
     /// The current page, or a deleted page's last version.
     page: &'a Page,
     revisions: &'a [Revision],
+    /// The version the page is shown as: the one its file has, or a
+    /// deleted page's last.
+    shown: Option<usize>,
     /// The page's summary as templates see it.
     summary: tera::Value,
     gone: Option<&'a GonePage>,
@@ -248,20 +253,20 @@ impl PageJob<'_> {
             dir: format!("{url_path}{DIFF_DIR}"),
             entries: Vec::with_capacity(revisions.len()),
         };
-        // The version HEAD has: nearest in the graph, not always newest by date.
-        let head_order = revisions.iter().map(|r| r.order).min();
-        let with_pages = revisions_with_pages(revisions, site.config.history.versions());
+        let limit = site.config.history.versions();
+        let with_pages = revisions_with_pages(revisions, limit, subject.shown);
         let summaries: Vec<tera::Value> = revisions
             .iter()
             .zip(&with_pages)
-            .map(|(r, &with_pages)| {
+            .enumerate()
+            .map(|(k, (r, &with_pages))| {
                 let mut summary = self
                     .revision_summary(r, &page_url, with_pages)
                     .into_map()
                     .unwrap_or_default();
                 summary.insert(
                     "current".into(),
-                    (Some(r.order) == head_order && subject.gone.is_none()).into(),
+                    (Some(k) == subject.shown && subject.gone.is_none()).into(),
                 );
                 tera::Value::from(summary)
             })
@@ -322,10 +327,13 @@ impl PageJob<'_> {
             key = key.revision(self, revision);
         }
         self.cached_or_render(&mut out, &mut history_dir, key.finish(), "", || {
-            // Comparing starts from the newest version before the latest
-            // (a deletion has no version to compare).
-            let compare_from =
-                (1..revisions.len()).find(|&k| !revisions[k].deleted && with_pages[k]);
+            // Versions to compare have pages (a deletion has none);
+            // comparing starts from the newest besides the current one.
+            let comparable = |k: &usize| !revisions[*k].deleted && with_pages[*k];
+            let compare_from = (0..revisions.len())
+                .filter(comparable)
+                .find(|&k| Some(k) != subject.shown);
+            let comparable = (0..revisions.len()).filter(comparable).count();
             let without_pages = with_pages.iter().filter(|&&w| !w).count();
             let listed: Vec<tera::Value> = revisions
                 .iter()
@@ -347,6 +355,7 @@ impl PageJob<'_> {
                 &[
                     ("revisions", listed.into()),
                     ("without_pages", without_pages.into()),
+                    ("comparable", comparable.into()),
                 ],
             )
         });
@@ -494,7 +503,7 @@ impl PageJob<'_> {
     /// whose address leads to a page of today, its last version.
     fn shown_url(&self, subject: &Subject) -> String {
         let url = subject.url(self.site);
-        let last_version = subject.revisions.iter().find(|r| !r.deleted);
+        let last_version = subject.shown.map(|k| &subject.revisions[k]);
         match (subject.gone, last_version) {
             (Some(gone), Some(last)) if !gone.notice => {
                 let short = self.history.short_id(last.commit);

@@ -36,15 +36,9 @@ impl PageJob<'_> {
             "history_url": format!("{url}{HISTORY_DIR}"),
         });
         // The version the deletion removed, which the notice links to.
-        let last = subject
-            .revisions
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| Some(r.blob) == gone.deletion.previous)
-            .min_by_key(|(_, r)| r.order)
-            .map_or(0, |(k, _)| k);
-        let last = summaries
-            .get(last)
+        let last = gone
+            .last_version()
+            .and_then(|k| summaries.get(k))
             .cloned()
             .unwrap_or_else(tera::Value::none);
         self.renderer.render_value(
