@@ -564,3 +564,44 @@ fn a_content_folder_removed_and_made_again_is_still_watched() {
     let page = wait_for(&server, "/bodem/", 200);
     assert!(page.contains("Een latere pagina."), "{page}");
 }
+
+#[test]
+fn a_history_page_that_fails_to_render_says_why_in_the_terminal() {
+    let site = common::history::site_with_history();
+    let template = "themes/default/templates/history.html";
+    let broken = site
+        .read(template)
+        .replace("{{ t.history_intro }}", "{{ nergens.gedefinieerd }}");
+    site.write(template, &broken);
+    let (server, _printed, lines) = common::server::start_answering(&site, &[], &[]);
+    let (sender, log) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    wait_for(&server, "/", 200);
+    let (status, _) = get(&server, "/regio/twents-waternet/geschiedenis/");
+    assert_eq!(status, 404, "the page could not be made");
+    let mut shown = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !shown
+        .iter()
+        .any(|line: &String| line.contains("history.html"))
+    {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match log.recv_timeout(left) {
+            Ok(line) => shown.push(line),
+            Err(_) => panic!("the template is not named:\n{}", shown.join("\n")),
+        }
+    }
+    assert!(
+        shown.iter().any(|line| line.contains("fout in sjabloon")),
+        "{}",
+        shown.join("\n")
+    );
+    // The server is still there.
+    assert_eq!(get(&server, "/regio/twents-waternet/").0, 200);
+}

@@ -115,11 +115,10 @@ impl LiveSite {
 
     /// Renders the history pages, old versions and diffs of the page at
     /// `url_path` (below the base) into the store, if it has any and they
-    /// are not there yet. Returns whether anything was added.
-    pub fn render_revisions_at(&self, url_path: &str) -> bool {
-        let Some(found) = revision_owner(self.site(), url_path) else {
-            return false;
-        };
+    /// are not there yet. Returns `None` if nothing was added, else the
+    /// problems met (a template that fails on a history page).
+    pub fn render_revisions_at(&self, url_path: &str) -> Option<Vec<Diagnostic>> {
+        let found = revision_owner(self.site(), url_path)?;
         let owner = match found {
             Owner::Page(i) => self.site().pages[i].url_path.clone(),
             Owner::Gone(g) => self.site().gone[g].page.url_path.clone(),
@@ -130,7 +129,7 @@ impl LiveSite {
             .unwrap_or_else(|e| e.into_inner())
             .has_revisions_of(&owner)
         {
-            return false;
+            return None;
         }
         let renderer = Renderer::new(self.site(), &self.theme);
         let inputs = self.record.cache_inputs(&self.theme, &self.settings);
@@ -173,7 +172,7 @@ impl LiveSite {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .add_revisions(owner, files);
-        true
+        Some(output.warnings)
     }
 }
 

@@ -215,11 +215,16 @@ async fn serve_path(State(preview): State<Arc<Preview>>, uri: Uri) -> Response {
     };
     let rendered = tokio::task::spawn_blocking(move || {
         let live = live.lock().unwrap_or_else(|e| e.into_inner());
-        live.as_ref()
-            .is_some_and(|l| l.render_revisions_at(&folder))
+        live.as_ref().and_then(|l| l.render_revisions_at(&folder))
     })
     .await
-    .unwrap_or(false);
+    .ok()
+    .flatten();
+    // Said where the editor reads the rest: a failed page is not there.
+    if let Some(problems) = &rendered {
+        super::print_problems(problems);
+    }
+    let rendered = rendered.is_some();
     if rendered && let Some(response) = respond(&preview, &file, StatusCode::OK).await {
         return response;
     }

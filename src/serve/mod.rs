@@ -184,10 +184,14 @@ fn open_site(preview: &Preview, options: &LiveOptions) {
 
 /// The warnings a change brought, once each, as a build shows them.
 fn print_new_warnings(outcome: &Outcome) {
-    if !outcome.new_warnings.is_empty() {
-        let mut warnings = Diagnostics::default();
-        warnings.extend(outcome.new_warnings.iter().cloned());
-        eprint!("{}", warnings.report(std::io::stderr().is_terminal()));
+    print_problems(&outcome.new_warnings);
+}
+
+fn print_problems(problems: &[crate::diagnostics::Diagnostic]) {
+    if !problems.is_empty() {
+        let mut report = Diagnostics::default();
+        report.extend(problems.iter().cloned());
+        eprint!("{}", report.report(std::io::stderr().is_terminal()));
     }
 }
 
