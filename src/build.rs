@@ -132,7 +132,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         timings.push((name, now - step));
         step = now;
     };
-    let settings = settings_fingerprint(root, &config, options.drafts);
+    let settings = settings_fingerprint(&config, options.drafts);
     let Some(theme) = theme.filter(|_| !diagnostics.has_errors()) else {
         return Err(BuildFailure::content(diagnostics));
     };

@@ -182,20 +182,6 @@ impl Revision {
     }
 }
 
-/// Which of a page's revisions (newest first) get an old-version and a
-/// diff page when only the newest `limit` may: those, and `shown`, the
-/// version the page is shown as (the one HEAD has, or a deleted page's
-/// last), which its notice and the comparison on its history page need.
-pub fn revisions_with_pages(
-    revisions: &[Revision],
-    limit: Option<usize>,
-    shown: Option<usize>,
-) -> Vec<bool> {
-    (0..revisions.len())
-        .map(|k| limit.is_none_or(|limit| k < limit) || Some(k) == shown)
-        .collect()
-}
-
 /// A page whose file was deleted and is not in HEAD: its revisions and
 /// the commit that deleted it, for the notice at its old address.
 #[derive(Debug, Clone)]

@@ -102,7 +102,7 @@ impl LiveSite {
             prints: TemplatePrints::of(&theme.templates),
             // The preview serves from memory: no compressed copies.
             cache: RevisionCache::open(root, false),
-            settings: settings_fingerprint(root, &opened.config, options.drafts),
+            settings: settings_fingerprint(&opened.config, options.drafts),
             summaries: page_summaries(&opened.site),
             opened,
             theme,

@@ -17,12 +17,15 @@ use crate::output::CopiedFile;
 use crate::urls::STATIC_DIR;
 use std::path::Path;
 
-/// The settings that shape every page: twn.yaml as written and the options
-/// that change what it says.
-pub fn settings_fingerprint(root: &Path, config: &SiteConfig, drafts: bool) -> String {
+/// The settings that shape every page: twn.yaml as read and the options
+/// that change what it says. Not `history`, which shapes only which
+/// revisions have pages: their cache keys say so themselves, so that
+/// trying another `versions` renders no old version again.
+pub fn settings_fingerprint(config: &SiteConfig, drafts: bool) -> String {
+    let mut shaping_every_page = config.clone();
+    shaping_every_page.history = Default::default();
     let mut key = KeyBuilder::new("instellingen");
-    key.add(&std::fs::read_to_string(root.join(crate::folders::CONFIG_FILE)).unwrap_or_default())
-        .add(&config.base_url)
+    key.add(&format!("{shaping_every_page:?}"))
         .add(if drafts { "concepten" } else { "" });
     key.finish()
 }

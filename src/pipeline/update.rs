@@ -69,7 +69,7 @@ impl Opened {
             match self.site.replace_page(i, page) {
                 Ok(problems) => {
                     self.page_problems[i] = problems;
-                    self.read_history_of(i);
+                    self.read_history_of(i, changed);
                     replaced.push(i);
                 }
                 Err(_) => {
@@ -99,7 +99,11 @@ impl Opened {
         let root = &self.site_root;
         let state = |site: &Site| {
             let head = site.history.as_ref().and_then(|h| h.head);
-            let committed: Vec<bool> = site.page_history.iter().map(|h| h.committed).collect();
+            let committed: Vec<(bool, Option<usize>)> = site
+                .page_history
+                .iter()
+                .map(|h| (h.committed, h.head))
+                .collect();
             (head, committed)
         };
         let before = state(&self.site);
@@ -134,7 +138,9 @@ impl Opened {
         }
     }
 
-    fn read_history_of(&mut self, i: PageId) {
+    /// The page's history after its file changed: the version it has can
+    /// change with it, which its history pages show.
+    fn read_history_of(&mut self, i: PageId, changed: &mut Changed) {
         let Some(history) = &self.site.history else {
             return;
         };
@@ -145,6 +151,7 @@ impl Opened {
             file.as_path(),
         )));
         if let Some(fresh) = fresh.into_iter().next() {
+            changed.history |= fresh.head != self.site.page_history[i].head;
             self.site.page_history[i] = fresh;
         }
     }

@@ -2,7 +2,7 @@
 //! and the same changes as an Atom feed.
 
 use super::context::object;
-use crate::history::{Revision, revisions_with_pages};
+use crate::history::Revision;
 use crate::page::Page;
 use crate::resolve::Site;
 use crate::text::xml_escape as escape;
@@ -27,7 +27,7 @@ pub struct Change<'a> {
     /// Where the page is shown, below the base: its address, or for a
     /// deleted page [`crate::resolve::GonePage::shown_path`].
     pub shown_path: Cow<'a, str>,
-    /// The change has a diff page (see [`revisions_with_pages`]).
+    /// The change has a diff page (see [`Site::revisions_with_pages`]).
     pub has_diff: bool,
 }
 
@@ -74,10 +74,9 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
             shown,
         )
     });
-    let limit = site.config.history.versions();
     let mut changes: Vec<(&Page, &Revision, Cow<str>, bool)> = Vec::new();
     for (page, revisions, shown_path, shown) in current.chain(gone) {
-        let with_pages = revisions_with_pages(revisions, limit, shown);
+        let with_pages = site.revisions_with_pages(revisions, shown);
         changes.extend(
             revisions
                 .iter()

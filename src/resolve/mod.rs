@@ -471,11 +471,25 @@ impl Site {
         self.page_history.get(page)?.head
     }
 
-    /// The last commit that changed a page, if its file is as committed.
+    /// Which of a page's revisions (newest first) get an old-version and a
+    /// diff page: all, or with `history: versions` only the newest that
+    /// many, and `shown`, the version the page is shown as (the one its
+    /// file has, or a deleted page's last), which its notice and the
+    /// comparison on its history page need.
+    pub fn revisions_with_pages(&self, revisions: &[Revision], shown: Option<usize>) -> Vec<bool> {
+        let limit = self.config.history.versions();
+        (0..revisions.len())
+            .map(|k| limit.is_none_or(|limit| k < limit) || Some(k) == shown)
+            .collect()
+    }
+
+    /// The commit that gave a page the text its file has, if the file is
+    /// as committed.
     pub fn last_commit(&self, page: PageId) -> Option<&CommitMeta> {
         let history = self.history.as_ref()?;
         let page_history = self.page_history.get(page).filter(|h| h.committed)?;
-        Some(&history.commits[page_history.revisions.first()?.commit])
+        let head = page_history.revisions.get(page_history.head?)?;
+        Some(&history.commits[head.commit])
     }
 
     /// "Laatst bijgewerkt" and whether it is a committed date: the front

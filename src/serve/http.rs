@@ -220,7 +220,9 @@ async fn serve_path(State(preview): State<Arc<Preview>>, uri: Uri) -> Response {
     .await
     .ok()
     .flatten();
-    // Said where the editor reads the rest: a failed page is not there.
+    // A page that failed (a theme's history.html, say) is missing and
+    // answered with a 404; the terminal says why, once, as it says a
+    // failed build's problems. It is tried again after the next change.
     if let Some(problems) = &rendered {
         super::print_problems(problems);
     }

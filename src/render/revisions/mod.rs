@@ -12,7 +12,7 @@ use super::diff::{DiffWords, line_stats};
 use super::field_diff::Words;
 use crate::artifact::{OutputFile, RevisionDir, RevisionEntry, RevisionStore};
 use crate::fingerprint::KeyBuilder;
-use crate::history::{History, Revision, revisions_with_pages};
+use crate::history::{History, Revision};
 use crate::ids::{GoneId, PageId};
 use crate::page::Page;
 use crate::resolve::{GonePage, Site};
@@ -253,8 +253,7 @@ impl PageJob<'_> {
             dir: format!("{url_path}{DIFF_DIR}"),
             entries: Vec::with_capacity(revisions.len()),
         };
-        let limit = site.config.history.versions();
-        let with_pages = revisions_with_pages(revisions, limit, subject.shown);
+        let with_pages = site.revisions_with_pages(revisions, subject.shown);
         let summaries: Vec<tera::Value> = revisions
             .iter()
             .zip(&with_pages)
@@ -264,10 +263,10 @@ impl PageJob<'_> {
                     .revision_summary(r, &page_url, with_pages)
                     .into_map()
                     .unwrap_or_default();
-                summary.insert(
-                    "current".into(),
-                    (Some(k) == subject.shown && subject.gone.is_none()).into(),
-                );
+                let shown = Some(k) == subject.shown;
+                summary.insert("current".into(), (shown && subject.gone.is_none()).into());
+                // Comparing ends at the version the page is shown as.
+                summary.insert("compare_to".into(), shown.into());
                 tera::Value::from(summary)
             })
             .collect();
@@ -323,17 +322,18 @@ impl PageJob<'_> {
             entries: Vec::with_capacity(1),
         };
         let mut key = self.page_key("geschiedenis", subject);
-        for revision in revisions {
+        for (revision, &pages) in revisions.iter().zip(&with_pages) {
             key = key.revision(self, revision);
+            key.0.add(if pages { "met pagina's" } else { "" });
         }
         self.cached_or_render(&mut out, &mut history_dir, key.finish(), "", || {
             // Versions to compare have pages (a deletion has none);
-            // comparing starts from the newest besides the current one.
-            let comparable = |k: &usize| !revisions[*k].deleted && with_pages[*k];
+            // comparing starts from the newest besides the shown one.
+            let is_comparable = |k: &usize| !revisions[*k].deleted && with_pages[*k];
             let compare_from = (0..revisions.len())
-                .filter(comparable)
+                .filter(is_comparable)
                 .find(|&k| Some(k) != subject.shown);
-            let comparable = (0..revisions.len()).filter(comparable).count();
+            let comparable = (0..revisions.len()).filter(is_comparable).count();
             let without_pages = with_pages.iter().filter(|&&w| !w).count();
             let listed: Vec<tera::Value> = revisions
                 .iter()
@@ -384,6 +384,11 @@ impl PageJob<'_> {
             // Every revision page describes itself with the page's description.
             .add(page.front.description.as_deref().unwrap_or_default())
             .add(&self.history.short_len.to_string());
+        // Which version is the current one, on every page that lists it.
+        let shown = subject.shown.map(|k| &subject.revisions[k]);
+        key.add(&shown.map_or(String::new(), |r| {
+            format!("{} {}", self.history.commits[r.commit].id, r.blob)
+        }));
         // An old version links to today's pages.
         if kind == "versie" {
             key.add(&self.inputs.pages);
