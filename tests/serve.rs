@@ -500,14 +500,7 @@ fn a_save_written_in_two_steps_shows_no_error_in_between() {
 fn a_warning_a_save_brings_is_shown_once_in_the_terminal() {
     let site = TestSite::new();
     let (_server, _printed, lines) = common::server::start_answering(&site, &[], &[]);
-    let (sender, log) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            if sender.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let log = common::server::as_they_come(lines);
     // What the terminal shows up to and with the first line holding `end`.
     let until = |end: &str| -> Vec<String> {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
@@ -574,14 +567,7 @@ fn a_history_page_that_fails_to_render_says_why_in_the_terminal() {
         .replace("{{ t.history_intro }}", "{{ nergens.gedefinieerd }}");
     site.write(template, &broken);
     let (server, _printed, lines) = common::server::start_answering(&site, &[], &[]);
-    let (sender, log) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            if sender.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let log = common::server::as_they_come(lines);
     wait_for(&server, "/", 200);
     let (status, _) = get(&server, "/regio/twents-waternet/geschiedenis/");
     assert_eq!(status, 404, "the page could not be made");

@@ -83,6 +83,19 @@ pub fn start_answering(
 }
 
 /// Keeps reading the log, so that the server never blocks on a full pipe.
+/// The lines `twn serve` prints, on a channel as they come.
+pub fn as_they_come(lines: Log) -> std::sync::mpsc::Receiver<String> {
+    let (sender, log) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    log
+}
+
 pub fn keep_draining(lines: Log) {
     std::thread::spawn(move || for _ in lines {});
 }
