@@ -297,3 +297,36 @@ fn a_history_with_one_version_to_compare_offers_no_comparison() {
     assert!(!history.contains("compare-control"), "{history}");
     assert!(!history.contains("data-version="));
 }
+
+#[test]
+fn a_site_above_the_hosts_limit_is_warned_and_strict_keeps_the_old_output() {
+    let (site, _) = site_with_six_revisions(None);
+    site.build_ok();
+    let before = site.public_snapshot();
+    // A sparse file: 1.1 GB to twn, nothing on the disk.
+    let large = std::fs::File::create(site.path("content/opname.bin")).unwrap();
+    large.set_len(1_100_000_000).unwrap();
+    let run = site.twn(&["build", "--strict"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("de site wordt 1,1 GB groot; GitHub Pages publiceert sites tot 1 GB"),
+        "{}",
+        run.stderr
+    );
+    // Old versions cannot make up for a file of this size.
+    assert!(
+        run.stderr
+            .contains("ook met alleen de nieuwste versie van elke pagina"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.public_snapshot(), before, "the output is untouched");
+    let run = site.twn(&["check", "--strict"]);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "check measures no output: {}",
+        run.stderr
+    );
+}
