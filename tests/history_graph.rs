@@ -176,6 +176,39 @@ fn git_follow(site: &TestSite, file: &str) -> Vec<String> {
 }
 
 #[test]
+fn a_page_brought_back_and_moved_keeps_its_first_life_when_a_stub_takes_its_place() {
+    // Deleted, brought back by `git revert`, moved to b.md, and a stub
+    // written at a.md: `git log --follow` shows the first life for both.
+    let site = TestSite::new();
+    site.git_init();
+    site.write(A, &text("Pagina", 0));
+    let created = commit(&site, "Pagina aangemaakt", ANNA, 1);
+    site.write(A, &text("Pagina", 3));
+    let edited = commit(&site, "Tekst herschreven", ANNA, 2);
+    let dir = site.dir.path();
+    git(dir, &["rm", "-q", A]);
+    let deleted = commit(&site, "Weg", BRAM, 3);
+    git_on(&site, &["revert", "--no-edit", "HEAD"], 4);
+    let back = git(dir, &["rev-parse", "--short=7", "HEAD"])
+        .trim()
+        .to_owned();
+    git(dir, &["mv", A, "content/organisatie/b.md"]);
+    let moved = commit(&site, "Verhuisd naar b", BRAM, 5);
+    site.write(
+        A,
+        "---\ntitle: Verhuisd\ntype: gemeente\n---\n\nZie [[b]].\n",
+    );
+    let stub = commit(&site, "Verwijzing op de oude plek", BRAM, 6);
+    site.build_ok();
+    let follows_b = [&*moved, &back, &deleted, &edited, &created];
+    assert_eq!(git_follow(&site, "content/organisatie/b.md"), follows_b);
+    assert_eq!(changes_listed(&site, "organisatie/b/"), follows_b);
+    let follows_a = [&*stub, &moved, &back, &deleted, &edited, &created];
+    assert_eq!(git_follow(&site, A), follows_a);
+    assert_eq!(changes_listed(&site, "organisatie/a/"), follows_a);
+}
+
+#[test]
 fn a_stub_left_where_a_page_moved_from_shares_its_past_as_git_log_follow_shows() {
     let site = TestSite::new();
     let [stub, moved, edited, created] = moved_with_a_stub(&site, false);

@@ -563,9 +563,21 @@ pub(super) fn assemble(
     for path in paths {
         let mut list = deleted_pages.remove(&path).unwrap_or_default();
         let mut gone = deletions.remove(&path).unwrap_or_default();
-        if let Some(current) = files.get_mut(path.as_ref()) {
-            current.extend(list);
-            current.extend(gone);
+        if files.contains_key(path.as_ref()) {
+            // A file created here after the deletion and renamed away
+            // since (a stub took the path) shares the life before its
+            // creation with today's file at the path, as `git log
+            // --follow` shows it for each.
+            if let Some(heir) = created_after(&created, &path, &gone, &graph)
+                && let Some(heirs) = files.get_mut(&heir.page)
+            {
+                let before = |r: &&Revision| r.order > heir.order;
+                heirs.extend(list.iter().chain(&gone).filter(before).cloned());
+            }
+            if let Some(current) = files.get_mut(path.as_ref()) {
+                current.extend(list);
+                current.extend(gone);
+            }
             continue;
         }
         // Renamed since it came back: only what came before its creation
