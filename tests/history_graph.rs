@@ -206,6 +206,11 @@ fn a_page_brought_back_and_moved_keeps_its_first_life_when_a_stub_takes_its_plac
     let follows_a = [&*stub, &moved, &back, &deleted, &edited, &created];
     assert_eq!(git_follow(&site, A), follows_a);
     assert_eq!(changes_listed(&site, "organisatie/a/"), follows_a);
+    // Recent changes count a change of the shared past once, as the
+    // moved page's.
+    let recent = site.read("public/recente-wijzigingen/index.html");
+    assert_eq!(recent.matches("Tekst herschreven").count(), 1, "{recent}");
+    assert!(recent.contains(&format!("/organisatie/b/verschil/{edited}/")));
 }
 
 #[test]

@@ -75,15 +75,36 @@ pub fn all_changes(site: &Site) -> Vec<Change<'_>> {
         )
     });
     let mut changes: Vec<(&Page, &Revision, Cow<str>, bool)> = Vec::new();
+    // A file that took the place of a page that moved on (a stub) lists
+    // the page's life before the move as its path's past, as `git log
+    // --follow` does; here each of those changes is the moved page's,
+    // and is counted once.
+    let mut inherited: Vec<(&Page, &Revision, Cow<str>, bool)> = Vec::new();
     for (page, revisions, shown_path, shown) in current.chain(gone) {
         let with_pages = site.revisions_with_pages(revisions, shown);
-        changes.extend(
-            revisions
-                .iter()
-                .zip(with_pages)
-                .map(|(r, pages)| (page, r, shown_path.clone(), pages)),
-        );
+        let moved_away = revisions
+            .iter()
+            .filter(|r| r.moved_to.is_some())
+            .map(|r| r.order)
+            .min();
+        for (revision, pages) in revisions.iter().zip(with_pages) {
+            let change = (page, revision, shown_path.clone(), pages);
+            if moved_away.is_some_and(|moved| revision.order > moved) {
+                inherited.push(change);
+            } else {
+                changes.push(change);
+            }
+        }
     }
+    let own: std::collections::HashSet<(usize, &str)> = changes
+        .iter()
+        .map(|(_, r, _, _)| (r.commit, r.path.as_str()))
+        .collect();
+    changes.extend(
+        inherited
+            .into_iter()
+            .filter(|(_, r, _, _)| !own.contains(&(r.commit, r.path.as_str()))),
+    );
     changes.sort_by_cached_key(|(page, revision, _, _)| {
         let commit = &history.commits[revision.commit];
         (
