@@ -123,14 +123,21 @@ fn a_rename_on_a_side_branch_keeps_the_whole_history_through_later_renames() {
     }
 }
 
-/// Page `A` created, edited, moved to `b.md` (on the branch `zijtak`, if
-/// asked) and a stub written in its place: the four commits, newest first.
-fn moved_with_a_stub(site: &TestSite, on_a_branch: bool) -> [String; 4] {
+/// Page `A` created on day 1 and edited on day 2 in a new repository:
+/// the two commits, newest first.
+fn created_and_edited(site: &TestSite) -> [String; 2] {
     site.git_init();
     site.write(A, &text("Pagina", 0));
     let created = commit(site, "Pagina aangemaakt", ANNA, 1);
     site.write(A, &text("Pagina", 3));
     let edited = commit(site, "Tekst herschreven", ANNA, 2);
+    [edited, created]
+}
+
+/// Page `A` created, edited, moved to `b.md` (on the branch `zijtak`, if
+/// asked) and a stub written in its place: the four commits, newest first.
+fn moved_with_a_stub(site: &TestSite, on_a_branch: bool) -> [String; 4] {
+    let [edited, created] = created_and_edited(site);
     let dir = site.dir.path();
     if on_a_branch {
         git(dir, &["checkout", "-q", "-b", "zijtak"]);
@@ -180,11 +187,7 @@ fn a_page_brought_back_and_moved_keeps_its_first_life_when_a_stub_takes_its_plac
     // Deleted, brought back by `git revert`, moved to b.md, and a stub
     // written at a.md: `git log --follow` shows the first life for both.
     let site = TestSite::new();
-    site.git_init();
-    site.write(A, &text("Pagina", 0));
-    let created = commit(&site, "Pagina aangemaakt", ANNA, 1);
-    site.write(A, &text("Pagina", 3));
-    let edited = commit(&site, "Tekst herschreven", ANNA, 2);
+    let [edited, created] = created_and_edited(&site);
     let dir = site.dir.path();
     git(dir, &["rm", "-q", A]);
     let deleted = commit(&site, "Weg", BRAM, 3);
