@@ -180,8 +180,18 @@ impl SiteConfig {
             _ => None,
         };
         if let Some(read) = not_a_count {
-            let (position, written) = nested_key_in(text, "history", "versions");
-            let written = written.filter(|w| !w.is_empty()).unwrap_or(read);
+            // Where it is written and how, from the tree with positions that
+            // front matter is read into (comments, quotes and `{ }` known).
+            let tree = crate::yaml::parse(text, 1).ok();
+            let history = tree.as_ref().and_then(|tree| entry_of(tree, "history"));
+            let versions = history.and_then(|(_, value)| entry_of(value, "versions"));
+            let position = versions
+                .or(history)
+                .map_or(position_of_key(text, "history"), |(key, _)| key.position);
+            let written = versions
+                .and_then(|(_, value)| value.text())
+                .filter(|w| !w.is_empty())
+                .unwrap_or(read);
             problems.push(
                 Diagnostic::error(CONFIG_FILE, format!("`versions: {written}` is geen aantal versies: hier hoort een geheel getal vanaf 1"))
                     .at(text, position)
@@ -426,41 +436,18 @@ pub fn position_of_key(text: &str, key: &str) -> Position {
     Position::new(line, 1)
 }
 
-/// Where `key` is written below the top-level `parent` (on its own line
-/// or in `{ }` on the parent's), and its value as written; or else where
-/// `parent` is. Comments are passed over.
-fn nested_key_in(text: &str, parent: &str, key: &str) -> (Position, Option<String>) {
-    let start = position_of_key(text, parent).line;
-    let is_key_at = |line: &str, at: usize| {
-        let before = line[..at].chars().next_back();
-        before.is_none_or(|c| c == ' ' || c == '{' || c == ',')
-            && line[at + key.len()..].trim_start().starts_with(':')
-    };
-    for (i, whole_line) in text.lines().enumerate().skip(start - 1) {
-        let line = without_comment(whole_line);
-        if i >= start && !line.starts_with([' ', '\t']) && !line.trim().is_empty() {
-            break;
-        }
-        if let Some((at, _)) = line.match_indices(key).find(|&(at, _)| is_key_at(line, at)) {
-            let after_colon = line[at + key.len()..].trim_start()[1..].trim_start();
-            let value = after_colon
-                .split(['}', ','])
-                .next()
-                .unwrap_or_default()
-                .trim();
-            let position = Position::new(i + 1, line[..at].chars().count() + 1);
-            return (position, Some(value.to_owned()));
-        }
+/// The key and value of `key` in a group of settings.
+fn entry_of<'n>(
+    node: &'n crate::yaml::Node,
+    key: &str,
+) -> Option<(&'n crate::yaml::Node, &'n crate::yaml::Node)> {
+    match &node.value {
+        crate::yaml::Value::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| k.text().as_deref() == Some(key))
+            .map(|(k, v)| (k, v)),
+        _ => None,
     }
-    (Position::new(start, 1), None)
-}
-
-/// A line of YAML up to its comment (a `#` at its start or after a space).
-fn without_comment(line: &str) -> &str {
-    let comment = line
-        .match_indices('#')
-        .find(|&(at, _)| at == 0 || line[..at].ends_with([' ', '\t']));
-    comment.map_or(line, |(at, _)| &line[..at])
 }
 
 #[cfg(test)]

@@ -343,25 +343,21 @@ impl History {
         pages
             .map(|(content_path, file)| {
                 let revisions = self.files.get(content_path).cloned().unwrap_or_default();
-                let mut by_order: Vec<usize> = (0..revisions.len())
-                    .filter(|&k| !revisions[k].deleted)
-                    .collect();
-                by_order.sort_by_key(|&k| revisions[k].order);
+                // The nearest version with `blob`, or with any text.
+                let nearest = |blob: Option<ObjectId>| {
+                    (0..revisions.len())
+                        .filter(|&k| !revisions[k].deleted)
+                        .filter(|&k| blob.is_none_or(|blob| revisions[k].blob == blob))
+                        .min_by_key(|&k| revisions[k].order)
+                };
                 let repo_path = format!("{}/{content_path}", self.content_prefix);
-                let file_blob = by_order.first().and_then(|&k| {
-                    file_blob(
-                        index.as_ref().map(|i| &***i),
-                        &repo_path,
-                        file,
-                        revisions[k].blob.kind(),
-                    )
+                let file_blob = revisions.first().and_then(|r| {
+                    let index = index.as_ref().map(|i| &***i);
+                    file_blob(index, &repo_path, file, r.blob.kind())
                 });
-                let with_text = by_order
-                    .iter()
-                    .copied()
-                    .find(|&k| Some(revisions[k].blob) == file_blob);
+                let with_text = file_blob.and_then(|blob| nearest(Some(blob)));
                 PageHistory {
-                    head: with_text.or(by_order.first().copied()),
+                    head: with_text.or_else(|| nearest(None)),
                     committed: with_text.is_some(),
                     revisions,
                 }

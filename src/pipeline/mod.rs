@@ -20,7 +20,8 @@ use std::path::Path;
 /// The settings that shape every page: twn.yaml as read and the options
 /// that change what it says. Not `history`, which shapes only which
 /// revisions have pages: their cache keys say so themselves, so that
-/// trying another `versions` renders no old version again.
+/// trying another `versions` renders again only the pages whose links to
+/// a neighbour change.
 pub fn settings_fingerprint(config: &SiteConfig, drafts: bool) -> String {
     let mut shaping_every_page = config.clone();
     shaping_every_page.history = Default::default();
