@@ -30,7 +30,7 @@ pub struct RevisionEntry {
     pub name: String,
     pub key: String,
     pub source: PathBuf,
-    /// The page's size in the output.
+    /// The page's size in the output, with its compressed copies.
     pub bytes: u64,
 }
 

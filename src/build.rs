@@ -185,10 +185,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let own_paths = std::sync::Mutex::new(std::collections::HashSet::new());
     let emit = |file: OutputFile| {
         emitted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        emitted_bytes.fetch_add(
-            file.contents.len() as u64,
-            std::sync::atomic::Ordering::Relaxed,
-        );
         let mut own = own_paths.lock().unwrap_or_else(|e| e.into_inner());
         // With precompress, the copies beside a page are twn's too.
         if config.precompress && crate::compress::worth_compressing(&file.path, file.contents.len())
@@ -205,9 +201,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         // whichever came last. Each file has one maker; a second is a
         // fault of twn's, not left to chance.
         let written = if first_time {
-            staging
-                .as_ref()
-                .map_or(Ok(()), |staging| staging.write(&file))
+            // With its compressed copies: the host publishes them too.
+            staging.as_ref().map_or(Ok(()), |staging| {
+                let bytes = staging.write(&file)?;
+                emitted_bytes.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+                Ok(())
+            })
         } else {
             Err(std::io::Error::other(format!(
                 "twn maakte /{} twee keer; meld dit als fout in twn",
@@ -306,6 +305,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         diagnostics.extend(crate::output::host_limit::host_limit_warning(
             other_bytes,
             &rendered.revision_dirs,
+            config.precompress,
         ));
         // Under `--strict` the warning stops the build before the swap.
         if diagnostics.has_errors() {
@@ -329,6 +329,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                     vec![write_failure(out_dir, e)],
                 )
             })?;
+        // Only after a build that succeeded: one that stopped early
+        // asked the cache for less than the site needs.
+        cache.forget_unused();
         lap("schrijven");
     }
     if let Some(search_time) = search_time.into_inner().unwrap_or_else(|e| e.into_inner()) {

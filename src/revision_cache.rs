@@ -30,13 +30,15 @@ pub struct RevisionCache {
     /// key not here is missing without asking the file system, which a
     /// first build would otherwise do for every revision. Read on first
     /// use: `twn check` never asks.
-    stored: OnceLock<Mutex<HashMap<String, StoredSizes>>>,
+    stored: OnceLock<Mutex<Listed>>,
     /// Keys stored by this run and not yet added to the list.
     unlisted: Mutex<String>,
 }
 
-/// The list of pages stored whole, one per line: the key, then the sizes
-/// of the page and of its `.gz` and `.br` copies (0: none). A new page is
+/// The list of pages stored whole, one per line: the key, the sizes of the
+/// page and of its `.gz` and `.br` copies (0: none), and the number of the
+/// last build that used it (none in lists from before builds were
+/// numbered: 0). A new page is
 /// written under its own name, with no temporary file and rename per page,
 /// and listed only once it is whole: a page a crash cut short is not in the
 /// list, so it is never used and is replaced when rendered again. A listed
@@ -53,6 +55,42 @@ struct StoredSizes {
     page: u64,
     copies: [u64; 2],
 }
+
+impl StoredSizes {
+    /// What an output publishes of the page: with its copies if the site
+    /// makes them (a page stored by a run without them has none).
+    fn published(&self, precompress: bool) -> u64 {
+        let copies: u64 = if precompress {
+            self.copies.iter().sum()
+        } else {
+            0
+        };
+        self.page + copies
+    }
+}
+
+/// A listed page: its sizes, and the number of the last build that used it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ListedPage {
+    sizes: StoredSizes,
+    last_used: u32,
+}
+
+/// The pages of the list, and this run's number: one past the highest in
+/// the list, so that each build that reads the list counts one up.
+#[derive(Debug, Default)]
+struct Listed {
+    pages: HashMap<String, ListedPage>,
+    this_run: u32,
+}
+
+/// A page no build used in this many builds, the last included, is removed
+/// from the cache. Every change of theme or settings gives every old
+/// version a new key, and so does each new revision to its neighbours:
+/// kept forever, the cache a CI run restores grew by a whole site's worth
+/// with each. Three builds keep what trying one setting and going back
+/// (`versions: 20`, `15`, `20` again) uses.
+const KEPT_FOR_BUILDS: u32 = 3;
 
 /// Keys are added to the list in batches, so that a build stopped midway
 /// keeps most of what it stored.
@@ -76,18 +114,25 @@ impl RevisionCache {
         }
     }
 
+    /// The sizes of the page listed for `key`, which this run now uses.
     fn listed(&self, key: &str) -> Option<StoredSizes> {
-        self.stored_keys().get(key).copied()
+        let mut listed = self.stored_keys();
+        let this_run = listed.this_run;
+        let page = listed.pages.get_mut(key)?;
+        page.last_used = this_run;
+        Some(page.sizes)
     }
 
-    fn stored_keys(&self) -> std::sync::MutexGuard<'_, HashMap<String, StoredSizes>> {
+    fn stored_keys(&self) -> std::sync::MutexGuard<'_, Listed> {
         self.stored
             .get_or_init(|| {
-                let listed = self
+                let text = self
                     .list_path()
                     .and_then(|path| read_list(&path))
                     .unwrap_or_default();
-                Mutex::new(parse_list(&listed))
+                let pages = parse_list(&text);
+                let this_run = pages.values().map(|p| p.last_used).max().unwrap_or(0) + 1;
+                Mutex::new(Listed { pages, this_run })
             })
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -105,10 +150,17 @@ impl RevisionCache {
     /// Notes a key whose page and copies are stored whole, and adds the
     /// keys noted so far to the list once there are enough of them.
     fn list(&self, key: &str, sizes: StoredSizes) {
-        self.stored_keys().insert(key.to_owned(), sizes);
+        let page = {
+            let mut listed = self.stored_keys();
+            let page = ListedPage {
+                sizes,
+                last_used: listed.this_run,
+            };
+            listed.pages.insert(key.to_owned(), page);
+            page
+        };
         let mut unlisted = self.unlisted.lock().unwrap_or_else(|e| e.into_inner());
-        let [gz, br] = sizes.copies;
-        let _ = writeln!(unlisted, "{key}\t{}\t{gz}\t{br}", sizes.page);
+        push_line(&mut unlisted, key, page);
         if unlisted.len() >= LIST_BATCH_BYTES {
             let batch = std::mem::take(&mut *unlisted);
             drop(unlisted);
@@ -144,6 +196,45 @@ impl RevisionCache {
         inside(dir, &format!("revisions/{folder}/{rest}.html"))
     }
 
+    /// Removes the pages that neither this build nor the
+    /// [`KEPT_FOR_BUILDS`]` - 1` before it used, and writes the list anew
+    /// with what is left. For a build whose output is in place: an output
+    /// holds its old versions as links of its own, which outlive the
+    /// cache's. Lines another run (`twn serve`) added meanwhile are lost
+    /// with the old list, which costs rendering their pages again.
+    pub fn forget_unused(&self) {
+        let Some(listed) = self.stored.get() else {
+            return;
+        };
+        let (Some(list), Some(dir)) = (self.list_path(), self.dir.as_ref()) else {
+            return;
+        };
+        let mut listed = listed.lock().unwrap_or_else(|e| e.into_inner());
+        let oldest_kept = listed.this_run.saturating_sub(KEPT_FOR_BUILDS - 1);
+        let unused: Vec<String> = listed
+            .pages
+            .iter()
+            .filter(|(_, page)| page.last_used < oldest_kept)
+            .map(|(key, _)| key.clone())
+            .collect();
+        let mut text = String::with_capacity(listed.pages.len() * 64);
+        for (key, page) in &listed.pages {
+            if page.last_used >= oldest_kept {
+                push_line(&mut text, key, *page);
+            }
+        }
+        if replace_file(&list, text.as_bytes()).is_err() {
+            return;
+        }
+        let revisions = dir.join("revisions");
+        for key in unused {
+            listed.pages.remove(&key);
+            if let Ok(path) = self.entry_path(&key) {
+                remove_cached(&revisions, &path);
+            }
+        }
+    }
+
     /// Where the manifest of an output folder's revision pages is kept.
     pub fn manifest_path(&self, out_dir: &Path) -> Option<PathBuf> {
         Some(manifest_path_in(self.dir.as_ref()?, out_dir))
@@ -176,7 +267,7 @@ impl RevisionStore for RevisionCache {
                 .any(|(suffix, size)| !whole(&crate::compress::copy_path(&path, suffix), size));
         (!copies_missing).then_some(StoredPage {
             path,
-            bytes: sizes.page,
+            bytes: sizes.published(self.precompress),
         })
     }
 
@@ -206,7 +297,7 @@ impl RevisionStore for RevisionCache {
         self.list(key, sizes);
         Ok(StoredPage {
             path,
-            bytes: sizes.page,
+            bytes: sizes.published(self.precompress),
         })
     }
 
@@ -244,6 +335,35 @@ impl RevisionStore for RevisionCache {
     }
 }
 
+/// Adds a page's line to a text of the list.
+fn push_line(text: &mut String, key: &str, page: ListedPage) {
+    let [gz, br] = page.sizes.copies;
+    let _ = writeln!(
+        text,
+        "{key}\t{}\t{gz}\t{br}\t{}",
+        page.sizes.page, page.last_used
+    );
+}
+
+/// Removes a cached page and its compressed copies: plain files in a
+/// folder of the cache's own (`revisions/xx/`), never through a link.
+fn remove_cached(revisions: &Path, path: &Path) {
+    let in_own_folder = path.parent().is_some_and(|folder| {
+        folder.parent() == Some(revisions) && folder.symlink_metadata().is_ok_and(|m| m.is_dir())
+    });
+    if !in_own_folder {
+        return;
+    }
+    let copies = crate::compress::SUFFIXES
+        .iter()
+        .map(|suffix| crate::compress::copy_path(path, suffix));
+    for file in std::iter::once(path.to_path_buf()).chain(copies) {
+        if file.symlink_metadata().is_ok_and(|m| m.is_file()) {
+            let _ = std::fs::remove_file(&file);
+        }
+    }
+}
+
 /// The list's text, if it is a file of a sensible size; bytes that are not
 /// UTF-8 spoil only their own line.
 fn read_list(path: &Path) -> Option<String> {
@@ -258,9 +378,9 @@ fn read_list(path: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The keys of the list with their sizes, the last line of a key counting.
+/// The keys of the list with their pages, the last line of a key counting.
 /// A line cut short or garbled is left out, and its page rendered again.
-fn parse_list(text: &str) -> HashMap<String, StoredSizes> {
+fn parse_list(text: &str) -> HashMap<String, ListedPage> {
     text.lines()
         .filter_map(|line| {
             let mut fields = line.split('\t');
@@ -270,7 +390,14 @@ fn parse_list(text: &str) -> HashMap<String, StoredSizes> {
                 page: size()?,
                 copies: [size()?, size()?],
             };
-            fields.next().is_none().then(|| (key.to_owned(), sizes))
+            let last_used = match fields.next() {
+                None => 0,
+                Some(number) => number.parse().ok()?,
+            };
+            fields.next().is_none().then(|| {
+                let page = ListedPage { sizes, last_used };
+                (key.to_owned(), page)
+            })
         })
         .collect()
 }
@@ -311,25 +438,27 @@ mod tests {
     #[test]
     fn the_list_keeps_only_whole_lines_and_the_last_sizes_of_a_key() {
         let text = format!(
-            "{KEY}\t100\t0\t0\n\
+            "{KEY}\t100\t0\t0\t4\n\
              garbage\t1\t2\t3\n\
              {short}\t5\t0\t0\n\
              {KEY}\t120\t40\t30\n\
              {other}\t7\t0\n\
-             {other}\t7\t0\t0\t9\n\
-             {other}\t7\tx\t0\n",
+             {other}\t7\t0\t0\t9\t1\n\
+             {other}\t7\t0\t0\tx\n\
+             {other}\t7\tx\t0\n\
+             {numbered}\t8\t0\t0\t12\n",
             short = &KEY[..39],
             other = KEY.replace('0', "f"),
+            numbered = KEY.replace('1', "e"),
         );
         let listed = parse_list(&text);
-        assert_eq!(listed.len(), 1, "{listed:?}");
-        assert_eq!(
-            listed[KEY],
-            StoredSizes {
-                page: 120,
-                copies: [40, 30]
-            }
-        );
+        assert_eq!(listed.len(), 2, "{listed:?}");
+        let page = |page, copies, last_used| ListedPage {
+            sizes: StoredSizes { page, copies },
+            last_used,
+        };
+        assert_eq!(listed[KEY], page(120, [40, 30], 0), "from before numbering");
+        assert_eq!(listed[&KEY.replace('1', "e")], page(8, [0, 0], 12));
     }
 
     #[test]
@@ -372,5 +501,66 @@ mod tests {
         assert_eq!((stored.path, stored.bytes), (page.clone(), 9));
         std::fs::write(&page, "<p>8 b</").unwrap();
         assert!(cache.get(KEY).is_none(), "not at its listed size");
+    }
+
+    #[test]
+    fn pages_no_recent_build_used_are_removed_but_never_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let revisions = site.join(".twn-cache/revisions");
+        let recent = KEY.replace('0', "f");
+        let old_here = KEY.replace('1', "e");
+        let outside = dir.path().join("elders");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::create_dir_all(&revisions).unwrap();
+        std::os::unix::fs::symlink(&outside, revisions.join("01")).unwrap();
+        let users_file = outside.join(format!("{}.html", &KEY[2..]));
+        std::fs::write(&users_file, "van de gebruiker").unwrap();
+        std::fs::write(
+            site.join(".twn-cache").join(STORED_LIST),
+            format!("{KEY}\t16\t0\t0\t1\n{old_here}\t3\t0\t0\n{recent}\t3\t0\t0\t5\n"),
+        )
+        .unwrap();
+        let page_of = |key: &str| {
+            revisions
+                .join(&key[..2])
+                .join(format!("{}.html", &key[2..]))
+        };
+        for key in [&recent, &old_here] {
+            std::fs::create_dir_all(page_of(key).parent().unwrap()).unwrap();
+            std::fs::write(page_of(key), "<p>").unwrap();
+        }
+        let cache = RevisionCache::open(&site, false);
+        assert!(cache.get(&recent).is_some(), "build 6 uses it");
+        cache.forget_unused();
+        assert_eq!(
+            std::fs::read_to_string(&users_file).unwrap(),
+            "van de gebruiker"
+        );
+        assert!(!page_of(&old_here).exists(), "build 0 was too long ago");
+        assert!(page_of(&recent).exists());
+        let list = std::fs::read_to_string(site.join(".twn-cache").join(STORED_LIST)).unwrap();
+        assert_eq!(list, format!("{recent}\t3\t0\t0\t6\n"));
+    }
+
+    #[test]
+    fn a_stored_page_counts_its_compressed_copies_where_the_site_makes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = "<p>Een oude versie van de pagina.</p>\n".repeat(100);
+        let cache = RevisionCache::open(dir.path(), true);
+        let stored = cache.put(KEY, page.as_bytes()).unwrap();
+        let on_disk: u64 = ["", ".gz", ".br"]
+            .iter()
+            .map(|suffix| {
+                let copy = crate::compress::copy_path(&stored.path, suffix);
+                std::fs::metadata(copy).unwrap().len()
+            })
+            .sum();
+        assert!(on_disk > page.len() as u64);
+        assert_eq!(stored.bytes, on_disk);
+        assert_eq!(cache.get(KEY).unwrap().bytes, on_disk);
+        cache.save();
+        let without = RevisionCache::open(dir.path(), false);
+        assert_eq!(without.get(KEY).unwrap().bytes, page.len() as u64);
     }
 }

@@ -417,6 +417,47 @@ fn a_second_build_renders_no_old_version_again() {
     );
 }
 
+/// Every change of settings gives every old version a new key: the cache
+/// keeps what the last three builds used, not every page ever rendered.
+#[test]
+fn the_cache_keeps_what_the_last_three_builds_used() {
+    let site = site_with_history();
+    let config = site.read("twn.yaml");
+    let titled = |title: &str| {
+        let (_, rest) = config.split_once('\n').unwrap();
+        assert!(config.starts_with("title: "), "{config}");
+        site.write("twn.yaml", &format!("title: {title}\n{rest}"));
+        site.build_ok().stderr
+    };
+    let cached_pages = || {
+        walkdir::WalkDir::new(site.path(".twn-cache/revisions"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+            .count()
+    };
+    assert!(titled("Wiki A").contains("(12 nieuw, 0 uit de cache)"));
+    let first = site.public_snapshot();
+    let per_build = cached_pages();
+    assert!(per_build >= 12, "{per_build}");
+    for title in ["Wiki B", "Wiki C", "Wiki D"] {
+        let stderr = titled(title);
+        assert!(stderr.contains("(12 nieuw, 0 uit de cache)"), "{stderr}");
+    }
+    assert_eq!(cached_pages(), 3 * per_build, "the pages of A are gone");
+    let back_to_b = titled("Wiki B");
+    assert!(
+        back_to_b.contains("(0 nieuw, 12 uit de cache)"),
+        "{back_to_b}"
+    );
+    let back_to_a = titled("Wiki A");
+    assert!(
+        back_to_a.contains("(12 nieuw, 0 uit de cache)"),
+        "{back_to_a}"
+    );
+    assert_eq!(site.public_snapshot(), first, "rendered again, the same");
+}
+
 #[test]
 fn a_shallow_clone_warns_and_strict_makes_it_an_error() {
     let site = site_with_history();

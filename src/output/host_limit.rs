@@ -15,9 +15,14 @@ pub const HOST_LIMIT_BYTES: u64 = 1_000_000_000;
 const AIM_BYTES: u64 = HOST_LIMIT_BYTES / 10 * 9;
 
 /// A warning when the output (`other_bytes` besides the revision pages in
-/// `dirs`, without compressed copies) is larger than GitHub Pages takes,
-/// with the `history: versions` setting that brings it below.
-pub fn host_limit_warning(other_bytes: u64, dirs: &[RevisionDir]) -> Option<Diagnostic> {
+/// `dirs`, each with the compressed copies the site makes if `precompress`)
+/// is larger than GitHub Pages takes, with the `history: versions` setting
+/// that brings it below.
+pub fn host_limit_warning(
+    other_bytes: u64,
+    dirs: &[RevisionDir],
+    precompress: bool,
+) -> Option<Diagnostic> {
     let revision_bytes: u64 = dirs.iter().flat_map(|d| &d.entries).map(|e| e.bytes).sum();
     let total = other_bytes + revision_bytes;
     if total <= HOST_LIMIT_BYTES {
@@ -63,17 +68,25 @@ pub fn host_limit_warning(other_bytes: u64, dirs: &[RevisionDir]) -> Option<Diag
             gigabytes(HOST_LIMIT_BYTES)
         ),
     );
+    // GitHub Pages compresses what it sends and ignores the copies: they
+    // only take room there, and the setting that fits is counted with them.
+    let without_copies = if precompress {
+        "de gecomprimeerde kopieën (`precompress: true`) tellen mee, en GitHub Pages gebruikt ze niet: zet daar `precompress: false`, dan wordt de site kleiner. "
+    } else {
+        ""
+    };
+    let warning = |help: String| warning.clone().help(format!("{without_copies}{help}"));
     Some(match fitting {
-        Some(n) => warning.help(format!(
+        Some(n) => warning(format!(
             "bijna alles zijn oude versies en verschillen. Geef alleen de nieuwste {n} versies van elke pagina een eigen pagina, dan wordt de site ongeveer {}: zet in twn.yaml `history: {{ versions: {n} }}`. Oudere versies blijven in de geschiedenis van elke pagina staan, zonder koppeling. Een eigen webserver heeft deze grens niet (zie docs/publish.md)",
             gigabytes(size_with(n))
         )),
-        None if longest > 1 => warning.help(format!(
+        None if longest > 1 => warning(format!(
             "ook met alleen de nieuwste versie van elke pagina wordt de site {}; publiceer bij een host zonder deze grens, zoals een eigen webserver (zie docs/publish.md)",
             gigabytes(size_with(1))
         )),
-        None => warning.help(
-            "publiceer bij een host zonder deze grens, zoals een eigen webserver (zie docs/publish.md)",
+        None => warning(
+            "publiceer bij een host zonder deze grens, zoals een eigen webserver (zie docs/publish.md)".into(),
         ),
     })
 }
@@ -116,7 +129,7 @@ mod tests {
             dir("a/versie/", &[400 * MB]),
             dir("a/verschil/", &[400 * MB]),
         ];
-        assert!(host_limit_warning(200 * MB, &dirs).is_none());
+        assert!(host_limit_warning(200 * MB, &dirs, false).is_none());
     }
 
     #[test]
@@ -129,7 +142,7 @@ mod tests {
             dirs.push(dir(&format!("p{page}/verschil/"), &[2 * MB; 20]));
             dirs.push(dir(&format!("p{page}/geschiedenis/"), &[MB]));
         }
-        let warning = host_limit_warning(90 * MB, &dirs).unwrap();
+        let warning = host_limit_warning(90 * MB, &dirs, false).unwrap();
         let text = format!("{warning:?}");
         assert!(text.contains("1,1 GB"), "{text}");
         // 100 MB + 10 pages × n × 5 MB ≤ 900 MB: n = 16.
@@ -140,7 +153,16 @@ mod tests {
     #[test]
     fn a_site_too_large_even_without_history_is_told_so() {
         let dirs = [dir("a/versie/", &[MB, MB]), dir("a/verschil/", &[MB, MB])];
-        let text = format!("{:?}", host_limit_warning(1200 * MB, &dirs).unwrap());
+        let text = format!("{:?}", host_limit_warning(1200 * MB, &dirs, false).unwrap());
+        assert!(text.contains("ook met alleen de nieuwste versie"), "{text}");
+        assert!(!text.contains("precompress"), "{text}");
+    }
+
+    #[test]
+    fn with_compressed_copies_the_warning_says_the_host_needs_none() {
+        let dirs = [dir("a/versie/", &[MB, MB]), dir("a/verschil/", &[MB, MB])];
+        let text = format!("{:?}", host_limit_warning(1200 * MB, &dirs, true).unwrap());
+        assert!(text.contains("zet daar `precompress: false`"), "{text}");
         assert!(text.contains("ook met alleen de nieuwste versie"), "{text}");
     }
 }

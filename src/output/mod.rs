@@ -68,14 +68,16 @@ impl Staging {
     }
 
     /// Writes one file into the new output, with its compressed copies
-    /// if the site asks for them.
-    pub fn write(&self, file: &OutputFile) -> io::Result<()> {
+    /// if the site asks for them; returns the bytes of all it wrote.
+    pub fn write(&self, file: &OutputFile) -> io::Result<u64> {
         let path = inside(&self.staging, &file.path)?;
         with_folder_made(&path, |path| std::fs::write(path, &file.contents))?;
-        if self.precompress {
-            write_compressed(&path, &file.path, &file.contents)?;
-        }
-        Ok(())
+        let copies = if self.precompress {
+            write_compressed(&path, &file.path, &file.contents)?
+        } else {
+            0
+        };
+        Ok(file.contents.len() as u64 + copies)
     }
 
     /// Carries old versions over, writes what is left and swaps the new
@@ -115,7 +117,7 @@ impl Staging {
         }
         let written = files
             .par_iter()
-            .try_for_each(|file| self.write(file))
+            .try_for_each(|file| self.write(file).map(|_| ()))
             .and_then(|()| copy_all(staging, copies, self.precompress));
         let written = written.and_then(|()| {
             std::fs::write(inside(staging, guard::MARKER_FILE)?, guard::MARKER_TEXT)
@@ -226,11 +228,14 @@ pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
 
 /// Writes the compressed copies of `contents` (the file at `path`, named
 /// `name` in the output) beside it, where they are worth having.
-fn write_compressed(path: &Path, name: &str, contents: &[u8]) -> io::Result<()> {
+/// Writes the compressed copies of a file; returns their bytes.
+fn write_compressed(path: &Path, name: &str, contents: &[u8]) -> io::Result<u64> {
+    let mut written = 0;
     for (copy, bytes) in crate::compress::copies_beside(path, name, contents) {
-        std::fs::write(copy, bytes)?;
+        std::fs::write(copy, &bytes)?;
+        written += bytes.len() as u64;
     }
-    Ok(())
+    Ok(written)
 }
 
 fn copy_all(root: &Path, copies: &[CopiedFile], precompress: bool) -> io::Result<()> {
@@ -251,7 +256,7 @@ fn copy_all(root: &Path, copies: &[CopiedFile], precompress: bool) -> io::Result
         if precompress && crate::compress::is_text(&copy.to) && !own_copy(&copy.to) {
             let contents = std::fs::read(&copy.from)?;
             std::fs::write(&path, &contents)?;
-            return write_compressed(&path, &copy.to, &contents);
+            return write_compressed(&path, &copy.to, &contents).map(|_| ());
         }
         if copy.link && std::fs::hard_link(&copy.from, &path).is_ok() {
             return Ok(());
