@@ -195,7 +195,7 @@ impl SiteConfig {
             problems.push(
                 Diagnostic::error(CONFIG_FILE, format!("`versions: {written}` is geen aantal versies: hier hoort een geheel getal vanaf 1"))
                     .at(text, position)
-                    .help("geef het aantal nieuwste versies per pagina dat een eigen pagina krijgt, bijvoorbeeld `versions: 20`, of laat `history` weg om alle versies te publiceren"),
+                    .help("geef het aantal nieuwste wijzigingen per pagina dat een eigen pagina krijgt, bijvoorbeeld `versions: 20`, of laat `history` weg om alle wijzigingen te publiceren"),
             );
         }
         let plain_name = |name: &str| {

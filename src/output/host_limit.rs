@@ -78,7 +78,7 @@ pub fn host_limit_warning(
     let warning = |help: String| warning.clone().help(format!("{without_copies}{help}"));
     Some(match fitting {
         Some(n) => warning(format!(
-            "bijna alles zijn oude versies en verschillen. Geef alleen de nieuwste {n} versies van elke pagina een eigen pagina, dan wordt de site ongeveer {}: zet in twn.yaml `history: {{ versions: {n} }}`. Oudere versies blijven in de geschiedenis van elke pagina staan, zonder koppeling. Een eigen webserver heeft deze grens niet (zie docs/publish.md)",
+            "bijna alles zijn oude versies en verschillen. Geef alleen de nieuwste {n} wijzigingen van elke pagina een eigen pagina, dan wordt de site ongeveer {}: zet in twn.yaml `history: {{ versions: {n} }}`. Oudere wijzigingen blijven in de geschiedenis van elke pagina staan, zonder koppeling. Een eigen webserver heeft deze grens niet (zie docs/publish.md)",
             gigabytes(size_with(n))
         )),
         None if longest > 1 => warning(format!(
