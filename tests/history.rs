@@ -422,20 +422,8 @@ fn a_second_build_renders_no_old_version_again() {
 #[test]
 fn the_cache_keeps_what_the_last_three_builds_used() {
     let site = site_with_history();
-    let config = site.read("twn.yaml");
-    let titled = |title: &str| {
-        let (_, rest) = config.split_once('\n').unwrap();
-        assert!(config.starts_with("title: "), "{config}");
-        site.write("twn.yaml", &format!("title: {title}\n{rest}"));
-        site.build_ok().stderr
-    };
-    let cached_pages = || {
-        walkdir::WalkDir::new(site.path(".twn-cache/revisions"))
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-            .count()
-    };
+    let titled = |title: &str| common::history::build_titled(&site, title);
+    let cached_pages = || common::history::cached_pages(&site);
     assert!(titled("Wiki A").contains("(12 nieuw, 0 uit de cache)"));
     let first = site.public_snapshot();
     let per_build = cached_pages();

@@ -591,3 +591,30 @@ fn a_history_page_that_fails_to_render_says_why_in_the_terminal() {
     // The server is still there.
     assert_eq!(get(&server, "/regio/twents-waternet/").0, 200);
 }
+
+/// The preview uses the cache too: a build run meanwhile removes nothing
+/// from it, and the first build after the preview stopped does. (Each
+/// build has another address, which gives every old version a new key
+/// without an edit the preview would see and reload for.)
+#[test]
+fn builds_remove_nothing_from_the_cache_while_the_preview_uses_it() {
+    use common::history::cached_pages;
+    let site = common::history::site_with_history();
+    let build_at = |host: &str| {
+        let run = site.twn(&["build", "--base-url", &format!("https://{host}/")]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+    };
+    build_at("a.example");
+    let per_build = cached_pages(&site);
+    let server = start(&site);
+    let history = wait_for(&server, "/regio/twents-waternet/geschiedenis/", 200);
+    assert!(history.contains("Visie aangevuld"), "{history}");
+    let with_preview = cached_pages(&site);
+    for host in ["b.example", "c.example", "d.example"] {
+        build_at(host);
+    }
+    assert_eq!(cached_pages(&site), with_preview + 3 * per_build);
+    drop(server);
+    build_at("e.example");
+    assert_eq!(cached_pages(&site), 3 * per_build, "those of c, d and e");
+}

@@ -101,7 +101,7 @@ impl LiveSite {
         let live = LiveSite {
             prints: TemplatePrints::of(&theme.templates),
             // The preview serves from memory: no compressed copies.
-            cache: RevisionCache::open(root, false),
+            cache: RevisionCache::for_preview(root),
             settings: settings_fingerprint(&opened.config, options.drafts),
             summaries: page_summaries(&opened.site),
             opened,

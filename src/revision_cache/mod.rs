@@ -2,6 +2,9 @@
 //! ignored). A revision never changes, so its page is rendered once per
 //! theme and settings and afterwards hard-linked into each new output.
 //! Entries are named by a hash of everything that went into them.
+//! A build keeps the cache to what recent builds used (`pruning`).
+
+mod pruning;
 
 use crate::artifact::{RevisionStore, StoredPage};
 use crate::files::{create_new_file, inside, replace_file, with_folder_made};
@@ -31,6 +34,11 @@ pub struct RevisionCache {
     /// first build would otherwise do for every revision. Read on first
     /// use: `twn check` never asks.
     stored: OnceLock<Mutex<Listed>>,
+    /// A build counts one up from the list's highest number and may remove
+    /// what recent builds did not use; the preview is not a build.
+    counts_as_build: bool,
+    /// The shared lock this run holds on the cache from its first use.
+    in_use: OnceLock<Option<std::fs::File>>,
     /// Keys stored by this run and not yet added to the list.
     unlisted: Mutex<String>,
 }
@@ -84,20 +92,23 @@ struct Listed {
     this_run: u32,
 }
 
-/// A page no build used in this many builds, the last included, is removed
-/// from the cache. Every change of theme or settings gives every old
-/// version a new key, and so does each new revision to its neighbours:
-/// kept forever, the cache a CI run restores grew by a whole site's worth
-/// with each. Three builds keep what trying one setting and going back
-/// (`versions: 20`, `15`, `20` again) uses.
-const KEPT_FOR_BUILDS: u32 = 3;
-
 /// Keys are added to the list in batches, so that a build stopped midway
 /// keeps most of what it stored.
 const LIST_BATCH_BYTES: usize = 64 * 1024;
 
 impl RevisionCache {
+    /// The cache as a build uses it.
     pub fn open(site_root: &Path, precompress: bool) -> Self {
+        Self::opened(site_root, precompress, true)
+    }
+
+    /// The cache as the preview uses it: it removes nothing, and pages it
+    /// stores carry the number of the last build.
+    pub fn for_preview(site_root: &Path) -> Self {
+        Self::opened(site_root, false, false)
+    }
+
+    fn opened(site_root: &Path, precompress: bool, counts_as_build: bool) -> Self {
         let dir = cache_dir(site_root).ok();
         let stats = dir
             .as_ref()
@@ -110,6 +121,8 @@ impl RevisionCache {
             stats: Mutex::new(stats),
             stats_changed: AtomicBool::new(false),
             stored: OnceLock::new(),
+            counts_as_build,
+            in_use: OnceLock::new(),
             unlisted: Mutex::new(String::new()),
         }
     }
@@ -126,12 +139,15 @@ impl RevisionCache {
     fn stored_keys(&self) -> std::sync::MutexGuard<'_, Listed> {
         self.stored
             .get_or_init(|| {
+                self.in_use
+                    .get_or_init(|| pruning::share(self.dir.as_ref()?));
                 let text = self
                     .list_path()
                     .and_then(|path| read_list(&path))
                     .unwrap_or_default();
                 let pages = parse_list(&text);
-                let this_run = pages.values().map(|p| p.last_used).max().unwrap_or(0) + 1;
+                let last_build = pages.values().map(|p| p.last_used).max().unwrap_or(0);
+                let this_run = last_build + u32::from(self.counts_as_build);
                 Mutex::new(Listed { pages, this_run })
             })
             .lock()
@@ -196,42 +212,40 @@ impl RevisionCache {
         inside(dir, &format!("revisions/{folder}/{rest}.html"))
     }
 
-    /// Removes the pages that neither this build nor the
-    /// [`KEPT_FOR_BUILDS`]` - 1` before it used, and writes the list anew
-    /// with what is left. For a build whose output is in place: an output
-    /// holds its old versions as links of its own, which outlive the
-    /// cache's. Lines another run (`twn serve`) added meanwhile are lost
-    /// with the old list, which costs rendering their pages again.
+    /// Removes the pages that neither this build nor the builds just before
+    /// it used (see `pruning`), and writes the list anew with what is left.
+    /// For a build whose output is in place: an output holds its old
+    /// versions as hard links of its own, which outlive the cache's. While
+    /// another run uses the cache, nothing is removed; the list is told
+    /// which pages this build used, for the build that removes next.
     pub fn forget_unused(&self) {
-        let Some(listed) = self.stored.get() else {
+        let (Some(listed), Some(Some(lock)), Some(dir)) =
+            (self.stored.get(), self.in_use.get(), self.dir.as_ref())
+        else {
             return;
         };
-        let (Some(list), Some(dir)) = (self.list_path(), self.dir.as_ref()) else {
+        let Some(list) = self.list_path().filter(|_| self.counts_as_build) else {
             return;
         };
         let mut listed = listed.lock().unwrap_or_else(|e| e.into_inner());
-        let oldest_kept = listed.this_run.saturating_sub(KEPT_FOR_BUILDS - 1);
-        let unused: Vec<String> = listed
-            .pages
-            .iter()
-            .filter(|(_, page)| page.last_used < oldest_kept)
-            .map(|(key, _)| key.clone())
-            .collect();
-        let mut text = String::with_capacity(listed.pages.len() * 64);
-        for (key, page) in &listed.pages {
-            if page.last_used >= oldest_kept {
-                push_line(&mut text, key, *page);
+        let this_run = listed.this_run;
+        if !pruning::alone(lock) {
+            let mut used = String::new();
+            for (key, page) in listed.pages.iter().filter(|(_, p)| p.last_used == this_run) {
+                push_line(&mut used, key, *page);
             }
-        }
-        if replace_file(&list, text.as_bytes()).is_err() {
+            self.append_to_list(&used);
             return;
         }
-        let revisions = dir.join("revisions");
-        for key in unused {
-            listed.pages.remove(&key);
-            if let Ok(path) = self.entry_path(&key) {
-                remove_cached(&revisions, &path);
-            }
+        let oldest_kept = this_run.saturating_sub(pruning::KEPT_FOR_BUILDS - 1);
+        listed.pages.retain(|_, page| page.last_used >= oldest_kept);
+        let mut text = String::with_capacity(listed.pages.len() * 64);
+        for (key, page) in &listed.pages {
+            push_line(&mut text, key, *page);
+        }
+        // The list first: a page it names is always there whole.
+        if replace_file(&list, text.as_bytes()).is_ok() {
+            pruning::remove_unkept(&dir.join("revisions"), |key| listed.pages.contains_key(key));
         }
     }
 
@@ -343,25 +357,6 @@ fn push_line(text: &mut String, key: &str, page: ListedPage) {
         "{key}\t{}\t{gz}\t{br}\t{}",
         page.sizes.page, page.last_used
     );
-}
-
-/// Removes a cached page and its compressed copies: plain files in a
-/// folder of the cache's own (`revisions/xx/`), never through a link.
-fn remove_cached(revisions: &Path, path: &Path) {
-    let in_own_folder = path.parent().is_some_and(|folder| {
-        folder.parent() == Some(revisions) && folder.symlink_metadata().is_ok_and(|m| m.is_dir())
-    });
-    if !in_own_folder {
-        return;
-    }
-    let copies = crate::compress::SUFFIXES
-        .iter()
-        .map(|suffix| crate::compress::copy_path(path, suffix));
-    for file in std::iter::once(path.to_path_buf()).chain(copies) {
-        if file.symlink_metadata().is_ok_and(|m| m.is_file()) {
-            let _ = std::fs::remove_file(&file);
-        }
-    }
 }
 
 /// The list's text, if it is a file of a sensible size; bytes that are not
@@ -504,43 +499,57 @@ mod tests {
     }
 
     #[test]
-    fn pages_no_recent_build_used_are_removed_but_never_through_a_link() {
+    fn a_build_removes_what_no_recent_build_used_unless_another_run_uses_the_cache() {
         let dir = tempfile::tempdir().unwrap();
-        let site = dir.path().join("site");
-        let revisions = site.join(".twn-cache/revisions");
-        let recent = KEY.replace('0', "f");
-        let old_here = KEY.replace('1', "e");
-        let outside = dir.path().join("elders");
-        std::fs::create_dir_all(&outside).unwrap();
-        std::fs::create_dir_all(&revisions).unwrap();
-        std::os::unix::fs::symlink(&outside, revisions.join("01")).unwrap();
-        let users_file = outside.join(format!("{}.html", &KEY[2..]));
-        std::fs::write(&users_file, "van de gebruiker").unwrap();
+        let site = dir.path();
+        let cache_dir = site.join(".twn-cache");
+        let (recent, old) = (KEY.replace('0', "f"), KEY.replace('1', "e"));
+        std::fs::create_dir_all(cache_dir.join("revisions")).unwrap();
         std::fs::write(
-            site.join(".twn-cache").join(STORED_LIST),
-            format!("{KEY}\t16\t0\t0\t1\n{old_here}\t3\t0\t0\n{recent}\t3\t0\t0\t5\n"),
+            cache_dir.join(STORED_LIST),
+            format!("{old}\t3\t0\t0\n{recent}\t3\t0\t0\t5\n{KEY}\t3\t0\t0\t3\n"),
         )
         .unwrap();
         let page_of = |key: &str| {
-            revisions
-                .join(&key[..2])
-                .join(format!("{}.html", &key[2..]))
+            let page = cache_dir.join(format!("revisions/{}/{}.html", &key[..2], &key[2..]));
+            std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+            page
         };
-        for key in [&recent, &old_here] {
-            std::fs::create_dir_all(page_of(key).parent().unwrap()).unwrap();
+        for key in [&recent, &old, KEY] {
             std::fs::write(page_of(key), "<p>").unwrap();
         }
-        let cache = RevisionCache::open(&site, false);
-        assert!(cache.get(&recent).is_some(), "build 6 uses it");
-        cache.forget_unused();
-        assert_eq!(
-            std::fs::read_to_string(&users_file).unwrap(),
-            "van de gebruiker"
+        let list = || std::fs::read_to_string(cache_dir.join(STORED_LIST)).unwrap();
+        // Build 6, while the preview uses the cache: nothing goes.
+        let preview = RevisionCache::for_preview(site);
+        assert!(preview.get(KEY).is_some());
+        let build = RevisionCache::open(site, false);
+        assert!(build.get(&recent).is_some());
+        build.forget_unused();
+        assert!(page_of(&old).exists() && page_of(KEY).exists());
+        assert!(
+            list().ends_with(&format!("{recent}\t3\t0\t0\t6\n")),
+            "{}",
+            list()
         );
-        assert!(!page_of(&old_here).exists(), "build 0 was too long ago");
+        drop(preview);
+        // Build 7, alone: build 0 and 3 were too long ago.
+        let build = RevisionCache::open(site, false);
+        build.put(&old.replace('2', "d"), b"<p>nieuw</p>").unwrap();
+        build.save();
+        build.forget_unused();
+        assert!(!page_of(&old).exists() && !page_of(KEY).exists());
         assert!(page_of(&recent).exists());
-        let list = std::fs::read_to_string(site.join(".twn-cache").join(STORED_LIST)).unwrap();
-        assert_eq!(list, format!("{recent}\t3\t0\t0\t6\n"));
+        let mut lines: Vec<&str> = Vec::new();
+        let text = list();
+        lines.extend(text.lines());
+        lines.sort();
+        assert_eq!(
+            lines,
+            [
+                format!("{}\t12\t0\t0\t7", old.replace('2', "d")),
+                format!("{recent}\t3\t0\t0\t6")
+            ]
+        );
     }
 
     #[test]

@@ -31,3 +31,21 @@ pub fn commits_of(repo: &Path, file: &str) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// The page files in the cache of rendered old versions.
+pub fn cached_pages(site: &TestSite) -> usize {
+    walkdir::WalkDir::new(site.path(".twn-cache/revisions"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .count()
+}
+
+/// Builds `site` with `title` in twn.yaml; returns what twn printed.
+pub fn build_titled(site: &TestSite, title: &str) -> String {
+    let config = site.read("twn.yaml");
+    let (first, rest) = config.split_once('\n').unwrap();
+    assert!(first.starts_with("title: "), "{config}");
+    site.write("twn.yaml", &format!("title: {title}\n{rest}"));
+    site.build_ok().stderr
+}
