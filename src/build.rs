@@ -289,46 +289,36 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .iter()
             .map(|d| d.entries.len())
             .sum::<usize>();
-    if writing {
-        let copied_bytes: u64 = copies
-            .iter()
-            .filter_map(|c| std::fs::metadata(&c.from).ok())
-            .map(|m| m.len())
-            .sum();
-        let other_bytes = emitted_bytes.into_inner()
-            + rendered
-                .files
-                .iter()
-                .map(|f| f.contents.len() as u64)
-                .sum::<u64>()
-            + copied_bytes;
-        diagnostics.extend(crate::output::host_limit::host_limit_warning(
-            other_bytes,
-            &rendered.revision_dirs,
-            config.precompress,
-        ));
-        // Under `--strict` the warning stops the build before the swap.
-        if diagnostics.has_errors() {
-            return Err(BuildFailure::content(diagnostics));
-        }
-    }
-    if let (Some(out_dir), Some(staging)) = (&options.out_dir, staging) {
+    if let (Some(out_dir), Some(mut staging)) = (&options.out_dir, staging) {
         let revisions = Revisions {
             dirs: &rendered.revision_dirs,
             manifest: cache.manifest_path(out_dir),
         };
+        let write_failed = |diagnostics: &mut Diagnostics, e| {
+            fail(std::mem::take(diagnostics), vec![write_failure(out_dir, e)])
+        };
         let first_error = first_write_error
             .into_inner()
             .unwrap_or_else(|e| e.into_inner());
-        first_error
+        let filled = first_error
             .map_or(Ok(()), Err)
-            .and_then(|()| staging.finish(&rendered.files, &copies, Some(revisions)))
-            .map_err(|e| {
-                fail(
-                    std::mem::take(&mut diagnostics),
-                    vec![write_failure(out_dir, e)],
-                )
-            })?;
+            .and_then(|()| staging.fill(&rendered.files, &copies, Some(&revisions)))
+            .map_err(|e| write_failed(&mut diagnostics, e))?;
+        // What the host would publish, compressed copies included.
+        diagnostics.extend(crate::output::host_limit::host_limit_warning(
+            emitted_bytes.into_inner() + filled,
+            &rendered.revision_dirs,
+            config.precompress,
+        ));
+        // Under `--strict` the warning stops the build before the swap:
+        // the staging folder, dropped, gives back what it took from the
+        // previous output.
+        if diagnostics.has_errors() {
+            return Err(BuildFailure::content(diagnostics));
+        }
+        staging
+            .swap(Some(&revisions))
+            .map_err(|e| write_failed(&mut diagnostics, e))?;
         // Only after a build that succeeded: one that stopped early
         // asked the cache for less than the site needs.
         cache.forget_unused();

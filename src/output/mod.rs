@@ -31,14 +31,17 @@ pub struct Revisions<'a> {
 }
 
 /// The folder a build writes into, beside the output folder. Files can be
-/// written as soon as they are rendered, from any thread; `finish` swaps
-/// the folder in. Dropped unfinished (a failed build), it is removed and the
+/// written as soon as they are rendered, from any thread; `fill` adds the
+/// rest and `swap` swaps the folder in. Dropped unswapped (a failed build),
+/// it gives back what it took from the previous output and is removed: the
 /// previous output stays as it was.
 pub struct Staging {
     out_dir: PathBuf,
     staging: PathBuf,
     previous: PathBuf,
     finished: bool,
+    /// Revision folders moved over from the previous output.
+    moved: Vec<String>,
     /// Writes compressed copies beside text files (`precompress`).
     precompress: bool,
 }
@@ -63,6 +66,7 @@ impl Staging {
             staging,
             previous,
             finished: false,
+            moved: Vec::new(),
             precompress,
         })
     }
@@ -80,22 +84,21 @@ impl Staging {
         Ok(file.contents.len() as u64 + copies)
     }
 
-    /// Carries old versions over, writes what is left and swaps the new
-    /// output in.
-    pub fn finish(
-        mut self,
+    /// Carries old versions over and writes what is left. Returns the
+    /// bytes of `files` and `copies` as written, with their compressed
+    /// copies (the revision pages' own entries say theirs).
+    pub fn fill(
+        &mut self,
         files: &[OutputFile],
         copies: &[CopiedFile],
-        revisions: Option<Revisions>,
-    ) -> io::Result<()> {
-        let (out_dir, staging, previous) = (&self.out_dir, &self.staging, &self.previous);
-        let out_name = std::path::absolute(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
-        let mut moved = Vec::new();
-        if let Some(revisions) = &revisions {
+        revisions: Option<&Revisions>,
+    ) -> io::Result<u64> {
+        let (out_dir, staging) = (&self.out_dir, &self.staging);
+        if let Some(revisions) = revisions {
             let manifest = revisions
                 .manifest
                 .as_ref()
-                .map(|path| Manifest::load(path, &out_name))
+                .map(|path| Manifest::load(path, &absolute(out_dir)))
                 .unwrap_or_default();
             // From here the previous output may lose folders to the new one.
             if let Some(path) = &revisions.manifest {
@@ -109,47 +112,51 @@ impl Staging {
                 revisions.dirs,
                 self.precompress,
             );
-            moved = carried;
-            if let Err(e) = placed {
-                reuse::restore(staging, out_dir, &moved);
-                return Err(e);
-            }
+            self.moved = carried;
+            placed?;
         }
-        let written = files
-            .par_iter()
-            .try_for_each(|file| self.write(file).map(|_| ()))
-            .and_then(|()| copy_all(staging, copies, self.precompress));
-        let written = written.and_then(|()| {
-            std::fs::write(inside(staging, guard::MARKER_FILE)?, guard::MARKER_TEXT)
-        });
-        if let Err(e) = written {
-            reuse::restore(staging, out_dir, &moved);
-            return Err(e);
-        }
+        let written = std::sync::atomic::AtomicU64::new(0);
+        files.par_iter().try_for_each(|file| {
+            let bytes = self.write(file)?;
+            written.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+            io::Result::Ok(())
+        })?;
+        let copied = copy_all(staging, copies, self.precompress)?;
+        std::fs::write(inside(staging, guard::MARKER_FILE)?, guard::MARKER_TEXT)?;
+        Ok(written.into_inner() + copied)
+    }
+
+    /// Swaps the filled folder in for the previous output.
+    pub fn swap(mut self, revisions: Option<&Revisions>) -> io::Result<()> {
+        let (out_dir, staging, previous) = (&self.out_dir, &self.staging, &self.previous);
         if out_dir.exists() {
             std::fs::rename(out_dir, previous)?;
         }
         if let Err(e) = std::fs::rename(staging, out_dir) {
             // Put the previous output back rather than leave nothing.
             let _ = std::fs::rename(previous, out_dir);
-            reuse::restore(staging, out_dir, &moved);
             return Err(e);
         }
         self.finished = true;
         remove_folder_on_all_cores(previous);
-        if let Some(revisions) = &revisions
+        if let Some(revisions) = revisions
             && let Some(path) = &revisions.manifest
         {
             // Without a manifest the next build links every file again: slower, not wrong.
-            let _ = Manifest::save(path, &out_name, revisions.dirs);
+            let _ = Manifest::save(path, &absolute(out_dir), revisions.dirs);
         }
         Ok(())
     }
 }
 
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.finished {
+            reuse::restore(&self.staging, &self.out_dir, &self.moved);
             let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
@@ -238,7 +245,9 @@ fn write_compressed(path: &Path, name: &str, contents: &[u8]) -> io::Result<u64>
     Ok(written)
 }
 
-fn copy_all(root: &Path, copies: &[CopiedFile], precompress: bool) -> io::Result<()> {
+/// Copies (or links) `copies` below `root`; returns the bytes they take
+/// there, with their compressed copies.
+fn copy_all(root: &Path, copies: &[CopiedFile], precompress: bool) -> io::Result<u64> {
     // A file of the site's own named like a compressed copy (`x.txt.gz`
     // beside `x.txt`) is published as it is, and no copy is made in its place.
     let names: std::collections::HashSet<&str> = copies.iter().map(|c| c.to.as_str()).collect();
@@ -247,22 +256,26 @@ fn copy_all(root: &Path, copies: &[CopiedFile], precompress: bool) -> io::Result
             .iter()
             .any(|suffix| names.contains(format!("{to}{suffix}").as_str()))
     };
-    copies.par_iter().try_for_each(|copy| {
-        let path = inside(root, &copy.to)?;
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        // The theme's style sheet and scripts, and text files beside pages.
-        if precompress && crate::compress::is_text(&copy.to) && !own_copy(&copy.to) {
-            let contents = std::fs::read(&copy.from)?;
-            std::fs::write(&path, &contents)?;
-            return write_compressed(&path, &copy.to, &contents).map(|_| ());
-        }
-        if copy.link && std::fs::hard_link(&copy.from, &path).is_ok() {
-            return Ok(());
-        }
-        std::fs::copy(&copy.from, path).map(|_| ())
-    })
+    copies
+        .par_iter()
+        .map(|copy| {
+            let path = inside(root, &copy.to)?;
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            // The theme's style sheet and scripts, and text files beside pages.
+            if precompress && crate::compress::is_text(&copy.to) && !own_copy(&copy.to) {
+                let contents = std::fs::read(&copy.from)?;
+                std::fs::write(&path, &contents)?;
+                let copies = write_compressed(&path, &copy.to, &contents)?;
+                return Ok(contents.len() as u64 + copies);
+            }
+            if copy.link && std::fs::hard_link(&copy.from, &path).is_ok() {
+                return Ok(path.metadata()?.len());
+            }
+            std::fs::copy(&copy.from, path)
+        })
+        .sum()
 }
 
 #[cfg(test)]
@@ -279,10 +292,9 @@ mod tests {
             path: "nieuw/index.html".into(),
             contents: b"nieuw".to_vec(),
         }];
-        Staging::begin(&out, false)
-            .unwrap()
-            .finish(&files, &[], None)
-            .unwrap();
+        let mut staging = Staging::begin(&out, false).unwrap();
+        staging.fill(&files, &[], None).unwrap();
+        staging.swap(None).unwrap();
         assert!(!out.join("oud").exists());
         assert_eq!(
             std::fs::read_to_string(out.join("nieuw/index.html")).unwrap(),
@@ -319,5 +331,43 @@ mod tests {
             std::fs::read_to_string(own.join("map/bewaren.txt")).unwrap(),
             "van de gebruiker"
         );
+    }
+
+    #[test]
+    fn filling_counts_what_it_wrote_with_the_compressed_copies() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let page = "<p>Een pagina met genoeg tekst om te comprimeren.</p>\n".repeat(80);
+        let files = [OutputFile {
+            path: "pagina/index.html".into(),
+            contents: page.clone().into_bytes(),
+        }];
+        let style = dir.path().join("stijl.css");
+        std::fs::write(&style, "p { color: #123456; }\n".repeat(100)).unwrap();
+        let image = dir.path().join("kaart.png");
+        std::fs::write(&image, b"\x89PNG\r\n").unwrap();
+        let copies =
+            [("static/stijl.css", &style), ("kaart.png", &image)].map(|(to, from)| CopiedFile {
+                from: from.clone(),
+                to: to.into(),
+                link: false,
+            });
+        let mut staging = Staging::begin(&out, true).unwrap();
+        let counted = staging.fill(&files, &copies, None).unwrap();
+        let on_disk: u64 = walkdir::WalkDir::new(&staging.staging)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter(|e| e.file_name() != guard::MARKER_FILE)
+            .map(|e| e.metadata().unwrap().len())
+            .sum();
+        assert!(
+            std::path::Path::new(&format!(
+                "{}/static/stijl.css.br",
+                staging.staging.display()
+            ))
+            .exists()
+        );
+        assert_eq!(counted, on_disk);
     }
 }
