@@ -84,13 +84,21 @@ struct ListedPage {
     last_used: u32,
 }
 
-/// The pages of the list, and this run's number: one past the highest in
-/// the list, so that each build that reads the list counts one up.
+/// The pages of the list, and this run's number: for a build, one past
+/// the highest in the list (the last build that succeeded). Pages stored
+/// meanwhile are listed with the last build's number, and only a build
+/// that succeeds writes its own: one that fails does not use up one of
+/// the builds whose pages are kept.
 #[derive(Debug, Default)]
 struct Listed {
     pages: HashMap<String, ListedPage>,
+    last_build: u32,
     this_run: u32,
 }
+
+/// Build numbers stay below this; a list line with a higher one is
+/// garbled (counting on from it would wrap around).
+const BUILD_NUMBERS: u32 = 1 << 31;
 
 /// Keys are added to the list in batches, so that a build stopped midway
 /// keeps most of what it stored.
@@ -148,7 +156,11 @@ impl RevisionCache {
                 let pages = parse_list(&text);
                 let last_build = pages.values().map(|p| p.last_used).max().unwrap_or(0);
                 let this_run = last_build + u32::from(self.counts_as_build);
-                Mutex::new(Listed { pages, this_run })
+                Mutex::new(Listed {
+                    pages,
+                    last_build,
+                    this_run,
+                })
             })
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -173,7 +185,10 @@ impl RevisionCache {
                 last_used: listed.this_run,
             };
             listed.pages.insert(key.to_owned(), page);
-            page
+            ListedPage {
+                last_used: listed.last_build,
+                ..page
+            }
         };
         let mut unlisted = self.unlisted.lock().unwrap_or_else(|e| e.into_inner());
         push_line(&mut unlisted, key, page);
@@ -387,7 +402,7 @@ fn parse_list(text: &str) -> HashMap<String, ListedPage> {
             };
             let last_used = match fields.next() {
                 None => 0,
-                Some(number) => number.parse().ok()?,
+                Some(number) => number.parse().ok().filter(|n| *n < BUILD_NUMBERS)?,
             };
             fields.next().is_none().then(|| {
                 let page = ListedPage { sizes, last_used };
@@ -441,6 +456,7 @@ mod tests {
              {other}\t7\t0\t0\t9\t1\n\
              {other}\t7\t0\t0\tx\n\
              {other}\t7\tx\t0\n\
+             {other}\t7\t0\t0\t2147483648\n\
              {numbered}\t8\t0\t0\t12\n",
             short = &KEY[..39],
             other = KEY.replace('0', "f"),
@@ -549,6 +565,27 @@ mod tests {
                 format!("{}\t12\t0\t0\t7", old.replace('2', "d")),
                 format!("{recent}\t3\t0\t0\t6")
             ]
+        );
+    }
+
+    #[test]
+    fn a_build_that_fails_uses_up_no_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join(".twn-cache").join(STORED_LIST);
+        let failed = RevisionCache::open(dir.path(), false);
+        failed.put(KEY, b"<p>").unwrap();
+        failed.save();
+        assert_eq!(
+            std::fs::read_to_string(&list).unwrap(),
+            format!("{KEY}\t3\t0\t0\t0\n")
+        );
+        drop(failed);
+        let next = RevisionCache::open(dir.path(), false);
+        assert!(next.get(KEY).is_some());
+        next.forget_unused();
+        assert_eq!(
+            std::fs::read_to_string(&list).unwrap(),
+            format!("{KEY}\t3\t0\t0\t1\n")
         );
     }
 
