@@ -302,7 +302,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .unwrap_or_else(|e| e.into_inner());
         let filled = first_error
             .map_or(Ok(()), Err)
-            .and_then(|()| staging.fill(&rendered.files, &copies, Some(&revisions)))
+            .and_then(|()| staging.fill(&rendered.files, &copies))
             .map_err(|e| write_failed(&mut diagnostics, e))?;
         // What the host would publish, compressed copies included.
         diagnostics.extend(crate::output::host_limit::host_limit_warning(
@@ -310,14 +310,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             &rendered.revision_dirs,
             config.precompress,
         ));
-        // Under `--strict` the warning stops the build before the swap:
-        // the staging folder, dropped, gives back what it took from the
-        // previous output.
+        // Under `--strict` the warning stops the build here, before it
+        // takes anything from the previous output.
         if diagnostics.has_errors() {
             return Err(BuildFailure::content(diagnostics));
         }
         staging
-            .swap(Some(&revisions))
+            .finish(Some(&revisions))
             .map_err(|e| write_failed(&mut diagnostics, e))?;
         // Only after a build that succeeded: one that stopped early
         // asked the cache for less than the site needs.

@@ -303,6 +303,13 @@ fn a_site_above_the_hosts_limit_is_warned_and_strict_keeps_the_old_output() {
     let (site, _) = site_with_six_revisions(None);
     site.build_ok();
     let before = site.public_snapshot();
+    // A new revision: the build would change the old versions' folders
+    // it carries over from the output, and must not touch them.
+    site.write(
+        PAGE,
+        "---\ntitle: Almelo\ntype: gemeente\n---\n\nVersie 7 van de tekst.\n",
+    );
+    site.commit_all("Almelo, versie 7", ANNA, "2017-07-10T10:00:00+01:00");
     // A sparse file: 1.1 GB to twn, nothing on the disk.
     let large = std::fs::File::create(site.path("content/opname.bin")).unwrap();
     large.set_len(1_100_000_000).unwrap();

@@ -32,9 +32,9 @@ pub struct Revisions<'a> {
 
 /// The folder a build writes into, beside the output folder. Files can be
 /// written as soon as they are rendered, from any thread; `fill` adds the
-/// rest and `swap` swaps the folder in. Dropped unswapped (a failed build),
-/// it gives back what it took from the previous output and is removed: the
-/// previous output stays as it was.
+/// rest, and `finish` carries the old versions over and swaps the folder
+/// in. Dropped unfinished (a failed build), it gives back what it took from
+/// the previous output and is removed: the previous output stays as it was.
 pub struct Staging {
     out_dir: PathBuf,
     staging: PathBuf,
@@ -84,17 +84,27 @@ impl Staging {
         Ok(file.contents.len() as u64 + copies)
     }
 
-    /// Carries old versions over and writes what is left. Returns the
-    /// bytes of `files` and `copies` as written, with their compressed
-    /// copies (the revision pages' own entries say theirs).
-    pub fn fill(
-        &mut self,
-        files: &[OutputFile],
-        copies: &[CopiedFile],
-        revisions: Option<&Revisions>,
-    ) -> io::Result<u64> {
-        let (out_dir, staging) = (&self.out_dir, &self.staging);
+    /// Writes what is left besides the old versions: `files` and `copies`.
+    /// Returns the bytes as written, with their compressed copies (the
+    /// revision pages' own entries say theirs). Takes nothing from the
+    /// previous output: a build may still stop after this.
+    pub fn fill(&mut self, files: &[OutputFile], copies: &[CopiedFile]) -> io::Result<u64> {
+        let written = std::sync::atomic::AtomicU64::new(0);
+        files.par_iter().try_for_each(|file| {
+            let bytes = self.write(file)?;
+            written.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+            io::Result::Ok(())
+        })?;
+        let copied = copy_all(&self.staging, copies, self.precompress)?;
+        Ok(written.into_inner() + copied)
+    }
+
+    /// Carries the old versions over, moving unchanged folders from the
+    /// previous output, and swaps the new output in. Until the swap, a
+    /// failure gives the moved folders back (see `Drop`).
+    pub fn finish(mut self, revisions: Option<&Revisions>) -> io::Result<()> {
         if let Some(revisions) = revisions {
+            let out_dir = &self.out_dir;
             let manifest = revisions
                 .manifest
                 .as_ref()
@@ -106,7 +116,7 @@ impl Staging {
             }
             let previous_output = out_dir.is_dir().then_some(out_dir.as_path());
             let (carried, placed) = reuse::place_revision_dirs(
-                staging,
+                &self.staging,
                 previous_output,
                 &manifest,
                 revisions.dirs,
@@ -115,20 +125,8 @@ impl Staging {
             self.moved = carried;
             placed?;
         }
-        let written = std::sync::atomic::AtomicU64::new(0);
-        files.par_iter().try_for_each(|file| {
-            let bytes = self.write(file)?;
-            written.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
-            io::Result::Ok(())
-        })?;
-        let copied = copy_all(staging, copies, self.precompress)?;
-        std::fs::write(inside(staging, guard::MARKER_FILE)?, guard::MARKER_TEXT)?;
-        Ok(written.into_inner() + copied)
-    }
-
-    /// Swaps the filled folder in for the previous output.
-    pub fn swap(mut self, revisions: Option<&Revisions>) -> io::Result<()> {
         let (out_dir, staging, previous) = (&self.out_dir, &self.staging, &self.previous);
+        std::fs::write(inside(staging, guard::MARKER_FILE)?, guard::MARKER_TEXT)?;
         if out_dir.exists() {
             std::fs::rename(out_dir, previous)?;
         }
@@ -293,8 +291,8 @@ mod tests {
             contents: b"nieuw".to_vec(),
         }];
         let mut staging = Staging::begin(&out, false).unwrap();
-        staging.fill(&files, &[], None).unwrap();
-        staging.swap(None).unwrap();
+        staging.fill(&files, &[]).unwrap();
+        staging.finish(None).unwrap();
         assert!(!out.join("oud").exists());
         assert_eq!(
             std::fs::read_to_string(out.join("nieuw/index.html")).unwrap(),
@@ -353,7 +351,7 @@ mod tests {
                 link: false,
             });
         let mut staging = Staging::begin(&out, true).unwrap();
-        let counted = staging.fill(&files, &copies, None).unwrap();
+        let counted = staging.fill(&files, &copies).unwrap();
         let on_disk: u64 = walkdir::WalkDir::new(&staging.staging)
             .into_iter()
             .filter_map(Result::ok)

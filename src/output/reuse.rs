@@ -84,9 +84,11 @@ pub fn place_revision_dirs(
                 Ok(target) => target,
                 Err(e) => return (None, Err(e)),
             };
+            // A folder the build wrote pages into already (ones the cache
+            // could not keep) is filled page by page.
             let carried = previous
                 .zip(manifest.dirs.get(&dir.dir))
-                .filter(|(previous, _)| previous.join(&dir.dir).is_dir());
+                .filter(|(previous, _)| previous.join(&dir.dir).is_dir() && !target.exists());
             let mut moved = None;
             let result = (|| {
                 let known = match carried {
