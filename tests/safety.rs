@@ -129,6 +129,18 @@ fn wrong_outputs() -> Vec<(&'static str, Prepare)> {
                 std::fs::write(s.join("../map/rapport.docx"), b"PK\x03\x04 rapport").unwrap();
             }),
         ),
+        // A link to a web server's folder that holds a twn output: the
+        // swap would put a folder in the link's place.
+        (
+            "../koppeling",
+            Box::new(|s: &Path| {
+                let target = s.join("../www/html");
+                std::fs::create_dir_all(target.join("regio")).unwrap();
+                std::fs::write(target.join(marker()), "twn").unwrap();
+                std::fs::write(target.join("regio/index.html"), "<p>gepubliceerd</p>").unwrap();
+                std::os::unix::fs::symlink(&target, s.join("../koppeling")).unwrap();
+            }),
+        ),
         // A folder published as a git repository of its own, even one
         // twn wrote into before.
         (

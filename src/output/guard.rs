@@ -32,6 +32,19 @@ pub fn check_replaceable(site_root: &Path, out_dir: &Path) -> Result<(), Refusal
             help: help.to_owned(),
         })
     };
+    // The build swaps its output in by renaming: a link named as the
+    // output would be replaced by a folder, and the old output it leads
+    // to removed through it.
+    let as_named: std::path::PathBuf = out_dir.components().collect();
+    if std::fs::symlink_metadata(&as_named).is_ok_and(|m| m.file_type().is_symlink()) {
+        return refuse(
+            format!("de uitvoermap {shown} is een symbolische koppeling"),
+            &format!(
+                "geef met --out de map zelf waar de koppeling naartoe wijst: `--out {}`",
+                out.display()
+            ),
+        );
+    }
     if root.starts_with(&out) {
         let what = if root == out { "is" } else { "bevat" };
         return refuse(
