@@ -315,9 +315,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         if diagnostics.has_errors() {
             return Err(BuildFailure::content(diagnostics));
         }
-        staging
-            .finish(Some(&revisions))
-            .map_err(|e| write_failed(&mut diagnostics, e))?;
+        // A stop request waits until the new output is in place, or the
+        // previous one whole again.
+        let held = crate::output::interrupt::hold_stops();
+        let finished = staging.finish(Some(&revisions));
+        held.release();
+        finished.map_err(|e| write_failed(&mut diagnostics, e))?;
         // Only after a build that succeeded: one that stopped early
         // asked the cache for less than the site needs.
         cache.forget_unused();

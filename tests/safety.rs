@@ -850,3 +850,66 @@ fn a_page_cut_short_in_the_cache_listed_or_not_is_rendered_again() {
         assert!(listed_line(&key), "{key} listed again");
     }
 }
+
+/// Ctrl-C while the new output is swapped in: that step moves unchanged
+/// old versions out of the previous output, and a build stopped halfway
+/// left it without them. The stop now waits for the swap. Stops are sent
+/// at moments spread over the whole build, so some fall in that step;
+/// after each, `public/` must hold every old version.
+#[test]
+fn ctrl_c_at_any_moment_leaves_every_old_version_in_the_output() {
+    let site = TestSite::new();
+    site.git_init();
+    for version in 1..=6 {
+        for page in 1..=40 {
+            site.write(
+                &format!("content/p{page}.md"),
+                &format!("---\ntitle: Pagina {page}\n---\n\nVersie {version}.\n"),
+            );
+        }
+        site.commit_all(
+            &format!("Versie {version}"),
+            ("Anna", "anna@example.org"),
+            &format!("2020-0{version}-01T10:00:00+01:00"),
+        );
+    }
+    let config = site.read("twn.yaml");
+    let titled = |title: &str| site.write("twn.yaml", &config.replace("title: Testwiki", title));
+    let old_versions = |site: &TestSite| {
+        walkdir::WalkDir::new(site.path("public"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name() == "versie" && e.file_type().is_dir())
+            .count()
+    };
+    titled("title: A");
+    site.build_ok();
+    let all = old_versions(&site);
+    assert!(all >= 40, "{all}");
+    let started = std::time::Instant::now();
+    titled("title: B");
+    site.build_ok();
+    let build_time = started.elapsed();
+    for step in 0..20u32 {
+        titled("title: A");
+        let mut build = std::process::Command::new(assert_cmd::cargo::cargo_bin("twn"))
+            .arg("build")
+            .current_dir(site.dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(build_time * step / 16);
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &build.id().to_string()])
+            .status();
+        let _ = build.wait();
+        assert_eq!(
+            old_versions(&site),
+            all,
+            "stopped after {step}/16 of a build"
+        );
+        titled("title: B");
+        site.build_ok();
+    }
+}

@@ -5,6 +5,7 @@
 
 pub mod guard;
 pub mod host_limit;
+pub mod interrupt;
 pub mod reuse;
 
 use crate::artifact::{OutputFile, RevisionDir};

@@ -1,0 +1,71 @@
+//! Stop requests while the output is swapped in. That step moves the
+//! unchanged old-version folders out of the previous output into the new
+//! one: a build stopped halfway (Ctrl-C, a CI job cancelled with SIGTERM)
+//! left the previous output without them. While it runs, a stop is only
+//! noted, and carried out once the new output is in place or the old one
+//! whole again. SIGKILL cannot be held off.
+
+use signal_hook::SigId;
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const STOPS: [i32; 3] = [SIGINT, SIGTERM, SIGHUP];
+
+/// Stop requests held off until [`HeldStops::release`].
+pub struct HeldStops {
+    /// The last stop that came meanwhile (0: none).
+    arrived: Arc<AtomicUsize>,
+    hooks: Vec<SigId>,
+}
+
+/// Holds stop requests off from now on. Where they cannot be caught, they
+/// act as before.
+pub fn hold_stops() -> HeldStops {
+    let arrived = Arc::new(AtomicUsize::new(0));
+    let hooks = STOPS
+        .iter()
+        .filter_map(|&signal| {
+            signal_hook::flag::register_usize(signal, Arc::clone(&arrived), signal as usize).ok()
+        })
+        .collect();
+    HeldStops { arrived, hooks }
+}
+
+impl HeldStops {
+    /// The stop that came while held, if any.
+    pub fn arrived(&self) -> Option<i32> {
+        match self.arrived.load(Ordering::SeqCst) {
+            0 => None,
+            signal => i32::try_from(signal).ok(),
+        }
+    }
+
+    /// Lets stops through again, and carries out one that came meanwhile
+    /// as the signal itself would have: the process ends.
+    pub fn release(self) {
+        for hook in &self.hooks {
+            signal_hook::low_level::unregister(*hook);
+        }
+        if let Some(signal) = self.arrived() {
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stop_while_held_is_noted_not_carried_out() {
+        let held = hold_stops();
+        assert_eq!(held.arrived(), None);
+        signal_hook::low_level::raise(SIGHUP).unwrap();
+        assert_eq!(held.arrived(), Some(SIGHUP), "the process is still here");
+        // Released without carrying it out: the test process must live on.
+        for hook in &held.hooks {
+            signal_hook::low_level::unregister(*hook);
+        }
+    }
+}
