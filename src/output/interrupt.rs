@@ -5,10 +5,9 @@
 //! noted, and carried out once the new output is in place or the old one
 //! whole again. SIGKILL cannot be held off.
 
-use signal_hook::SigId;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 const STOPS: [i32; 3] = [SIGINT, SIGTERM, SIGHUP];
 
@@ -16,20 +15,24 @@ const STOPS: [i32; 3] = [SIGINT, SIGTERM, SIGHUP];
 pub struct HeldStops {
     /// The last stop that came meanwhile (0: none).
     arrived: Arc<AtomicUsize>,
-    hooks: Vec<SigId>,
+    /// Once set, a stop acts as the signal's default again: a caught
+    /// signal stays caught for the life of the process.
+    released: Arc<AtomicBool>,
 }
 
 /// Holds stop requests off from now on. Where they cannot be caught, they
 /// act as before.
 pub fn hold_stops() -> HeldStops {
     let arrived = Arc::new(AtomicUsize::new(0));
-    let hooks = STOPS
-        .iter()
-        .filter_map(|&signal| {
-            signal_hook::flag::register_usize(signal, Arc::clone(&arrived), signal as usize).ok()
-        })
-        .collect();
-    HeldStops { arrived, hooks }
+    let released = Arc::new(AtomicBool::new(false));
+    for signal in STOPS {
+        let noted =
+            signal_hook::flag::register_usize(signal, Arc::clone(&arrived), signal as usize);
+        if noted.is_ok() {
+            let _ = signal_hook::flag::register_conditional_default(signal, Arc::clone(&released));
+        }
+    }
+    HeldStops { arrived, released }
 }
 
 impl HeldStops {
@@ -44,9 +47,7 @@ impl HeldStops {
     /// Lets stops through again, and carries out one that came meanwhile
     /// as the signal itself would have: the process ends.
     pub fn release(self) {
-        for hook in &self.hooks {
-            signal_hook::low_level::unregister(*hook);
-        }
+        self.released.store(true, Ordering::SeqCst);
         if let Some(signal) = self.arrived() {
             let _ = signal_hook::low_level::emulate_default_handler(signal);
         }
@@ -63,9 +64,6 @@ mod tests {
         assert_eq!(held.arrived(), None);
         signal_hook::low_level::raise(SIGHUP).unwrap();
         assert_eq!(held.arrived(), Some(SIGHUP), "the process is still here");
-        // Released without carrying it out: the test process must live on.
-        for hook in &held.hooks {
-            signal_hook::low_level::unregister(*hook);
-        }
+        // Not released: that would end the test process.
     }
 }
