@@ -162,13 +162,18 @@ impl Drop for Staging {
 }
 
 /// Removes staging folders that a build killed midway left beside the
-/// output: those of a process that no longer runs. Only where the system
-/// says which processes run (`/proc`); elsewhere they stay.
+/// output: those of a process that no longer runs, or whose number another
+/// program has since (after a restart, or in a container where every build
+/// is process 1): one not named as this one is. Only where the system says
+/// which processes run (`/proc`); elsewhere they stay. A leftover that is
+/// a link is removed, never followed.
 fn remove_stale_staging(parent: &Path, name: &str) {
     let proc = Path::new("/proc");
-    if !proc.join("self").exists() {
+    let Ok(own_name) = std::fs::read(proc.join("self/comm")) else {
         return;
-    }
+    };
+    let still_building =
+        |pid: &str| std::fs::read(proc.join(pid).join("comm")).is_ok_and(|comm| comm == own_name);
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
@@ -179,11 +184,15 @@ fn remove_stale_staging(parent: &Path, name: &str) {
                 .strip_prefix(&format!(".{name}{kind}"))
                 .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
         });
-        if let Some(pid) = pid
-            && !proc.join(pid).exists()
-            && entry.file_type().is_ok_and(|t| t.is_dir())
-        {
-            remove_folder_on_all_cores(&entry.path());
+        if pid.is_none_or(still_building) {
+            continue;
+        }
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => remove_folder_on_all_cores(&entry.path()),
+            Ok(kind) if kind.is_symlink() => {
+                let _ = std::fs::remove_file(entry.path());
+            }
+            _ => {}
         }
     }
 }
@@ -368,5 +377,28 @@ mod tests {
             .exists()
         );
         assert_eq!(counted, on_disk);
+    }
+
+    #[test]
+    fn leftovers_of_a_process_number_another_program_has_now_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("www");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("index.html"), "van de gebruiker").unwrap();
+        let own = std::process::id();
+        // Process 1 runs, but is not this program.
+        let stale = dir.path().join(".public.staging-1");
+        std::fs::create_dir_all(stale.join("regio")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, dir.path().join(".public.previous-1")).unwrap();
+        let running = dir.path().join(format!(".public.staging-{own}"));
+        std::fs::create_dir_all(&running).unwrap();
+        remove_stale_staging(dir.path(), "public");
+        assert!(!stale.exists());
+        assert!(
+            !dir.path().join(".public.previous-1").exists(),
+            "the link itself"
+        );
+        assert!(elsewhere.join("index.html").exists(), "not what it led to");
+        assert!(running.exists(), "this process is still building");
     }
 }
