@@ -315,12 +315,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         if diagnostics.has_errors() {
             return Err(BuildFailure::content(diagnostics));
         }
-        // A stop request waits until the new output is in place, or the
-        // previous one whole again.
+        // A stop request waits until the swap is done or has failed.
         let held = crate::output::interrupt::hold_stops();
         let finished = staging.finish(Some(&revisions));
         held.release();
-        finished.map_err(|e| write_failed(&mut diagnostics, e))?;
+        finished
+            .map_err(|e| write_failed(&mut diagnostics, e))?
+            .remove();
         // Only after a build that succeeded: one that stopped early
         // asked the cache for less than the site needs.
         cache.forget_unused();

@@ -129,6 +129,11 @@ fn wrong_outputs() -> Vec<(&'static str, Prepare)> {
                 std::fs::write(s.join("../map/rapport.docx"), b"PK\x03\x04 rapport").unwrap();
             }),
         ),
+        // A folder named through `..`, which no rename takes.
+        (
+            "../uit/sub/..",
+            Box::new(|s: &Path| std::fs::create_dir_all(s.join("../uit/sub")).unwrap()),
+        ),
         // A link to a web server's folder that holds a twn output: the
         // swap would put a folder in the link's place.
         (
@@ -189,9 +194,10 @@ fn a_wrong_out_is_refused_with_exit_2_and_touches_nothing() {
 #[test]
 fn twn_replaces_its_own_output_silently() {
     let (_outer, site) = site_in_a_folder_of_its_own();
-    for _ in 0..2 {
-        let run = twn_in(&site, &["build", "--out", "../uitvoer"]);
-        assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // `uitvoer/.` is the same folder; a rename would not take the `.`.
+    for out in ["../uitvoer", "../uitvoer/."] {
+        let run = twn_in(&site, &["build", "--out", out]);
+        assert_eq!(run.code, Some(0), "{out}: {}", run.stderr);
     }
     assert!(site.join("../uitvoer").join(marker()).is_file());
 }

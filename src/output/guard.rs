@@ -54,6 +54,13 @@ pub fn check_replaceable(site_root: &Path, out_dir: &Path) -> Result<(), Refusal
             choose,
         );
     }
+    // A rename takes no path that ends in `..`.
+    if as_named.ends_with("..") || as_named.as_os_str().is_empty() {
+        return refuse(
+            format!("de uitvoermap {shown} eindigt op `..`"),
+            "geef de map zelf bij haar naam, bijvoorbeeld `--out ../public`",
+        );
+    }
     for (own, what) in [
         (crate::folders::CONTENT_DIR, "de pagina's"),
         (crate::folders::THEMES_DIR, "de thema's"),

@@ -34,8 +34,8 @@ pub struct Revisions<'a> {
 /// The folder a build writes into, beside the output folder. Files can be
 /// written as soon as they are rendered, from any thread; `fill` adds the
 /// rest, and `finish` carries the old versions over and swaps the folder
-/// in. Dropped unfinished (a failed build), it gives back what it took from
-/// the previous output and is removed: the previous output stays as it was.
+/// in. Dropped unfinished (a failed build), it gives back the folders it
+/// took from the previous output (see `finish`) and is removed.
 pub struct Staging {
     out_dir: PathBuf,
     staging: PathBuf,
@@ -49,6 +49,10 @@ pub struct Staging {
 
 impl Staging {
     pub fn begin(out_dir: &Path, precompress: bool) -> io::Result<Staging> {
+        // As named, without a trailing `.` (`public/.`), which no rename
+        // takes.
+        let out_dir: PathBuf = out_dir.components().collect();
+        let out_dir = out_dir.as_path();
         let parent = match out_dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -101,9 +105,11 @@ impl Staging {
     }
 
     /// Carries the old versions over, moving unchanged folders from the
-    /// previous output, and swaps the new output in. Until the swap, a
-    /// failure gives the moved folders back (see `Drop`).
-    pub fn finish(mut self, revisions: Option<&Revisions>) -> io::Result<()> {
+    /// previous output, and swaps the new output in; returns the previous
+    /// output, set aside. Until the swap, a failure moves the folders back
+    /// (see `Drop`), with the pages already replaced in them: those
+    /// folders are not as they were.
+    pub fn finish(mut self, revisions: Option<&Revisions>) -> io::Result<SetAside> {
         if let Some(revisions) = revisions {
             let out_dir = &self.out_dir;
             let manifest = revisions
@@ -137,14 +143,23 @@ impl Staging {
             return Err(e);
         }
         self.finished = true;
-        remove_folder_on_all_cores(previous);
         if let Some(revisions) = revisions
             && let Some(path) = &revisions.manifest
         {
             // Without a manifest the next build links every file again: slower, not wrong.
             let _ = Manifest::save(path, &absolute(out_dir), revisions.dirs);
         }
-        Ok(())
+        Ok(SetAside(previous.clone()))
+    }
+}
+
+/// The previous output after a swap, to remove. Left behind (a build
+/// stopped), the next build removes it.
+pub struct SetAside(PathBuf);
+
+impl SetAside {
+    pub fn remove(self) {
+        remove_folder_on_all_cores(&self.0);
     }
 }
 
@@ -302,7 +317,7 @@ mod tests {
         }];
         let mut staging = Staging::begin(&out, false).unwrap();
         staging.fill(&files, &[]).unwrap();
-        staging.finish(None).unwrap();
+        staging.finish(None).unwrap().remove();
         assert!(!out.join("oud").exists());
         assert_eq!(
             std::fs::read_to_string(out.join("nieuw/index.html")).unwrap(),
