@@ -6,6 +6,12 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// `path` from the root, as named (no links resolved); as given where the
+/// working folder is unknown.
+pub fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 /// The path of `relative` below `root`: the one way twn names a file it
 /// writes, so nothing from content or theme can lead outside the output
 /// folder or the cache, whatever it holds.

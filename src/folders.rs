@@ -42,7 +42,12 @@ pub fn cache_dir(site_root: &Path) -> Result<PathBuf, Diagnostic> {
 pub fn write_cache_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     replace_file(path, contents)?;
     match path.parent() {
-        Some(dir) => std::fs::write(dir.join(".gitignore"), "*\n"),
+        Some(dir) => keep_out_of_git(dir),
         None => Ok(()),
     }
+}
+
+/// Has git leave everything in the cache folder `dir` alone.
+pub fn keep_out_of_git(dir: &Path) -> std::io::Result<()> {
+    std::fs::write(dir.join(".gitignore"), "*\n")
 }

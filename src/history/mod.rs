@@ -182,6 +182,15 @@ impl Revision {
     }
 }
 
+/// Which of `revisions` is the version with `blob` (with any text, for
+/// `None`) nearest HEAD in the graph.
+pub fn nearest_version(revisions: &[Revision], blob: Option<ObjectId>) -> Option<usize> {
+    (0..revisions.len())
+        .filter(|&k| !revisions[k].deleted)
+        .filter(|&k| blob.is_none_or(|blob| revisions[k].blob == blob))
+        .min_by_key(|&k| revisions[k].order)
+}
+
 /// A page whose file was deleted and is not in HEAD: its revisions and
 /// the commit that deleted it, for the notice at its old address.
 #[derive(Debug, Clone)]
@@ -301,9 +310,8 @@ fn is_ancestor(repo: &gix::ThreadSafeRepository, ancestor: ObjectId, commit: Obj
 
 /// The folder names leading from `base` to `path`, if `path` lies inside it.
 fn relative_components(base: &Path, path: &Path) -> Option<Vec<String>> {
-    let absolute = |p: &Path| {
-        std::fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or(p.into()))
-    };
+    let absolute =
+        |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| crate::files::absolute(p));
     let base = absolute(base);
     // content/ may not exist yet; canonicalise its parent.
     let path = match (path.parent(), path.file_name()) {
@@ -343,13 +351,7 @@ impl History {
         pages
             .map(|(content_path, file)| {
                 let revisions = self.files.get(content_path).cloned().unwrap_or_default();
-                // The nearest version with `blob`, or with any text.
-                let nearest = |blob: Option<ObjectId>| {
-                    (0..revisions.len())
-                        .filter(|&k| !revisions[k].deleted)
-                        .filter(|&k| blob.is_none_or(|blob| revisions[k].blob == blob))
-                        .min_by_key(|&k| revisions[k].order)
-                };
+                let nearest = |blob| nearest_version(&revisions, blob);
                 let repo_path = format!("{}/{content_path}", self.content_prefix);
                 let file_blob = revisions.first().and_then(|r| {
                     let index = index.as_ref().map(|i| &***i);

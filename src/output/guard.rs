@@ -123,7 +123,7 @@ pub fn check_replaceable(site_root: &Path, out_dir: &Path) -> Result<(), Refusal
 /// `path` made absolute, with symbolic links and `..` resolved as far as
 /// the folders exist, so that two names for one folder compare equal.
 fn resolved(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let absolute = crate::files::absolute(path);
     let mut out = PathBuf::new();
     for component in absolute.components() {
         match component {

@@ -115,7 +115,7 @@ impl Staging {
             let manifest = revisions
                 .manifest
                 .as_ref()
-                .map(|path| Manifest::load(path, &absolute(out_dir)))
+                .map(|path| Manifest::load(path, &crate::files::absolute(out_dir)))
                 .unwrap_or_default();
             // From here the previous output may lose folders to the new one.
             if let Some(path) = &revisions.manifest {
@@ -147,7 +147,7 @@ impl Staging {
             && let Some(path) = &revisions.manifest
         {
             // Without a manifest the next build links every file again: slower, not wrong.
-            let _ = Manifest::save(path, &absolute(out_dir), revisions.dirs);
+            let _ = Manifest::save(path, &crate::files::absolute(out_dir), revisions.dirs);
         }
         Ok(SetAside(previous.clone()))
     }
@@ -161,10 +161,6 @@ impl SetAside {
     pub fn remove(self) {
         remove_folder_on_all_cores(&self.0);
     }
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 impl Drop for Staging {

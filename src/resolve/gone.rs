@@ -24,15 +24,10 @@ impl GonePage {
     /// Which of its revisions the deletion removed, nearest the deletion
     /// in the graph; else the newest version.
     pub fn last_version(&self) -> Option<usize> {
-        let removed = self
-            .revisions
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| !r.deleted && Some(r.blob) == self.deletion.previous)
-            .min_by_key(|(_, r)| r.order);
+        let removed = self.deletion.previous;
         removed
-            .or_else(|| self.revisions.iter().enumerate().find(|(_, r)| !r.deleted))
-            .map(|(k, _)| k)
+            .and_then(|blob| crate::history::nearest_version(&self.revisions, Some(blob)))
+            .or_else(|| self.revisions.iter().position(|r| !r.deleted))
     }
 
     /// Where the deleted page is shown, below the base: its notice at its

@@ -415,11 +415,16 @@ fn parse_list(text: &str) -> HashMap<String, ListedPage> {
 /// Whether a field of the list is a key as `KeyBuilder` makes them (a
 /// SHA-1 in hex).
 fn is_key(field: &str) -> bool {
-    field.len() == 40 && field.bytes().all(|b| b.is_ascii_hexdigit())
+    is_hex(field, 40)
+}
+
+/// Whether `text` is `len` hexadecimal digits.
+fn is_hex(text: &str, len: usize) -> bool {
+    text.len() == len && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn manifest_path_in(cache_dir: &Path, out_dir: &Path) -> PathBuf {
-    let absolute = std::path::absolute(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
+    let absolute = crate::files::absolute(out_dir);
     let mut key = KeyBuilder::new("uitvoer");
     key.add(&absolute.to_string_lossy());
     let name = key.finish();

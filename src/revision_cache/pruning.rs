@@ -6,6 +6,7 @@
 //! run uses the cache: each run holds a shared lock on it from its first
 //! use, and the build removes pages only when it can have the lock alone.
 
+use super::is_hex;
 use crate::files::with_folder_made;
 use std::fs::{File, OpenOptions};
 use std::path::Path;
@@ -36,12 +37,8 @@ pub(super) fn share(dir: &Path) -> Option<File> {
             .open(path)
     })
     .ok()?;
-    // A cache folder twn just made keeps itself out of git, as
-    // `folders::write_cache_file` makes it do.
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        let _ = std::fs::write(ignore, "*\n");
-    }
+    // The cache folder may be new.
+    let _ = crate::folders::keep_out_of_git(dir);
     file.lock_shared().ok()?;
     Some(file)
 }
@@ -94,10 +91,6 @@ fn key_of_page_file(prefix: &str, name: &str) -> Option<String> {
     let (rest, suffix) = name.split_once('.')?;
     let page_suffix = matches!(suffix, "html" | "html.gz" | "html.br");
     (page_suffix && is_hex(rest, 38)).then(|| format!("{prefix}{rest}"))
-}
-
-fn is_hex(text: &str, len: usize) -> bool {
-    text.len() == len && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 #[cfg(test)]
