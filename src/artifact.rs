@@ -24,11 +24,10 @@ pub struct RevisionDir {
 }
 
 /// `<dir><name>/index.html` (or `<dir>index.html` for an empty name), a
-/// copy of the cache entry `source` named `key`.
+/// copy of the cache's file `source`.
 #[derive(Debug)]
 pub struct RevisionEntry {
     pub name: String,
-    pub key: String,
     pub source: PathBuf,
     /// The page's size in the output, with its compressed copies.
     pub bytes: u64,
@@ -42,11 +41,6 @@ impl RevisionEntry {
         } else {
             format!("{name}/index.html")
         }
-    }
-
-    /// The name of the folder item that holds an entry called `name`.
-    pub(crate) fn item(name: &str) -> &str {
-        if name.is_empty() { "index.html" } else { name }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::artifact::OutputFile;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::{CopiedFile, Revisions, Staging};
+use crate::output::{CopiedFile, Staging};
 use crate::pipeline::{Opened, SourceOptions, settings_fingerprint};
 use crate::render::render_site;
 use crate::render::revisions::{CacheInputs, page_set_fingerprint};
@@ -290,10 +290,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .map(|d| d.entries.len())
             .sum::<usize>();
     if let (Some(out_dir), Some(mut staging)) = (&options.out_dir, staging) {
-        let revisions = Revisions {
-            dirs: &rendered.revision_dirs,
-            manifest: cache.manifest_path(out_dir),
-        };
         let write_failed = |diagnostics: &mut Diagnostics, e| {
             fail(std::mem::take(diagnostics), vec![write_failure(out_dir, e)])
         };
@@ -302,7 +298,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .unwrap_or_else(|e| e.into_inner());
         let filled = first_error
             .map_or(Ok(()), Err)
-            .and_then(|()| staging.fill(&rendered.files, &copies))
+            .and_then(|()| staging.fill(&rendered.files, &copies, &rendered.revision_dirs))
             .map_err(|e| write_failed(&mut diagnostics, e))?;
         // What the host would publish, compressed copies included.
         diagnostics.extend(crate::output::host_limit::host_limit_warning(
@@ -310,21 +306,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             &rendered.revision_dirs,
             config.precompress,
         ));
-        // Under `--strict` the warning stops the build here, before it
-        // takes anything from the previous output.
+        // Under `--strict` the warning stops the build here, before the
+        // swap.
         if diagnostics.has_errors() {
             return Err(BuildFailure::content(diagnostics));
         }
         // A stop request waits until the swap is done or has failed.
         let held = crate::output::interrupt::hold_stops();
-        let finished = staging.finish(Some(&revisions));
+        let finished = staging.finish();
         held.release();
-        finished
-            .map_err(|e| write_failed(&mut diagnostics, e))?
-            .remove();
-        // Only after a build that succeeded: one that stopped early
-        // asked the cache for less than the site needs.
-        cache.forget_unused();
+        let previous_output = finished.map_err(|e| write_failed(&mut diagnostics, e))?;
+        // Both walk tens of thousands of files on a site with history.
+        // Pruning only after a build that succeeded: one that stopped
+        // early asked the cache for less than the site needs.
+        rayon::join(|| previous_output.remove(), || cache.forget_unused());
         lap("schrijven");
     }
     if let Some(search_time) = search_time.into_inner().unwrap_or_else(|e| e.into_inner()) {

@@ -113,7 +113,6 @@ mod tests {
                 .iter()
                 .map(|&bytes| RevisionEntry {
                     name: String::new(),
-                    key: String::new(),
                     source: Default::default(),
                     bytes,
                 })

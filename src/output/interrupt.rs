@@ -1,9 +1,9 @@
-//! Stop requests while the output is swapped in. That step moves the
-//! unchanged old-version folders out of the previous output into the new
-//! one: a build stopped halfway (Ctrl-C, a CI job cancelled with SIGTERM)
-//! left the previous output without them. While it runs, a stop is only
-//! noted, and carried out once the swap is done or has failed. SIGKILL
-//! cannot be held off.
+//! Stop requests while the output is swapped in. On Linux the swap is one
+//! exchange of two folders and nothing can stop it halfway; elsewhere it
+//! is two renames, and a build stopped between them (Ctrl-C, a CI job
+//! cancelled with SIGTERM) would leave no output folder. While the swap
+//! runs, a stop is only noted, and carried out once the swap is done or
+//! has failed. SIGKILL cannot be held off.
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -6,12 +6,11 @@
 pub mod guard;
 pub mod host_limit;
 pub mod interrupt;
-pub mod reuse;
+pub mod old_versions;
 
 use crate::artifact::{OutputFile, RevisionDir};
 use crate::files::{inside, with_folder_made};
 use rayon::prelude::*;
-use reuse::Manifest;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -24,25 +23,16 @@ pub struct CopiedFile {
     pub link: bool,
 }
 
-/// The revision folders of a build and where their manifest is kept.
-pub struct Revisions<'a> {
-    pub dirs: &'a [RevisionDir],
-    /// `None` when the cache is not used: every file is linked again.
-    pub manifest: Option<PathBuf>,
-}
-
 /// The folder a build writes into, beside the output folder. Files can be
 /// written as soon as they are rendered, from any thread; `fill` adds the
-/// rest, and `finish` carries the old versions over and swaps the folder
-/// in. Dropped unfinished (a failed build), it gives back the folders it
-/// took from the previous output (see `finish`) and is removed.
+/// rest, and `finish` swaps the folder in. Nothing touches the previous
+/// output before that swap. Dropped unfinished (a failed build), it is
+/// removed.
 pub struct Staging {
     out_dir: PathBuf,
     staging: PathBuf,
     previous: PathBuf,
     finished: bool,
-    /// Revision folders moved over from the previous output.
-    moved: Vec<String>,
     /// Writes compressed copies beside text files (`precompress`).
     precompress: bool,
 }
@@ -71,7 +61,6 @@ impl Staging {
             staging,
             previous,
             finished: false,
-            moved: Vec::new(),
             precompress,
         })
     }
@@ -89,11 +78,16 @@ impl Staging {
         Ok(file.contents.len() as u64 + copies)
     }
 
-    /// Writes what is left besides the old versions: `files` and `copies`.
-    /// Returns the bytes as written, with their compressed copies (the
-    /// revision pages' own entries say theirs). Takes nothing from the
-    /// previous output: a build may still stop after this.
-    pub fn fill(&mut self, files: &[OutputFile], copies: &[CopiedFile]) -> io::Result<u64> {
+    /// Writes what is left: `files`, `copies` and the old versions of
+    /// `revision_dirs`. Returns the bytes as written of the first two, with
+    /// their compressed copies (the revision pages' own entries say
+    /// theirs).
+    pub fn fill(
+        &mut self,
+        files: &[OutputFile],
+        copies: &[CopiedFile],
+        revision_dirs: &[RevisionDir],
+    ) -> io::Result<u64> {
         let written = std::sync::atomic::AtomicU64::new(0);
         files.par_iter().try_for_each(|file| {
             let bytes = self.write(file)?;
@@ -101,56 +95,45 @@ impl Staging {
             io::Result::Ok(())
         })?;
         let copied = copy_all(&self.staging, copies, self.precompress)?;
+        old_versions::link_revision_dirs(&self.staging, revision_dirs, self.precompress)?;
         Ok(written.into_inner() + copied)
     }
 
-    /// Carries the old versions over, moving unchanged folders from the
-    /// previous output, and swaps the new output in; returns the previous
-    /// output, set aside. Until the swap, a failure moves the folders back
-    /// (see `Drop`), with the pages already replaced in them: those
-    /// folders are not as they were.
-    pub fn finish(mut self, revisions: Option<&Revisions>) -> io::Result<SetAside> {
-        if let Some(revisions) = revisions {
-            let out_dir = &self.out_dir;
-            let manifest = revisions
-                .manifest
-                .as_ref()
-                .map(|path| Manifest::load(path, &crate::files::absolute(out_dir)))
-                .unwrap_or_default();
-            // From here the previous output may lose folders to the new one.
-            if let Some(path) = &revisions.manifest {
-                let _ = std::fs::remove_file(path);
-            }
-            let previous_output = out_dir.is_dir().then_some(out_dir.as_path());
-            let (carried, placed) = reuse::place_revision_dirs(
-                &self.staging,
-                previous_output,
-                &manifest,
-                revisions.dirs,
-                self.precompress,
-            );
-            self.moved = carried;
-            placed?;
-        }
-        let (out_dir, staging, previous) = (&self.out_dir, &self.staging, &self.previous);
-        std::fs::write(inside(staging, guard::MARKER_FILE)?, guard::MARKER_TEXT)?;
-        if out_dir.exists() {
-            std::fs::rename(out_dir, previous)?;
-        }
-        if let Err(e) = std::fs::rename(staging, out_dir) {
-            // Put the previous output back rather than leave nothing.
-            let _ = std::fs::rename(previous, out_dir);
-            return Err(e);
-        }
+    /// Swaps the new output in; returns the previous output, set aside.
+    pub fn finish(mut self) -> io::Result<SetAside> {
+        std::fs::write(
+            inside(&self.staging, guard::MARKER_FILE)?,
+            guard::MARKER_TEXT,
+        )?;
+        let set_aside = swap_in(&self.staging, &self.out_dir, &self.previous)?;
         self.finished = true;
-        if let Some(revisions) = revisions
-            && let Some(path) = &revisions.manifest
-        {
-            // Without a manifest the next build links every file again: slower, not wrong.
-            let _ = Manifest::save(path, &crate::files::absolute(out_dir), revisions.dirs);
-        }
-        Ok(SetAside(previous.clone()))
+        Ok(SetAside(set_aside))
     }
+}
+
+/// Puts `staging` where `out_dir` is; returns where the previous output
+/// went. Where the file system can exchange two folders (Linux), that is
+/// one step: there is no moment without an output, whatever stops the
+/// build. Elsewhere it takes two renames, and the previous output is put
+/// back if the second fails.
+fn swap_in(staging: &Path, out_dir: &Path, previous: &Path) -> io::Result<PathBuf> {
+    if out_dir.symlink_metadata().is_err() {
+        std::fs::rename(staging, out_dir)?;
+        return Ok(previous.to_path_buf());
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, staging, CWD, out_dir, RenameFlags::EXCHANGE).is_ok() {
+            return Ok(staging.to_path_buf());
+        }
+    }
+    std::fs::rename(out_dir, previous)?;
+    if let Err(e) = std::fs::rename(staging, out_dir) {
+        let _ = std::fs::rename(previous, out_dir);
+        return Err(e);
+    }
+    Ok(previous.to_path_buf())
 }
 
 /// The previous output after a swap, to remove. Left behind (a build
@@ -166,7 +149,6 @@ impl SetAside {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.finished {
-            reuse::restore(&self.staging, &self.out_dir, &self.moved);
             let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
@@ -312,8 +294,8 @@ mod tests {
             contents: b"nieuw".to_vec(),
         }];
         let mut staging = Staging::begin(&out, false).unwrap();
-        staging.fill(&files, &[]).unwrap();
-        staging.finish(None).unwrap().remove();
+        staging.fill(&files, &[], &[]).unwrap();
+        staging.finish().unwrap().remove();
         assert!(!out.join("oud").exists());
         assert_eq!(
             std::fs::read_to_string(out.join("nieuw/index.html")).unwrap(),
@@ -372,7 +354,7 @@ mod tests {
                 link: false,
             });
         let mut staging = Staging::begin(&out, true).unwrap();
-        let counted = staging.fill(&files, &copies).unwrap();
+        let counted = staging.fill(&files, &copies, &[]).unwrap();
         let on_disk: u64 = walkdir::WalkDir::new(&staging.staging)
             .into_iter()
             .filter_map(Result::ok)

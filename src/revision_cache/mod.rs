@@ -8,7 +8,6 @@ mod pruning;
 
 use crate::artifact::{RevisionStore, StoredPage};
 use crate::files::{create_new_file, inside, replace_file, with_folder_made};
-use crate::fingerprint::KeyBuilder;
 use crate::folders::{cache_dir, write_cache_file};
 use gix::ObjectId;
 use std::collections::HashMap;
@@ -261,12 +260,8 @@ impl RevisionCache {
         // The list first: a page it names is always there whole.
         if replace_file(&list, text.as_bytes()).is_ok() {
             pruning::remove_unkept(&dir.join("revisions"), |key| listed.pages.contains_key(key));
+            pruning::remove_old_output_lists(dir);
         }
-    }
-
-    /// Where the manifest of an output folder's revision pages is kept.
-    pub fn manifest_path(&self, out_dir: &Path) -> Option<PathBuf> {
-        Some(manifest_path_in(self.dir.as_ref()?, out_dir))
     }
 }
 
@@ -421,14 +416,6 @@ fn is_key(field: &str) -> bool {
 /// Whether `text` is `len` hexadecimal digits.
 fn is_hex(text: &str, len: usize) -> bool {
     text.len() == len && text.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-fn manifest_path_in(cache_dir: &Path, out_dir: &Path) -> PathBuf {
-    let absolute = crate::files::absolute(out_dir);
-    let mut key = KeyBuilder::new("uitvoer");
-    key.add(&absolute.to_string_lossy());
-    let name = key.finish();
-    cache_dir.join(format!("uitvoer-{}.tsv", &name[..12.min(name.len())]))
 }
 
 fn parse_stats(text: &str) -> HashMap<(ObjectId, ObjectId), (usize, usize)> {

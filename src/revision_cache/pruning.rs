@@ -49,6 +49,26 @@ pub(super) fn alone(lock: &File) -> bool {
     lock.unlock().is_ok() && lock.try_lock().is_ok()
 }
 
+/// Removes what builds before this one kept for each output folder
+/// (`uitvoer-<12 hex>.tsv`): which old versions they had moved into it.
+/// Builds now link every old version from the cache. Plain files only.
+pub(super) fn remove_old_output_lists(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let is_list = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("uitvoer-"))
+            .and_then(|n| n.strip_suffix(".tsv"))
+            .is_some_and(|hex| is_hex(hex, 12));
+        if is_list && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Removes every page file below `revisions` (`xx/<rest of key>.html`, and
 /// its `.gz` and `.br` copies) whose key `keep` refuses, and temporary files
 /// a run cut short left: what the list no longer names, and what it never
@@ -132,6 +152,39 @@ mod tests {
                 "opmerking.html".to_owned()
             ]
         );
+    }
+
+    #[test]
+    fn only_the_lists_of_older_builds_go_from_the_cache_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elders.tsv");
+        std::fs::write(&elsewhere, "van de gebruiker").unwrap();
+        let cache = dir.path().join("cache");
+        std::fs::create_dir_all(cache.join("uitvoer-00000000000b.tsv")).unwrap();
+        for name in [
+            "uitvoer-0123456789ab.tsv",
+            "uitvoer-notities.tsv",
+            "lijst.tsv",
+        ] {
+            std::fs::write(cache.join(name), "x").unwrap();
+        }
+        std::os::unix::fs::symlink(&elsewhere, cache.join("uitvoer-00000000000c.tsv")).unwrap();
+        remove_old_output_lists(&cache);
+        let mut left: Vec<String> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                "lijst.tsv",
+                "uitvoer-00000000000b.tsv",
+                "uitvoer-00000000000c.tsv",
+                "uitvoer-notities.tsv"
+            ]
+        );
+        assert!(elsewhere.exists());
     }
 
     #[test]

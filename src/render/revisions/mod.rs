@@ -465,7 +465,6 @@ impl PageJob<'_> {
         if let Some(stored) = self.cache.get(&key) {
             dir.entries.push(RevisionEntry {
                 name: name.to_owned(),
-                key,
                 source: stored.path,
                 bytes: stored.bytes,
             });
@@ -481,7 +480,6 @@ impl PageJob<'_> {
         match self.cache.put(&key, html.as_bytes()) {
             Ok(stored) => dir.entries.push(RevisionEntry {
                 name: name.to_owned(),
-                key,
                 source: stored.path,
                 bytes: stored.bytes,
             }),

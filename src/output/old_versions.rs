@@ -1,0 +1,64 @@
+//! The old versions and diffs of a new output, linked from the cache. They
+//! never change, and there are many of them: each is a hard link to the
+//! cache's file (a copy where the file system cannot link), never a file
+//! taken from the previous output, which stays as it is until the swap. A
+//! build stopped at any moment, even by SIGKILL, leaves it whole, and a
+//! file removed or changed in it by hand is made right again.
+
+use crate::artifact::{RevisionDir, RevisionEntry};
+use std::io;
+use std::path::Path;
+
+/// Links every page of the revision folders `dirs` into `staging`; with
+/// `precompress`, each page's compressed copies come with it.
+pub fn link_revision_dirs(
+    staging: &Path,
+    dirs: &[RevisionDir],
+    precompress: bool,
+) -> io::Result<()> {
+    // The page itself, then the compressed copies the cache keeps beside it.
+    let suffixes: &[&str] = if precompress {
+        &[
+            "",
+            crate::compress::SUFFIXES[0],
+            crate::compress::SUFFIXES[1],
+        ]
+    } else {
+        &[""]
+    };
+    use rayon::prelude::*;
+    dirs.par_iter().try_for_each(|dir| {
+        // A folder the build wrote pages into already (ones the cache
+        // could not keep) gets the rest beside them.
+        let target = crate::files::inside(staging, &dir.dir)?;
+        make_folder(&target)?;
+        for entry in &dir.entries {
+            let file = crate::files::inside(&target, &RevisionEntry::file_in_dir(&entry.name))?;
+            if !entry.name.is_empty() {
+                std::fs::create_dir_all(crate::files::inside(&target, &entry.name)?)?;
+            }
+            for &suffix in suffixes {
+                let source = crate::compress::copy_path(&entry.source, suffix);
+                // A small page has no compressed copies.
+                if !suffix.is_empty() && !source.is_file() {
+                    continue;
+                }
+                let copy = crate::compress::copy_path(&file, suffix);
+                if std::fs::hard_link(&source, &copy).is_err() {
+                    std::fs::copy(&source, &copy)?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Makes the folder `path`, whose parent (the page's own folder) is
+/// usually there already: one system call where `create_dir_all` takes
+/// three, for each of a page's revision folders.
+fn make_folder(path: &Path) -> io::Result<()> {
+    match crate::files::with_folder_made(path, |path| std::fs::create_dir(path)) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && path.is_dir() => Ok(()),
+        other => other,
+    }
+}

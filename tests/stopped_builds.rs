@@ -1,0 +1,120 @@
+//! Builds stopped from outside, and outputs changed by hand: whatever
+//! happens to a build or to `public/` between builds, `public/` is always
+//! one build's output, whole.
+
+mod common;
+use common::TestSite;
+use std::collections::BTreeMap;
+
+/// A site of 40 pages with six versions each, whose title changes every
+/// old version when switched with the returned function.
+fn site_with_history() -> (TestSite, impl Fn(&TestSite, &str)) {
+    let site = TestSite::new();
+    site.git_init();
+    for version in 1..=6 {
+        for page in 1..=40 {
+            site.write(
+                &format!("content/p{page}.md"),
+                &format!("---\ntitle: Pagina {page}\n---\n\nVersie {version}.\n"),
+            );
+        }
+        site.commit_all(
+            &format!("Versie {version}"),
+            ("Anna", "anna@example.org"),
+            &format!("2020-0{version}-01T10:00:00+01:00"),
+        );
+    }
+    let config = site.read("twn.yaml");
+    let titled = move |site: &TestSite, title: &str| {
+        site.write(
+            "twn.yaml",
+            &config.replace("title: Testwiki", &format!("title: {title}")),
+        )
+    };
+    (site, titled)
+}
+
+/// Stops sent at moments spread over a whole build, so that some fall in
+/// the swap: Ctrl-C and SIGTERM wait for it, SIGKILL cannot be held off.
+/// The old versions were once moved out of the previous output into the
+/// new one, and a build stopped then left `public/` without them. After
+/// each stop, `public/` must be the old output or the new one, byte for
+/// byte.
+#[test]
+fn a_build_stopped_at_any_moment_leaves_one_whole_output() {
+    let (site, titled) = site_with_history();
+    titled(&site, "A");
+    site.build_ok();
+    let output_a = site.public_snapshot();
+    let old_versions = output_a.keys().filter(|p| p.contains("/versie/")).count();
+    assert!(old_versions >= 200, "{old_versions}");
+    let started = std::time::Instant::now();
+    titled(&site, "B");
+    site.build_ok();
+    let build_time = started.elapsed();
+    let output_b = site.public_snapshot();
+    assert_ne!(output_a, output_b, "the title is on every page");
+    let name = |output: &BTreeMap<String, Vec<u8>>| {
+        if *output == output_a {
+            "A"
+        } else if *output == output_b {
+            "B"
+        } else {
+            "neither"
+        }
+    };
+    for step in 0..20u32 {
+        for signal in ["-INT", "-KILL"] {
+            titled(&site, "A");
+            let mut build = std::process::Command::new(assert_cmd::cargo::cargo_bin("twn"))
+                .arg("build")
+                .current_dir(site.dir.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(build_time * step / 16);
+            let _ = std::process::Command::new("kill")
+                .args([signal, &build.id().to_string()])
+                .status();
+            let _ = build.wait();
+            let output = site.public_snapshot();
+            assert_ne!(
+                name(&output),
+                "neither",
+                "kill {signal} after {step}/16 of a build left {} old versions of {old_versions}",
+                output.keys().filter(|p| p.contains("/versie/")).count()
+            );
+            titled(&site, "B");
+            site.build_ok();
+        }
+    }
+}
+
+/// An old version removed from `public/` by hand, or rewritten by a step
+/// after the build, is made again by the next build: a build never takes
+/// a file from the previous output on trust.
+#[test]
+fn old_versions_removed_or_changed_in_the_output_come_back_as_built() {
+    let (site, titled) = site_with_history();
+    titled(&site, "A");
+    site.build_ok();
+    let built = site.public_snapshot();
+    let mut old_versions = built.keys().filter(|p| p.contains("/versie/"));
+    let removed = old_versions.next().unwrap().clone();
+    let changed = old_versions.next().unwrap().clone();
+    std::fs::remove_file(site.path("public").join(&removed)).unwrap();
+    // As `sed -i` does it: a new file in its place.
+    let path = site.path("public").join(&changed);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    std::fs::write(&path, text.replace("Pagina", "PAGINA")).unwrap();
+    site.build_ok();
+    let rebuilt = site.public_snapshot();
+    let wrong: Vec<&String> = built
+        .keys()
+        .chain(rebuilt.keys())
+        .filter(|path| built.get(*path) != rebuilt.get(*path))
+        .collect();
+    assert!(wrong.is_empty(), "not as built: {wrong:?}");
+}
