@@ -446,6 +446,47 @@ fn the_cache_keeps_what_the_last_three_builds_used() {
     assert_eq!(site.public_snapshot(), first, "rendered again, the same");
 }
 
+/// A folder of the cache that is a link could lead anywhere: twn neither
+/// stores pages through it nor publishes what it finds there, and renders
+/// those pages instead.
+#[test]
+fn a_cache_folder_that_is_a_link_gets_no_pages_and_gives_none() {
+    let site = site_with_history();
+    site.build_ok();
+    let built = site.public_snapshot();
+    let revisions = site.path(".twn-cache/revisions");
+    let elsewhere = tempfile::tempdir().unwrap();
+    // Each folder moved away and linked back, its pages changed at their
+    // sizes, as one a forger made would be.
+    for folder in std::fs::read_dir(&revisions).unwrap() {
+        let folder = folder.unwrap().path();
+        if !folder.is_dir() {
+            continue;
+        }
+        let moved = elsewhere.path().join(folder.file_name().unwrap());
+        std::fs::rename(&folder, &moved).unwrap();
+        for page in std::fs::read_dir(&moved).unwrap() {
+            let page = page.unwrap().path();
+            let text = std::fs::read_to_string(&page).unwrap();
+            std::fs::write(&page, text.replace("Almelo", "ALMELO")).unwrap();
+        }
+        std::os::unix::fs::symlink(&moved, &folder).unwrap();
+    }
+    let files_elsewhere = || {
+        walkdir::WalkDir::new(elsewhere.path())
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .count()
+    };
+    let before = files_elsewhere();
+    assert!(before >= 4, "{before}");
+    let stderr = site.build_ok().stderr;
+    assert!(stderr.contains("nieuw, 0 uit de cache"), "{stderr}");
+    assert_eq!(site.public_snapshot(), built, "rendered again, as built");
+    assert_eq!(files_elsewhere(), before, "nothing stored through a link");
+}
+
 #[test]
 fn a_shallow_clone_warns_and_strict_makes_it_an_error() {
     let site = site_with_history();

@@ -40,6 +40,10 @@ pub struct RevisionCache {
     in_use: OnceLock<Option<std::fs::File>>,
     /// Keys stored by this run and not yet added to the list.
     unlisted: Mutex<String>,
+    /// Whether `revisions/` and each `revisions/xx/` (by its number) is the
+    /// cache's own, looked at once per run (see [`own_folder`]).
+    own_revisions: OnceLock<bool>,
+    own_folders: [OnceLock<bool>; 256],
 }
 
 /// The list of pages stored whole, one per line: the key, the sizes of the
@@ -131,6 +135,8 @@ impl RevisionCache {
             counts_as_build,
             in_use: OnceLock::new(),
             unlisted: Mutex::new(String::new()),
+            own_revisions: OnceLock::new(),
+            own_folders: std::array::from_fn(|_| OnceLock::new()),
         }
     }
 
@@ -167,6 +173,7 @@ impl RevisionCache {
 
     /// The list's path, unless something other than a file lies there.
     fn list_path(&self) -> Option<PathBuf> {
+        self.own_revisions_dir()?;
         let path = inside(self.dir.as_ref()?, STORED_LIST).ok()?;
         match path.symlink_metadata() {
             Ok(metadata) if !metadata.is_file() => None,
@@ -215,14 +222,33 @@ impl RevisionCache {
         .and_then(|mut list| list.write_all(lines.as_bytes()));
     }
 
+    /// `revisions/` below the cache, if it is the cache's own.
+    fn own_revisions_dir(&self) -> Option<PathBuf> {
+        let revisions = self.dir.as_ref()?.join("revisions");
+        self.own_revisions
+            .get_or_init(|| own_folder(&revisions))
+            .then_some(revisions)
+    }
+
     fn entry_path(&self, key: &str) -> std::io::Result<PathBuf> {
         let (folder, rest) = key.split_at(2.min(key.len()));
-        let dir = self.dir.as_ref().ok_or_else(|| {
-            std::io::Error::new(
-                std::io::ErrorKind::Unsupported,
-                "de cache wordt niet gebruikt",
-            )
-        })?;
+        let not_used = |why: &str| std::io::Error::new(std::io::ErrorKind::Unsupported, why);
+        let dir = self
+            .dir
+            .as_ref()
+            .ok_or_else(|| not_used("de cache wordt niet gebruikt"))?;
+        let number = u8::from_str_radix(folder, 16)
+            .ok()
+            .filter(|_| folder.len() == 2);
+        let own = self
+            .own_revisions_dir()
+            .zip(number)
+            .is_some_and(|(revisions, n)| {
+                *self.own_folders[n as usize].get_or_init(|| own_folder(&revisions.join(folder)))
+            });
+        if !own {
+            return Err(not_used("deze map van de cache is een koppeling"));
+        }
         inside(dir, &format!("revisions/{folder}/{rest}.html"))
     }
 
@@ -416,6 +442,16 @@ fn is_key(field: &str) -> bool {
 /// Whether `text` is `len` hexadecimal digits.
 fn is_hex(text: &str, len: usize) -> bool {
     text.len() == len && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Whether `folder` is a folder of the cache's own, or not there yet (a
+/// write makes it one): never a link, which could carry a stored page
+/// anywhere, or bring a file from anywhere into the output.
+fn own_folder(folder: &Path) -> bool {
+    match folder.symlink_metadata() {
+        Ok(meta) => meta.is_dir(),
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+    }
 }
 
 fn parse_stats(text: &str) -> HashMap<(ObjectId, ObjectId), (usize, usize)> {
