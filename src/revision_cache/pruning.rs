@@ -119,6 +119,16 @@ mod tests {
 
     const REST: &str = "23456789abcdef0123456789abcdef01234567";
 
+    /// The names in `folder`, sorted.
+    fn names_in(folder: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn only_page_files_and_stale_temporaries_of_unkept_keys_go() {
         let dir = tempfile::tempdir().unwrap();
@@ -139,13 +149,8 @@ mod tests {
             std::fs::write(folder.join(name), "x").unwrap();
         }
         remove_unkept(&revisions, |key| key == format!("01{other}"));
-        let mut left: Vec<String> = std::fs::read_dir(&folder)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        left.sort();
         assert_eq!(
-            left,
+            names_in(&folder),
             [
                 format!("{REST}.txt"),
                 format!("{other}.html"),
@@ -170,13 +175,8 @@ mod tests {
         }
         std::os::unix::fs::symlink(&elsewhere, cache.join("uitvoer-00000000000c.tsv")).unwrap();
         remove_old_output_lists(&cache);
-        let mut left: Vec<String> = std::fs::read_dir(&cache)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        left.sort();
         assert_eq!(
-            left,
+            names_in(&cache),
             [
                 "lijst.tsv",
                 "uitvoer-00000000000b.tsv",
