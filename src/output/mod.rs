@@ -35,6 +35,9 @@ pub struct Staging {
     finished: bool,
     /// Writes compressed copies beside text files (`precompress`).
     precompress: bool,
+    /// The staging folder, open and locked while this build uses it: how
+    /// another build tells it from one a stopped build left behind.
+    _claim: std::fs::File,
 }
 
 impl Staging {
@@ -52,17 +55,28 @@ impl Staging {
             .file_name()
             .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         remove_stale_staging(&parent, &name);
-        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        let previous = parent.join(format!(".{name}.previous-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&staging);
-        std::fs::create_dir_all(&staging)?;
-        Ok(Staging {
-            out_dir: out_dir.to_path_buf(),
-            staging,
-            previous,
-            finished: false,
-            precompress,
-        })
+        // A folder of this number left is another build's, in another
+        // process namespace (a container sharing the site).
+        let pid = std::process::id();
+        for number in std::iter::once(pid.to_string()).chain((1..).map(|n| format!("{pid}{n}"))) {
+            let staging = parent.join(format!(".{name}.staging-{number}"));
+            match std::fs::create_dir(&staging) {
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+                Ok(()) => {}
+            }
+            let claim = std::fs::File::open(&staging)?;
+            claim.try_lock().map_err(io::Error::other)?;
+            return Ok(Staging {
+                out_dir: out_dir.to_path_buf(),
+                previous: parent.join(format!(".{name}.previous-{number}")),
+                staging,
+                finished: false,
+                precompress,
+                _claim: claim,
+            });
+        }
+        unreachable!("an endless range of names")
     }
 
     /// Writes one file into the new output, with its compressed copies
@@ -128,6 +142,11 @@ fn swap_in(staging: &Path, out_dir: &Path, previous: &Path) -> io::Result<PathBu
             return Ok(staging.to_path_buf());
         }
     }
+    // Locked while set aside, or another build would take it for a
+    // leftover, and there would be nothing to put back.
+    let _claim = std::fs::File::open(out_dir).inspect(|folder| {
+        let _ = folder.try_lock();
+    });
     std::fs::rename(out_dir, previous)?;
     if let Err(e) = std::fs::rename(staging, out_dir) {
         let _ = std::fs::rename(previous, out_dir);
@@ -155,33 +174,35 @@ impl Drop for Staging {
 }
 
 /// Removes staging folders that a build killed midway left beside the
-/// output: those of a process that no longer runs, or whose number another
-/// program has since (after a restart, or in a container where every build
-/// is process 1): one not named as this one is. Only where the system says
-/// which processes run (`/proc`); elsewhere they stay. A leftover that is
-/// a link is removed, never followed.
+/// output: those no build holds locked. Process numbers cannot tell: one
+/// may belong to another program after a restart, or to a build in another
+/// process namespace (a container sharing the site). Where the file system
+/// cannot lock, they stay. A leftover that is a link is removed, never
+/// followed.
 fn remove_stale_staging(parent: &Path, name: &str) {
-    let proc = Path::new("/proc");
-    let Ok(own_name) = std::fs::read(proc.join("self/comm")) else {
-        return;
-    };
-    let still_building =
-        |pid: &str| std::fs::read(proc.join(pid).join("comm")).is_ok_and(|comm| comm == own_name);
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     for entry in entries.filter_map(Result::ok) {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let pid = [".staging-", ".previous-"].iter().find_map(|kind| {
+        let numbered = [".staging-", ".previous-"].iter().any(|kind| {
             file_name
                 .strip_prefix(&format!(".{name}{kind}"))
-                .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
         });
-        if pid.is_none_or(still_building) {
+        if !numbered {
             continue;
         }
         match entry.file_type() {
-            Ok(kind) if kind.is_dir() => remove_folder_on_all_cores(&entry.path()),
+            Ok(kind) if kind.is_dir() => {
+                // Held while removing, so no build can take it meanwhile.
+                let Ok(folder) = std::fs::File::open(entry.path()) else {
+                    continue;
+                };
+                if folder.try_lock().is_ok() {
+                    remove_folder_on_all_cores(&entry.path());
+                }
+            }
             Ok(kind) if kind.is_symlink() => {
                 let _ = std::fs::remove_file(entry.path());
             }
@@ -373,25 +394,35 @@ mod tests {
     }
 
     #[test]
-    fn leftovers_of_a_process_number_another_program_has_now_are_removed() {
+    fn only_leftovers_that_no_build_holds_are_removed() {
         let dir = tempfile::tempdir().unwrap();
         let elsewhere = dir.path().join("www");
         std::fs::create_dir_all(&elsewhere).unwrap();
         std::fs::write(elsewhere.join("index.html"), "van de gebruiker").unwrap();
-        let own = std::process::id();
-        // Process 1 runs, but is not this program.
         let stale = dir.path().join(".public.staging-1");
         std::fs::create_dir_all(stale.join("regio")).unwrap();
         std::os::unix::fs::symlink(&elsewhere, dir.path().join(".public.previous-1")).unwrap();
-        let running = dir.path().join(format!(".public.staging-{own}"));
-        std::fs::create_dir_all(&running).unwrap();
-        remove_stale_staging(dir.path(), "public");
+        // A build in another process namespace with this process's number.
+        let other = dir
+            .path()
+            .join(format!(".public.staging-{}", std::process::id()));
+        std::fs::create_dir_all(other.join("regio")).unwrap();
+        let other_claim = std::fs::File::open(&other).unwrap();
+        other_claim.lock().unwrap();
+        let staging = Staging::begin(&dir.path().join("public"), false).unwrap();
         assert!(!stale.exists());
         assert!(
             !dir.path().join(".public.previous-1").exists(),
             "the link itself"
         );
         assert!(elsewhere.join("index.html").exists(), "not what it led to");
-        assert!(running.exists(), "this process is still building");
+        assert!(other.join("regio").exists(), "the other build's, in use");
+        assert_ne!(staging.staging, other);
+        remove_stale_staging(dir.path(), "public");
+        assert!(staging.staging.exists(), "this build's, in use");
+        drop(other_claim);
+        remove_stale_staging(dir.path(), "public");
+        assert!(!other.exists(), "left by a build that stopped");
+        assert!(staging.staging.exists());
     }
 }
