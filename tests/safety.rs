@@ -856,3 +856,57 @@ fn a_page_cut_short_in_the_cache_listed_or_not_is_rendered_again() {
         assert!(listed_line(&key), "{key} listed again");
     }
 }
+
+/// A file system mounted at or inside the output folder (a share of media
+/// files at `public/media`): a build would empty it when it removes the
+/// previous output, so the folder is refused before anything is written.
+/// Mounts are made in a namespace of the test's own (`unshare`); where the
+/// system allows none, there is nothing to try.
+#[test]
+fn an_output_folder_with_a_file_system_mounted_in_it_is_refused() {
+    if !std::process::Command::new("unshare")
+        .args(["-Urm", "true"])
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        eprintln!("unshare -Urm is not allowed here: no mount to try");
+        return;
+    }
+    let (outer, site) = site_in_a_folder_of_its_own();
+    assert_eq!(twn_in(&site, &["build"]).code, Some(0));
+    let share = outer.path("gedeeld");
+    std::fs::create_dir_all(&share).unwrap();
+    std::fs::write(share.join("foto.jpg"), "van de gebruiker").unwrap();
+    std::fs::create_dir_all(site.join("public/media")).unwrap();
+    let files_in_public = || {
+        walkdir::WalkDir::new(site.join("public"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| e.path().to_path_buf())
+            .collect::<Vec<_>>()
+    };
+    let before = files_in_public();
+    let twn = assert_cmd::cargo::cargo_bin("twn");
+    for (mount, expected) in [
+        (
+            "mount --bind ../gedeeld public/media",
+            "public/media aangekoppeld",
+        ),
+        ("mount -t tmpfs none public", "is een koppelpunt"),
+    ] {
+        let script = format!("{mount} && exec '{}' build", twn.display());
+        let run = std::process::Command::new("unshare")
+            .args(["-Urm", "sh", "-c", &script])
+            .current_dir(&site)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{mount}: {stderr}");
+        assert!(stderr.contains(expected), "{mount}: {stderr}");
+        assert_eq!(
+            std::fs::read_to_string(share.join("foto.jpg")).unwrap(),
+            "van de gebruiker"
+        );
+        assert_eq!(files_in_public(), before, "{mount}");
+    }
+}

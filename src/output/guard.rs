@@ -92,6 +92,27 @@ pub fn check_replaceable(site_root: &Path, out_dir: &Path) -> Result<(), Refusal
         }
         Ok(_) => {}
     }
+    if let Some(mount) = super::mounts::mount_at_or_below(&out) {
+        return if mount == out {
+            refuse(
+                format!(
+                    "de uitvoermap {shown} is een koppelpunt van een ander bestandssysteem; een build kan haar niet vervangen"
+                ),
+                &format!(
+                    "laat twn bouwen in een map daarbinnen, bijvoorbeeld `--out {}`, en laat de webserver die map gebruiken",
+                    as_named.join("site").display()
+                ),
+            )
+        } else {
+            refuse(
+                format!(
+                    "in de uitvoermap {shown} is {} aangekoppeld, een ander bestandssysteem; een build zou de bestanden daarin verwijderen",
+                    mount.display()
+                ),
+                "koppel die map buiten de uitvoermap aan en laat de webserver haar daar gebruiken",
+            )
+        };
+    }
     if out.join(".git").exists() {
         return refuse(
             format!(

@@ -6,6 +6,7 @@
 pub mod guard;
 pub mod host_limit;
 pub mod interrupt;
+pub mod mounts;
 pub mod old_versions;
 
 use crate::artifact::{OutputFile, RevisionDir};
@@ -216,8 +217,15 @@ fn remove_stale_staging(parent: &Path, name: &str) {
 /// history (180,000 files and folders: 1.6 s) than to write it, and the
 /// build waits for it; the folders two levels down are removed in
 /// parallel. Links are removed, never followed: a link is no folder to
-/// `file_type`, and `remove_dir_all` removes a link it is given.
+/// `file_type`, and `remove_dir_all` removes a link it is given. A folder
+/// with another file system mounted in it is left whole: removing it would
+/// empty that file system (the guard refuses such an output folder; this
+/// holds for one mounted during a build, or below a leftover).
 fn remove_folder_on_all_cores(folder: &Path) {
+    let real = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+    if mounts::mount_at_or_below(&real).is_some() {
+        return;
+    }
     fn folders_below(folder: &Path, depth: usize, found: &mut Vec<PathBuf>) {
         let Ok(entries) = std::fs::read_dir(folder) else {
             return;
