@@ -200,9 +200,19 @@ fn remove_stale_staging(parent: &Path, name: &str) {
                 let Ok(folder) = std::fs::File::open(entry.path()) else {
                     continue;
                 };
-                if folder.try_lock().is_ok() {
-                    remove_folder_on_all_cores(&entry.path());
+                if folder.try_lock().is_err() {
+                    continue;
                 }
+                // Stopped between the two renames of a swap where folders
+                // cannot be exchanged: the previous output goes back.
+                let output = parent.join(name);
+                if file_name.starts_with(&format!(".{name}.previous-"))
+                    && output.symlink_metadata().is_err()
+                    && std::fs::rename(entry.path(), &output).is_ok()
+                {
+                    continue;
+                }
+                remove_folder_on_all_cores(&entry.path());
             }
             Ok(kind) if kind.is_symlink() => {
                 let _ = std::fs::remove_file(entry.path());
@@ -399,6 +409,21 @@ mod tests {
             .exists()
         );
         assert_eq!(counted, on_disk);
+    }
+
+    #[test]
+    fn an_output_set_aside_by_a_build_stopped_midway_goes_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let set_aside = dir.path().join(".public.previous-7");
+        std::fs::create_dir_all(&set_aside).unwrap();
+        std::fs::write(set_aside.join("index.html"), "vorige uitvoer").unwrap();
+        std::fs::create_dir_all(dir.path().join(".public.staging-7")).unwrap();
+        remove_stale_staging(dir.path(), "public");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("public/index.html")).unwrap(),
+            "vorige uitvoer"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
