@@ -85,6 +85,9 @@ impl StoredSizes {
 struct ListedPage {
     sizes: StoredSizes,
     last_used: u32,
+    /// The page file's [`stamp`] as stored (`None` in lists from before
+    /// stamps: taken as found, the first time).
+    stamp: Option<u64>,
 }
 
 /// The pages of the list, and this run's number: for a build, one past
@@ -140,13 +143,20 @@ impl RevisionCache {
         }
     }
 
-    /// The sizes of the page listed for `key`, which this run now uses.
-    fn listed(&self, key: &str) -> Option<StoredSizes> {
+    /// The page listed for `key`, which this run now uses.
+    fn listed(&self, key: &str) -> Option<ListedPage> {
         let mut listed = self.stored_keys();
         let this_run = listed.this_run;
         let page = listed.pages.get_mut(key)?;
         page.last_used = this_run;
-        Some(page.sizes)
+        Some(*page)
+    }
+
+    /// Notes the stamp of a page listed without one.
+    fn take_stamp(&self, key: &str, stamp: u64) {
+        if let Some(page) = self.stored_keys().pages.get_mut(key) {
+            page.stamp.get_or_insert(stamp);
+        }
     }
 
     fn stored_keys(&self) -> std::sync::MutexGuard<'_, Listed> {
@@ -183,12 +193,13 @@ impl RevisionCache {
 
     /// Notes a key whose page and copies are stored whole, and adds the
     /// keys noted so far to the list once there are enough of them.
-    fn list(&self, key: &str, sizes: StoredSizes) {
+    fn list(&self, key: &str, sizes: StoredSizes, stamp: Option<u64>) {
         let page = {
             let mut listed = self.stored_keys();
             let page = ListedPage {
                 sizes,
                 last_used: listed.this_run,
+                stamp,
             };
             listed.pages.insert(key.to_owned(), page);
             ListedPage {
@@ -298,15 +309,17 @@ impl RevisionStore for RevisionCache {
     /// without both compressed copies at their sizes (stored by `twn
     /// serve`, or one removed by hand) counts as missing.
     fn get(&self, key: &str) -> Option<StoredPage> {
-        let sizes = self.listed(key)?;
+        let listed = self.listed(key)?;
+        let sizes = listed.sizes;
         let path = self.entry_path(key).ok()?;
         let whole = |path: &Path, size: u64| {
-            size > 0
-                && path
-                    .symlink_metadata()
-                    .is_ok_and(|m| m.is_file() && m.len() == size)
+            path.symlink_metadata()
+                .ok()
+                .filter(|m| size > 0 && m.is_file() && m.len() == size)
         };
-        if !whole(&path, sizes.page) {
+        let page = whole(&path, sizes.page)?;
+        let stamp = stamp(&page);
+        if listed.stamp.is_some_and(|listed| listed != stamp) {
             return None;
         }
         let copies_missing = self.precompress
@@ -314,8 +327,17 @@ impl RevisionStore for RevisionCache {
             && crate::compress::SUFFIXES
                 .iter()
                 .zip(sizes.copies)
-                .any(|(suffix, size)| !whole(&crate::compress::copy_path(&path, suffix), size));
-        (!copies_missing).then_some(StoredPage {
+                .any(|(suffix, size)| {
+                    whole(&crate::compress::copy_path(&path, suffix), size)
+                        .is_none_or(|copy| !copy_as_stored(&copy, &page))
+                });
+        if copies_missing {
+            return None;
+        }
+        if listed.stamp.is_none() {
+            self.take_stamp(key, stamp);
+        }
+        Some(StoredPage {
             path,
             bytes: sizes.published(self.precompress),
         })
@@ -343,8 +365,9 @@ impl RevisionStore for RevisionCache {
                 sizes.copies[n] = bytes.len() as u64;
             }
         }
+        // The page last: its copies are never newer (see `copy_as_stored`).
         write(&path, contents)?;
-        self.list(key, sizes);
+        self.list(key, sizes, path.symlink_metadata().ok().map(|m| stamp(&m)));
         Ok(StoredPage {
             path,
             bytes: sizes.published(self.precompress),
@@ -388,11 +411,15 @@ impl RevisionStore for RevisionCache {
 /// Adds a page's line to a text of the list.
 fn push_line(text: &mut String, key: &str, page: ListedPage) {
     let [gz, br] = page.sizes.copies;
-    let _ = writeln!(
+    let _ = write!(
         text,
         "{key}\t{}\t{gz}\t{br}\t{}",
         page.sizes.page, page.last_used
     );
+    if let Some(stamp) = page.stamp {
+        let _ = write!(text, "\t{stamp:016x}");
+    }
+    text.push('\n');
 }
 
 /// The list's text, if it is a file of a sensible size; bytes that are not
@@ -425,8 +452,20 @@ fn parse_list(text: &str) -> HashMap<String, ListedPage> {
                 None => 0,
                 Some(number) => number.parse().ok().filter(|n| *n < BUILD_NUMBERS)?,
             };
+            let stamp = match fields.next() {
+                None => None,
+                Some(hex) => Some(
+                    u64::from_str_radix(hex, 16)
+                        .ok()
+                        .filter(|_| hex.len() == 16)?,
+                ),
+            };
             fields.next().is_none().then(|| {
-                let page = ListedPage { sizes, last_used };
+                let page = ListedPage {
+                    sizes,
+                    last_used,
+                    stamp,
+                };
                 (key.to_owned(), page)
             })
         })
@@ -442,6 +481,35 @@ fn is_key(field: &str) -> bool {
 /// Whether `text` is `len` hexadecimal digits.
 fn is_hex(text: &str, len: usize) -> bool {
     text.len() == len && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// What a stored page file looks like on disk, in one number: which file it
+/// is, when it was last written, its mode and owner. An output holds its
+/// old versions as hard links to the cache's files, so a page changed in
+/// `public/` in place (a post-processing step, an editor, `chmod -R`)
+/// changes the cache's file too: with its size unchanged, only this tells.
+fn stamp(metadata: &std::fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let mut hash = crate::fingerprint::Fnv::default();
+    for part in [
+        metadata.ino(),
+        metadata.mtime() as u64,
+        metadata.mtime_nsec() as u64,
+        u64::from(metadata.mode()),
+        u64::from(metadata.uid()),
+    ] {
+        hash.write(&part.to_le_bytes());
+    }
+    hash.0
+}
+
+/// Whether a compressed copy is as it was stored beside `page`: written
+/// before it, and with its mode and owner.
+fn copy_as_stored(copy: &std::fs::Metadata, page: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (copy.mtime(), copy.mtime_nsec()) <= (page.mtime(), page.mtime_nsec())
+        && copy.mode() == page.mode()
+        && copy.uid() == page.uid()
 }
 
 /// Whether `folder` is a folder of the cache's own, or not there yet (a
@@ -495,9 +563,49 @@ mod tests {
         let page = |page, copies, last_used| ListedPage {
             sizes: StoredSizes { page, copies },
             last_used,
+            stamp: None,
         };
         assert_eq!(listed[KEY], page(120, [40, 30], 0), "from before numbering");
         assert_eq!(listed[&KEY.replace('1', "e")], page(8, [0, 0], 12));
+    }
+
+    #[test]
+    fn a_page_changed_where_it_is_stored_is_not_used() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let html = "<p>Een oude versie met genoeg tekst om te comprimeren.</p>\n".repeat(40);
+        let stored = |key: &str| {
+            let cache = RevisionCache::open(dir.path(), true);
+            cache.put(key, html.as_bytes()).unwrap();
+            cache.save();
+            let again = RevisionCache::open(dir.path(), true);
+            let path = again.get(key).expect("as stored").path;
+            (again, path)
+        };
+        // Changed in place at its size, as a step after the build might.
+        let (_, page) = stored(KEY);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&page)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, b"<P>"))
+            .unwrap();
+        assert!(RevisionCache::open(dir.path(), true).get(KEY).is_none());
+        // Its mode changed (`chmod -R` on the output).
+        let key = KEY.replace('1', "e");
+        let (_, page) = stored(&key);
+        std::fs::set_permissions(&page, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(RevisionCache::open(dir.path(), true).get(&key).is_none());
+        // A compressed copy written again later.
+        let key = KEY.replace('2', "d");
+        let (_, page) = stored(&key);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let copy = crate::compress::copy_path(&page, crate::compress::SUFFIXES[0]);
+        let bytes = std::fs::read(&copy).unwrap();
+        std::fs::write(&copy, bytes).unwrap();
+        assert!(RevisionCache::open(dir.path(), true).get(&key).is_none());
+        // Rendered again, it is used again.
+        let (_, _) = stored(KEY);
     }
 
     #[test]
@@ -542,6 +650,16 @@ mod tests {
         assert!(cache.get(KEY).is_none(), "not at its listed size");
     }
 
+    /// The list's lines without the stamps, which depend on the file system.
+    fn without_stamps(list: &str) -> String {
+        list.lines()
+            .map(|line| match line.split('\t').count() {
+                6 => format!("{}\n", line.rsplit_once('\t').unwrap().0),
+                _ => format!("{line}\n"),
+            })
+            .collect()
+    }
+
     #[test]
     fn a_build_removes_what_no_recent_build_used_unless_another_run_uses_the_cache() {
         let dir = tempfile::tempdir().unwrap();
@@ -562,7 +680,8 @@ mod tests {
         for key in [&recent, &old, KEY] {
             std::fs::write(page_of(key), "<p>").unwrap();
         }
-        let list = || std::fs::read_to_string(cache_dir.join(STORED_LIST)).unwrap();
+        let list =
+            || without_stamps(&std::fs::read_to_string(cache_dir.join(STORED_LIST)).unwrap());
         // Build 6, while the preview uses the cache: nothing goes.
         let preview = RevisionCache::for_preview(site);
         assert!(preview.get(KEY).is_some());
@@ -604,7 +723,7 @@ mod tests {
         failed.put(KEY, b"<p>").unwrap();
         failed.save();
         assert_eq!(
-            std::fs::read_to_string(&list).unwrap(),
+            without_stamps(&std::fs::read_to_string(&list).unwrap()),
             format!("{KEY}\t3\t0\t0\t0\n")
         );
         drop(failed);
@@ -612,7 +731,7 @@ mod tests {
         assert!(next.get(KEY).is_some());
         next.forget_unused();
         assert_eq!(
-            std::fs::read_to_string(&list).unwrap(),
+            without_stamps(&std::fs::read_to_string(&list).unwrap()),
             format!("{KEY}\t3\t0\t0\t1\n")
         );
     }
