@@ -7,25 +7,30 @@
 use std::path::{Path, PathBuf};
 
 /// The first mount point at or below `folder` (an absolute path with its
-/// links resolved), as this process sees them. None where the system does
-/// not list them (`/proc/self/mountinfo`).
+/// links resolved), as this process sees them. On Linux, where the list
+/// cannot be read, `folder` itself counts as one: nothing is replaced or
+/// removed that might hold a mount. Elsewhere none are known.
 pub fn mount_at_or_below(folder: &Path) -> Option<PathBuf> {
-    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").ok()?;
-    mount_points(&mountinfo).find(|point| point.starts_with(folder))
+    match std::fs::read("/proc/self/mountinfo") {
+        Ok(mountinfo) => mount_points(&mountinfo).find(|point| point.starts_with(folder)),
+        Err(_) if cfg!(target_os = "linux") => Some(folder.to_path_buf()),
+        Err(_) => None,
+    }
 }
 
 /// The mount points that `mountinfo` lists, in its order: the fifth field
 /// of each line, with spaces, tabs, newlines and backslashes written as
 /// octal escapes (`\040`).
-fn mount_points(mountinfo: &str) -> impl Iterator<Item = PathBuf> + '_ {
+/// Bytes, not text: a mount point's name need not be UTF-8.
+fn mount_points(mountinfo: &[u8]) -> impl Iterator<Item = PathBuf> + '_ {
+    use std::os::unix::ffi::OsStringExt;
     mountinfo
-        .lines()
-        .filter_map(|line| line.split(' ').nth(4))
-        .map(|field| PathBuf::from(unescape(field)))
+        .split(|&b| b == b'\n')
+        .filter_map(|line| line.split(|&b| b == b' ').nth(4))
+        .map(|field| PathBuf::from(std::ffi::OsString::from_vec(unescape(field))))
 }
 
-fn unescape(field: &str) -> String {
-    let bytes = field.as_bytes();
+fn unescape(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut at = 0;
     while at < bytes.len() {
@@ -44,31 +49,34 @@ fn unescape(field: &str) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const MOUNTINFO: &str = "\
+    const MOUNTINFO: &[u8] = b"\
 22 1 0:21 / / rw,relatime shared:1 - ext4 /dev/vda rw
+38 22 0:34 / /media/USB\xff rw - vfat /dev/sdb1 rw
 36 22 0:32 / /srv/wiki/public/media\\040en\\040foto's rw - tmpfs none rw
 37 22 0:33 /data /srv/wiki/publicatie rw - ext4 /dev/vdb rw
 ";
 
     #[test]
     fn mount_points_are_read_with_their_escapes() {
+        use std::os::unix::ffi::OsStrExt;
         let points: Vec<PathBuf> = mount_points(MOUNTINFO).collect();
         assert_eq!(
             points,
             [
                 PathBuf::from("/"),
+                PathBuf::from(std::ffi::OsStr::from_bytes(b"/media/USB\xff")),
                 PathBuf::from("/srv/wiki/public/media en foto's"),
                 PathBuf::from("/srv/wiki/publicatie"),
             ]
         );
-        assert_eq!(unescape("a\\134b\\011c\\9"), "a\\b\tc\\9");
+        assert_eq!(unescape(b"a\\134b\\011c\\9"), b"a\\b\tc\\9");
     }
 
     #[test]
