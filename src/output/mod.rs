@@ -66,8 +66,18 @@ impl Staging {
                 Err(e) => return Err(e),
                 Ok(()) => {}
             }
+            // Another build may take the new folder for a leftover before
+            // it is locked: then it is gone, or locked by that build, and
+            // the next name is tried.
             let claim = std::fs::File::open(&staging)?;
-            claim.try_lock().map_err(io::Error::other)?;
+            match claim.try_lock() {
+                Err(std::fs::TryLockError::WouldBlock) => continue,
+                // A file system that cannot lock: built unlocked, as before.
+                Err(std::fs::TryLockError::Error(_)) | Ok(()) => {}
+            }
+            if !same_file(&claim, &staging) {
+                continue;
+            }
             return Ok(Staging {
                 out_dir: out_dir.to_path_buf(),
                 previous: parent.join(format!(".{name}.previous-{number}")),
@@ -166,10 +176,19 @@ impl SetAside {
     }
 }
 
+/// Whether `path` still names the file or folder `open` is.
+fn same_file(open: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (open.metadata(), path.symlink_metadata()) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.finished {
-            let _ = std::fs::remove_dir_all(&self.staging);
+            remove_folder_on_all_cores(&self.staging);
         }
     }
 }
