@@ -91,30 +91,42 @@ fn a_build_stopped_at_any_moment_leaves_one_whole_output() {
     }
 }
 
-/// An old version removed from `public/` by hand, or rewritten by a step
-/// after the build, is made again by the next build: a build never takes
-/// a file from the previous output on trust.
+/// An old version removed from `public/` by hand, replaced, or changed in
+/// place by a step after the build (its bytes at the same size, or its
+/// mode), is made again by the next build, and by every build after it:
+/// old versions in the output share their files with the cache.
 #[test]
 fn old_versions_removed_or_changed_in_the_output_come_back_as_built() {
+    use std::os::unix::fs::PermissionsExt;
     let (site, titled) = site_with_history();
     titled(&site, "A");
     site.build_ok();
     let built = site.public_snapshot();
     let mut old_versions = built.keys().filter(|p| p.contains("/versie/"));
-    let removed = old_versions.next().unwrap().clone();
-    let changed = old_versions.next().unwrap().clone();
-    std::fs::remove_file(site.path("public").join(&removed)).unwrap();
+    let mut next = || site.path("public").join(old_versions.next().unwrap());
+    let (removed, replaced, edited, chmodded) = (next(), next(), next(), next());
+    std::fs::remove_file(removed).unwrap();
     // As `sed -i` does it: a new file in its place.
-    let path = site.path("public").join(&changed);
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::remove_file(&path).unwrap();
-    std::fs::write(&path, text.replace("Pagina", "PAGINA")).unwrap();
-    site.build_ok();
-    let rebuilt = site.public_snapshot();
-    let wrong: Vec<&String> = built
-        .keys()
-        .chain(rebuilt.keys())
-        .filter(|path| built.get(*path) != rebuilt.get(*path))
-        .collect();
-    assert!(wrong.is_empty(), "not as built: {wrong:?}");
+    let text = std::fs::read_to_string(&replaced).unwrap();
+    std::fs::remove_file(&replaced).unwrap();
+    std::fs::write(&replaced, text.replace("Pagina", "PAGINA")).unwrap();
+    // As `open(path, "w")` does it: the same file written again.
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, text.replace("Pagina", "PAGINA")).unwrap();
+    std::fs::set_permissions(&chmodded, std::fs::Permissions::from_mode(0o600)).unwrap();
+    for round in ["next build", "after rm -rf public"] {
+        if round == "after rm -rf public" {
+            std::fs::remove_dir_all(site.path("public")).unwrap();
+        }
+        site.build_ok();
+        let rebuilt = site.public_snapshot();
+        let wrong: Vec<&String> = built
+            .keys()
+            .chain(rebuilt.keys())
+            .filter(|path| built.get(*path) != rebuilt.get(*path))
+            .collect();
+        assert!(wrong.is_empty(), "{round}: not as built: {wrong:?}");
+        let mode = std::fs::metadata(&chmodded).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o644, "{round}");
+    }
 }

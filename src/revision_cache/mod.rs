@@ -47,14 +47,16 @@ pub struct RevisionCache {
 }
 
 /// The list of pages stored whole, one per line: the key, the sizes of the
-/// page and of its `.gz` and `.br` copies (0: none), and the number of the
+/// page and of its `.gz` and `.br` copies (0: none), the number of the
 /// last build that used it (none in lists from before builds were
-/// numbered: 0). A new page is
+/// numbered: 0), and how the page was stored ([`StoredAs`], in hex; a
+/// line without it names no page that is used). A new page is
 /// written under its own name, with no temporary file and rename per page,
 /// and listed only once it is whole: a page a crash cut short is not in the
 /// list, so it is never used and is replaced when rendered again. A listed
-/// page is used only at its listed size: another run may have been cut
-/// short rewriting it after the cache was removed under this one.
+/// page is used only at its listed size and as it was stored: another run
+/// may have been cut short rewriting it after the cache was removed under
+/// this one, and a step after a build may have changed it in the output.
 const STORED_LIST: &str = "revisions/opgeslagen.txt";
 
 /// A list larger than this is not read: something else lies there.
@@ -85,9 +87,18 @@ impl StoredSizes {
 struct ListedPage {
     sizes: StoredSizes,
     last_used: u32,
-    /// The page file's [`stamp`] as stored (`None` in lists from before
-    /// stamps: taken as found, the first time).
-    stamp: Option<u64>,
+    /// How the page file was stored; a line without it (from before
+    /// stamps) names no page that can be checked, and none is used.
+    stored_as: Option<StoredAs>,
+}
+
+/// A stored page file's [`stamp`] and a hash of its bytes: a file whose
+/// stamp changed is used only with the same bytes (a cache restored from
+/// an archive has new inodes and times, not new pages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StoredAs {
+    stamp: u64,
+    contents: u64,
 }
 
 /// The pages of the list, and this run's number: for a build, one past
@@ -152,10 +163,15 @@ impl RevisionCache {
         Some(*page)
     }
 
-    /// Notes the stamp of a page listed without one.
-    fn take_stamp(&self, key: &str, stamp: u64) {
-        if let Some(page) = self.stored_keys().pages.get_mut(key) {
-            page.stamp.get_or_insert(stamp);
+    /// Notes the new stamp of a page found with its stored bytes.
+    fn restamp(&self, key: &str, stamp: u64) {
+        if let Some(stored_as) = self
+            .stored_keys()
+            .pages
+            .get_mut(key)
+            .and_then(|page| page.stored_as.as_mut())
+        {
+            stored_as.stamp = stamp;
         }
     }
 
@@ -193,13 +209,13 @@ impl RevisionCache {
 
     /// Notes a key whose page and copies are stored whole, and adds the
     /// keys noted so far to the list once there are enough of them.
-    fn list(&self, key: &str, sizes: StoredSizes, stamp: Option<u64>) {
+    fn list(&self, key: &str, sizes: StoredSizes, stored_as: Option<StoredAs>) {
         let page = {
             let mut listed = self.stored_keys();
             let page = ListedPage {
                 sizes,
                 last_used: listed.this_run,
-                stamp,
+                stored_as,
             };
             listed.pages.insert(key.to_owned(), page);
             ListedPage {
@@ -305,9 +321,11 @@ impl RevisionCache {
 impl RevisionStore for RevisionCache {
     /// The cached file for `key`, if there is one: listed, and a plain file
     /// at its listed size, never a link, which could lead anywhere and
-    /// would be published as what it leads to. With `precompress`, a page
+    /// would be published as what it leads to; with the mode it was stored
+    /// with, and its stamp, or else its bytes. With `precompress`, a page
     /// without both compressed copies at their sizes (stored by `twn
-    /// serve`, or one removed by hand) counts as missing.
+    /// serve`, or one removed by hand), or with a copy written after it,
+    /// counts as missing.
     fn get(&self, key: &str) -> Option<StoredPage> {
         let listed = self.listed(key)?;
         let sizes = listed.sizes;
@@ -317,10 +335,15 @@ impl RevisionStore for RevisionCache {
                 .ok()
                 .filter(|m| size > 0 && m.is_file() && m.len() == size)
         };
-        let page = whole(&path, sizes.page)?;
+        let page = whole(&path, sizes.page).filter(mode_as_stored)?;
+        let stored_as = listed.stored_as?;
         let stamp = stamp(&page);
-        if listed.stamp.is_some_and(|listed| listed != stamp) {
-            return None;
+        if stamp != stored_as.stamp {
+            let bytes = std::fs::read(&path).ok()?;
+            if contents_hash(&bytes) != stored_as.contents {
+                return None;
+            }
+            self.restamp(key, stamp);
         }
         let copies_missing = self.precompress
             && crate::compress::worth_compressing(".html", sizes.page as usize)
@@ -333,9 +356,6 @@ impl RevisionStore for RevisionCache {
                 });
         if copies_missing {
             return None;
-        }
-        if listed.stamp.is_none() {
-            self.take_stamp(key, stamp);
         }
         Some(StoredPage {
             path,
@@ -350,9 +370,19 @@ impl RevisionStore for RevisionCache {
     /// replaced whole, under a temporary name first.
     fn put(&self, key: &str, contents: &[u8]) -> std::io::Result<StoredPage> {
         let path = self.entry_path(key)?;
-        let write = |file: &Path, bytes: &[u8]| match create_new_file(file, bytes) {
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => replace_file(file, bytes),
-            other => other,
+        let write = |file: &Path, bytes: &[u8]| {
+            match create_new_file(file, bytes) {
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    replace_file(file, bytes)
+                }
+                other => other,
+            }?;
+            // Whatever the umask: a changed mode tells of a change.
+            if created_as_stored() {
+                return Ok(());
+            }
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(STORED_MODE))
         };
         let mut sizes = StoredSizes {
             page: contents.len() as u64,
@@ -367,7 +397,11 @@ impl RevisionStore for RevisionCache {
         }
         // The page last: its copies are never newer (see `copy_as_stored`).
         write(&path, contents)?;
-        self.list(key, sizes, path.symlink_metadata().ok().map(|m| stamp(&m)));
+        let stored_as = path.symlink_metadata().ok().map(|m| StoredAs {
+            stamp: stamp(&m),
+            contents: contents_hash(contents),
+        });
+        self.list(key, sizes, stored_as);
         Ok(StoredPage {
             path,
             bytes: sizes.published(self.precompress),
@@ -416,8 +450,8 @@ fn push_line(text: &mut String, key: &str, page: ListedPage) {
         "{key}\t{}\t{gz}\t{br}\t{}",
         page.sizes.page, page.last_used
     );
-    if let Some(stamp) = page.stamp {
-        let _ = write!(text, "\t{stamp:016x}");
+    if let Some(StoredAs { stamp, contents }) = page.stored_as {
+        let _ = write!(text, "\t{stamp:016x}\t{contents:016x}");
     }
     text.push('\n');
 }
@@ -452,19 +486,26 @@ fn parse_list(text: &str) -> HashMap<String, ListedPage> {
                 None => 0,
                 Some(number) => number.parse().ok().filter(|n| *n < BUILD_NUMBERS)?,
             };
-            let stamp = match fields.next() {
-                None => None,
-                Some(hex) => Some(
+            let mut hex = || {
+                fields.next().map(|hex| {
                     u64::from_str_radix(hex, 16)
                         .ok()
-                        .filter(|_| hex.len() == 16)?,
-                ),
+                        .filter(|_| hex.len() == 16)
+                })
+            };
+            let stored_as = match (hex(), hex()) {
+                (None, None) => None,
+                (Some(stamp), Some(contents)) => Some(StoredAs {
+                    stamp: stamp?,
+                    contents: contents?,
+                }),
+                _ => return None,
             };
             fields.next().is_none().then(|| {
                 let page = ListedPage {
                     sizes,
                     last_used,
-                    stamp,
+                    stored_as,
                 };
                 (key.to_owned(), page)
             })
@@ -483,11 +524,32 @@ fn is_hex(text: &str, len: usize) -> bool {
     text.len() == len && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// What a stored page file looks like on disk, in one number: which file it
-/// is, when it was last written, its mode and owner. An output holds its
-/// old versions as hard links to the cache's files, so a page changed in
-/// `public/` in place (a post-processing step, an editor, `chmod -R`)
-/// changes the cache's file too: with its size unchanged, only this tells.
+/// The mode of every stored file. An output holds its old versions as
+/// hard links to the cache's files, so a change to a page in `public/`
+/// made in place (a post-processing step, an editor, `chmod -R`) changes
+/// the cache's file too: its mode, and its [`stamp`], tell.
+const STORED_MODE: u32 = 0o644;
+
+/// Whether new files get [`STORED_MODE`] by themselves (the usual umask,
+/// 022), so that setting it costs no call per file.
+fn created_as_stored() -> bool {
+    static AS_STORED: OnceLock<bool> = OnceLock::new();
+    *AS_STORED.get_or_init(|| {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("Umask:"))
+            .and_then(|mask| u32::from_str_radix(mask.trim(), 8).ok())
+            .is_some_and(|umask| 0o666 & !umask == STORED_MODE)
+    })
+}
+
+fn mode_as_stored(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    metadata.mode() & 0o7777 == STORED_MODE
+}
+
+/// Which file a stored page is and when it was last written, in one number.
 fn stamp(metadata: &std::fs::Metadata) -> u64 {
     use std::os::unix::fs::MetadataExt;
     let mut hash = crate::fingerprint::Fnv::default();
@@ -495,21 +557,24 @@ fn stamp(metadata: &std::fs::Metadata) -> u64 {
         metadata.ino(),
         metadata.mtime() as u64,
         metadata.mtime_nsec() as u64,
-        u64::from(metadata.mode()),
-        u64::from(metadata.uid()),
     ] {
         hash.write(&part.to_le_bytes());
     }
     hash.0
 }
 
+/// A hash of a page's bytes. Keys name the program that stored the page,
+/// so it needs to stay the same only within one build of twn.
+fn contents_hash(bytes: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0).hash_one(bytes)
+}
+
 /// Whether a compressed copy is as it was stored beside `page`: written
-/// before it, and with its mode and owner.
+/// before it, and with the mode of stored files.
 fn copy_as_stored(copy: &std::fs::Metadata, page: &std::fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
-    (copy.mtime(), copy.mtime_nsec()) <= (page.mtime(), page.mtime_nsec())
-        && copy.mode() == page.mode()
-        && copy.uid() == page.uid()
+    (copy.mtime(), copy.mtime_nsec()) <= (page.mtime(), page.mtime_nsec()) && mode_as_stored(copy)
 }
 
 /// Whether `folder` is a folder of the cache's own, or not there yet (a
@@ -563,7 +628,7 @@ mod tests {
         let page = |page, copies, last_used| ListedPage {
             sizes: StoredSizes { page, copies },
             last_used,
-            stamp: None,
+            stored_as: None,
         };
         assert_eq!(listed[KEY], page(120, [40, 30], 0), "from before numbering");
         assert_eq!(listed[&KEY.replace('1', "e")], page(8, [0, 0], 12));
@@ -609,6 +674,26 @@ mod tests {
     }
 
     #[test]
+    fn a_cache_restored_from_an_archive_is_used_with_its_pages() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let cache = RevisionCache::open(dir.path(), false);
+        let page = cache.put(KEY, b"<p>Oude versie</p>").unwrap().path;
+        cache.save();
+        // New inode and time, the same bytes and mode: as `tar x` makes it.
+        let bytes = std::fs::read(&page).unwrap();
+        std::fs::remove_file(&page).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&page, &bytes).unwrap();
+        std::fs::set_permissions(&page, std::fs::Permissions::from_mode(STORED_MODE)).unwrap();
+        let restored = RevisionCache::open(dir.path(), false);
+        assert!(restored.get(KEY).is_some());
+        // Other bytes at the same size are not.
+        std::fs::write(&page, b"<p>Oude VERSIE</p>").unwrap();
+        assert!(RevisionCache::open(dir.path(), false).get(KEY).is_none());
+    }
+
+    #[test]
     fn a_list_that_is_a_link_is_neither_read_nor_written_through() {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
@@ -638,26 +723,54 @@ mod tests {
         let cache_dir = site.join(".twn-cache");
         std::fs::create_dir_all(cache_dir.join("revisions")).unwrap();
         let mut list = b"\xff\xfe\t1\t0\t0\n".to_vec();
-        list.extend(format!("{KEY}\t9\t0\t0\n").as_bytes());
+        list.extend(stored_by_hand(&cache_dir, KEY, "<p>9 b</p", 0).as_bytes());
         std::fs::write(cache_dir.join(STORED_LIST), list).unwrap();
         let cache = RevisionCache::open(site, false);
         let page = cache.entry_path(KEY).unwrap();
-        std::fs::create_dir_all(page.parent().unwrap()).unwrap();
-        std::fs::write(&page, "<p>9 b</p").unwrap();
         let stored = cache.get(KEY).unwrap();
         assert_eq!((stored.path, stored.bytes), (page.clone(), 9));
         std::fs::write(&page, "<p>8 b</").unwrap();
         assert!(cache.get(KEY).is_none(), "not at its listed size");
     }
 
-    /// The list's lines without the stamps, which depend on the file system.
+    /// The list's lines without how pages were stored, which depends on
+    /// the file system.
     fn without_stamps(list: &str) -> String {
         list.lines()
-            .map(|line| match line.split('\t').count() {
-                6 => format!("{}\n", line.rsplit_once('\t').unwrap().0),
-                _ => format!("{line}\n"),
+            .map(|line| {
+                let fields: Vec<&str> = line.split('\t').collect();
+                format!("{}\n", fields[..fields.len().min(5)].join("\t"))
             })
             .collect()
+    }
+
+    /// Writes `contents` as the stored page of `key` below `cache_dir`, as
+    /// a run would; returns its list line, used last by build `last_used`.
+    fn stored_by_hand(cache_dir: &Path, key: &str, contents: &str, last_used: u32) -> String {
+        use std::os::unix::fs::PermissionsExt;
+        let page = cache_dir.join(format!("revisions/{}/{}.html", &key[..2], &key[2..]));
+        std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+        std::fs::write(&page, contents).unwrap();
+        std::fs::set_permissions(&page, std::fs::Permissions::from_mode(STORED_MODE)).unwrap();
+        let mut line = String::new();
+        let stored_as = StoredAs {
+            stamp: stamp(&page.metadata().unwrap()),
+            contents: contents_hash(contents.as_bytes()),
+        };
+        let sizes = StoredSizes {
+            page: contents.len() as u64,
+            copies: [0, 0],
+        };
+        push_line(
+            &mut line,
+            key,
+            ListedPage {
+                sizes,
+                last_used,
+                stored_as: Some(stored_as),
+            },
+        );
+        line
     }
 
     #[test]
@@ -667,19 +780,13 @@ mod tests {
         let cache_dir = site.join(".twn-cache");
         let (recent, old) = (KEY.replace('0', "f"), KEY.replace('1', "e"));
         std::fs::create_dir_all(cache_dir.join("revisions")).unwrap();
-        std::fs::write(
-            cache_dir.join(STORED_LIST),
-            format!("{old}\t3\t0\t0\n{recent}\t3\t0\t0\t5\n{KEY}\t3\t0\t0\t3\n"),
-        )
-        .unwrap();
-        let page_of = |key: &str| {
-            let page = cache_dir.join(format!("revisions/{}/{}.html", &key[..2], &key[2..]));
-            std::fs::create_dir_all(page.parent().unwrap()).unwrap();
-            page
-        };
-        for key in [&recent, &old, KEY] {
-            std::fs::write(page_of(key), "<p>").unwrap();
-        }
+        let lines: String = [(&*old, 0), (&recent, 5), (KEY, 3)]
+            .into_iter()
+            .map(|(key, last_used)| stored_by_hand(&cache_dir, key, "<p>", last_used))
+            .collect();
+        std::fs::write(cache_dir.join(STORED_LIST), lines).unwrap();
+        let page_of =
+            |key: &str| cache_dir.join(format!("revisions/{}/{}.html", &key[..2], &key[2..]));
         let list =
             || without_stamps(&std::fs::read_to_string(cache_dir.join(STORED_LIST)).unwrap());
         // Build 6, while the preview uses the cache: nothing goes.
