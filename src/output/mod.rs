@@ -141,16 +141,16 @@ impl Staging {
 /// one step: there is no moment without an output, whatever stops the
 /// build. Elsewhere it takes two renames, and the previous output is put
 /// back if the second fails.
-fn swap_in(staging: &Path, out_dir: &Path, previous: &Path) -> io::Result<PathBuf> {
+fn swap_in(staging: &Path, out_dir: &Path, previous: &Path) -> io::Result<Option<PathBuf>> {
     if out_dir.symlink_metadata().is_err() {
         std::fs::rename(staging, out_dir)?;
-        return Ok(previous.to_path_buf());
+        return Ok(None);
     }
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         if renameat_with(CWD, staging, CWD, out_dir, RenameFlags::EXCHANGE).is_ok() {
-            return Ok(staging.to_path_buf());
+            return Ok(Some(staging.to_path_buf()));
         }
     }
     // Locked while set aside, or another build would take it for a
@@ -163,16 +163,24 @@ fn swap_in(staging: &Path, out_dir: &Path, previous: &Path) -> io::Result<PathBu
         let _ = std::fs::rename(previous, out_dir);
         return Err(e);
     }
-    Ok(previous.to_path_buf())
+    // Removed under the staging name, now free: a `.previous-` folder then
+    // only ever means a swap stopped between its renames, which the next
+    // build puts back (see `remove_stale_staging`), never one half removed.
+    match std::fs::rename(previous, staging) {
+        Ok(()) => Ok(Some(staging.to_path_buf())),
+        Err(_) => Ok(Some(previous.to_path_buf())),
+    }
 }
 
 /// The previous output after a swap, to remove. Left behind (a build
 /// stopped), the next build removes it.
-pub struct SetAside(PathBuf);
+pub struct SetAside(Option<PathBuf>);
 
 impl SetAside {
     pub fn remove(self) {
-        remove_folder_on_all_cores(&self.0);
+        if let Some(folder) = self.0 {
+            remove_folder_on_all_cores(&folder);
+        }
     }
 }
 
