@@ -130,3 +130,43 @@ fn old_versions_removed_or_changed_in_the_output_come_back_as_built() {
         assert_eq!(mode & 0o777, 0o644, "{round}");
     }
 }
+
+/// Builds started together on one site: each finishes, none takes
+/// another's staging folder for a leftover, and `public/` is one whole
+/// output with nothing left beside it.
+#[test]
+fn builds_at_once_each_finish_with_one_whole_output() {
+    let (site, titled) = site_with_history();
+    titled(&site, "A");
+    site.build_ok();
+    let built = site.public_snapshot();
+    for round in 0..5 {
+        let builds: Vec<std::process::Child> = (0..4)
+            .map(|_| {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("twn"))
+                    .arg("build")
+                    .current_dir(site.dir.path())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for build in builds {
+            let run = build.wait_with_output().unwrap();
+            assert!(
+                run.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+        }
+        assert!(site.public_snapshot() == built, "round {round}");
+        let beside: Vec<String> = std::fs::read_dir(site.dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".public."))
+            .collect();
+        assert!(beside.is_empty(), "round {round}: {beside:?}");
+    }
+}
