@@ -6,9 +6,13 @@ mod common;
 use common::TestSite;
 use std::collections::BTreeMap;
 
-/// A site of 40 pages with six versions each, whose title changes every
-/// old version when switched with the returned function.
-fn site_with_history() -> (TestSite, impl Fn(&TestSite, &str)) {
+/// Every file of an output, by path, with its bytes.
+type Output = BTreeMap<String, Vec<u8>>;
+
+/// A site of 40 pages with six versions each, built with the title "A",
+/// with a function that sets another title (which changes every old
+/// version), and its output.
+fn built_with_history() -> (TestSite, impl Fn(&TestSite, &str), Output) {
     let site = TestSite::new();
     site.git_init();
     for version in 1..=6 {
@@ -31,7 +35,21 @@ fn site_with_history() -> (TestSite, impl Fn(&TestSite, &str)) {
             &config.replace("title: Testwiki", &format!("title: {title}")),
         )
     };
-    (site, titled)
+    titled(&site, "A");
+    site.build_ok();
+    let output = site.public_snapshot();
+    (site, titled, output)
+}
+
+/// `twn build` on `site`, running: what it prints goes to its stderr.
+fn start_build(site: &TestSite) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("twn"))
+        .arg("build")
+        .current_dir(site.dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 /// Stops sent at moments spread over a whole build, so that some fall in
@@ -42,10 +60,7 @@ fn site_with_history() -> (TestSite, impl Fn(&TestSite, &str)) {
 /// byte.
 #[test]
 fn a_build_stopped_at_any_moment_leaves_one_whole_output() {
-    let (site, titled) = site_with_history();
-    titled(&site, "A");
-    site.build_ok();
-    let output_a = site.public_snapshot();
+    let (site, titled, output_a) = built_with_history();
     let old_versions = output_a.keys().filter(|p| p.contains("/versie/")).count();
     assert!(old_versions >= 200, "{old_versions}");
     let started = std::time::Instant::now();
@@ -54,7 +69,7 @@ fn a_build_stopped_at_any_moment_leaves_one_whole_output() {
     let build_time = started.elapsed();
     let output_b = site.public_snapshot();
     assert_ne!(output_a, output_b, "the title is on every page");
-    let name = |output: &BTreeMap<String, Vec<u8>>| {
+    let name = |output: &Output| {
         if *output == output_a {
             "A"
         } else if *output == output_b {
@@ -66,13 +81,7 @@ fn a_build_stopped_at_any_moment_leaves_one_whole_output() {
     for step in 0..20u32 {
         for signal in ["-INT", "-KILL"] {
             titled(&site, "A");
-            let mut build = std::process::Command::new(assert_cmd::cargo::cargo_bin("twn"))
-                .arg("build")
-                .current_dir(site.dir.path())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .unwrap();
+            let mut build = start_build(&site);
             std::thread::sleep(build_time * step / 16);
             let _ = std::process::Command::new("kill")
                 .args([signal, &build.id().to_string()])
@@ -98,10 +107,7 @@ fn a_build_stopped_at_any_moment_leaves_one_whole_output() {
 #[test]
 fn old_versions_removed_or_changed_in_the_output_come_back_as_built() {
     use std::os::unix::fs::PermissionsExt;
-    let (site, titled) = site_with_history();
-    titled(&site, "A");
-    site.build_ok();
-    let built = site.public_snapshot();
+    let (site, _, built) = built_with_history();
     let mut old_versions = built.keys().filter(|p| p.contains("/versie/"));
     let mut next = || site.path("public").join(old_versions.next().unwrap());
     let (removed, replaced, edited, chmodded) = (next(), next(), next(), next());
@@ -136,22 +142,9 @@ fn old_versions_removed_or_changed_in_the_output_come_back_as_built() {
 /// output with nothing left beside it.
 #[test]
 fn builds_at_once_each_finish_with_one_whole_output() {
-    let (site, titled) = site_with_history();
-    titled(&site, "A");
-    site.build_ok();
-    let built = site.public_snapshot();
+    let (site, _, built) = built_with_history();
     for round in 0..5 {
-        let builds: Vec<std::process::Child> = (0..4)
-            .map(|_| {
-                std::process::Command::new(assert_cmd::cargo::cargo_bin("twn"))
-                    .arg("build")
-                    .current_dir(site.dir.path())
-                    .stdout(std::process::Stdio::null())
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
+        let builds: Vec<std::process::Child> = (0..4).map(|_| start_build(&site)).collect();
         for build in builds {
             let run = build.wait_with_output().unwrap();
             assert!(

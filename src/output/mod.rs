@@ -69,7 +69,10 @@ impl Staging {
             // Another build may take the new folder for a leftover before
             // it is locked: then it is gone, or locked by that build, and
             // the next name is tried.
-            let claim = std::fs::File::open(&staging)?;
+            let claim = match std::fs::File::open(&staging) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                other => other?,
+            };
             match claim.try_lock() {
                 Err(std::fs::TryLockError::WouldBlock) => continue,
                 // A file system that cannot lock: built unlocked, as before.
