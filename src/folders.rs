@@ -37,6 +37,35 @@ pub fn cache_dir(site_root: &Path) -> Result<PathBuf, Diagnostic> {
     Ok(dir)
 }
 
+/// A warning if old versions' folders in the cache are symbolic links
+/// (`revisions/` or one of `revisions/xx/`): twn stores and takes nothing
+/// there, and renders those versions on every build.
+pub fn linked_cache_folders(site_root: &Path) -> Option<Diagnostic> {
+    let revisions = site_root.join(CACHE_DIR).join("revisions");
+    let is_link = |path: &Path| std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+    let linked = if is_link(&revisions) {
+        Some(revisions)
+    } else {
+        std::fs::read_dir(&revisions)
+            .ok()?
+            .filter_map(Result::ok)
+            .find(|entry| entry.file_type().is_ok_and(|t| t.is_symlink()))
+            .map(|entry| entry.path())
+    }?;
+    let shown = linked
+        .strip_prefix(site_root)
+        .unwrap_or(&linked)
+        .display()
+        .to_string();
+    Some(
+        Diagnostic::warning(
+            shown.clone(),
+            format!("{shown} is een symbolische koppeling; twn bewaart er geen oude versies in en maakt ze bij elke build opnieuw"),
+        )
+        .help("verwijder de koppeling; twn maakt de map zelf weer aan"),
+    )
+}
+
 /// Writes a file of the cache folder (the parent of `path`), which keeps
 /// itself out of git even where the site's .gitignore does not list it.
 pub fn write_cache_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {

@@ -485,6 +485,10 @@ fn a_cache_folder_that_is_a_link_gets_no_pages_and_gives_none() {
     assert!(before.len() >= 4, "{before:?}");
     let stderr = site.build_ok().stderr;
     assert!(stderr.contains("nieuw, 0 uit de cache"), "{stderr}");
+    assert!(
+        stderr.contains("is een symbolische koppeling; twn bewaart er geen oude versies in"),
+        "{stderr}"
+    );
     assert_eq!(site.public_snapshot(), built, "rendered again, as built");
     assert_eq!(files_elsewhere(), before, "nothing stored through a link");
 }

@@ -94,6 +94,7 @@ pub fn open(options: &SourceOptions) -> Result<Opened, Vec<Diagnostic>> {
     let content = discover(root);
     setup_problems.extend(content.symlink_warnings());
     setup_problems.extend(crate::folders::cache_dir(root).err());
+    setup_problems.extend(crate::folders::linked_cache_folders(root));
     let mut timings = vec![("instellingen en thema", started.elapsed())];
     let (((pages, load_problems), load_time), (history, history_time)) = rayon::join(
         || timed(|| load_all(&config, &content, options)),
