@@ -25,6 +25,7 @@ pub mod live;
 pub mod markdown;
 pub mod orgchart;
 pub mod output;
+pub mod own_process;
 pub mod page;
 pub mod pipeline;
 pub mod render;

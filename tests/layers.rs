@@ -19,6 +19,7 @@ const LAYERS: &[&[&str]] = &[
         "artifact",
         "ids",
         "compress",
+        "own_process",
     ],
     &["urls", "source", "yaml"],
     &["files", "frontmatter"],

@@ -54,12 +54,7 @@ fn hooks() -> &'static Hooks {
 /// `/proc/self/status` (`SigIgn`, a mask with bit n − 1 for signal n).
 /// Elsewhere none are known to be ignored.
 fn ignored_signals() -> Vec<i32> {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let mask = status
-        .lines()
-        .find_map(|line| line.strip_prefix("SigIgn:"))
-        .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
-        .unwrap_or(0);
+    let mask = crate::own_process::status_number("SigIgn", 16).unwrap_or(0);
     STOPS
         .into_iter()
         .filter(|&signal| mask & (1 << (signal - 1)) != 0)

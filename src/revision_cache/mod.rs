@@ -535,12 +535,8 @@ const STORED_MODE: u32 = 0o644;
 fn created_as_stored() -> bool {
     static AS_STORED: OnceLock<bool> = OnceLock::new();
     *AS_STORED.get_or_init(|| {
-        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("Umask:"))
-            .and_then(|mask| u32::from_str_radix(mask.trim(), 8).ok())
-            .is_some_and(|umask| 0o666 & !umask == STORED_MODE)
+        crate::own_process::status_number("Umask", 8)
+            .is_some_and(|umask| 0o666 & !umask == u64::from(STORED_MODE))
     })
 }
 
