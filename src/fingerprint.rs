@@ -59,29 +59,3 @@ fn program_identity() -> &'static str {
         format!("{} {program}", env!("CARGO_PKG_VERSION"))
     })
 }
-
-/// FNV-1a: a small hash that is the same on every machine and Rust
-/// version, for file names that change when, and only when, contents
-/// change, and for stamps kept between runs.
-pub struct Fnv(pub u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    pub fn of(bytes: &[u8]) -> u64 {
-        let mut hash = Fnv::default();
-        hash.write(bytes);
-        hash.0
-    }
-
-    pub fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= b as u64;
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}

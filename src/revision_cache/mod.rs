@@ -548,22 +548,19 @@ fn mode_as_stored(metadata: &std::fs::Metadata) -> bool {
 /// Which file a stored page is and when it was last written, in one number.
 fn stamp(metadata: &std::fs::Metadata) -> u64 {
     use std::os::unix::fs::MetadataExt;
-    let mut hash = crate::fingerprint::Fnv::default();
-    for part in [
-        metadata.ino(),
-        metadata.mtime() as u64,
-        metadata.mtime_nsec() as u64,
-    ] {
-        hash.write(&part.to_le_bytes());
-    }
-    hash.0
+    fixed_hash((metadata.ino(), metadata.mtime(), metadata.mtime_nsec()))
 }
 
-/// A hash of a page's bytes. Keys name the program that stored the page,
-/// so it needs to stay the same only within one build of twn.
+/// A hash of a page's bytes.
 fn contents_hash(bytes: &[u8]) -> u64 {
+    fixed_hash(bytes)
+}
+
+/// A hash kept in the list. Keys name the program that stored a page, so
+/// it needs to stay the same only within one build of twn.
+fn fixed_hash(value: impl std::hash::Hash) -> u64 {
     use std::hash::BuildHasher;
-    foldhash::quality::FixedState::with_seed(0).hash_one(bytes)
+    foldhash::quality::FixedState::with_seed(0).hash_one(value)
 }
 
 /// Whether a compressed copy is as it was stored beside `page`: written

@@ -15,11 +15,10 @@
 //! The postings' format is in `postings`.
 
 use super::documents::Document;
-use super::pieces::{hashed, piece_length, pieces, push_joined};
+use super::pieces::{Fnv, hashed, piece_length, pieces, push_joined};
 use super::postings::{IN_TITLE, Occurrences, encode_posting, length_norms};
 use super::words::{WordStemmer, stemmer_name, words};
 use crate::artifact::OutputFile;
-use crate::fingerprint::Fnv;
 use foldhash::HashMap;
 use rayon::prelude::*;
 use std::collections::BTreeMap;

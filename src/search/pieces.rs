@@ -3,7 +3,6 @@
 //! are a hundred megabytes.
 
 use crate::artifact::OutputFile;
-use crate::fingerprint::Fnv;
 use rayon::prelude::*;
 
 /// Cuts sorted entries (JSON key, JSON text) into pieces of about `target`
@@ -70,4 +69,29 @@ pub(super) fn piece_length(piece: &[(String, String)]) -> usize {
         .iter()
         .map(|(key, text)| key.len() + text.len() + 2)
         .sum()
+}
+
+/// FNV-1a: file names that change when, and only when, contents change,
+/// the same on every machine and Rust version.
+pub(super) struct Fnv(pub(super) u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn of(bytes: &[u8]) -> u64 {
+        let mut hash = Fnv::default();
+        hash.write(bytes);
+        hash.0
+    }
+
+    pub(super) fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= b as u64;
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
