@@ -216,14 +216,13 @@ fn remove_stale_staging(parent: &Path, name: &str) {
     };
     for entry in entries.filter_map(Result::ok) {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let numbered = [".staging-", ".previous-"].iter().any(|kind| {
+        let Some(leftover) = [".staging-", ".previous-"].into_iter().find(|kind| {
             file_name
                 .strip_prefix(&format!(".{name}{kind}"))
                 .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        });
-        if !numbered {
+        }) else {
             continue;
-        }
+        };
         match entry.file_type() {
             Ok(kind) if kind.is_dir() => {
                 // Held while removing, so no build can take it meanwhile.
@@ -236,7 +235,7 @@ fn remove_stale_staging(parent: &Path, name: &str) {
                 // Stopped between the two renames of a swap where folders
                 // cannot be exchanged: the previous output goes back.
                 let output = parent.join(name);
-                if file_name.starts_with(&format!(".{name}.previous-"))
+                if leftover == ".previous-"
                     && output.symlink_metadata().is_err()
                     && std::fs::rename(entry.path(), &output).is_ok()
                 {

@@ -39,13 +39,14 @@ pub fn link_revision_dirs(
             }
             for &suffix in suffixes {
                 let source = crate::compress::copy_path(&entry.source, suffix);
-                // A small page has no compressed copies.
-                if !suffix.is_empty() && !source.is_file() {
-                    continue;
-                }
                 let copy = crate::compress::copy_path(&file, suffix);
-                if std::fs::hard_link(&source, &copy).is_err() {
-                    std::fs::copy(&source, &copy)?;
+                match std::fs::hard_link(&source, &copy) {
+                    Ok(()) => {}
+                    // A small page has no compressed copies.
+                    Err(e) if !suffix.is_empty() && e.kind() == io::ErrorKind::NotFound => {}
+                    Err(_) => {
+                        std::fs::copy(&source, &copy)?;
+                    }
                 }
             }
         }
