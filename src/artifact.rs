@@ -31,9 +31,20 @@ pub struct RevisionEntry {
     pub source: PathBuf,
     /// The page's size in the output, with its compressed copies.
     pub bytes: u64,
+    pub identity: StoredIdentity,
 }
 
 impl RevisionEntry {
+    /// The entry `name` for a page the cache holds.
+    pub fn stored(name: &str, stored: StoredPage) -> RevisionEntry {
+        RevisionEntry {
+            name: name.to_owned(),
+            source: stored.path,
+            bytes: stored.bytes,
+            identity: stored.identity,
+        }
+    }
+
     /// The entry's file below its folder.
     pub fn file_in_dir(name: &str) -> String {
         if name.is_empty() {
@@ -48,6 +59,18 @@ impl RevisionEntry {
 pub struct StoredPage {
     pub path: PathBuf,
     pub bytes: u64,
+    pub identity: StoredIdentity,
+}
+
+/// Which files on disk a stored page and its compressed copies are: the
+/// device, and the inodes of the page and of each copy in the order of
+/// `compress::SUFFIXES` (0 where the output holds none). A file in an
+/// earlier output with one of these is a link to the very file the cache
+/// vouched for, so it can stay.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoredIdentity {
+    pub device: u64,
+    pub inodes: [u64; 3],
 }
 
 /// Where rendered old versions and diffs are kept between builds: they

@@ -120,7 +120,9 @@ fn old_versions_removed_or_changed_in_the_output_come_back_as_built() {
     let text = std::fs::read_to_string(&edited).unwrap();
     std::fs::write(&edited, text.replace("Pagina", "PAGINA")).unwrap();
     std::fs::set_permissions(&chmodded, std::fs::Permissions::from_mode(0o600)).unwrap();
-    for round in ["next build", "after rm -rf public"] {
+    // The output changed is the next build's reserve: the build after it
+    // moves old versions from there.
+    for round in ["next build", "the build after", "after rm -rf public"] {
         if round == "after rm -rf public" {
             std::fs::remove_dir_all(site.path("public")).unwrap();
         }
@@ -135,6 +137,83 @@ fn old_versions_removed_or_changed_in_the_output_come_back_as_built() {
         let mode = std::fs::metadata(&chmodded).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o644, "{round}");
     }
+}
+
+/// The reserve beside the output (the one before the current, whose old
+/// versions the next build moves in) is no more trusted than the output
+/// was: a file replaced or added in it, a folder of old versions turned
+/// into a link, or the reserve itself a link, never reaches `public/`, and
+/// nothing a link leads to is touched.
+#[test]
+fn nothing_changed_in_the_reserve_reaches_the_output() {
+    let (site, _, built) = built_with_history();
+    site.build_ok();
+    let reserve = site.path(".public.reserve");
+    let folders = |kind: &str| {
+        let mut found: Vec<std::path::PathBuf> = built
+            .keys()
+            .filter(|p| p.contains(kind) && p.ends_with("/index.html"))
+            .map(|p| reserve.join(p).parent().unwrap().to_path_buf())
+            .collect();
+        found.dedup();
+        found
+    };
+    let versions = folders("/versie/");
+    assert!(
+        versions.len() >= 200 && versions[0].is_dir(),
+        "{versions:?}"
+    );
+    // The site's .gitignore names only `/public`: `git add -A` must still
+    // leave the reserve out.
+    let untracked = common::git(site.dir.path(), &["status", "--porcelain", "-uall"]);
+    assert!(!untracked.contains("reserve"), "{untracked}");
+    let elsewhere = site.path("elders");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("index.html"), "van de gebruiker").unwrap();
+    // Replaced, added to, turned into a link, and an extra page beside.
+    let replaced = versions[0].join("index.html");
+    let text = std::fs::read_to_string(&replaced).unwrap();
+    std::fs::remove_file(&replaced).unwrap();
+    std::fs::write(&replaced, text.replace("Pagina", "PAGINA")).unwrap();
+    std::fs::write(versions[1].join("script.js"), "alert(1)").unwrap();
+    std::fs::remove_dir_all(&versions[2]).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &versions[2]).unwrap();
+    let history_folder = versions[3].parent().unwrap();
+    std::fs::create_dir_all(history_folder.join("extra")).unwrap();
+    std::fs::write(history_folder.join("extra/index.html"), "extra").unwrap();
+    // A link on the way to a page's old versions, to a folder of the
+    // user's that has a `versie/` too.
+    let linked_page = versions[4].parent().unwrap().parent().unwrap();
+    std::fs::remove_dir_all(linked_page).unwrap();
+    let own = site.path("eigen");
+    std::fs::create_dir_all(own.join("versie/abc")).unwrap();
+    std::fs::write(own.join("versie/abc/bewaren.txt"), "van de gebruiker").unwrap();
+    std::os::unix::fs::symlink(&own, linked_page).unwrap();
+    site.build_ok();
+    assert_eq!(
+        std::fs::read_to_string(own.join("versie/abc/bewaren.txt")).unwrap(),
+        "van de gebruiker"
+    );
+    assert!(
+        site.public_snapshot() == built,
+        "the output is as built, and nothing more"
+    );
+    assert_eq!(
+        std::fs::read_to_string(elsewhere.join("index.html")).unwrap(),
+        "van de gebruiker"
+    );
+    // The reserve a link: neither used nor followed, and left alone.
+    std::fs::remove_dir_all(&reserve).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &reserve).unwrap();
+    site.build_ok();
+    site.build_ok();
+    assert!(site.public_snapshot() == built);
+    assert!(reserve.symlink_metadata().unwrap().is_symlink());
+    assert_eq!(
+        std::fs::read_dir(&elsewhere).unwrap().count(),
+        1,
+        "nothing stored in the folder it leads to"
+    );
 }
 
 /// Builds started together on one site: each finishes, none takes
@@ -158,7 +237,7 @@ fn builds_at_once_each_finish_with_one_whole_output() {
             .unwrap()
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|name| name.starts_with(".public."))
+            .filter(|name| name.starts_with(".public.") && name != ".public.reserve")
             .collect();
         assert!(beside.is_empty(), "round {round}: {beside:?}");
     }

@@ -115,6 +115,7 @@ mod tests {
                     name: String::new(),
                     source: Default::default(),
                     bytes,
+                    identity: Default::default(),
                 })
                 .collect(),
         }

@@ -8,6 +8,7 @@ pub mod host_limit;
 pub mod interrupt;
 pub mod mounts;
 pub mod old_versions;
+pub mod reserve;
 
 use crate::artifact::{OutputFile, RevisionDir};
 use crate::files::{inside, with_folder_made};
@@ -39,6 +40,12 @@ pub struct Staging {
     /// The staging folder, open and locked while this build uses it: how
     /// another build tells it from one a stopped build left behind.
     _claim: std::fs::File,
+    /// The revision folders of the output before the previous one, to move
+    /// in, and where this build's will wait for the next.
+    reserve: Option<reserve::Reserve>,
+    reserve_name: PathBuf,
+    /// This build's revision folders, which its reserve keeps.
+    revision_folders: Vec<String>,
 }
 
 impl Staging {
@@ -88,6 +95,9 @@ impl Staging {
                 finished: false,
                 precompress,
                 _claim: claim,
+                reserve: reserve::Reserve::claim(&parent, &name, &number),
+                reserve_name: reserve::free_name(&parent, &name),
+                revision_folders: Vec::new(),
             });
         }
         unreachable!("an endless range of names")
@@ -123,7 +133,13 @@ impl Staging {
             io::Result::Ok(())
         })?;
         let copied = copy_all(&self.staging, copies, self.precompress)?;
-        old_versions::link_revision_dirs(&self.staging, revision_dirs, self.precompress)?;
+        old_versions::link_revision_dirs(
+            &self.staging,
+            revision_dirs,
+            self.precompress,
+            self.reserve.as_ref(),
+        )?;
+        self.revision_folders = revision_dirs.iter().map(|d| d.dir.clone()).collect();
         Ok(written.into_inner() + copied)
     }
 
@@ -135,7 +151,12 @@ impl Staging {
         )?;
         let set_aside = swap_in(&self.staging, &self.out_dir, &self.previous)?;
         self.finished = true;
-        Ok(SetAside(set_aside))
+        Ok(SetAside {
+            folder: set_aside,
+            old_reserve: self.reserve.take(),
+            reserve_name: std::mem::take(&mut self.reserve_name),
+            revision_folders: std::mem::take(&mut self.revision_folders),
+        })
     }
 }
 
@@ -175,20 +196,39 @@ fn swap_in(staging: &Path, out_dir: &Path, previous: &Path) -> io::Result<Option
     }
 }
 
-/// The previous output after a swap, to remove. Left behind (a build
-/// stopped), the next build removes it.
-pub struct SetAside(Option<PathBuf>);
+/// The previous output after a swap, to keep as the next build's reserve.
+/// Left behind (a build stopped), the next build removes it.
+pub struct SetAside {
+    folder: Option<PathBuf>,
+    /// What this build did not take from its reserve.
+    old_reserve: Option<reserve::Reserve>,
+    reserve_name: PathBuf,
+    revision_folders: Vec<String>,
+}
 
 impl SetAside {
+    /// Removes all of the previous output but its revision folders, which
+    /// become the reserve, and what is left of the old reserve.
     pub fn remove(self) {
-        if let Some(folder) = self.0 {
-            remove_folder_on_all_cores(&folder);
-        }
+        let SetAside {
+            folder,
+            old_reserve,
+            reserve_name,
+            revision_folders,
+        } = self;
+        rayon::join(
+            || old_reserve.map(reserve::Reserve::remove),
+            || {
+                if let Some(folder) = folder {
+                    reserve::keep_as_reserve(&folder, &reserve_name, &revision_folders);
+                }
+            },
+        );
     }
 }
 
 /// Whether `path` still names the file or folder `open` is.
-fn same_file(open: &std::fs::File, path: &Path) -> bool {
+pub(super) fn same_file(open: &std::fs::File, path: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
     match (open.metadata(), path.symlink_metadata()) {
         (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
@@ -216,11 +256,14 @@ fn remove_stale_staging(parent: &Path, name: &str) {
     };
     for entry in entries.filter_map(Result::ok) {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(leftover) = [".staging-", ".previous-"].into_iter().find(|kind| {
-            file_name
-                .strip_prefix(&format!(".{name}{kind}"))
-                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        }) else {
+        let Some(leftover) = [".staging-", ".previous-", ".reserve-"]
+            .into_iter()
+            .find(|kind| {
+                file_name
+                    .strip_prefix(&format!(".{name}{kind}"))
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+        else {
             continue;
         };
         match entry.file_type() {
@@ -238,6 +281,16 @@ fn remove_stale_staging(parent: &Path, name: &str) {
                 if leftover == ".previous-"
                     && output.symlink_metadata().is_err()
                     && std::fs::rename(entry.path(), &output).is_ok()
+                {
+                    continue;
+                }
+                // A reserve claimed by a build that stopped.
+                if leftover == ".reserve-"
+                    && reserve::rename_unless_taken(
+                        &entry.path(),
+                        &reserve::free_name(parent, name),
+                    )
+                    .is_ok()
                 {
                     continue;
                 }
@@ -260,7 +313,7 @@ fn remove_stale_staging(parent: &Path, name: &str) {
 /// with another file system mounted in it is left whole: removing it would
 /// empty that file system (the guard refuses such an output folder; this
 /// holds for one mounted during a build, or below a leftover).
-fn remove_folder_on_all_cores(folder: &Path) {
+pub(super) fn remove_folder_on_all_cores(folder: &Path) {
     let real = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
     if mounts::mount_at_or_below(&real).is_some() {
         return;
@@ -374,7 +427,7 @@ mod tests {
             .filter_map(Result::ok)
             .map(|e| e.file_name())
             .collect();
-        assert_eq!(leftovers, ["public"]);
+        assert_eq!(leftovers, ["public"], "the first output leaves no reserve");
         assert!(out.join(guard::MARKER_FILE).is_file());
     }
 

@@ -6,12 +6,13 @@
 
 mod pruning;
 
-use crate::artifact::{RevisionStore, StoredPage};
+use crate::artifact::{RevisionStore, StoredIdentity, StoredPage};
 use crate::files::{create_new_file, inside, replace_file, with_folder_made};
 use crate::folders::{cache_dir, write_cache_file};
 use gix::ObjectId;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -345,21 +346,22 @@ impl RevisionStore for RevisionCache {
             }
             self.restamp(key, stamp);
         }
-        let copies_missing = self.precompress
-            && crate::compress::worth_compressing(".html", sizes.page as usize)
-            && crate::compress::SUFFIXES
+        let mut identity = identity_of(&page);
+        if self.precompress && crate::compress::worth_compressing(".html", sizes.page as usize) {
+            for (n, (suffix, size)) in crate::compress::SUFFIXES
                 .iter()
                 .zip(sizes.copies)
-                .any(|(suffix, size)| {
-                    whole(&crate::compress::copy_path(&path, suffix), size)
-                        .is_none_or(|copy| !copy_as_stored(&copy, &page))
-                });
-        if copies_missing {
-            return None;
+                .enumerate()
+            {
+                let copy = whole(&crate::compress::copy_path(&path, suffix), size)
+                    .filter(|copy| copy_as_stored(copy, &page))?;
+                identity.inodes[n + 1] = copy.ino();
+            }
         }
         Some(StoredPage {
             path,
             bytes: sizes.published(self.precompress),
+            identity,
         })
     }
 
@@ -388,23 +390,29 @@ impl RevisionStore for RevisionCache {
             page: contents.len() as u64,
             copies: [0; 2],
         };
+        let mut copy_inodes = [0; 2];
         if self.precompress {
             let copies = crate::compress::copies_beside(&path, ".html", contents);
             for (n, (copy, bytes)) in copies.iter().enumerate() {
                 write(copy, bytes)?;
                 sizes.copies[n] = bytes.len() as u64;
+                copy_inodes[n] = copy.symlink_metadata()?.ino();
             }
         }
         // The page last: its copies are never newer (see `copy_as_stored`).
         write(&path, contents)?;
-        let stored_as = path.symlink_metadata().ok().map(|m| StoredAs {
-            stamp: stamp(&m),
+        let page = path.symlink_metadata()?;
+        let stored_as = StoredAs {
+            stamp: stamp(&page),
             contents: contents_hash(contents),
-        });
-        self.list(key, sizes, stored_as);
+        };
+        self.list(key, sizes, Some(stored_as));
+        let mut identity = identity_of(&page);
+        identity.inodes[1..].copy_from_slice(&copy_inodes);
         Ok(StoredPage {
             path,
             bytes: sizes.published(self.precompress),
+            identity,
         })
     }
 
@@ -541,14 +549,20 @@ fn created_as_stored() -> bool {
 }
 
 fn mode_as_stored(metadata: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
     metadata.mode() & 0o7777 == STORED_MODE
 }
 
 /// Which file a stored page is and when it was last written, in one number.
 fn stamp(metadata: &std::fs::Metadata) -> u64 {
-    use std::os::unix::fs::MetadataExt;
     fixed_hash((metadata.ino(), metadata.mtime(), metadata.mtime_nsec()))
+}
+
+/// A stored page file's device and inode, without its copies'.
+fn identity_of(page: &std::fs::Metadata) -> StoredIdentity {
+    StoredIdentity {
+        device: page.dev(),
+        inodes: [page.ino(), 0, 0],
+    }
 }
 
 /// A hash of a page's bytes.
@@ -566,7 +580,6 @@ fn fixed_hash(value: impl std::hash::Hash) -> u64 {
 /// Whether a compressed copy is as it was stored beside `page`: written
 /// before it, and with the mode of stored files.
 fn copy_as_stored(copy: &std::fs::Metadata, page: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
     (copy.mtime(), copy.mtime_nsec()) <= (page.mtime(), page.mtime_nsec()) && mode_as_stored(copy)
 }
 

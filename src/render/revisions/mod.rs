@@ -463,11 +463,7 @@ impl PageJob<'_> {
         render: impl FnOnce() -> Result<String, crate::diagnostics::Diagnostic>,
     ) -> Origin {
         if let Some(stored) = self.cache.get(&key) {
-            dir.entries.push(RevisionEntry {
-                name: name.to_owned(),
-                source: stored.path,
-                bytes: stored.bytes,
-            });
+            dir.entries.push(RevisionEntry::stored(name, stored));
             return Origin::Cache;
         }
         let html = match render() {
@@ -478,11 +474,7 @@ impl PageJob<'_> {
             }
         };
         match self.cache.put(&key, html.as_bytes()) {
-            Ok(stored) => dir.entries.push(RevisionEntry {
-                name: name.to_owned(),
-                source: stored.path,
-                bytes: stored.bytes,
-            }),
+            Ok(stored) => dir.entries.push(RevisionEntry::stored(name, stored)),
             Err(_) => out.files.push(OutputFile {
                 path: format!("{}{}", dir.dir, RevisionEntry::file_in_dir(name)),
                 contents: html.into_bytes(),
