@@ -62,15 +62,16 @@ pub struct StoredPage {
     pub identity: StoredIdentity,
 }
 
-/// Which files on disk a stored page and its compressed copies are: the
-/// device, and the inodes of the page and of each copy in the order of
-/// `compress::SUFFIXES` (0 where the output holds none). A file in an
-/// earlier output with one of these is a link to the very file the cache
-/// vouched for, so it can stay.
+/// Which files on disk a stored page and its compressed copies are: a file
+/// in an earlier output with the same device and inode is a link to the
+/// very file the cache vouched for, so it can stay.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StoredIdentity {
     pub device: u64,
-    pub inodes: [u64; 3],
+    pub page: u64,
+    /// Each copy's inode, in the order of `compress::SUFFIXES`; 0 where the
+    /// output holds none.
+    pub copies: [u64; 2],
 }
 
 /// Where rendered old versions and diffs are kept between builds: they

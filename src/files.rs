@@ -25,14 +25,18 @@ pub fn inside(root: &Path, relative: &str) -> io::Result<PathBuf> {
 /// link on the way: a linked folder must not carry a write elsewhere, and
 /// `file` itself must not be a link.
 pub fn lies_within(folder: &Path, file: &Path) -> bool {
-    let Ok(folder) = folder.canonicalize() else {
-        return false;
-    };
+    folder
+        .canonicalize()
+        .is_ok_and(|folder| lies_within_real(&folder, file))
+}
+
+/// [`lies_within`] for a folder given with its links resolved.
+pub fn lies_within_real(folder: &Path, file: &Path) -> bool {
     let not_a_link = std::fs::symlink_metadata(file).map_or(true, |m| !m.file_type().is_symlink());
     let mut existing = file.parent();
     while let Some(above) = existing {
         if let Ok(real) = above.canonicalize() {
-            return real.starts_with(&folder) && not_a_link;
+            return real.starts_with(folder) && not_a_link;
         }
         existing = above.parent();
     }
@@ -81,4 +85,22 @@ pub fn with_folder_made<T>(path: &Path, make: impl Fn(&Path) -> io::Result<T>) -
         }
         other => other,
     }
+}
+
+/// Renames `from` to `to` unless something is there already (a plain
+/// rename would replace an empty folder).
+pub fn rename_unless_taken(from: &Path, to: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+            // A file system that cannot refuse: checked first instead.
+            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {}
+            other => return other.map_err(io::Error::from),
+        }
+    }
+    if to.symlink_metadata().is_ok() {
+        return Err(io::ErrorKind::AlreadyExists.into());
+    }
+    std::fs::rename(from, to)
 }

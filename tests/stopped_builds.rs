@@ -142,27 +142,23 @@ fn old_versions_removed_or_changed_in_the_output_come_back_as_built() {
 /// The reserve beside the output (the one before the current, whose old
 /// versions the next build moves in) is no more trusted than the output
 /// was: a file replaced or added in it, a folder of old versions turned
-/// into a link, or the reserve itself a link, never reaches `public/`, and
-/// nothing a link leads to is touched.
+/// into a link or given other rights, or the reserve itself a link, never
+/// reaches `public/`, and nothing a link leads to is touched.
 #[test]
 fn nothing_changed_in_the_reserve_reaches_the_output() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
     let (site, _, built) = built_with_history();
     site.build_ok();
     let reserve = site.path(".public.reserve");
-    let folders = |kind: &str| {
-        let mut found: Vec<std::path::PathBuf> = built
-            .keys()
-            .filter(|p| p.contains(kind) && p.ends_with("/index.html"))
-            .map(|p| reserve.join(p).parent().unwrap().to_path_buf())
-            .collect();
-        found.dedup();
-        found
-    };
-    let versions = folders("/versie/");
-    assert!(
-        versions.len() >= 200 && versions[0].is_dir(),
-        "{versions:?}"
-    );
+    // One old version's folder of each page, each changed another way.
+    let mut pages = std::collections::BTreeSet::new();
+    let versions: Vec<std::path::PathBuf> = built
+        .keys()
+        .filter(|p| p.contains("/versie/") && p.ends_with("/index.html"))
+        .filter(|p| pages.insert(p.split('/').next().unwrap().to_owned()))
+        .map(|p| reserve.join(p).parent().unwrap().to_path_buf())
+        .collect();
+    assert!(versions.len() >= 10 && versions[0].is_dir(), "{versions:?}");
     // The site's .gitignore names only `/public`: `git add -A` must still
     // leave the reserve out.
     let untracked = common::git(site.dir.path(), &["status", "--porcelain", "-uall"]);
@@ -170,25 +166,32 @@ fn nothing_changed_in_the_reserve_reaches_the_output() {
     let elsewhere = site.path("elders");
     std::fs::create_dir_all(&elsewhere).unwrap();
     std::fs::write(elsewhere.join("index.html"), "van de gebruiker").unwrap();
-    // Replaced, added to, turned into a link, and an extra page beside.
+    let own = site.path("eigen");
+    std::fs::create_dir_all(own.join("versie/abc")).unwrap();
+    std::fs::write(own.join("versie/abc/bewaren.txt"), "van de gebruiker").unwrap();
+    let versions_folder = |k: usize| versions[k].parent().unwrap().to_path_buf();
+    let page_folder = |k: usize| versions_folder(k).parent().unwrap().to_path_buf();
+    // Replaced, added to, turned into a link, an extra page beside.
     let replaced = versions[0].join("index.html");
     let text = std::fs::read_to_string(&replaced).unwrap();
     std::fs::remove_file(&replaced).unwrap();
     std::fs::write(&replaced, text.replace("Pagina", "PAGINA")).unwrap();
     std::fs::write(versions[1].join("script.js"), "alert(1)").unwrap();
     std::fs::remove_dir_all(&versions[2]).unwrap();
-    std::os::unix::fs::symlink(&elsewhere, &versions[2]).unwrap();
-    let history_folder = versions[3].parent().unwrap();
-    std::fs::create_dir_all(history_folder.join("extra")).unwrap();
-    std::fs::write(history_folder.join("extra/index.html"), "extra").unwrap();
-    // A link on the way to a page's old versions, to a folder of the
-    // user's that has a `versie/` too.
-    let linked_page = versions[4].parent().unwrap().parent().unwrap();
-    std::fs::remove_dir_all(linked_page).unwrap();
-    let own = site.path("eigen");
-    std::fs::create_dir_all(own.join("versie/abc")).unwrap();
-    std::fs::write(own.join("versie/abc/bewaren.txt"), "van de gebruiker").unwrap();
-    std::os::unix::fs::symlink(&own, linked_page).unwrap();
+    symlink(&elsewhere, &versions[2]).unwrap();
+    std::fs::create_dir_all(versions_folder(3).join("extra")).unwrap();
+    std::fs::write(versions_folder(3).join("extra/index.html"), "extra").unwrap();
+    // A link on the way to a page's old versions, and the folder of them
+    // a link itself, to folders of the user's that have them too.
+    std::fs::remove_dir_all(page_folder(4)).unwrap();
+    symlink(&own, page_folder(4)).unwrap();
+    std::fs::remove_dir_all(versions_folder(5)).unwrap();
+    symlink(own.join("versie"), versions_folder(5)).unwrap();
+    // Rights taken away, from an old version's folder and from a page's
+    // folder of them (`chmod -R go-rwx` between builds).
+    let private = std::fs::Permissions::from_mode(0o700);
+    std::fs::set_permissions(&versions[6], private.clone()).unwrap();
+    std::fs::set_permissions(versions_folder(7), private).unwrap();
     site.build_ok();
     assert_eq!(
         std::fs::read_to_string(own.join("versie/abc/bewaren.txt")).unwrap(),
@@ -198,13 +201,32 @@ fn nothing_changed_in_the_reserve_reaches_the_output() {
         site.public_snapshot() == built,
         "the output is as built, and nothing more"
     );
+    let public = |path: &std::path::Path| {
+        site.path("public")
+            .join(path.strip_prefix(&reserve).unwrap())
+    };
+    let mode = |path: std::path::PathBuf| std::fs::metadata(path).unwrap().permissions().mode();
+    let as_made = mode(site.path("public"));
+    assert_eq!(mode(public(&versions[6])), as_made);
+    assert_eq!(mode(public(&versions_folder(7))), as_made);
     assert_eq!(
         std::fs::read_to_string(elsewhere.join("index.html")).unwrap(),
         "van de gebruiker"
     );
+    // A build that fails once it holds the reserve (at a file beside a
+    // page that twn writes itself) gives it back for the next.
+    site.write("content/p1/index.html", "van de gebruiker");
+    let failed = site.twn(&["build"]);
+    assert!(
+        failed.stderr.contains("schrijft twn zelf"),
+        "{}",
+        failed.stderr
+    );
+    assert!(reserve.is_dir());
+    std::fs::remove_file(site.path("content/p1/index.html")).unwrap();
     // The reserve a link: neither used nor followed, and left alone.
     std::fs::remove_dir_all(&reserve).unwrap();
-    std::os::unix::fs::symlink(&elsewhere, &reserve).unwrap();
+    symlink(&elsewhere, &reserve).unwrap();
     site.build_ok();
     site.build_ok();
     assert!(site.public_snapshot() == built);

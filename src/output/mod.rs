@@ -11,7 +11,7 @@ pub mod old_versions;
 pub mod reserve;
 
 use crate::artifact::{OutputFile, RevisionDir};
-use crate::files::{inside, with_folder_made};
+use crate::files::inside;
 use rayon::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -41,8 +41,9 @@ pub struct Staging {
     /// another build tells it from one a stopped build left behind.
     _claim: std::fs::File,
     /// The revision folders of the output before the previous one, to move
-    /// in, and where this build's will wait for the next.
+    /// in.
     reserve: Option<reserve::Reserve>,
+    /// Where this build's revision folders wait for the next build.
     reserve_name: PathBuf,
     /// This build's revision folders, which its reserve keeps.
     revision_folders: Vec<String>,
@@ -107,7 +108,8 @@ impl Staging {
     /// if the site asks for them; returns the bytes of all it wrote.
     pub fn write(&self, file: &OutputFile) -> io::Result<u64> {
         let path = inside(&self.staging, &file.path)?;
-        with_folder_made(&path, |path| std::fs::write(path, &file.contents))?;
+        // A new file, never one there: that could be the cache's own.
+        crate::files::create_new_file(&path, &file.contents)?;
         let copies = if self.precompress {
             write_compressed(&path, &file.path, &file.contents)?
         } else {
@@ -139,7 +141,16 @@ impl Staging {
             self.precompress,
             self.reserve.as_ref(),
         )?;
-        self.revision_folders = revision_dirs.iter().map(|d| d.dir.clone()).collect();
+        // Old versions copied, not linked (the cache on another file
+        // system), would take their room twice in a reserve, never used.
+        let staging_device = std::os::unix::fs::MetadataExt::dev(&self.staging.metadata()?);
+        let linked = revision_dirs
+            .iter()
+            .flat_map(|d| &d.entries)
+            .all(|e| e.identity.device == staging_device);
+        if linked {
+            self.revision_folders = revision_dirs.iter().map(|d| d.dir.clone()).collect();
+        }
         Ok(written.into_inner() + copied)
     }
 
@@ -286,7 +297,7 @@ fn remove_stale_staging(parent: &Path, name: &str) {
                 }
                 // A reserve claimed by a build that stopped.
                 if leftover == ".reserve-"
-                    && reserve::rename_unless_taken(
+                    && crate::files::rename_unless_taken(
                         &entry.path(),
                         &reserve::free_name(parent, name),
                     )

@@ -7,7 +7,7 @@
 //! moment, even by SIGKILL, leaves the output whole, and a file removed or
 //! changed in it by hand is made right again.
 
-use super::reserve::Reserve;
+use super::reserve::{FolderLook, Reserve};
 use crate::artifact::{RevisionDir, RevisionEntry};
 use std::io;
 use std::path::Path;
@@ -31,18 +31,22 @@ pub fn link_revision_dirs(
     } else {
         &[""]
     };
+    let reserve = reserve.filter(|reserve| reserve.still_unmounted());
     let movable = reserve.map(|_| super::reserve::movable(dirs));
+    // As this build makes folders: one of the reserve's that looks
+    // otherwise was changed by hand.
+    let look = FolderLook::of(&staging.metadata()?);
     use rayon::prelude::*;
     dirs.par_iter().enumerate().try_for_each(|(k, dir)| {
         let target = crate::files::inside(staging, &dir.dir)?;
-        let whole = match (reserve, &movable) {
-            (Some(reserve), Some(movable)) if movable[k] => reserve.take(dir, &target),
+        let in_place = match (reserve, &movable) {
+            (Some(reserve), Some(movable)) if movable[k] => reserve.take(dir, staging, look)?,
             _ => vec![false; dir.entries.len()],
         };
         // A folder the build wrote pages into already (ones the cache
         // could not keep) gets the rest beside them.
         make_folder(&target)?;
-        for (entry, _) in dir.entries.iter().zip(whole).filter(|(_, whole)| !whole) {
+        for (entry, _) in dir.entries.iter().zip(in_place).filter(|(_, there)| !there) {
             let file = crate::files::inside(&target, &RevisionEntry::file_in_dir(&entry.name))?;
             if !entry.name.is_empty() {
                 std::fs::create_dir_all(crate::files::inside(&target, &entry.name)?)?;

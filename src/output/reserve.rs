@@ -8,12 +8,15 @@
 //! Nothing in the reserve is trusted: it was the published output, open to
 //! any change by hand. A folder moved out of it keeps only files that are
 //! links to the very files the cache vouched for (the same device and
-//! inode); anything else in it is removed and made anew. It is never the
-//! live output: that stays whole until the swap, whatever stops a build.
+//! inode), in folders as a build makes them; anything else is removed and
+//! made anew, and a folder that cannot be cleared goes back whole. It is
+//! never the live output: that stays whole until the swap, whatever stops
+//! a build.
 
 use super::mounts::mount_at_or_below;
 use super::{remove_folder_on_all_cores, same_file};
 use crate::artifact::{RevisionDir, RevisionEntry, StoredIdentity};
+use crate::files::rename_unless_taken;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -47,55 +50,76 @@ impl Reserve {
         let free_name = free_name(parent, name);
         let claim = open_folder(&free_name).ok()?;
         claim.try_lock().ok()?;
-        let real = parent.canonicalize().ok()?.join(free_name.file_name()?);
-        if mount_at_or_below(&real).is_some() {
+        let real_parent = parent.canonicalize().ok()?;
+        if mount_at_or_below(&real_parent.join(free_name.file_name()?)).is_some() {
             return None;
         }
-        let folder = parent.join(format!(".{name}.reserve-{number}"));
+        let device = claim.metadata().ok()?.dev();
+        let own_name = format!(".{name}.reserve-{number}");
+        let folder = parent.join(&own_name);
         rename_unless_taken(&free_name, &folder).ok()?;
-        if !same_file(&claim, &folder) {
-            return None;
-        }
-        Some(Reserve {
-            device: claim.metadata().ok()?.dev(),
-            real: folder.canonicalize().ok()?,
+        // From here on, whatever happens, it goes back.
+        let reserve = Reserve {
+            real: real_parent.join(own_name),
             folder,
             free_name,
+            device,
             removed: false,
             _claim: claim,
-        })
+        };
+        same_file(&reserve._claim, &reserve.folder).then_some(reserve)
     }
 
-    /// Moves the reserve's copy of `dir` to `target` in the staging folder
-    /// (which must not have it yet), and keeps in it only what is linked to
-    /// the cache's files. Returns which of `dir`'s entries are there whole;
-    /// none if the reserve has no such folder.
-    pub fn take(&self, dir: &RevisionDir, target: &Path) -> Vec<bool> {
-        let mut whole = vec![false; dir.entries.len()];
+    /// Whether nothing has been mounted in the reserve since it was
+    /// claimed: a folder moved out of it is cleared out.
+    pub fn still_unmounted(&self) -> bool {
+        mount_at_or_below(&self.real).is_none()
+    }
+
+    /// Moves the reserve's copy of `dir` into `staging` (which must not
+    /// have it yet), and keeps in it only what is linked to the cache's
+    /// files. Returns which of `dir`'s entries are in place; none if the
+    /// reserve has no such folder. Nothing may be written into the staging
+    /// folder by path after this: it now holds the cache's own files.
+    pub fn take(
+        &self,
+        dir: &RevisionDir,
+        staging: &Path,
+        look: FolderLook,
+    ) -> io::Result<Vec<bool>> {
+        let none = vec![false; dir.entries.len()];
+        // Without the trailing `/`, which has a path's last link followed.
+        let relative = dir.dir.trim_end_matches('/');
         let same_device = dir.entries.iter().all(|e| e.identity.device == self.device);
-        let Ok(source) = crate::files::inside(&self.folder, &dir.dir) else {
-            return whole;
+        let (Ok(source), Ok(target)) = (
+            crate::files::inside(&self.folder, relative),
+            crate::files::inside(staging, relative),
+        ) else {
+            return Ok(none);
         };
-        // A folder, no link, and no link on the way there either: the
-        // reserve was the published output, and a link put into it could
-        // lead to a folder of the user's, to be moved and cleared out.
-        let is_folder = source.symlink_metadata().is_ok_and(|m| m.is_dir());
-        let inside_reserve = || {
-            source
-                .parent()
-                .and_then(|parent| parent.canonicalize().ok())
-                .is_some_and(|parent| parent.starts_with(&self.real))
-        };
-        if !same_device || !is_folder || !inside_reserve() {
-            return whole;
-        }
-        if crate::files::with_folder_made(target, |target| rename_unless_taken(&source, target))
+        // No link, nor one on the way: the reserve was the published
+        // output, and a link put into it could lead to a folder of the
+        // user's, to be moved and cleared out.
+        let movable = same_device
+            && crate::files::lies_within_real(&self.real, &source)
+            && source
+                .symlink_metadata()
+                .is_ok_and(|meta| meta.is_dir() && FolderLook::of(&meta) == look);
+        if !movable
+            || crate::files::with_folder_made(&target, |target| {
+                rename_unless_taken(&source, target)
+            })
             .is_err()
         {
-            return whole;
+            return Ok(none);
         }
-        keep_only_linked(target, &dir.entries, &mut whole);
-        whole
+        match keep_only_linked(&target, &dir.entries, look) {
+            Ok(in_place) => Ok(in_place),
+            Err(_) => {
+                rename_unless_taken(&target, &source)?;
+                Ok(none)
+            }
+        }
     }
 
     /// Removes what no build took from the reserve.
@@ -114,13 +138,36 @@ impl Drop for Reserve {
     }
 }
 
+/// What a folder's mode and owners are. A folder of the reserve whose look
+/// differs from one the build makes was changed by hand (`chmod -R`, a
+/// `chown`), and is made anew rather than published so.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct FolderLook {
+    mode: u32,
+    owner: u32,
+    group: u32,
+}
+
+impl FolderLook {
+    pub fn of(meta: &std::fs::Metadata) -> FolderLook {
+        FolderLook {
+            mode: meta.mode() & 0o7777,
+            owner: meta.uid(),
+            group: meta.gid(),
+        }
+    }
+}
+
 /// Keeps in `folder` (a revision folder just moved into the staging
-/// folder) what `entries` need and is linked to the cache's files, and
-/// marks those entries `whole`; removes everything else.
-fn keep_only_linked(folder: &Path, entries: &[RevisionEntry], whole: &mut [bool]) {
-    let Ok(children) = std::fs::read_dir(folder) else {
-        return;
-    };
+/// folder) what `entries` need and is linked to the cache's files; returns
+/// which entries are in place. Everything else is removed; if anything
+/// cannot be read or removed, the folder is not to be used.
+fn keep_only_linked(
+    folder: &Path,
+    entries: &[RevisionEntry],
+    look: FolderLook,
+) -> io::Result<Vec<bool>> {
+    let mut in_place = vec![false; entries.len()];
     let by_name: HashMap<&str, usize> = entries
         .iter()
         .enumerate()
@@ -131,36 +178,35 @@ fn keep_only_linked(folder: &Path, entries: &[RevisionEntry], whole: &mut [bool]
     let top = entries.iter().position(|e| e.name.is_empty());
     let top_files = top.map_or_else(Vec::new, |k| expected_files(&entries[k].identity));
     let mut top_found = Vec::new();
-    for child in children.filter_map(Result::ok) {
+    for child in std::fs::read_dir(folder)? {
+        let child = child?;
+        let kind = child.file_type()?;
         let name = child.file_name();
-        let name = name.to_str().unwrap_or_default();
-        let Ok(kind) = child.file_type() else {
-            continue;
-        };
-        if let Some(&k) = by_name.get(name) {
-            if kind.is_dir() && holds_exactly(&child.path(), &entries[k].identity) {
-                whole[k] = true;
-                continue;
-            }
-        } else if kind.is_file()
-            && let Ok(meta) = child.metadata()
-            && top_files.contains(&(name.to_owned(), meta.ino()))
-            && top.is_some_and(|k| meta.dev() == entries[k].identity.device)
+        let entry = name.to_str().and_then(|name| by_name.get(name));
+        if let Some(&k) = entry
+            && kind.is_dir()
+            && FolderLook::of(&child.metadata()?) == look
+            && holds_exactly(&child.path(), &entries[k].identity)?
+        {
+            in_place[k] = true;
+        } else if let Some(k) = top
+            && is_stored(&child, &top_files, entries[k].identity.device)?
         {
             top_found.push(child.path());
-            continue;
+        } else {
+            remove_entry(&child.path(), kind)?;
         }
-        remove_entry(&child.path(), kind);
     }
     if let Some(k) = top {
         if top_found.len() == top_files.len() {
-            whole[k] = true;
+            in_place[k] = true;
         } else {
             for file in top_found {
-                let _ = std::fs::remove_file(file);
+                std::fs::remove_file(file)?;
             }
         }
     }
+    Ok(in_place)
 }
 
 /// The files an old version's folder holds, by name and inode: the page,
@@ -169,37 +215,45 @@ fn expected_files(identity: &StoredIdentity) -> Vec<(String, u64)> {
     let page = RevisionEntry::file_in_dir("");
     let copies = crate::compress::SUFFIXES
         .iter()
-        .zip(&identity.inodes[1..])
-        .filter(|(_, inode)| **inode != 0)
-        .map(|(suffix, &inode)| (format!("{page}{suffix}"), inode));
-    std::iter::once((page.clone(), identity.inodes[0]))
+        .zip(identity.copies)
+        .filter(|(_, inode)| *inode != 0)
+        .map(|(suffix, inode)| (format!("{page}{suffix}"), inode));
+    std::iter::once((page.clone(), identity.page))
         .chain(copies)
         .collect()
 }
 
 /// Whether `folder` holds the files of `identity` and nothing else.
-fn holds_exactly(folder: &Path, identity: &StoredIdentity) -> bool {
+fn holds_exactly(folder: &Path, identity: &StoredIdentity) -> io::Result<bool> {
     let expected = expected_files(identity);
-    let Ok(children) = std::fs::read_dir(folder) else {
-        return false;
-    };
     let mut found = 0;
-    for child in children {
-        let Ok(child) = child else {
-            return false;
-        };
-        let name = child.file_name();
-        let linked = child.file_type().is_ok_and(|kind| kind.is_file())
-            && child.metadata().is_ok_and(|meta| {
-                meta.dev() == identity.device
-                    && expected.contains(&(name.to_string_lossy().into_owned(), meta.ino()))
-            });
-        if !linked {
-            return false;
+    for child in std::fs::read_dir(folder)? {
+        if !is_stored(&child?, &expected, identity.device)? {
+            return Ok(false);
         }
         found += 1;
     }
-    found == expected.len()
+    Ok(found == expected.len())
+}
+
+/// Whether `child` is one of the `expected` files (by name and inode on
+/// `device`): the cache's very file, not a link to it or a copy.
+fn is_stored(
+    child: &std::fs::DirEntry,
+    expected: &[(String, u64)],
+    device: u64,
+) -> io::Result<bool> {
+    if !child.file_type()?.is_file() {
+        return Ok(false);
+    }
+    let meta = child.metadata()?;
+    let name = child.file_name();
+    Ok(meta.dev() == device
+        && name.to_str().is_some_and(|name| {
+            expected
+                .iter()
+                .any(|(n, inode)| n == name && *inode == meta.ino())
+        }))
 }
 
 /// Makes the previous output, set aside by a swap, the next build's
@@ -213,7 +267,8 @@ pub fn keep_as_reserve(set_aside: &Path, free_name: &Path, kept: &[String]) {
     if mount_at_or_below(&real).is_some() {
         return;
     }
-    // A site without history leaves none.
+    // A site without history, or one whose old versions are copies (the
+    // cache on another file system), keeps none.
     if kept.is_empty() {
         return remove_folder_on_all_cores(set_aside);
     }
@@ -258,9 +313,9 @@ pub fn keep_as_reserve(set_aside: &Path, free_name: &Path, kept: &[String]) {
             }
         }
     }
-    unwanted
-        .par_iter()
-        .for_each(|(path, kind)| remove_entry(path, *kind));
+    unwanted.par_iter().for_each(|(path, kind)| {
+        let _ = remove_entry(path, *kind);
+    });
     // Hidden beside the output, where a site's .gitignore may not reach:
     // `git add -A` would commit every old version.
     let kept_out_of_git = crate::files::create_new_file(&set_aside.join(".gitignore"), b"*\n");
@@ -270,13 +325,18 @@ pub fn keep_as_reserve(set_aside: &Path, free_name: &Path, kept: &[String]) {
     }
 }
 
-/// Removes a file, a link (never what it leads to) or a folder with all in it.
-fn remove_entry(path: &Path, kind: std::fs::FileType) {
-    let _ = if kind.is_dir() {
+/// Removes a file, a link (never what it leads to) or a folder with all in
+/// it; one already gone is no failure.
+fn remove_entry(path: &Path, kind: std::fs::FileType) -> io::Result<()> {
+    let removed = if kind.is_dir() {
         std::fs::remove_dir_all(path)
     } else {
         std::fs::remove_file(path)
     };
+    match removed {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
 }
 
 /// Opens a folder that is no link, to lock it.
@@ -286,25 +346,9 @@ fn open_folder(path: &Path) -> io::Result<File> {
     Ok(File::from(rustix::fs::open(path, flags, Mode::empty())?))
 }
 
-/// Renames `from` to `to` unless something is there already (a plain
-/// rename would replace an empty folder).
-pub(super) fn rename_unless_taken(from: &Path, to: &Path) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{CWD, RenameFlags, renameat_with};
-        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
-            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {}
-            other => return other.map_err(io::Error::from),
-        }
-    }
-    if to.symlink_metadata().is_ok() {
-        return Err(io::ErrorKind::AlreadyExists.into());
-    }
-    std::fs::rename(from, to)
-}
-
 /// Which revision folders may be moved whole: those with no other below
-/// them, whose entries moving would remove.
+/// them. Clearing a moved folder of what it should not hold would remove
+/// the inner one's pages while another thread links them in.
 pub fn movable(dirs: &[RevisionDir]) -> Vec<bool> {
     let sorted: std::collections::BTreeSet<&str> = dirs.iter().map(|d| d.dir.as_str()).collect();
     dirs.iter()

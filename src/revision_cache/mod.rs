@@ -355,7 +355,7 @@ impl RevisionStore for RevisionCache {
             {
                 let copy = whole(&crate::compress::copy_path(&path, suffix), size)
                     .filter(|copy| copy_as_stored(copy, &page))?;
-                identity.inodes[n + 1] = copy.ino();
+                identity.copies[n] = copy.ino();
             }
         }
         Some(StoredPage {
@@ -390,7 +390,7 @@ impl RevisionStore for RevisionCache {
             page: contents.len() as u64,
             copies: [0; 2],
         };
-        let mut copy_inodes = [0; 2];
+        let mut copy_inodes = [0; crate::compress::SUFFIXES.len()];
         if self.precompress {
             let copies = crate::compress::copies_beside(&path, ".html", contents);
             for (n, (copy, bytes)) in copies.iter().enumerate() {
@@ -408,7 +408,7 @@ impl RevisionStore for RevisionCache {
         };
         self.list(key, sizes, Some(stored_as));
         let mut identity = identity_of(&page);
-        identity.inodes[1..].copy_from_slice(&copy_inodes);
+        identity.copies = copy_inodes;
         Ok(StoredPage {
             path,
             bytes: sizes.published(self.precompress),
@@ -561,7 +561,8 @@ fn stamp(metadata: &std::fs::Metadata) -> u64 {
 fn identity_of(page: &std::fs::Metadata) -> StoredIdentity {
     StoredIdentity {
         device: page.dev(),
-        inodes: [page.ino(), 0, 0],
+        page: page.ino(),
+        copies: Default::default(),
     }
 }
 
