@@ -169,13 +169,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     // Files are written as soon as they are rendered, so the whole output
     // is never held in memory; the staging folder is swapped in at the end.
+    // Old versions wait between builds in the cache, when it may be used.
+    let reserve_home = crate::folders::cache_dir(root)
+        .ok()
+        .map(|cache| cache.join(crate::folders::RESERVE_DIR));
     let staging = match &options.out_dir {
-        Some(out_dir) => Some(Staging::begin(out_dir, config.precompress).map_err(|e| {
-            fail(
-                std::mem::take(&mut diagnostics),
-                vec![write_failure(out_dir, e)],
-            )
-        })?),
+        Some(out_dir) => Some(
+            Staging::begin(out_dir, config.precompress, reserve_home.as_deref()).map_err(|e| {
+                fail(
+                    std::mem::take(&mut diagnostics),
+                    vec![write_failure(out_dir, e)],
+                )
+            })?,
+        ),
         None => None,
     };
     let first_write_error = std::sync::Mutex::new(None);

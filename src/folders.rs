@@ -10,6 +10,8 @@ pub const CONFIG_FILE: &str = "twn.yaml";
 pub const CONTENT_DIR: &str = "content";
 pub const THEMES_DIR: &str = "themes";
 pub const CACHE_DIR: &str = ".twn-cache";
+/// The cache's folder of old versions kept from the previous output.
+pub const RESERVE_DIR: &str = "reserve";
 
 /// The cache folder of a site, or why twn may not use it: a symbolic link
 /// would have twn write wherever it points, and a cache committed to git

@@ -348,7 +348,9 @@ pub fn init_site(dir: &Path) -> Result<String, ScaffoldError> {
             format!("{CONTENT_DIR}/nieuws/de-wiki-is-gestart.md"),
             STARTER_NEWS,
         ),
-        (".gitignore".into(), "/public\n/.twn-cache\n"),
+        // With the folders a build that was stopped leaves beside the
+        // output (`.public.staging-<n>`), until the next removes them.
+        (".gitignore".into(), "/public\n/.public.*\n/.twn-cache\n"),
     ];
     files.extend(
         DEFAULT_THEME

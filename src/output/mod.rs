@@ -44,13 +44,20 @@ pub struct Staging {
     /// in.
     reserve: Option<reserve::Reserve>,
     /// Where this build's revision folders wait for the next build.
-    reserve_name: PathBuf,
+    reserve_name: Option<PathBuf>,
     /// This build's revision folders, which its reserve keeps.
     revision_folders: Vec<String>,
 }
 
 impl Staging {
-    pub fn begin(out_dir: &Path, precompress: bool) -> io::Result<Staging> {
+    /// Begins a build of `out_dir`; `reserve_home` is the folder of the
+    /// site's cache that keeps old versions between builds (see
+    /// [`reserve`]), if the cache may be used.
+    pub fn begin(
+        out_dir: &Path,
+        precompress: bool,
+        reserve_home: Option<&Path>,
+    ) -> io::Result<Staging> {
         // As named, without a trailing `.` (`public/.`), which no rename
         // takes.
         let out_dir: PathBuf = out_dir.components().collect();
@@ -64,6 +71,9 @@ impl Staging {
             .file_name()
             .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         remove_stale_staging(&parent, &name);
+        if let Some(home) = reserve_home {
+            reserve::give_back_leftovers(home, &name);
+        }
         // A folder of this number left is another build's, in another
         // process namespace (a container sharing the site).
         let pid = std::process::id();
@@ -96,8 +106,9 @@ impl Staging {
                 finished: false,
                 precompress,
                 _claim: claim,
-                reserve: reserve::Reserve::claim(&parent, &name, &number),
-                reserve_name: reserve::free_name(&parent, &name),
+                reserve: reserve_home
+                    .and_then(|home| reserve::Reserve::claim(home, &name, &number)),
+                reserve_name: reserve_home.map(|home| reserve::free_name(home, &name)),
                 revision_folders: Vec::new(),
             });
         }
@@ -213,7 +224,7 @@ pub struct SetAside {
     folder: Option<PathBuf>,
     /// What this build did not take from its reserve.
     old_reserve: Option<reserve::Reserve>,
-    reserve_name: PathBuf,
+    reserve_name: Option<PathBuf>,
     revision_folders: Vec<String>,
 }
 
@@ -229,10 +240,12 @@ impl SetAside {
         } = self;
         rayon::join(
             || old_reserve.map(reserve::Reserve::remove),
-            || {
-                if let Some(folder) = folder {
-                    reserve::keep_as_reserve(&folder, &reserve_name, &revision_folders);
+            || match (folder, reserve_name) {
+                (Some(folder), Some(reserve_name)) => {
+                    reserve::keep_as_reserve(&folder, &reserve_name, &revision_folders)
                 }
+                (Some(folder), None) => remove_folder_on_all_cores(&folder),
+                (None, _) => {}
             },
         );
     }
@@ -267,14 +280,11 @@ fn remove_stale_staging(parent: &Path, name: &str) {
     };
     for entry in entries.filter_map(Result::ok) {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(leftover) = [".staging-", ".previous-", ".reserve-"]
-            .into_iter()
-            .find(|kind| {
-                file_name
-                    .strip_prefix(&format!(".{name}{kind}"))
-                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            })
-        else {
+        let Some(leftover) = [".staging-", ".previous-"].into_iter().find(|kind| {
+            file_name
+                .strip_prefix(&format!(".{name}{kind}"))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        }) else {
             continue;
         };
         match entry.file_type() {
@@ -292,16 +302,6 @@ fn remove_stale_staging(parent: &Path, name: &str) {
                 if leftover == ".previous-"
                     && output.symlink_metadata().is_err()
                     && std::fs::rename(entry.path(), &output).is_ok()
-                {
-                    continue;
-                }
-                // A reserve claimed by a build that stopped.
-                if leftover == ".reserve-"
-                    && crate::files::rename_unless_taken(
-                        &entry.path(),
-                        &reserve::free_name(parent, name),
-                    )
-                    .is_ok()
                 {
                     continue;
                 }
@@ -425,7 +425,7 @@ mod tests {
             path: "nieuw/index.html".into(),
             contents: b"nieuw".to_vec(),
         }];
-        let mut staging = Staging::begin(&out, false).unwrap();
+        let mut staging = Staging::begin(&out, false, None).unwrap();
         staging.fill(&files, &[], &[]).unwrap();
         staging.finish().unwrap().remove();
         assert!(!out.join("oud").exists());
@@ -438,7 +438,7 @@ mod tests {
             .filter_map(Result::ok)
             .map(|e| e.file_name())
             .collect();
-        assert_eq!(leftovers, ["public"], "the first output leaves no reserve");
+        assert_eq!(leftovers, ["public"]);
         assert!(out.join(guard::MARKER_FILE).is_file());
     }
 
@@ -485,7 +485,7 @@ mod tests {
                 to: to.into(),
                 link: false,
             });
-        let mut staging = Staging::begin(&out, true).unwrap();
+        let mut staging = Staging::begin(&out, true, None).unwrap();
         let counted = staging.fill(&files, &copies, &[]).unwrap();
         let on_disk: u64 = walkdir::WalkDir::new(&staging.staging)
             .into_iter()
@@ -535,7 +535,7 @@ mod tests {
         std::fs::create_dir_all(other.join("regio")).unwrap();
         let other_claim = std::fs::File::open(&other).unwrap();
         other_claim.lock().unwrap();
-        let staging = Staging::begin(&dir.path().join("public"), false).unwrap();
+        let staging = Staging::begin(&dir.path().join("public"), false, None).unwrap();
         assert!(!stale.exists());
         assert!(
             !dir.path().join(".public.previous-1").exists(),

@@ -1,9 +1,11 @@
-//! The old versions of the output before the current one, kept beside it
-//! (`.public.reserve`) for the next build to move into its staging folder.
-//! Making every old version's folder and link anew took a rebuild on a
-//! real disk from 0.8 to 4–7 s (200 pages with 40,000 old versions and
-//! diffs: 80,000 folders and links made, and as many removed); moving takes
-//! one rename per page's folder of them.
+//! The old versions of the output before the current one, kept in the
+//! site's cache (`.twn-cache/reserve/public`) for the next build to move
+//! into its staging folder. Making every old version's folder and link
+//! anew took a rebuild on a real disk from 0.8 to 4–7 s (200 pages with
+//! 40,000 old versions and diffs: 80,000 folders and links made, and as
+//! many removed); moving takes one rename per page's folder of them. In
+//! the cache, not beside the output: a folder beside it may be served with
+//! it, and the cache is kept out of git and away from the host already.
 //!
 //! Nothing in the reserve is trusted: it was the published output, open to
 //! any change by hand. A folder moved out of it keeps only files that are
@@ -37,30 +39,82 @@ pub struct Reserve {
     _claim: File,
 }
 
-/// The name of the reserve beside the output folder `name`, free for the
-/// next build to claim.
-pub fn free_name(parent: &Path, name: &str) -> PathBuf {
-    parent.join(format!(".{name}.reserve"))
+/// The reserve of the output folder `name` in the folder of reserves
+/// `home`, free for the next build to claim.
+pub fn free_name(home: &Path, name: &str) -> PathBuf {
+    home.join(name)
+}
+
+/// The name of a reserve that the build numbered `number` holds.
+fn claimed_name(name: &str, number: &str) -> String {
+    format!(".{name}.in-use-{number}")
+}
+
+/// Gives back the reserves that builds which stopped held: those no build
+/// holds locked. One whose free name is taken meanwhile is removed.
+pub fn give_back_leftovers(home: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(home) else {
+        return;
+    };
+    let prefix = claimed_name(name, "");
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name();
+        let is_leftover = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if !is_leftover {
+            continue;
+        }
+        let Ok(folder) = open_folder(&entry.path()) else {
+            // A link is removed, never followed.
+            if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+            continue;
+        };
+        if folder.try_lock().is_ok()
+            && rename_unless_taken(&entry.path(), &free_name(home, name)).is_err()
+        {
+            remove_folder_on_all_cores(&entry.path());
+        }
+    }
+}
+
+/// Whether `home` is a plain folder of the cache's, made now if missing.
+fn home_made(home: &Path) -> bool {
+    match std::fs::create_dir(home) {
+        Ok(()) => true,
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            home.symlink_metadata().is_ok_and(|m| m.is_dir())
+        }
+        Err(_) => false,
+    }
 }
 
 impl Reserve {
-    /// Claims the reserve beside the output folder `name`, if there is
-    /// one, no other build holds it, and no file system is mounted in it.
-    pub fn claim(parent: &Path, name: &str, number: &str) -> Option<Reserve> {
-        let free_name = free_name(parent, name);
+    /// Claims the reserve of the output folder `name` in `home`, if there
+    /// is one, no other build holds it, and no file system is mounted in
+    /// it. `home` must be a folder, not a link, like everything on the way
+    /// to a folder moved out of it.
+    pub fn claim(home: &Path, name: &str, number: &str) -> Option<Reserve> {
+        if !home.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+            return None;
+        }
+        let free_name = free_name(home, name);
         let claim = open_folder(&free_name).ok()?;
         claim.try_lock().ok()?;
-        let real_parent = parent.canonicalize().ok()?;
-        if mount_at_or_below(&real_parent.join(free_name.file_name()?)).is_some() {
+        let real_home = home.canonicalize().ok()?;
+        if mount_at_or_below(&real_home.join(name)).is_some() {
             return None;
         }
         let device = claim.metadata().ok()?.dev();
-        let own_name = format!(".{name}.reserve-{number}");
-        let folder = parent.join(&own_name);
+        let own_name = claimed_name(name, number);
+        let folder = home.join(&own_name);
         rename_unless_taken(&free_name, &folder).ok()?;
         // From here on, whatever happens, it goes back.
         let reserve = Reserve {
-            real: real_parent.join(own_name),
+            real: real_home.join(own_name),
             folder,
             free_name,
             device,
@@ -258,8 +312,8 @@ fn is_stored(
 
 /// Makes the previous output, set aside by a swap, the next build's
 /// reserve: everything but the revision folders `kept` (this build's) is
-/// removed, and it takes the reserve's free name. Where that is taken (by
-/// another build's), it is removed whole.
+/// removed, and it moves to the reserve's free name. Where that is taken
+/// (by another build's), it is removed whole.
 pub fn keep_as_reserve(set_aside: &Path, free_name: &Path, kept: &[String]) {
     let real = set_aside
         .canonicalize()
@@ -267,9 +321,12 @@ pub fn keep_as_reserve(set_aside: &Path, free_name: &Path, kept: &[String]) {
     if mount_at_or_below(&real).is_some() {
         return;
     }
-    // A site without history, or one whose old versions are copies (the
-    // cache on another file system), keeps none.
-    if kept.is_empty() {
+    // A site without history, one whose old versions are copies (the cache
+    // on another file system than the output), or one whose cache cannot
+    // take the reserve keeps none.
+    let home = free_name.parent().unwrap_or(Path::new("."));
+    let device = |path: &Path| path.metadata().map(|m| m.dev()).ok();
+    if kept.is_empty() || !home_made(home) || device(home) != device(set_aside) {
         return remove_folder_on_all_cores(set_aside);
     }
     let Ok(claim) = open_folder(set_aside) else {
@@ -316,8 +373,8 @@ pub fn keep_as_reserve(set_aside: &Path, free_name: &Path, kept: &[String]) {
     unwanted.par_iter().for_each(|(path, kind)| {
         let _ = remove_entry(path, *kind);
     });
-    // Hidden beside the output, where a site's .gitignore may not reach:
-    // `git add -A` would commit every old version.
+    // Should the cache's own .gitignore be gone: `git add -A` would commit
+    // every old version.
     let kept_out_of_git = crate::files::create_new_file(&set_aside.join(".gitignore"), b"*\n");
     if kept_out_of_git.is_err() || rename_unless_taken(set_aside, free_name).is_err() {
         drop(claim);

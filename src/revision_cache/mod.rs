@@ -548,8 +548,13 @@ fn created_as_stored() -> bool {
     })
 }
 
+/// Whether a file has the mode of stored files, and this user as its
+/// owner: `chown -R` of `public/` reaches the cache's files too.
 fn mode_as_stored(metadata: &std::fs::Metadata) -> bool {
+    static USER: OnceLock<Option<u64>> = OnceLock::new();
+    let user = *USER.get_or_init(crate::own_process::effective_user);
     metadata.mode() & 0o7777 == STORED_MODE
+        && user.is_none_or(|user| u64::from(metadata.uid()) == user)
 }
 
 /// Which file a stored page is and when it was last written, in one number.
