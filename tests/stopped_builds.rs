@@ -149,7 +149,8 @@ fn old_versions_removed_or_changed_in_the_output_come_back_as_built() {
 /// The reserve in the cache (the output before the current, whose old
 /// versions the next build moves in) is no more trusted than the output
 /// was: a file replaced or added in it, a folder of old versions turned
-/// into a link or given other rights, or the reserve itself a link, never
+/// into a link or given other rights or an ACL, or the reserve itself a
+/// link, never
 /// reaches `public/`, and nothing a link leads to is touched.
 #[test]
 fn nothing_changed_in_the_reserve_reaches_the_output() {
@@ -202,6 +203,23 @@ fn nothing_changed_in_the_reserve_reaches_the_output() {
     let private = std::fs::Permissions::from_mode(0o700);
     std::fs::set_permissions(&versions[6], private.clone()).unwrap();
     std::fs::set_permissions(versions_folder(7), private).unwrap();
+    // A default ACL that gives only the owner access (`setfacl -d`): the
+    // mode does not show it, and folders made in it later would get it.
+    let acl = "system.posix_acl_default";
+    let owner_only: Vec<u8> = [2u32.to_le_bytes().to_vec()]
+        .into_iter()
+        .chain([(0x01u16, 7u16), (0x04, 0), (0x20, 0)].map(|(tag, perm)| {
+            [tag.to_le_bytes(), perm.to_le_bytes()]
+                .concat()
+                .into_iter()
+                .chain(u32::MAX.to_le_bytes())
+                .collect()
+        }))
+        .flatten()
+        .collect();
+    let with_acl = versions_folder(8);
+    let acl_set =
+        rustix::fs::setxattr(&with_acl, acl, &owner_only, rustix::fs::XattrFlags::empty()).is_ok();
     site.build_ok();
     assert_eq!(
         std::fs::read_to_string(own.join("versie/abc/bewaren.txt")).unwrap(),
@@ -219,6 +237,13 @@ fn nothing_changed_in_the_reserve_reaches_the_output() {
     let as_made = mode(site.path("public"));
     assert_eq!(mode(public(&versions[6])), as_made);
     assert_eq!(mode(public(&versions_folder(7))), as_made);
+    // Only where the file system takes ACLs.
+    if acl_set {
+        assert_eq!(
+            rustix::fs::getxattr(public(&with_acl), acl, &mut [0u8; 64]),
+            Err(rustix::io::Errno::NODATA)
+        );
+    }
     assert_eq!(
         std::fs::read_to_string(elsewhere.join("index.html")).unwrap(),
         "van de gebruiker"
@@ -246,6 +271,30 @@ fn nothing_changed_in_the_reserve_reaches_the_output() {
         1,
         "nothing stored in the folder it leads to"
     );
+}
+
+/// Only the output built last keeps a reserve: one of an output no longer
+/// built would keep its old versions after the cache let them go (and
+/// after they were purged from git), and each name would add one.
+#[test]
+fn only_the_output_built_last_keeps_a_reserve() {
+    let (site, _, _) = built_with_history();
+    let reserves = || -> Vec<String> {
+        std::fs::read_dir(site.path(".twn-cache/reserve"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    site.build_ok();
+    assert_eq!(reserves(), ["public"]);
+    for _ in 0..2 {
+        let run = site.twn(&["build", "--out", "voorbeeld"]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+    }
+    assert_eq!(reserves(), ["voorbeeld"]);
+    std::fs::remove_dir_all(site.path("voorbeeld")).unwrap();
+    site.build_ok();
+    assert_eq!(reserves(), ["public"]);
 }
 
 /// Builds started together on one site: each finishes, none takes

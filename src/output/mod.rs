@@ -238,8 +238,18 @@ impl SetAside {
             reserve_name,
             revision_folders,
         } = self;
+        let free_name = reserve_name.clone();
         rayon::join(
-            || old_reserve.map(reserve::Reserve::remove),
+            || {
+                if let Some(old_reserve) = old_reserve {
+                    old_reserve.remove();
+                }
+                if let Some(free_name) = &free_name
+                    && let (Some(home), Some(name)) = (free_name.parent(), free_name.file_name())
+                {
+                    reserve::remove_others(home, name);
+                }
+            },
             || match (folder, reserve_name) {
                 (Some(folder), Some(reserve_name)) => {
                     reserve::keep_as_reserve(&folder, &reserve_name, &revision_folders)
@@ -349,7 +359,27 @@ pub(super) fn remove_folder_on_all_cores(folder: &Path) {
     folders.par_iter().for_each(|below| {
         let _ = std::fs::remove_dir_all(below);
     });
-    let _ = std::fs::remove_dir_all(folder);
+    if std::fs::remove_dir_all(folder).is_err() && folder.symlink_metadata().is_ok() {
+        // A folder made read-only by hand in the output (`chmod -w`, for a
+        // user who is not root) keeps what is in it; it is twn's own.
+        let writable = |entry: &walkdir::DirEntry| {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = entry
+                .metadata()
+                .map(|m| m.permissions().mode())
+                .unwrap_or(0);
+            let _ = std::fs::set_permissions(
+                entry.path(),
+                std::fs::Permissions::from_mode(mode | 0o700),
+            );
+        };
+        walkdir::WalkDir::new(folder)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_dir())
+            .for_each(|entry| writable(&entry));
+        let _ = std::fs::remove_dir_all(folder);
+    }
 }
 
 /// Copies the folder `from` with everything in it to `to`.

@@ -53,6 +53,10 @@ fn claimed_name(name: &str, number: &str) -> String {
 /// Gives back the reserves that builds which stopped held: those no build
 /// holds locked. One whose free name is taken meanwhile is removed.
 pub fn give_back_leftovers(home: &Path, name: &str) {
+    // Never through a link to some other folder.
+    if !home.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(home) else {
         return;
     };
@@ -77,6 +81,40 @@ pub fn give_back_leftovers(home: &Path, name: &str) {
             && rename_unless_taken(&entry.path(), &free_name(home, name)).is_err()
         {
             remove_folder_on_all_cores(&entry.path());
+        }
+    }
+}
+
+/// Removes the reserves of other output folders, and what stopped builds
+/// left of them, that no build holds: only the output built last keeps
+/// one. Otherwise a reserve would outlive its output, with pages the cache
+/// has long forgotten (and history since purged from git), and each name
+/// built would add one.
+pub fn remove_others(home: &Path, name: &std::ffi::OsStr) {
+    if !home.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(home) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        if entry.file_name() == name {
+            continue;
+        }
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => {
+                let held = open_folder(&entry.path()).and_then(|folder| {
+                    folder.try_lock().map_err(io::Error::other)?;
+                    Ok(folder)
+                });
+                if let Ok(_held) = held {
+                    remove_folder_on_all_cores(&entry.path());
+                }
+            }
+            Ok(kind) if kind.is_symlink() => {
+                let _ = std::fs::remove_file(entry.path());
+            }
+            _ => {}
         }
     }
 }
@@ -158,7 +196,7 @@ impl Reserve {
             && crate::files::lies_within_real(&self.real, &source)
             && source
                 .symlink_metadata()
-                .is_ok_and(|meta| meta.is_dir() && FolderLook::of(&meta) == look);
+                .is_ok_and(|meta| meta.is_dir() && look.is_of(&source, &meta));
         if !movable
             || crate::files::with_folder_made(&target, |target| {
                 rename_unless_taken(&source, target)
@@ -194,7 +232,7 @@ impl Drop for Reserve {
 
 /// What a folder's mode and owners are. A folder of the reserve whose look
 /// differs from one the build makes was changed by hand (`chmod -R`, a
-/// `chown`), and is made anew rather than published so.
+/// `chown`, `setfacl`), and is made anew rather than published so.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct FolderLook {
     mode: u32,
@@ -209,6 +247,32 @@ impl FolderLook {
             owner: meta.uid(),
             group: meta.gid(),
         }
+    }
+
+    /// Whether the folder `path` (with `meta`) looks like this, without
+    /// an ACL: one that a build makes has none.
+    fn is_of(self, path: &Path, meta: &std::fs::Metadata) -> bool {
+        FolderLook::of(meta) == self && !has_acl(path)
+    }
+}
+
+/// Whether `path` carries an access or default ACL, which a mode does not
+/// show. A default ACL would also shape the folders linked in later.
+fn has_acl(path: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        ["system.posix_acl_access", "system.posix_acl_default"]
+            .iter()
+            .any(|name| match rustix::fs::lgetxattr_query(path, *name) {
+                Err(rustix::io::Errno::NODATA | rustix::io::Errno::NOTSUP) => false,
+                // Present, or unknown: not to be kept.
+                Ok(_) | Err(_) => true,
+            })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = path;
+        false
     }
 }
 
@@ -239,7 +303,7 @@ fn keep_only_linked(
         let entry = name.to_str().and_then(|name| by_name.get(name));
         if let Some(&k) = entry
             && kind.is_dir()
-            && FolderLook::of(&child.metadata()?) == look
+            && look.is_of(&child.path(), &child.metadata()?)
             && holds_exactly(&child.path(), &entries[k].identity)?
         {
             in_place[k] = true;
