@@ -54,7 +54,7 @@ fn claimed_name(name: &str, number: &str) -> String {
 /// holds locked. One whose free name is taken meanwhile is removed.
 pub fn give_back_leftovers(home: &Path, name: &str) {
     // Never through a link to some other folder.
-    if !home.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+    if !is_plain_folder(home) {
         return;
     }
     let Ok(entries) = std::fs::read_dir(home) else {
@@ -70,14 +70,10 @@ pub fn give_back_leftovers(home: &Path, name: &str) {
         if !is_leftover {
             continue;
         }
-        let Ok(folder) = open_folder(&entry.path()) else {
-            // A link is removed, never followed.
-            if entry.file_type().is_ok_and(|t| t.is_symlink()) {
-                let _ = std::fs::remove_file(entry.path());
-            }
-            continue;
-        };
-        if folder.try_lock().is_ok()
+        // A link is removed, never followed.
+        if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+            let _ = std::fs::remove_file(entry.path());
+        } else if let Some(_held) = hold(&entry.path())
             && rename_unless_taken(&entry.path(), &free_name(home, name)).is_err()
         {
             remove_folder_on_all_cores(&entry.path());
@@ -91,7 +87,7 @@ pub fn give_back_leftovers(home: &Path, name: &str) {
 /// has long forgotten (and history since purged from git), and each name
 /// built would add one.
 pub fn remove_others(home: &Path, name: &std::ffi::OsStr) {
-    if !home.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+    if !is_plain_folder(home) {
         return;
     }
     let Ok(entries) = std::fs::read_dir(home) else {
@@ -103,11 +99,7 @@ pub fn remove_others(home: &Path, name: &std::ffi::OsStr) {
         }
         match entry.file_type() {
             Ok(kind) if kind.is_dir() => {
-                let held = open_folder(&entry.path()).and_then(|folder| {
-                    folder.try_lock().map_err(io::Error::other)?;
-                    Ok(folder)
-                });
-                if let Ok(_held) = held {
+                if let Some(_held) = hold(&entry.path()) {
                     remove_folder_on_all_cores(&entry.path());
                 }
             }
@@ -123,9 +115,7 @@ pub fn remove_others(home: &Path, name: &std::ffi::OsStr) {
 fn home_made(home: &Path) -> bool {
     match std::fs::create_dir(home) {
         Ok(()) => true,
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            home.symlink_metadata().is_ok_and(|m| m.is_dir())
-        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => is_plain_folder(home),
         Err(_) => false,
     }
 }
@@ -136,12 +126,11 @@ impl Reserve {
     /// it. `home` must be a folder, not a link, like everything on the way
     /// to a folder moved out of it.
     pub fn claim(home: &Path, name: &str, number: &str) -> Option<Reserve> {
-        if !home.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+        if !is_plain_folder(home) {
             return None;
         }
         let free_name = free_name(home, name);
-        let claim = open_folder(&free_name).ok()?;
-        claim.try_lock().ok()?;
+        let claim = hold(&free_name)?;
         let real_home = home.canonicalize().ok()?;
         if mount_at_or_below(&real_home.join(name)).is_some() {
             return None;
@@ -458,6 +447,19 @@ fn remove_entry(path: &Path, kind: std::fs::FileType) -> io::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         other => other,
     }
+}
+
+/// Whether `path` is a folder, not a link to one.
+fn is_plain_folder(path: &Path) -> bool {
+    path.symlink_metadata().is_ok_and(|m| m.is_dir())
+}
+
+/// The folder `path` (no link), open and locked, if no other build holds
+/// it; the lock lasts as long as the handle.
+fn hold(path: &Path) -> Option<File> {
+    let folder = open_folder(path).ok()?;
+    folder.try_lock().ok()?;
+    Some(folder)
 }
 
 /// Opens a folder that is no link, to lock it.
