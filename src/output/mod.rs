@@ -238,21 +238,18 @@ impl SetAside {
             reserve_name,
             revision_folders,
         } = self;
-        let free_name = reserve_name.clone();
         rayon::join(
             || {
                 if let Some(old_reserve) = old_reserve {
                     old_reserve.remove();
                 }
-                if let Some(free_name) = &free_name
-                    && let (Some(home), Some(name)) = (free_name.parent(), free_name.file_name())
-                {
-                    reserve::remove_others(home, name);
+                if let Some(reserve_name) = &reserve_name {
+                    reserve::remove_others(reserve_name);
                 }
             },
-            || match (folder, reserve_name) {
+            || match (folder, &reserve_name) {
                 (Some(folder), Some(reserve_name)) => {
-                    reserve::keep_as_reserve(&folder, &reserve_name, &revision_folders)
+                    reserve::keep_as_reserve(&folder, reserve_name, &revision_folders)
                 }
                 (Some(folder), None) => remove_folder_on_all_cores(&folder),
                 (None, _) => {}
@@ -285,37 +282,53 @@ impl Drop for Staging {
 /// cannot lock, they stay. A leftover that is a link is removed, never
 /// followed.
 fn remove_stale_staging(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(leftover) = [".staging-", ".previous-"].into_iter().find(|kind| {
+    let kind_of = |file_name: &std::ffi::OsStr| {
+        let file_name = file_name.to_string_lossy();
+        [".staging-", ".previous-"].into_iter().find(|kind| {
             file_name
                 .strip_prefix(&format!(".{name}{kind}"))
                 .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        }) else {
+        })
+    };
+    clear_leftovers(
+        parent,
+        |file_name| kind_of(file_name).is_some(),
+        |leftover| {
+            // Stopped between the two renames of a swap where folders
+            // cannot be exchanged: the previous output goes back.
+            let output = parent.join(name);
+            let set_aside = leftover.file_name().and_then(kind_of) == Some(".previous-");
+            if set_aside
+                && output.symlink_metadata().is_err()
+                && std::fs::rename(leftover, &output).is_ok()
+            {
+                return;
+            }
+            remove_folder_on_all_cores(leftover);
+        },
+    );
+}
+
+/// Goes through the entries of `folder` that `is_leftover` names: a link
+/// is removed, never followed; a folder that no build holds is handed to
+/// `clear`, and held locked meanwhile, so that no build can take it.
+pub(super) fn clear_leftovers(
+    folder: &Path,
+    is_leftover: impl Fn(&std::ffi::OsStr) -> bool,
+    clear: impl Fn(&Path),
+) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        if !is_leftover(&entry.file_name()) {
             continue;
-        };
+        }
         match entry.file_type() {
             Ok(kind) if kind.is_dir() => {
-                // Held while removing, so no build can take it meanwhile.
-                let Ok(folder) = std::fs::File::open(entry.path()) else {
-                    continue;
-                };
-                if folder.try_lock().is_err() {
-                    continue;
+                if let Some(_held) = hold(&entry.path()) {
+                    clear(&entry.path());
                 }
-                // Stopped between the two renames of a swap where folders
-                // cannot be exchanged: the previous output goes back.
-                let output = parent.join(name);
-                if leftover == ".previous-"
-                    && output.symlink_metadata().is_err()
-                    && std::fs::rename(entry.path(), &output).is_ok()
-                {
-                    continue;
-                }
-                remove_folder_on_all_cores(&entry.path());
             }
             Ok(kind) if kind.is_symlink() => {
                 let _ = std::fs::remove_file(entry.path());
@@ -323,6 +336,25 @@ fn remove_stale_staging(parent: &Path, name: &str) {
             _ => {}
         }
     }
+}
+
+/// The folder `path` (no link), open and locked, if no other build holds
+/// it; the lock lasts as long as the handle.
+pub(super) fn hold(path: &Path) -> Option<std::fs::File> {
+    let folder = open_folder(path).ok()?;
+    folder.try_lock().ok()?;
+    Some(folder)
+}
+
+/// Opens a folder that is no link, to lock it.
+pub(super) fn open_folder(path: &Path) -> io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    Ok(std::fs::File::from(rustix::fs::open(
+        path,
+        flags,
+        Mode::empty(),
+    )?))
 }
 
 /// Removes a folder of twn's own (a previous output, a staging folder)

@@ -16,7 +16,7 @@
 //! a build.
 
 use super::mounts::mount_at_or_below;
-use super::{remove_folder_on_all_cores, same_file};
+use super::{clear_leftovers, hold, open_folder, remove_folder_on_all_cores, same_file};
 use crate::artifact::{RevisionDir, RevisionEntry, StoredIdentity};
 use crate::files::rename_unless_taken;
 use rayon::prelude::*;
@@ -57,57 +57,35 @@ pub fn give_back_leftovers(home: &Path, name: &str) {
     if !is_plain_folder(home) {
         return;
     }
-    let Ok(entries) = std::fs::read_dir(home) else {
-        return;
-    };
     let prefix = claimed_name(name, "");
-    for entry in entries.filter_map(Result::ok) {
-        let file_name = entry.file_name();
-        let is_leftover = file_name
+    let is_leftover = |file_name: &std::ffi::OsStr| {
+        file_name
             .to_str()
             .and_then(|n| n.strip_prefix(&prefix))
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-        if !is_leftover {
-            continue;
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    clear_leftovers(home, is_leftover, |leftover| {
+        if rename_unless_taken(leftover, &free_name(home, name)).is_err() {
+            remove_folder_on_all_cores(leftover);
         }
-        // A link is removed, never followed.
-        if entry.file_type().is_ok_and(|t| t.is_symlink()) {
-            let _ = std::fs::remove_file(entry.path());
-        } else if let Some(_held) = hold(&entry.path())
-            && rename_unless_taken(&entry.path(), &free_name(home, name)).is_err()
-        {
-            remove_folder_on_all_cores(&entry.path());
-        }
-    }
+    });
 }
 
-/// Removes the reserves of other output folders, and what stopped builds
-/// left of them, that no build holds: only the output built last keeps
-/// one. Otherwise a reserve would outlive its output, with pages the cache
-/// has long forgotten (and history since purged from git), and each name
-/// built would add one.
-pub fn remove_others(home: &Path, name: &std::ffi::OsStr) {
-    if !is_plain_folder(home) {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(home) else {
+/// Removes the reserves of other output folders than that of the free
+/// reserve `kept`, and what stopped builds left of them, that no build
+/// holds: only the output built last keeps one. Otherwise a reserve would
+/// outlive its output, with pages the cache has long forgotten (and
+/// history since purged from git), and each name built would add one.
+pub fn remove_others(kept: &Path) {
+    let (Some(home), Some(name)) = (kept.parent(), kept.file_name()) else {
         return;
     };
-    for entry in entries.filter_map(Result::ok) {
-        if entry.file_name() == name {
-            continue;
-        }
-        match entry.file_type() {
-            Ok(kind) if kind.is_dir() => {
-                if let Some(_held) = hold(&entry.path()) {
-                    remove_folder_on_all_cores(&entry.path());
-                }
-            }
-            Ok(kind) if kind.is_symlink() => {
-                let _ = std::fs::remove_file(entry.path());
-            }
-            _ => {}
-        }
+    if is_plain_folder(home) {
+        clear_leftovers(
+            home,
+            |file_name| file_name != name,
+            remove_folder_on_all_cores,
+        );
     }
 }
 
@@ -452,21 +430,6 @@ fn remove_entry(path: &Path, kind: std::fs::FileType) -> io::Result<()> {
 /// Whether `path` is a folder, not a link to one.
 fn is_plain_folder(path: &Path) -> bool {
     path.symlink_metadata().is_ok_and(|m| m.is_dir())
-}
-
-/// The folder `path` (no link), open and locked, if no other build holds
-/// it; the lock lasts as long as the handle.
-fn hold(path: &Path) -> Option<File> {
-    let folder = open_folder(path).ok()?;
-    folder.try_lock().ok()?;
-    Some(folder)
-}
-
-/// Opens a folder that is no link, to lock it.
-fn open_folder(path: &Path) -> io::Result<File> {
-    use rustix::fs::{Mode, OFlags};
-    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    Ok(File::from(rustix::fs::open(path, flags, Mode::empty())?))
 }
 
 /// Which revision folders may be moved whole: those with no other below
