@@ -771,11 +771,7 @@ fn a_cached_page_that_is_a_link_empty_or_gone_is_rendered_again() {
     let run = site.build_ok();
     assert_eq!(rendered_anew(&run), "3", "{}", run.stdout);
     let now = site.public_snapshot();
-    let differing: Vec<&String> = first
-        .keys()
-        .chain(now.keys())
-        .filter(|path| first.get(*path) != now.get(*path))
-        .collect();
+    let differing = common::paths_that_differ(&first, &now);
     assert!(
         differing.is_empty(),
         "the same output as before: {differing:?}"

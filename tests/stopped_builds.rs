@@ -130,11 +130,7 @@ fn old_versions_removed_or_changed_in_the_output_come_back_as_built() {
         }
         site.build_ok();
         let rebuilt = site.public_snapshot();
-        let wrong: Vec<&String> = built
-            .keys()
-            .chain(rebuilt.keys())
-            .filter(|path| built.get(*path) != rebuilt.get(*path))
-            .collect();
+        let wrong = common::paths_that_differ(&built, &rebuilt);
         assert!(wrong.is_empty(), "{round}: not as built: {wrong:?}");
         let mode = std::fs::metadata(&chmodded).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o644, "{round}");

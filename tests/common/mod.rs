@@ -221,6 +221,18 @@ impl TestSite {
     }
 }
 
+/// The paths whose bytes differ between two snapshots of `public/`, or
+/// that only one of them has.
+pub fn paths_that_differ<'a>(
+    a: &'a BTreeMap<String, Vec<u8>>,
+    b: &'a BTreeMap<String, Vec<u8>>,
+) -> Vec<&'a String> {
+    a.keys()
+        .chain(b.keys())
+        .filter(|path| a.get(*path) != b.get(*path))
+        .collect()
+}
+
 pub struct Run {
     pub code: Option<i32>,
     pub stdout: String,
