@@ -464,6 +464,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let git = |args: &[&str], input: Option<&[u8]>| {
             use std::io::Write;
+            let _turn = crate::test_turns::starting_processes();
             let mut child = std::process::Command::new("git")
                 .current_dir(dir.path())
                 .args(args)

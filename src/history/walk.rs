@@ -257,6 +257,7 @@ mod tests {
     use std::process::Command;
 
     fn git(dir: &Path, args: &[&str]) -> String {
+        let _turn = crate::test_turns::starting_processes();
         let output = Command::new("git")
             .current_dir(dir)
             .args(args)

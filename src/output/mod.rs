@@ -583,6 +583,7 @@ mod tests {
 
     #[test]
     fn only_leftovers_that_no_build_holds_are_removed() {
+        let _turn = crate::test_turns::freeing_locks();
         let dir = tempfile::tempdir().unwrap();
         let elsewhere = dir.path().join("www");
         std::fs::create_dir_all(&elsewhere).unwrap();

@@ -787,6 +787,7 @@ mod tests {
 
     #[test]
     fn a_build_removes_what_no_recent_build_used_unless_another_run_uses_the_cache() {
+        let _turn = crate::test_turns::freeing_locks();
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path();
         let cache_dir = site.join(".twn-cache");
@@ -836,6 +837,7 @@ mod tests {
 
     #[test]
     fn a_build_that_fails_uses_up_no_number() {
+        let _turn = crate::test_turns::freeing_locks();
         let dir = tempfile::tempdir().unwrap();
         let list = dir.path().join(".twn-cache").join(STORED_LIST);
         let failed = RevisionCache::open(dir.path(), false);

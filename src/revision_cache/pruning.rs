@@ -219,6 +219,7 @@ mod tests {
 
     #[test]
     fn a_run_that_holds_the_lock_keeps_a_build_from_removing() {
+        let _turn = crate::test_turns::freeing_locks();
         let dir = tempfile::tempdir().unwrap();
         let preview = share(dir.path()).unwrap();
         let build = share(dir.path()).unwrap();
