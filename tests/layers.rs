@@ -20,6 +20,8 @@ const LAYERS: &[&[&str]] = &[
         "ids",
         "compress",
         "own_process",
+        // Tests only.
+        "test_turns",
     ],
     &["urls", "source", "yaml"],
     &["files", "frontmatter"],

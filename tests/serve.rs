@@ -471,29 +471,45 @@ fn a_save_written_in_two_steps_shows_no_error_in_between() {
     let server = start(&site);
     wait_for(&server, "/", 200);
     let mut tab = events(&server);
-    let whole = almelo("In twee stappen opgeslagen.");
-    let (first, rest) = whole.split_at(20);
     let path = site.path(ALMELO);
-    {
-        use std::io::Write;
-        let mut file = std::fs::File::create(&path).unwrap();
-        file.write_all(first.as_bytes()).unwrap();
-        file.sync_all().unwrap();
-        // Longer than the watcher's quiet time, as a slow disk takes.
-        std::thread::sleep(std::time::Duration::from_millis(15));
-        file.write_all(rest.as_bytes()).unwrap();
+    // The preview waits 50 ms after an error for the rest of a save. On a
+    // machine so busy that this test's own second step came later than
+    // that, an error is right; such a try does not count.
+    for attempt in 0..5 {
+        let text = format!("In twee stappen opgeslagen, keer {attempt}.");
+        let whole = almelo(&text);
+        let (first, rest) = whole.split_at(20);
+        let gap = {
+            use std::io::Write;
+            let mut file = std::fs::File::create(&path).unwrap();
+            file.write_all(first.as_bytes()).unwrap();
+            file.sync_all().unwrap();
+            let first_written = std::time::Instant::now();
+            // Longer than the watcher's quiet time, as a slow disk takes.
+            std::thread::sleep(std::time::Duration::from_millis(15));
+            file.write_all(rest.as_bytes()).unwrap();
+            first_written.elapsed()
+        };
+        let error = std::cell::Cell::new(None);
+        tab.until(|event| {
+            if !event["error"].is_null() {
+                error.set(Some(event.to_string()));
+            }
+            event["paths"]
+                .as_array()
+                .is_some_and(|paths| paths.iter().any(|p| p == "/organisatie/almelo/"))
+        });
+        let (_, page) = get(&server, "/organisatie/almelo/");
+        assert!(page.contains(&text), "{page}");
+        if gap > std::time::Duration::from_millis(30) {
+            continue;
+        }
+        if let Some(error) = error.take() {
+            panic!("an error reached the tab, {gap:?} between the steps: {error}");
+        }
+        return;
     }
-    tab.until(|event| {
-        assert!(
-            event["error"].is_null(),
-            "an error reached the tab: {event}"
-        );
-        event["paths"]
-            .as_array()
-            .is_some_and(|paths| paths.iter().any(|p| p == "/organisatie/almelo/"))
-    });
-    let (_, page) = get(&server, "/organisatie/almelo/");
-    assert!(page.contains("In twee stappen opgeslagen."), "{page}");
+    panic!("the machine was too busy to write two steps 30 ms apart");
 }
 
 #[test]
