@@ -290,6 +290,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/static/filter.js"),
     ),
     (
+        "static/afbeelding-weg.svg",
+        include_str!("../themes/default/static/afbeelding-weg.svg"),
+    ),
+    (
         "strings/nl.yaml",
         include_str!("../themes/default/strings/nl.yaml"),
     ),

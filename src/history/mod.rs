@@ -220,6 +220,13 @@ pub struct History {
     content_prefix: String,
 }
 
+/// A file as an old commit had it.
+pub enum FileAt {
+    Absent,
+    Larger,
+    Bytes(Vec<u8>),
+}
+
 /// What reading the history found.
 pub struct HistoryRead {
     /// `None` outside a git repository.
@@ -382,6 +389,38 @@ impl History {
             true => text.replace("\r\n", "\n"),
             false => text,
         })
+    }
+
+    /// A file as commit `commit` (an index into [`History::commits`]) had
+    /// it, by its path below `content/`: its bytes, if it was a file of at
+    /// most `at_most` bytes there.
+    pub fn file_at(
+        &self,
+        repo: &gix::Repository,
+        commit: usize,
+        path: &str,
+        at_most: u64,
+    ) -> FileAt {
+        let entry = repo
+            .find_commit(self.commits[commit].id)
+            .ok()
+            .and_then(|commit| commit.tree().ok())
+            .and_then(|tree| {
+                let repo_path = format!("{}/{path}", self.content_prefix);
+                tree.lookup_entry_by_path(repo_path).ok().flatten()
+            });
+        // A link's blob holds where it led, not a file.
+        let Some(entry) = entry.filter(|entry| entry.mode().is_blob()) else {
+            return FileAt::Absent;
+        };
+        match repo.find_header(entry.oid()) {
+            Ok(header) if header.size() > at_most => FileAt::Larger,
+            Ok(_) => match entry.object() {
+                Ok(mut object) => FileAt::Bytes(std::mem::take(&mut object.data)),
+                Err(_) => FileAt::Absent,
+            },
+            Err(_) => FileAt::Absent,
+        }
     }
 
     /// A view of the repository for the current thread, to read blobs with.

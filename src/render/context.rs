@@ -6,7 +6,7 @@ use crate::fields::FieldKind;
 use crate::ids::{PageId, PageTable};
 use crate::page::Page;
 use crate::resolve::Site;
-use crate::resolve::field_links::field_html;
+use crate::resolve::field_links::{GoneImages, old_field_html};
 use crate::schema::FieldValue;
 use serde_json::{Value, json};
 
@@ -95,11 +95,18 @@ pub(super) fn object<const N: usize>(entries: [(&'static str, tera::Value); N]) 
 
 /// A short summary of a page, for lists and links.
 pub fn page_summary(site: &Site, i: PageId) -> tera::Value {
-    summary_of(site, &site.pages[i], site.url(i))
+    summary_of(site, &site.pages[i], site.url(i), None)
 }
 
-pub fn summary_of(site: &Site, page: &Page, url: String) -> tera::Value {
-    let fields = fields_object(site, page, &url, &page.front.fields);
+/// A page's summary; for an old version, its fields' images that the site
+/// no longer has lead where `gone_images` says.
+pub fn summary_of(
+    site: &Site,
+    page: &Page,
+    url: String,
+    gone_images: Option<GoneImages>,
+) -> tera::Value {
+    let fields = fields_object(site, page, &url, &page.front.fields, gone_images);
     object([
         ("title", page.front.title.as_str().into()),
         ("url", url.into()),
@@ -123,12 +130,13 @@ pub fn field_value(
     page: &Page,
     page_address: &str,
     value: &FieldValue,
+    gone_images: Option<GoneImages>,
 ) -> tera::Value {
     match value {
         FieldValue::Text(t) | FieldValue::Url(t) | FieldValue::Email(t) | FieldValue::Choice(t) => {
             t.as_str().into()
         }
-        FieldValue::Markdown(m) => field_html(site, page, page_address, m).into(),
+        FieldValue::Markdown(m) => old_field_html(site, page, page_address, m, gone_images).into(),
         FieldValue::Date(d) => d.to_string().into(),
         // As JSON has it: a number that is not finite is no number.
         FieldValue::Number(n) if n.is_finite() => (*n).into(),
@@ -147,10 +155,10 @@ pub fn field_value(
         },
         FieldValue::List(items) => items
             .iter()
-            .map(|v| field_value(site, page, page_address, v))
+            .map(|v| field_value(site, page, page_address, v, gone_images))
             .collect::<Vec<_>>()
             .into(),
-        FieldValue::Object(fields) => fields_object(site, page, page_address, fields),
+        FieldValue::Object(fields) => fields_object(site, page, page_address, fields, gone_images),
     }
 }
 
@@ -159,13 +167,14 @@ fn fields_object(
     page: &Page,
     page_address: &str,
     fields: &indexmap::IndexMap<String, FieldValue>,
+    gone_images: Option<GoneImages>,
 ) -> tera::Value {
     fields
         .iter()
         .map(|(k, v)| {
             (
                 tera::value::Key::from(k.clone()),
-                field_value(site, page, page_address, v),
+                field_value(site, page, page_address, v, gone_images),
             )
         })
         .collect::<tera::value::Map>()
@@ -211,6 +220,8 @@ pub enum Showing<'a> {
         page: &'a Page,
         date: jiff::civil::Date,
         url: String,
+        /// Where its images that the site no longer has lead.
+        gone_images: GoneImages<'a>,
     },
 }
 
@@ -231,9 +242,11 @@ pub fn page_context_showing(
         Showing::Current(i) => Some(i),
         Showing::OldVersion { .. } => None,
     };
-    let page = match &showing {
-        Showing::Current(i) => &site.pages[*i],
-        Showing::OldVersion { page, .. } => *page,
+    let (page, gone_images) = match &showing {
+        Showing::Current(i) => (&site.pages[*i], None),
+        Showing::OldVersion {
+            page, gone_images, ..
+        } => (*page, Some(*gone_images)),
     };
     // An old version is shown only on itself: its fields' `#kop` links
     // stay on it.
@@ -262,7 +275,10 @@ pub fn page_context_showing(
                 object([
                     ("name", name.as_str().into()),
                     ("label", label.into()),
-                    ("value", field_value(site, page, &page_address, value)),
+                    (
+                        "value",
+                        field_value(site, page, &page_address, value, gone_images),
+                    ),
                     // The value is HTML made from Markdown, to be shown as such.
                     ("markdown", is_markdown(value).into()),
                 ])
@@ -367,7 +383,7 @@ pub fn page_context_showing(
             )
         }
         Showing::OldVersion { date, url, .. } => (
-            summary_of(site, page, url.clone()),
+            summary_of(site, page, url.clone(), gone_images),
             json!({"date": date.to_string(), "committed": true}),
             format!(
                 "{}{}{}",

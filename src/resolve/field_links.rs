@@ -7,7 +7,7 @@
 use super::{Site, resolve_link, resolve_old_link};
 use crate::diagnostics::{Diagnostic, Position, find_written};
 use crate::ids::PageId;
-use crate::markdown::{ResolvedLink, parse_fragment};
+use crate::markdown::{LinkKind, ResolvedLink, parse_fragment};
 use crate::page::Page;
 use crate::schema::FieldValue;
 use indexmap::IndexMap;
@@ -82,12 +82,31 @@ pub(super) fn resolve_field_links(
 /// page is named from `page_address`: a list shows the field too, while
 /// an old version, shown only on itself, passes "".
 pub fn field_html(site: &Site, page: &Page, page_address: &str, markdown: &str) -> String {
+    old_field_html(site, page, page_address, markdown, None)
+}
+
+/// For an old version: where an image that the site no longer has leads,
+/// by its `src`.
+pub type GoneImages<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// [`field_html`], where an image the site no longer has (of an old
+/// version) leads where `gone_images` says.
+pub fn old_field_html(
+    site: &Site,
+    page: &Page,
+    page_address: &str,
+    markdown: &str,
+    gone_images: Option<GoneImages>,
+) -> String {
     let parsed = parse_fragment(markdown, site.config.allow_html);
     let resolved: Vec<Option<ResolvedLink>> = parsed
         .links
         .iter()
         .map(|link| {
-            let mut found = resolve_old_link(site, page, link)?;
+            let Some(mut found) = resolve_old_link(site, page, link) else {
+                let gone = gone_images.filter(|_| link.kind == LinkKind::Image)?;
+                return gone(&link.target).map(|href| ResolvedLink { href, label: None });
+            };
             // A heading of the page itself (`#kop`, `[[#kop]]`).
             if found.href.starts_with('#') {
                 found.href = format!("{page_address}{}", found.href);

@@ -221,6 +221,33 @@ fn below_root(folder: &str, decoded: &str) -> Option<String> {
     normalise_relative(from, decoded)
 }
 
+/// Where image `src` of an old version of `page` was, by path below
+/// `content/`, when the page's file was `file_path`: beside the page at its
+/// address then, beside its file, and at its address today; each once.
+pub fn old_image_paths(page: &Page, file_path: &str, src: &str) -> Vec<String> {
+    let path = src.split(['?', '#']).next().unwrap_or_default();
+    let decoded = crate::urls::percent_decode(path).unwrap_or_else(|| path.to_owned());
+    let file_folder = file_path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let named = file_path.strip_suffix(".md").unwrap_or(file_path);
+    let address_then = match named.strip_suffix("index") {
+        Some(folder) if folder.is_empty() || folder.ends_with('/') => folder.trim_end_matches('/'),
+        _ => named,
+    };
+    let mut paths = Vec::new();
+    for folder in [
+        address_then,
+        file_folder,
+        page.url_path.trim_end_matches('/'),
+    ] {
+        if let Some(found) = below_root(folder, &decoded)
+            && !paths.contains(&found)
+        {
+            paths.push(found);
+        }
+    }
+    paths
+}
+
 impl Site {
     /// Resolves page `i`'s links, in its body and in its Markdown fields:
     /// each link's target (`None` where it failed), the pages they lead

@@ -4,6 +4,7 @@
 //! change once rendered, so they come from the revision cache when they can.
 
 mod blobs;
+pub mod old_images;
 mod pages;
 
 use super::Renderer;
@@ -151,6 +152,7 @@ pub fn render_gone_pages(
                 site,
                 &gone.page,
                 format!("{}{}", site.base_path, gone.page.url_path),
+                None,
             )),
             gone: Some(gone),
         })

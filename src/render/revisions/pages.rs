@@ -1,12 +1,14 @@
 //! The three kinds of page a revision makes: a deleted page's notice, an
 //! old version in the current theme, and a diff.
 
+use super::old_images::{MISSING_IMAGE, gone_image};
 use super::{Blobs, PageJob, Subject, blob_before};
 use crate::history::Revision;
+use crate::markdown::{LinkKind, ResolvedLink};
 use crate::render::context::{Showing, breadcrumbs, page_context_showing};
 use crate::render::field_diff::{OldText, revision_diff};
 use crate::resolve::{GonePage, resolve_old_link};
-use crate::urls::HISTORY_DIR;
+use crate::urls::{HISTORY_DIR, STATIC_DIR};
 use serde_json::json;
 
 impl PageJob<'_> {
@@ -51,6 +53,17 @@ impl PageJob<'_> {
         )
     }
 
+    /// The address of the theme's picture of a missing image, if it has
+    /// one: a theme made before it keeps such an image as written.
+    fn missing_image(&self) -> Option<String> {
+        let theme = self.renderer.theme;
+        theme
+            .static_dir
+            .join(MISSING_IMAGE)
+            .is_file()
+            .then(|| format!("{}{STATIC_DIR}{MISSING_IMAGE}", self.site.base_path))
+    }
+
     pub(super) fn render_version(
         &self,
         blobs: &Blobs,
@@ -67,11 +80,21 @@ impl PageJob<'_> {
             blobs.text(revision.blob).to_string(),
             Option::clone(&blobs.front(revision.blob)),
         );
+        let gone_images = |src: &str| {
+            gone_image(self.history, blobs.repo, revision, &old, src)
+                .or_else(|| self.missing_image())
+        };
         let links: Vec<_> = old
             .body
             .links
             .iter()
-            .map(|link| resolve_old_link(site, &old, link))
+            .map(|link| {
+                resolve_old_link(site, &old, link).or_else(|| {
+                    let gone = (link.kind == LinkKind::Image).then(|| gone_images(&link.target));
+                    gone.flatten()
+                        .map(|href| ResolvedLink { href, label: None })
+                })
+            })
             .collect();
         let date = self.history.commits[revision.commit].date();
         let shown_url = self.shown_url(subject);
@@ -82,6 +105,7 @@ impl PageJob<'_> {
                 page: &old,
                 date,
                 url: shown_url.clone(),
+                gone_images: &gone_images,
             },
             old.body_html(&links, site.config.allow_html),
         );
