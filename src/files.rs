@@ -68,8 +68,24 @@ pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
         .and_then(|n| n.to_str())
         .unwrap_or("bestand");
     let temporary = path.with_file_name(format!(".{name}.{}.twn~", std::process::id()));
-    with_folder_made(&temporary, |temporary| std::fs::write(temporary, contents))?;
-    std::fs::rename(&temporary, path)
+    // Made new, never written through: what is at that name (a stopped
+    // save's file, or a link someone put there) is removed first.
+    if let Err(e) = create_new_file(&temporary, contents) {
+        if e.kind() != io::ErrorKind::AlreadyExists {
+            return Err(e);
+        }
+        std::fs::remove_file(&temporary)?;
+        create_new_file(&temporary, contents)?;
+    }
+    // The file keeps who may read it (a page kept private stays so).
+    if let Ok(before) = path.symlink_metadata()
+        && before.is_file()
+    {
+        let _ = std::fs::set_permissions(&temporary, before.permissions());
+    }
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
 }
 
 /// Does `make` at `path`, and where its folder is missing makes the folder
@@ -103,4 +119,34 @@ pub fn rename_unless_taken(from: &Path, to: &Path) -> io::Result<()> {
         return Err(io::ErrorKind::AlreadyExists.into());
     }
     std::fs::rename(from, to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_replaced_file_keeps_its_mode_and_no_link_is_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("almelo.md");
+        std::fs::write(&page, "oud").unwrap();
+        std::fs::set_permissions(&page, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let elsewhere = dir.path().join("elders.txt");
+        std::fs::write(&elsewhere, "van iemand anders").unwrap();
+        let temporary = dir
+            .path()
+            .join(format!(".almelo.md.{}.twn~", std::process::id()));
+        std::os::unix::fs::symlink(&elsewhere, &temporary).unwrap();
+        replace_file(&page, b"nieuw").unwrap();
+        assert_eq!(std::fs::read_to_string(&page).unwrap(), "nieuw");
+        assert!(!page.symlink_metadata().unwrap().is_symlink());
+        let mode = page.metadata().unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(
+            std::fs::read_to_string(&elsewhere).unwrap(),
+            "van iemand anders"
+        );
+        assert!(!temporary.exists());
+    }
 }

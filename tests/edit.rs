@@ -6,7 +6,7 @@
 mod common;
 
 use common::TestSite;
-use common::form::{Form, post};
+use common::form::{Form, post, upload};
 use common::server::{self, Server, get};
 
 const PAGE: &str = "content/regio/twents-waternet.md";
@@ -306,31 +306,6 @@ fn a_new_page_is_made_from_its_collections_form_and_its_file_named_after_its_tit
     assert_eq!(site.read("content/werkplaats/slimme-riolering.md"), text);
     let (status, _) = get(&server, "/bewerken/_nieuw/bestaat-niet/");
     assert_eq!(status, 404);
-}
-
-/// A file sent as a browser sends a form with a file field.
-fn upload(server: &Server, page: &str, token: &str, name: &str, bytes: &[u8]) -> (u16, String) {
-    let boundary = "----twn-test-grens";
-    let mut body = Vec::new();
-    body.extend(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n{token}\r\n"
-        )
-        .bytes(),
-    );
-    body.extend(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"bijlage\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
-    let head = format!(
-        "POST /bewerken/_bestand/{page} HTTP/1.1\r\nHost: {0}\r\nOrigin: http://{0}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {1}\r\nConnection: close\r\n\r\n",
-        server.address,
-        body.len()
-    );
-    let mut request = head.into_bytes();
-    request.extend(body);
-    server::raw(server, &String::from_utf8_lossy(&request))
 }
 
 #[test]

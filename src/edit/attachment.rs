@@ -14,6 +14,19 @@ pub fn markdown_for(name: &str) -> String {
     }
 }
 
+/// The folder below `content/` where files beside the page whose file is
+/// `content_path` go: the folder its address names, where its Markdown
+/// finds a file by name alone (`werkplaats/riool.md` → `werkplaats/riool`,
+/// `regio/twente/index.md` → `regio/twente`, `index.md` → the top).
+pub fn folder_beside(content_path: &str) -> &str {
+    let stem = content_path.strip_suffix(".md").unwrap_or(content_path);
+    match stem.rsplit_once('/') {
+        Some((folder, "index")) => folder,
+        None if stem == "index" => "",
+        _ => stem,
+    }
+}
+
 /// A safe name for `given`: its stem as a slug, its extension in lower
 /// case; `None` for a kind that may not be put beside a page.
 pub fn safe_name(given: &str) -> Option<(String, String)> {
@@ -35,6 +48,19 @@ pub fn safe_name(given: &str) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_go_to_the_folder_the_pages_address_names() {
+        assert_eq!(folder_beside("werkplaats/riool.md"), "werkplaats/riool");
+        assert_eq!(folder_beside("werkplaats/reindex.md"), "werkplaats/reindex");
+        assert_eq!(folder_beside("regio/twente/index.md"), "regio/twente");
+        assert_eq!(
+            folder_beside("regio/twente/reindex.md"),
+            "regio/twente/reindex"
+        );
+        assert_eq!(folder_beside("index.md"), "");
+        assert_eq!(folder_beside("over.md"), "over");
+    }
 
     #[test]
     fn names_are_made_safe_and_only_images_and_pdfs_pass() {

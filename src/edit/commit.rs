@@ -1,5 +1,6 @@
-//! Recording a save in git: one commit of the one file, with the editor's
-//! summary as its message and the editor as its author. Nothing is
+//! Recording a save in git: one commit of the page's file, and of the new
+//! files beside it that its text names (what the editor uploaded for it),
+//! with the editor's summary as its message and the editor as its author. Nothing is
 //! pushed; that stays the editor's or CI's. Git itself makes the commit,
 //! so the repository's hooks and settings apply as on the command line.
 
@@ -48,17 +49,29 @@ impl Author {
     }
 }
 
-/// Commits the file `path` (relative to `repository`) alone, whatever
-/// else is staged; gives the new commit's short id (none when the file is
-/// as committed already), or git's words on why it could not.
-pub fn commit_file(
+/// What a save commits: the page's file, and the folder beside it (both
+/// relative to the repository's folder given) with the page's text.
+pub struct SavedPage<'a> {
+    pub path: &'a str,
+    pub folder: &'a str,
+    pub text: &'a str,
+}
+
+/// Commits the page's file, with the files in its folder that git does not
+/// track yet and its text names (a commit without them would not build
+/// elsewhere), whatever else is staged; gives the new commit's short id
+/// (none when all is as committed already), or git's words on why it
+/// could not.
+pub fn commit_page(
     repository: &Path,
-    path: &str,
+    page: &SavedPage,
     summary: &str,
     author: &Author,
 ) -> Result<Option<String>, String> {
     let git = |args: &[&str]| {
+        // Paths as they are: `[`, `*` and `:` in a name match nothing else.
         let output = Command::new("git")
+            .arg("--literal-pathspecs")
             .args(["-c", &format!("user.name={}", author.name)])
             .args(["-c", &format!("user.email={}", author.email)])
             .args(args)
@@ -82,13 +95,38 @@ pub fn commit_file(
     if !author.is_valid() {
         return Err("naam of e-mailadres kan git niet vastleggen".to_owned());
     }
-    git(&["add", "--", path])?;
-    if git(&["status", "--porcelain", "--", path])?.is_empty() {
+    let untracked = git(&[
+        "ls-files",
+        "-z",
+        "--others",
+        "--exclude-standard",
+        "--",
+        page.folder,
+    ])?;
+    let beside = |file: &&str| {
+        let (folder, name) = file.rsplit_once('/').unwrap_or(("", file));
+        folder == page.folder.trim_end_matches('/') && page.text.contains(name)
+    };
+    let mut paths = vec![page.path];
+    paths.extend(
+        untracked
+            .split('\0')
+            .filter(|f| !f.is_empty())
+            .filter(beside),
+    );
+    let on_paths = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.push("--");
+        all.extend(&paths);
+        git(&all)
+    };
+    on_paths(&["add"])?;
+    if on_paths(&["status", "--porcelain"])?.is_empty() {
         return Ok(None);
     }
     let ident = format!("{} <{}>", author.name, author.email);
-    git(&[
-        "commit", "--quiet", "--only", "--author", &ident, "-m", summary, "--", path,
+    on_paths(&[
+        "commit", "--quiet", "--only", "--author", &ident, "-m", summary,
     ])?;
     git(&["rev-parse", "--short", "HEAD"]).map(Some)
 }

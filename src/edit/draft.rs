@@ -120,6 +120,26 @@ impl Draft {
         }
     }
 
+    /// Whether `path` starts at a field and each item it names is in its
+    /// list or right after its end, as a form posts them: a posted name
+    /// cannot make a list longer than the names posted.
+    pub fn reaches(&self, path: &[Step]) -> bool {
+        if !matches!(path.first(), Some(Step::Key(_))) {
+            return false;
+        }
+        let mut here = Some(self);
+        for step in path {
+            here = match (here, step) {
+                (Some(Draft::Object(fields)), Step::Key(key)) => fields.get(key),
+                (Some(Draft::List(items)), Step::Item(i)) if *i <= items.len() => items.get(*i),
+                (None | Some(Draft::Text(_)), Step::Item(0)) => None,
+                (None | Some(Draft::Text(_)), Step::Key(_)) => None,
+                _ => return false,
+            };
+        }
+        true
+    }
+
     /// Sets the text at `path`, making the groups and lists on the way.
     pub fn set(&mut self, path: &[Step], text: String) {
         *self.entry(path) = Draft::Text(text);
@@ -152,10 +172,16 @@ pub fn form_name(path: &[Step]) -> String {
         match step {
             Step::Key(key) => {
                 name.push('.');
+                // Only letters, digits, `-` and `_` as they are: the name
+                // stands in HTML attributes, and `.`, `[` and `%` mean
+                // something in it.
                 for c in key.chars() {
-                    match c {
-                        '.' | '[' | '%' | ']' => name.push_str(&format!("%{:02X}", c as u32)),
-                        c => name.push(c),
+                    if c.is_alphanumeric() || c == '-' || c == '_' {
+                        name.push(c);
+                    } else {
+                        for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                            name.push_str(&format!("%{byte:02X}"));
+                        }
                     }
                 }
             }
@@ -215,8 +241,29 @@ mod tests {
         let name = form_name(&path);
         assert_eq!(name, "f.bodies[12].a%2Eb%5Bc%5D%25");
         assert_eq!(parse_form_name(&name), Some(path));
+        let in_html = vec![Step::Key("x\"><meta http-equiv=refresh> é\u{202e}".into())];
+        let name = form_name(&in_html);
+        assert_eq!(
+            name,
+            "f.x%22%3E%3Cmeta%20http-equiv%3Drefresh%3E%20é%E2%80%AE"
+        );
+        assert_eq!(parse_form_name(&name), Some(in_html));
         assert_eq!(parse_form_name("token"), None);
         assert_eq!(parse_form_name("f[x]"), None);
+    }
+
+    #[test]
+    fn a_posted_name_reaches_no_further_than_the_end_of_its_list() {
+        let mut draft = Draft::Object(IndexMap::new());
+        let reaches = |draft: &Draft, name: &str| draft.reaches(&parse_form_name(name).unwrap());
+        assert!(reaches(&draft, "f.bodies[0].name"));
+        assert!(!reaches(&draft, "f.bodies[1].name"), "past the end");
+        assert!(!reaches(&draft, "f[0]"), "not a field");
+        draft.set(&parse_form_name("f.bodies[0].name").unwrap(), "a".into());
+        assert!(reaches(&draft, "f.bodies[1].members[0]"));
+        assert!(reaches(&draft, "f.bodies[0].name"));
+        assert!(!reaches(&draft, "f.bodies[0].members[9999]"));
+        assert!(!reaches(&draft, "f.bodies.x"), "a list is no group");
     }
 
     #[test]

@@ -96,6 +96,12 @@ pub fn routes() -> axum::Router<Arc<Preview>> {
         .route("/bewerken/", get(edit_form).post(edit_post))
         .route("/bewerken/{*page}", get(edit_form).post(edit_post))
         .route(editor::EDIT_SCRIPT_PATH, get(edit_script))
+        // The home page's files go to `_bestand/` itself.
+        .route(
+            "/bewerken/_bestand/",
+            axum::routing::post(upload_post)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route(
             "/bewerken/_bestand/{*page}",
             axum::routing::post(upload_post)
@@ -261,6 +267,11 @@ async fn upload_post(
         .path()
         .strip_prefix("/bewerken/_bestand")
         .and_then(safe_relative_path);
+    // Before a byte of the body is read: a request from elsewhere may not
+    // make the preview hold megabytes.
+    if page.is_none() || !same_origin(&headers) || !logged_in(&preview.editing, &headers) {
+        return plain(StatusCode::FORBIDDEN, REFUSED.into());
+    }
     let (mut token, mut file, mut wants_json) = (None, None, false);
     while let Ok(Some(field)) = multipart.next_field().await {
         match field.name() {
@@ -276,9 +287,7 @@ async fn upload_post(
             _ => {}
         }
     }
-    let allowed = same_origin(&headers)
-        && logged_in(&preview.editing, &headers)
-        && token_matches(token.as_deref(), &preview.editing.token);
+    let allowed = token_matches(token.as_deref(), &preview.editing.token);
     let (Some(page), Some((name, bytes)), true) = (page, file, allowed) else {
         return plain(StatusCode::FORBIDDEN, REFUSED.into());
     };

@@ -305,14 +305,45 @@ pub fn scalar(text: &str) -> String {
     if plain {
         text.to_owned()
     } else {
-        serde_json::to_string(text).unwrap_or_default()
+        double_quoted(text)
     }
+}
+
+/// `text` as a double-quoted YAML scalar. JSON's quoting is nearly that,
+/// but leaves DEL and the C1 controls (`\u{96}` from a Windows-1252
+/// paste) as they are, which no YAML reader accepts.
+fn double_quoted(text: &str) -> String {
+    use std::fmt::Write;
+    let printable = |c: char| {
+        matches!(c, '\u{20}'..='\u{7E}' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+            && c != '\u{FEFF}'
+    };
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\t' => quoted.push_str("\\t"),
+            '\r' => quoted.push_str("\\r"),
+            c if printable(c) => quoted.push(c),
+            c if u32::from(c) <= 0xFFFF => {
+                let _ = write!(quoted, "\\u{:04X}", u32::from(c));
+            }
+            c => {
+                let _ = write!(quoted, "\\U{:08X}", u32::from(c));
+            }
+        }
+    }
+    quoted.push('"');
+    quoted
 }
 
 /// A scalar inside `[a, b]`, where commas and brackets also end it.
 pub fn flow_scalar(text: &str) -> String {
     if text.contains([',', '[', ']', '{', '}']) {
-        serde_json::to_string(text).unwrap_or_default()
+        double_quoted(text)
     } else {
         scalar(text)
     }

@@ -161,3 +161,28 @@ fn encode(text: &str) -> String {
     }
     out
 }
+
+/// A file sent as a browser sends a form with a file field.
+pub fn upload(server: &Server, page: &str, token: &str, name: &str, bytes: &[u8]) -> (u16, String) {
+    let boundary = "----twn-test-grens";
+    let mut body = Vec::new();
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n{token}\r\n"
+        )
+        .bytes(),
+    );
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"bijlage\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    let head = format!(
+        "POST /bewerken/_bestand/{page} HTTP/1.1\r\nHost: {0}\r\nOrigin: http://{0}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {1}\r\nConnection: close\r\n\r\n",
+        server.address,
+        body.len()
+    );
+    let mut request = head.into_bytes();
+    request.extend(body);
+    raw(server, &String::from_utf8_lossy(&request))
+}

@@ -302,6 +302,10 @@ mod tests {
             "- lijst",
             "x: y",
             "regel\nnog een",
+            // Pasted from Windows-1252: DEL and C1 controls, which YAML
+            // allows only escaped.
+            "a\u{96}b\u{7f}c\u{85}d",
+            "\u{feff}bom \u{fffe} \"quotes\" \\ \t tab",
         ] {
             let mut values = file.values();
             values.insert("title".into(), Draft::Text(value.into()));

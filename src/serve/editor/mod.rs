@@ -5,7 +5,8 @@
 //! never from a path the browser wrote.
 
 use crate::diagnostics::Diagnostic;
-use crate::edit::commit::{Author, commit_file, configured_author};
+use crate::edit::attachment::folder_beside;
+use crate::edit::commit::{Author, SavedPage, commit_page, configured_author};
 use crate::edit::draft::{Draft, FieldPath, Step, element_id, parse_form_name};
 use crate::edit::form::{FormInput, common_specs, fields_html};
 use crate::edit::page_file::PageFile;
@@ -365,7 +366,13 @@ fn take_form(
     super::print_new_warnings(&live.saved(&file));
     if commit {
         let path = format!("{CONTENT_DIR}/{}", page.content_path);
-        if let Err(why) = commit_file(site_root, &path, &shown.summary, &shown.author) {
+        let folder = format!("{CONTENT_DIR}/{}", folder_beside(&page.content_path));
+        let saved = SavedPage {
+            path: &path,
+            folder: &folder,
+            text: &new_text,
+        };
+        if let Err(why) = commit_page(site_root, &saved, &shown.summary, &shown.author) {
             shown.notice = format!("{} {why}", word(live, "edit_commit_failed"));
             shown.base = fingerprint(&new_text);
             return render(live, &page, token, &shown, &new_text);
@@ -401,12 +408,14 @@ fn posted_values(
     specs: &IndexMap<String, FieldSpec>,
 ) -> IndexMap<String, Draft> {
     let mut posted = Draft::Object(IndexMap::new());
+    // A name no form of twn's posts (`f[0]`, an item far past its list's
+    // end) is left out.
     for (name, value) in pairs {
         if name == "lijst" {
-            if let Some(path) = parse_form_name(value) {
+            if let Some(path) = parse_form_name(value).filter(|p| posted.reaches(p)) {
                 posted.ensure_list(&path);
             }
-        } else if let Some(path) = parse_form_name(name).filter(|p| !p.is_empty()) {
+        } else if let Some(path) = parse_form_name(name).filter(|p| posted.reaches(p)) {
             posted.set(&path, value.replace("\r\n", "\n"));
         }
     }

@@ -1,0 +1,145 @@
+//! What a second hostile review of the editor found, kept fixed: a save
+//! that committed the page without the image uploaded for it, a key of
+//! the page file that wrote markup into the form, a few posted names that
+//! grew gigabytes, a name that made the preview panic, an upload read
+//! whole before it was refused, and the home page that took no upload.
+
+mod common;
+
+use common::TestSite;
+use common::form::{Form, upload};
+use common::server::{self, Server, get};
+use std::io::{Read, Write};
+
+const PAGE: &str = "content/regio/twents-waternet.md";
+const EDIT: &str = "/bewerken/regio/twents-waternet/";
+
+fn form(server: &Server, path: &str) -> Form {
+    let (status, page) = get(server, path);
+    assert_eq!(status, 200, "{page}");
+    Form::read(&page)
+}
+
+fn git(site: &TestSite, args: &[&str]) -> String {
+    common::git(site.dir.path(), args)
+}
+
+#[test]
+fn a_commit_takes_the_files_uploaded_for_the_page_and_a_clean_clone_builds() {
+    let site = TestSite::example_in_git();
+    // A file of the user's own in the same folder, which the page does not
+    // name: not the editor's to commit.
+    site.write("content/regio/twents-waternet/aantekening.txt", "eigen");
+    let server = server::start(&site);
+    let token = form(&server, EDIT).get("token").unwrap().to_owned();
+    let png = b"\x89PNG\r\n\x1a\n-kaart";
+    let (status, answer) = upload(&server, "regio/twents-waternet/", &token, "Kaart.png", png);
+    assert_eq!(status, 303, "{answer}");
+    let mut edit = form(&server, EDIT);
+    let body = format!("{}\n![Kaart](kaart.png)\n", edit.get("tekst").unwrap());
+    edit.set("tekst", &body)
+        .set("samenvatting", "Kaart erbij")
+        .set("naam", "Els")
+        .set("email", "els@example.org");
+    let (status, answer) = edit.submit(&server, "vastleggen");
+    assert_eq!(status, 303, "{answer}");
+    drop(server);
+    let committed = git(&site, &["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(
+        committed.lines().collect::<Vec<_>>(),
+        [PAGE, "content/regio/twents-waternet/kaart.png"]
+    );
+    let status = git(&site, &["status", "--porcelain"]);
+    assert!(
+        status.contains("?? content/regio/twents-waternet/aantekening.txt"),
+        "{status}"
+    );
+    // What a host's CI builds: the commit alone.
+    let clone = tempfile::tempdir().unwrap();
+    let clone_path = clone.path().join("wiki");
+    common::git(
+        site.dir.path(),
+        &["clone", "-q", ".", clone_path.to_str().unwrap()],
+    );
+    let built = assert_cmd::Command::cargo_bin("twn")
+        .unwrap()
+        .arg("build")
+        .current_dir(&clone_path)
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    assert!(
+        clone_path
+            .join("public/regio/twents-waternet/kaart.png")
+            .is_file()
+    );
+}
+
+#[test]
+fn keys_names_and_uploads_from_an_attacker_do_no_harm() {
+    let site = TestSite::example_in_git();
+    // A key of the page file (a contribution merged unread) that would end
+    // the form's attribute and put markup in the editor's page.
+    let key =
+        r#"opmerking "intern"><meta http-equiv="refresh" content="0;url=http://3221226219/"><i "#;
+    let text = site.read(PAGE).replace(
+        "    name: Bestuurlijk platform\n",
+        &format!("    name: Bestuurlijk platform\n    '{key}': geheim\n"),
+    );
+    site.write(PAGE, &text);
+    let server = server::start(&site);
+    let (status, page) = get(&server, EDIT);
+    assert_eq!(status, 200);
+    assert!(!page.contains("<meta http-equiv=\"refresh\""), "{page}");
+    let edit = Form::read(&page);
+    assert!(
+        edit.fields.iter().any(|(_, v)| v == "geheim"),
+        "the value is in the form"
+    );
+    // Saved untouched, the key comes back as it was.
+    let (status, answer) = edit.submit(&server, "opslaan");
+    assert_eq!(status, 303, "{answer}");
+    assert_eq!(site.read(PAGE), text);
+
+    // Names no form posts: an item far past its list's end, nested (which
+    // grew every list on the way to its length), and a list at the top.
+    let mut edit = form(&server, EDIT);
+    for body in 0..50 {
+        edit.set(&format!("f.bodies[{body}].relations[9999].to"), "x");
+    }
+    edit.set("f[0]", "x");
+    let (status, page) = edit.submit(&server, "controleren");
+    assert_eq!(status, 200, "{page}");
+    assert!(!page.contains("veld-bodies-49"), "no 50th body");
+    assert!(!page.contains("relations-9999"));
+    let (status, _) = get(&server, EDIT);
+    assert_eq!(status, 200, "the preview is still up");
+
+    // An upload from elsewhere is refused before its body is read: the
+    // answer comes while the body is still to be sent.
+    let mut stream = std::net::TcpStream::connect(&server.address).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /bewerken/_bestand/regio/twents-waternet/ HTTP/1.1\r\nHost: {}\r\nOrigin: http://elders.example\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 20000000\r\n\r\n",
+        server.address
+    )
+    .unwrap();
+    let mut answer = [0u8; 12];
+    stream
+        .read_exact(&mut answer)
+        .expect("an answer before the body");
+    assert_eq!(&answer, b"HTTP/1.1 403");
+
+    // The home page takes files too, in the top of content/.
+    let token = form(&server, "/bewerken/").get("token").unwrap().to_owned();
+    let (status, answer) = upload(&server, "", &token, "Logo.png", b"\x89PNG\r\n\x1a\n");
+    assert_eq!(status, 303, "{answer}");
+    assert!(site.path("content/logo.png").is_file());
+}
