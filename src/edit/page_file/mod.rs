@@ -356,6 +356,25 @@ mod tests {
     }
 
     #[test]
+    fn a_comment_above_a_field_stays_when_the_field_before_it_changes() {
+        let text = "---\ntitle: T\nperiod: 2017\n\n# LET OP: pas na een besluit\nstatus: gepland\ndescription: |\n  # geen opmerking\n  tekst\n# BRON: jaarverslag\nregio: twente\n---\nTekst\n";
+        let file = PageFile::read(text).unwrap();
+        let mut values = file.values();
+        values.insert("period".into(), Draft::Text("2018".into()));
+        values.insert("description".into(), Draft::Text("# kop\nanders".into()));
+        let again = file.with(
+            &values,
+            &["title", "period", "status", "description", "regio"],
+            &IndexMap::new(),
+            &file.body(),
+        );
+        assert_eq!(
+            again,
+            "---\ntitle: T\nperiod: \"2018\"\n\n# LET OP: pas na een besluit\nstatus: gepland\ndescription: |-\n  # kop\n  anders\n# BRON: jaarverslag\nregio: twente\n---\nTekst\n"
+        );
+    }
+
+    #[test]
     fn groups_in_lists_are_written_as_blocks_and_read_back_the_same() {
         let file = PageFile::read("---\ntitle: T\n---\nTekst\n").unwrap();
         let mut values = file.values();

@@ -22,6 +22,52 @@ pub(super) fn write_field(
         out.push_str(&reindented(&was.text, indent));
         return;
     }
+    write_value(out, indent, key, value, spec, was);
+    // Comments above the next field end this one's old lines; they stay.
+    let comments = was.map_or("", |was| comments_after(&was.text));
+    if !comments.is_empty() {
+        out.push_str(&reindented(comments, indent));
+    }
+}
+
+/// The comment lines, and blank lines among them, that end a field's old
+/// text: they stand above the next field. Not the field's own lines: a
+/// `#` inside a block of text is indented deeper than its key.
+fn comments_after(text: &str) -> &str {
+    let indent_of = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let key_indent = text
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .map_or(0, indent_of);
+    let mut start = text.len();
+    let mut commented = false;
+    for line in text
+        .split_inclusive('\n')
+        .skip(1)
+        .collect::<Vec<_>>()
+        .iter()
+        .rev()
+    {
+        let blank = line.trim().is_empty();
+        let comment = line.trim_start().starts_with('#') && indent_of(line) <= key_indent;
+        if !blank && !comment {
+            break;
+        }
+        start -= line.len();
+        commented |= comment;
+    }
+    if commented { &text[start..] } else { "" }
+}
+
+/// Writes `key: value` at `indent` spaces, in the shape `spec` gives.
+fn write_value(
+    out: &mut String,
+    indent: usize,
+    key: &str,
+    value: &Draft,
+    spec: Option<&FieldSpec>,
+    was: Option<&Written>,
+) {
     let pad = " ".repeat(indent);
     let key = scalar(key);
     match value {
