@@ -143,3 +143,25 @@ fn keys_names_and_uploads_from_an_attacker_do_no_harm() {
     assert_eq!(status, 303, "{answer}");
     assert!(site.path("content/logo.png").is_file());
 }
+
+#[test]
+fn a_file_that_is_not_utf8_is_not_changed_unasked() {
+    let site = TestSite::example_in_git();
+    let mut bytes = std::fs::read(site.path(PAGE)).unwrap();
+    bytes.extend_from_slice(b"\nCaf\xE9 aan het water.\n");
+    std::fs::write(site.path(PAGE), &bytes).unwrap();
+    let server = server::start(&site);
+    let (_, page) = get(&server, EDIT);
+    assert!(page.contains("het bestand is geen UTF-8-tekst"), "{page}");
+    let mut edit = Form::read(&page);
+    edit.set("f.motto", "Nieuw motto");
+    let (status, page) = edit.submit(&server, "opslaan");
+    assert_eq!(status, 200, "not saved without asking");
+    assert!(page.contains("geen UTF-8"), "{page}");
+    assert_eq!(std::fs::read(site.path(PAGE)).unwrap(), bytes);
+    edit.set("ondanks", "ja");
+    let (status, answer) = edit.submit(&server, "opslaan");
+    assert_eq!(status, 303, "{answer}");
+    let saved = site.read(PAGE);
+    assert!(saved.contains("motto: Nieuw motto") && saved.contains("Caf\u{fffd} aan"));
+}

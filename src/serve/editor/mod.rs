@@ -153,11 +153,28 @@ pub(super) fn target(live: &LiveSite, url_path: &str) -> Result<EditablePage, An
         .ok_or_else(|| Answer::NotFound(word(live, "not_found_text")))
 }
 
-fn read_file(site_root: &Path, page: &EditablePage) -> String {
+/// The page's file as text, with the problem of a file that is not
+/// UTF-8: the form shows its unreadable bytes as �, and a save writes
+/// them so, which the editor must agree to first (*Toch opslaan*).
+fn read_file(
+    live: &LiveSite,
+    site_root: &Path,
+    page: &EditablePage,
+) -> (String, Option<Diagnostic>) {
     let file = site_root.join(CONTENT_DIR).join(&page.content_path);
-    std::fs::read(file)
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-        .unwrap_or_default()
+    match String::from_utf8(std::fs::read(file).unwrap_or_default()) {
+        Ok(text) => (text, None),
+        Err(not_utf8) => {
+            let shown = format!("{CONTENT_DIR}/{}", page.content_path);
+            let problem = crate::source::decode_source(not_utf8.as_bytes().to_vec(), &shown)
+                .err()
+                .map(|problem| problem.help(word(live, "edit_not_utf8")));
+            (
+                String::from_utf8_lossy(not_utf8.as_bytes()).into_owned(),
+                problem,
+            )
+        }
+    }
 }
 
 /// The form of the page at `url_path` as its file is now.
@@ -167,7 +184,7 @@ pub fn show(live: &LiveSite, session: &Editing, url_path: &str, uploaded: Option
         Ok(page) => page,
         Err(answer) => return answer,
     };
-    let text = read_file(site_root, &page);
+    let (text, not_utf8) = read_file(live, site_root, &page);
     let mut shown = Shown {
         author: configured_author(site_root),
         base: fingerprint(&text),
@@ -181,6 +198,7 @@ pub fn show(live: &LiveSite, session: &Editing, url_path: &str, uploaded: Option
         Err(unreadable) => shown.raw = Some((text.clone(), unreadable.message)),
     }
     shown.problems = live.check_text(&page.content_path, &text);
+    shown.problems.extend(not_utf8);
     if let Some(name) = uploaded {
         shown.notice = word(live, "edit_uploaded")
             .replace("{name}", name)
@@ -243,10 +261,10 @@ fn take_form(
             .unwrap_or_default()
     };
     let action = Action::read(&field("actie"));
-    let on_disk = if page.is_new {
-        String::new()
+    let (on_disk, not_utf8) = if page.is_new {
+        (String::new(), None)
     } else {
-        read_file(site_root, &page)
+        read_file(live, site_root, &page)
     };
     let specs = all_specs(live, &page);
     let mut shown = Shown {
@@ -318,6 +336,7 @@ fn take_form(
         );
     }
     shown.problems = live.check_text(&page.content_path, &new_text);
+    shown.problems.extend(not_utf8);
     let has_errors = shown.problems.iter().any(Diagnostic::is_error);
     let commit = matches!(action, Action::SaveAndCommit);
     if !matches!(action, Action::Save | Action::SaveAndCommit) {
