@@ -165,3 +165,32 @@ fn a_file_that_is_not_utf8_is_not_changed_unasked() {
     let saved = site.read(PAGE);
     assert!(saved.contains("motto: Nieuw motto") && saved.contains("Caf\u{fffd} aan"));
 }
+
+#[test]
+fn a_commit_a_hook_refuses_leaves_the_index_as_the_user_had_it() {
+    let site = TestSite::example_in_git();
+    let hook = site.path(".git/hooks/pre-commit");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\necho 'eerst de spelling nakijken' >&2\nexit 1\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // The user's own work, staged for their next commit.
+    let other = "content/organisatie/almelo.md";
+    site.write(other, &format!("{}\nEigen werk.\n", site.read(other)));
+    git(&site, &["add", other]);
+    let server = server::start(&site);
+    let mut edit = form(&server, EDIT);
+    edit.set("f.motto", "Nieuw motto")
+        .set("samenvatting", "Motto")
+        .set("naam", "Els")
+        .set("email", "els@example.org");
+    let (status, page) = edit.submit(&server, "vastleggen");
+    assert_eq!(status, 200);
+    assert!(page.contains("eerst de spelling nakijken"), "{page}");
+    assert!(site.read(PAGE).contains("motto: Nieuw motto"), "saved");
+    let staged = git(&site, &["diff", "--cached", "--name-only"]);
+    assert_eq!(staged.trim(), other, "only what the user staged");
+}

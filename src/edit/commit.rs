@@ -120,13 +120,29 @@ pub fn commit_page(
         all.extend(&paths);
         git(&all)
     };
-    on_paths(&["add"])?;
+    // What the user had staged already stays so; what twn staged is taken
+    // back if the commit fails (a hook said no), or the user's next
+    // commit would take it along.
+    let staged_before =
+        on_paths(&["diff", "--cached", "--relative", "--name-only", "-z"]).unwrap_or_default();
+    let staged_by_twn: Vec<&str> = paths
+        .iter()
+        .copied()
+        .filter(|path| !staged_before.split('\0').any(|staged| staged == *path))
+        .collect();
+    let unstage = || {
+        let mut args = vec!["reset", "-q", "--"];
+        args.extend(&staged_by_twn);
+        let _ = git(&args);
+    };
+    on_paths(&["add"]).inspect_err(|_| unstage())?;
     if on_paths(&["status", "--porcelain"])?.is_empty() {
         return Ok(None);
     }
     let ident = format!("{} <{}>", author.name, author.email);
     on_paths(&[
         "commit", "--quiet", "--only", "--author", &ident, "-m", summary,
-    ])?;
+    ])
+    .inspect_err(|_| unstage())?;
     git(&["rev-parse", "--short", "HEAD"]).map(Some)
 }
