@@ -63,6 +63,17 @@ pub fn create_new_file(path: &Path, contents: &[u8]) -> io::Result<()> {
 /// is one twn ignores below `content/` (hidden, ending in `~`), so the
 /// preview never takes it for a page or a file beside one.
 pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    replace(path, contents, false)
+}
+
+/// [`replace_file`] for a file of the user's (a page saved from the
+/// editor): it keeps who may read it, so a page kept private stays so.
+/// twn's own files get the usual mode, whatever a later step set.
+pub fn replace_users_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    replace(path, contents, true)
+}
+
+fn replace(path: &Path, contents: &[u8], keep_mode: bool) -> io::Result<()> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -77,8 +88,8 @@ pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
         std::fs::remove_file(&temporary)?;
         create_new_file(&temporary, contents)?;
     }
-    // The file keeps who may read it (a page kept private stays so).
-    if let Ok(before) = path.symlink_metadata()
+    if keep_mode
+        && let Ok(before) = path.symlink_metadata()
         && before.is_file()
     {
         let _ = std::fs::set_permissions(&temporary, before.permissions());
@@ -127,7 +138,7 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
 
     #[test]
-    fn a_replaced_file_keeps_its_mode_and_no_link_is_written_through() {
+    fn a_users_replaced_file_keeps_its_mode_and_no_link_is_written_through() {
         let dir = tempfile::tempdir().unwrap();
         let page = dir.path().join("almelo.md");
         std::fs::write(&page, "oud").unwrap();
@@ -138,7 +149,7 @@ mod tests {
             .path()
             .join(format!(".almelo.md.{}.twn~", std::process::id()));
         std::os::unix::fs::symlink(&elsewhere, &temporary).unwrap();
-        replace_file(&page, b"nieuw").unwrap();
+        replace_users_file(&page, b"nieuw").unwrap();
         assert_eq!(std::fs::read_to_string(&page).unwrap(), "nieuw");
         assert!(!page.symlink_metadata().unwrap().is_symlink());
         let mode = page.metadata().unwrap().permissions().mode();

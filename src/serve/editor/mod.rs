@@ -374,7 +374,7 @@ fn take_form(
     } else if page.is_new {
         crate::files::create_new_file(&file, new_text.as_bytes())
     } else if new_text != on_disk {
-        crate::files::replace_file(&file, new_text.as_bytes())
+        crate::files::replace_users_file(&file, new_text.as_bytes())
     } else {
         Ok(())
     };
