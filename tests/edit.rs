@@ -433,8 +433,13 @@ fn on_another_address_editing_needs_the_password_from_the_environment() {
             Some(origin),
         )
     };
+    let started = std::time::Instant::now();
     let (status, _) = try_login("fout", &own);
     assert_eq!(status, 403);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(900),
+        "a wrong password is answered slowly"
+    );
     let (status, _) = try_login(password, "http://evil.example");
     assert_eq!(status, 403, "a login from another site is refused");
     let (status, answer) = try_login(password, &own);
@@ -461,6 +466,24 @@ fn on_another_address_editing_needs_the_password_from_the_environment() {
     let (status, _) = edit.submit(&server, "opslaan");
     assert_eq!(status, 403);
     assert!(!site.read(PAGE).contains("Zonder inloggen"));
+}
+
+#[test]
+fn a_short_password_leaves_editing_off() {
+    let site = site();
+    let (server, printed) = server::start_with_env(
+        &site,
+        &["--bind", "0.0.0.0"],
+        &[("TWN_WACHTWOORD", "kort-123")],
+    );
+    assert!(
+        printed
+            .iter()
+            .any(|l| l.contains("te kort (minstens 12 tekens)")),
+        "{printed:?}"
+    );
+    let (status, page) = get(&server, EDIT);
+    assert_eq!(status, 403, "{page}");
 }
 
 #[test]

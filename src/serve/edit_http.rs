@@ -240,6 +240,8 @@ async fn login_post(
         return plain(StatusCode::NOT_FOUND, FORBIDDEN.into());
     };
     if !same_origin(&headers) || !token_matches(value("wachtwoord"), password) {
+        // A second per wrong try, so that guessing takes long.
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         return login_page(&back, true);
     }
     let cookie = format!(

@@ -78,9 +78,14 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostic> {
                 "twn serve: let op: op {address} kan iedereen in het netwerk de voorvertoning zien, concepten en fouten incluis; laat --bind weg om alleen op deze computer te luisteren"
             );
             match std::env::var(editor::PASSWORD_VARIABLE) {
-                Ok(password) if !password.is_empty() => eprintln!(
+                Ok(password) if password.chars().count() >= editor::MIN_PASSWORD_CHARS => eprintln!(
                     "twn serve: bewerken in de browser kan na inloggen met het wachtwoord uit {}",
                     editor::PASSWORD_VARIABLE
+                ),
+                Ok(password) if !password.is_empty() => eprintln!(
+                    "twn serve: het wachtwoord in {} is te kort (minstens {} tekens), dus bewerken in de browser staat uit; kies een langer wachtwoord",
+                    editor::PASSWORD_VARIABLE,
+                    editor::MIN_PASSWORD_CHARS
                 ),
                 _ => eprintln!(
                     "twn serve: bewerken in de browser staat uit; zet een wachtwoord in de omgevingsvariabele {} om het op dit adres toe te staan",

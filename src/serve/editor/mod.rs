@@ -33,6 +33,8 @@ pub const UPLOAD: &str = "_bestand/";
 /// `twn serve` listens beyond this computer: never an argument, which
 /// other users of the machine can read.
 pub const PASSWORD_VARIABLE: &str = "TWN_WACHTWOORD";
+/// A shorter password is guessed too soon by anyone in the network.
+pub const MIN_PASSWORD_CHARS: usize = 12;
 
 /// What every editor request shares.
 pub struct Editing {
@@ -58,7 +60,7 @@ fn random_hex() -> Option<String> {
 impl Editing {
     /// Editing on loopback, or with `password` on another address.
     pub fn new(site_root: PathBuf, loopback: bool, password: Option<String>) -> Editing {
-        let password = password.filter(|p| !p.is_empty() && !loopback);
+        let password = password.filter(|p| p.chars().count() >= MIN_PASSWORD_CHARS && !loopback);
         // Without the system's randomness no token can be trusted: editing
         // stays off.
         let (token, session) = (random_hex(), random_hex());
