@@ -151,3 +151,45 @@ fn a_theme_without_the_picture_keeps_such_an_image_as_written() {
         ["luchtfoto.jpg", "schets.svg", ".verborgen/foto.png"]
     );
 }
+
+/// An image named many times is inline only while the version's budget
+/// lasts: a small page cannot make a version of hundreds of megabytes.
+#[test]
+fn one_version_holds_at_most_a_megabyte_inline() {
+    let site = TestSite::example_in_git();
+    let mut photo = b"\x89PNG\r\n\x1a\n".to_vec();
+    photo.resize(200 * 1024, b'x');
+    site.write_bytes("content/organisatie/borne/foto.png", &photo);
+    let text = site.read(BORNE);
+    site.write(
+        BORNE,
+        &format!("{text}\n{}", "![Foto](foto.png)\n\n".repeat(40)),
+    );
+    site.commit_all(
+        "Veel foto's",
+        ("Redactie", "r@example.org"),
+        "2025-05-01T10:00:00+02:00",
+    );
+    let old = git(site.dir.path(), &["rev-parse", "--short=7", "HEAD"]);
+    git(
+        site.dir.path(),
+        &["rm", "-q", "content/organisatie/borne/foto.png"],
+    );
+    site.write(BORNE, &text);
+    site.commit_all(
+        "Foto's weg",
+        ("Redactie", "r@example.org"),
+        "2025-06-01T10:00:00+02:00",
+    );
+    site.build_ok();
+    let version = site.read(&format!(
+        "public/organisatie/borne/versie/{}/index.html",
+        old.trim()
+    ));
+    let sources = image_sources(&version);
+    assert_eq!(sources.len(), 40);
+    let inline = sources.iter().filter(|s| s.starts_with("data:")).count();
+    assert!((1..=5).contains(&inline), "{inline} inline");
+    assert!(sources[inline..].iter().all(|s| s == PLACEHOLDER));
+    assert!(version.len() < 1_200_000, "{} bytes", version.len());
+}

@@ -221,24 +221,40 @@ fn below_root(folder: &str, decoded: &str) -> Option<String> {
     normalise_relative(from, decoded)
 }
 
+/// Which files a relative (or root) URL `src` may name on the page whose
+/// file is `file_path`, by path below `content/`, as a browser reads it:
+/// beside the page at its address, and beside its file; each once.
+pub fn paths_named(config: &SiteConfig, file_path: &str, src: &str) -> Vec<String> {
+    let address = crate::page::former_url_path(file_path, config).unwrap_or_default();
+    let file_folder = file_path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    below_folders(&[address.trim_end_matches('/'), file_folder], src)
+}
+
 /// Where image `src` of an old version of `page` was, by path below
-/// `content/`, when the page's file was `file_path`: beside the page at its
-/// address then, beside its file, and at its address today; each once.
-pub fn old_image_paths(page: &Page, file_path: &str, src: &str) -> Vec<String> {
+/// `content/`, when the page's file was `file_path`: as [`paths_named`],
+/// then at the page's address today.
+pub fn old_image_paths(
+    config: &SiteConfig,
+    page: &Page,
+    file_path: &str,
+    src: &str,
+) -> Vec<String> {
+    let mut paths = paths_named(config, file_path, src);
+    for today in below_folders(&[page.url_path.trim_end_matches('/')], src) {
+        if !paths.contains(&today) {
+            paths.push(today);
+        }
+    }
+    paths
+}
+
+/// `src` read from each of `folders` (from the root if it starts with
+/// `/`), each path once.
+fn below_folders(folders: &[&str], src: &str) -> Vec<String> {
     let path = src.split(['?', '#']).next().unwrap_or_default();
     let decoded = crate::urls::percent_decode(path).unwrap_or_else(|| path.to_owned());
-    let file_folder = file_path.rsplit_once('/').map_or("", |(folder, _)| folder);
-    let named = file_path.strip_suffix(".md").unwrap_or(file_path);
-    let address_then = match named.strip_suffix("index") {
-        Some(folder) if folder.is_empty() || folder.ends_with('/') => folder.trim_end_matches('/'),
-        _ => named,
-    };
     let mut paths = Vec::new();
-    for folder in [
-        address_then,
-        file_folder,
-        page.url_path.trim_end_matches('/'),
-    ] {
+    for folder in folders {
         if let Some(found) = below_root(folder, &decoded)
             && !paths.contains(&found)
         {

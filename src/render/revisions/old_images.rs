@@ -6,32 +6,88 @@
 //! version, is shown as the theme's picture of a missing image; no old
 //! version points at a file that is not there.
 
+use crate::config::SiteConfig;
 use crate::history::{FileAt, History, Revision};
 use crate::page::{Page, is_editor_leftover};
+use crate::resolve::old_image_paths;
 use base64::Engine;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Larger images are not inlined: each version that shows one repeats it.
 const INLINE_AT_MOST: u64 = 256 * 1024;
+/// What one version's page may hold inline in all, in bytes of `data:`
+/// URLs: an image named a thousand times is not repeated a thousand times.
+const INLINE_PER_VERSION: usize = 1024 * 1024;
+
+/// The images one old version shows that the site no longer has, each
+/// read from git once, inline while the version's budget lasts.
+pub(super) struct GoneImages<'a> {
+    config: &'a SiteConfig,
+    history: &'a History,
+    repo: &'a gix::Repository,
+    revision: &'a Revision,
+    old: &'a Page,
+    left: Cell<usize>,
+    read: RefCell<HashMap<String, Option<Rc<str>>>>,
+}
+
+impl<'a> GoneImages<'a> {
+    pub(super) fn new(
+        config: &'a SiteConfig,
+        history: &'a History,
+        repo: &'a gix::Repository,
+        revision: &'a Revision,
+        old: &'a Page,
+    ) -> Self {
+        GoneImages {
+            config,
+            history,
+            repo,
+            revision,
+            old,
+            left: Cell::new(INLINE_PER_VERSION),
+            read: RefCell::default(),
+        }
+    }
+
+    /// Image `src` inline, if git has it as a picture and the budget
+    /// holds it.
+    pub(super) fn inline(&self, src: &str) -> Option<String> {
+        let data = self
+            .read
+            .borrow_mut()
+            .entry(src.to_owned())
+            .or_insert_with(|| {
+                let paths = old_image_paths(self.config, self.old, &self.revision.path, src);
+                gone_image(self.history, self.repo, self.revision.commit, &paths).map(Rc::from)
+            })
+            .clone()?;
+        let left = self.left.get().checked_sub(data.len())?;
+        self.left.set(left);
+        Some(data.to_string())
+    }
+}
 
 /// The theme's picture for an image that is gone, below its `static/`.
 pub const MISSING_IMAGE: &str = "afbeelding-weg.svg";
 
-/// An old version's image `src`, which the site no longer has, as
-/// `revision` had it: `None` where git has no picture to show inline.
-pub(super) fn gone_image(
+/// The first of `paths` that commit `commit` had as a picture, inline:
+/// `None` where git has no picture to show inline.
+fn gone_image(
     history: &History,
     repo: &gix::Repository,
-    revision: &Revision,
-    old: &Page,
-    src: &str,
+    commit: usize,
+    paths: &[String],
 ) -> Option<String> {
-    crate::resolve::old_image_paths(old, &revision.path, src)
+    paths
         .iter()
         // What twn never publishes (hidden files, editors' leftovers) it
         // does not show from git either.
         .filter(|path| !path.split('/').any(is_editor_leftover))
         .find_map(
-            |path| match history.file_at(repo, revision.commit, path, INLINE_AT_MOST) {
+            |path| match history.file_at(repo, commit, path, INLINE_AT_MOST) {
                 FileAt::Absent => None,
                 FileAt::Larger => Some(None),
                 FileAt::Bytes(bytes) => Some(data_url(&bytes)),

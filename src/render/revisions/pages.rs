@@ -1,7 +1,7 @@
 //! The three kinds of page a revision makes: a deleted page's notice, an
 //! old version in the current theme, and a diff.
 
-use super::old_images::{MISSING_IMAGE, gone_image};
+use super::old_images::{GoneImages, MISSING_IMAGE};
 use super::{Blobs, PageJob, Subject, blob_before};
 use crate::history::Revision;
 use crate::markdown::{LinkKind, ResolvedLink};
@@ -80,10 +80,8 @@ impl PageJob<'_> {
             blobs.text(revision.blob).to_string(),
             Option::clone(&blobs.front(revision.blob)),
         );
-        let gone_images = |src: &str| {
-            gone_image(self.history, blobs.repo, revision, &old, src)
-                .or_else(|| self.missing_image())
-        };
+        let inline = GoneImages::new(&site.config, self.history, blobs.repo, revision, &old);
+        let gone_images = |src: &str| inline.inline(src).or_else(|| self.missing_image());
         let links: Vec<_> = old
             .body
             .links
