@@ -79,20 +79,37 @@ fn replace(path: &Path, contents: &[u8], keep_mode: bool) -> io::Result<()> {
         .and_then(|n| n.to_str())
         .unwrap_or("bestand");
     let temporary = path.with_file_name(format!(".{name}.{}.twn~", std::process::id()));
+    let kept = keep_mode
+        .then(|| path.symlink_metadata().ok().filter(|m| m.is_file()))
+        .flatten()
+        .map(|before| before.permissions());
     // Made new, never written through: what is at that name (a stopped
-    // save's file, or a link someone put there) is removed first.
-    if let Err(e) = create_new_file(&temporary, contents) {
+    // save's file, or a link someone put there) is removed first. Made
+    // with the kept mode, so a private page's text is never readable by
+    // others on the way.
+    let create = || {
+        use io::Write;
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        if let Some(kept) = &kept {
+            options.mode(kept.mode() & 0o777);
+        }
+        let mut file = options.open(&temporary)?;
+        file.write_all(contents).inspect_err(|_| {
+            let _ = std::fs::remove_file(&temporary);
+        })
+    };
+    if let Err(e) = with_folder_made(&temporary, |_| create()) {
         if e.kind() != io::ErrorKind::AlreadyExists {
             return Err(e);
         }
         std::fs::remove_file(&temporary)?;
-        create_new_file(&temporary, contents)?;
+        create()?;
     }
-    if keep_mode
-        && let Ok(before) = path.symlink_metadata()
-        && before.is_file()
-    {
-        let _ = std::fs::set_permissions(&temporary, before.permissions());
+    // Exactly as it was, past the umask.
+    if let Some(kept) = kept {
+        let _ = std::fs::set_permissions(&temporary, kept);
     }
     std::fs::rename(&temporary, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&temporary);

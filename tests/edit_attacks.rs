@@ -27,16 +27,20 @@ fn git(site: &TestSite, args: &[&str]) -> String {
 #[test]
 fn a_commit_takes_the_files_uploaded_for_the_page_and_a_clean_clone_builds() {
     let site = TestSite::example_in_git();
-    // A file of the user's own in the same folder, which the page does not
-    // name: not the editor's to commit.
+    // Files of the user's own in the same folder, which the page does not
+    // link (one only named in its prose): not the editor's to commit.
     site.write("content/regio/twents-waternet/aantekening.txt", "eigen");
+    site.write("content/regio/twents-waternet/plan.pdf", "%PDF-1.4 concept");
     let server = server::start(&site);
     let token = form(&server, EDIT).get("token").unwrap().to_owned();
     let png = b"\x89PNG\r\n\x1a\n-kaart";
     let (status, answer) = upload(&server, "regio/twents-waternet/", &token, "Kaart.png", png);
     assert_eq!(status, 303, "{answer}");
     let mut edit = form(&server, EDIT);
-    let body = format!("{}\n![Kaart](kaart.png)\n", edit.get("tekst").unwrap());
+    let body = format!(
+        "{}\n![Kaart](kaart.png)\n\nZie later het bestemmingsplan.pdf.\n",
+        edit.get("tekst").unwrap()
+    );
     edit.set("tekst", &body)
         .set("samenvatting", "Kaart erbij")
         .set("naam", "Els")
@@ -50,10 +54,12 @@ fn a_commit_takes_the_files_uploaded_for_the_page_and_a_clean_clone_builds() {
         [PAGE, "content/regio/twents-waternet/kaart.png"]
     );
     let status = git(&site, &["status", "--porcelain"]);
-    assert!(
-        status.contains("?? content/regio/twents-waternet/aantekening.txt"),
-        "{status}"
-    );
+    for own in ["aantekening.txt", "plan.pdf"] {
+        assert!(
+            status.contains(&format!("?? content/regio/twents-waternet/{own}")),
+            "{status}"
+        );
+    }
     // What a host's CI builds: the commit alone.
     let clone = tempfile::tempdir().unwrap();
     let clone_path = clone.path().join("wiki");
@@ -177,10 +183,17 @@ fn a_commit_a_hook_refuses_leaves_the_index_as_the_user_had_it() {
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
-    // The user's own work, staged for their next commit.
+    // The user's own work, staged for their next commit: another page,
+    // and a part of this one (as `git add -p` stages it).
     let other = "content/organisatie/almelo.md";
     site.write(other, &format!("{}\nEigen werk.\n", site.read(other)));
     git(&site, &["add", other]);
+    site.write(
+        PAGE,
+        &format!("{}\nEigen gestagede regel.\n", site.read(PAGE)),
+    );
+    git(&site, &["add", PAGE]);
+    let users_blob = git(&site, &["rev-parse", &format!(":{PAGE}")]);
     let server = server::start(&site);
     let mut edit = form(&server, EDIT);
     edit.set("f.motto", "Nieuw motto")
@@ -192,5 +205,14 @@ fn a_commit_a_hook_refuses_leaves_the_index_as_the_user_had_it() {
     assert!(page.contains("eerst de spelling nakijken"), "{page}");
     assert!(site.read(PAGE).contains("motto: Nieuw motto"), "saved");
     let staged = git(&site, &["diff", "--cached", "--name-only"]);
-    assert_eq!(staged.trim(), other, "only what the user staged");
+    assert_eq!(
+        staged.lines().collect::<Vec<_>>(),
+        [other, PAGE],
+        "only what the user staged"
+    );
+    assert_eq!(
+        git(&site, &["rev-parse", &format!(":{PAGE}")]),
+        users_blob,
+        "as the user staged it"
+    );
 }

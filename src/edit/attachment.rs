@@ -1,6 +1,9 @@
 //! A file an editor puts beside a page: which kinds may go there, the
 //! name it gets, and the Markdown that shows or links it.
 
+use crate::config::SiteConfig;
+use crate::markdown::LinkKind;
+
 /// What may be put beside a page: what readers' browsers show as an image
 /// or a document, never a page or script of the site (SVG can carry one).
 const ALLOWED: [&str; 7] = ["png", "jpg", "jpeg", "gif", "webp", "avif", "pdf"];
@@ -14,17 +17,18 @@ pub fn markdown_for(name: &str) -> String {
     }
 }
 
-/// The folder below `content/` where files beside the page whose file is
-/// `content_path` go: the folder its address names, where its Markdown
-/// finds a file by name alone (`werkplaats/riool.md` → `werkplaats/riool`,
-/// `regio/twente/index.md` → `regio/twente`, `index.md` → the top).
-pub fn folder_beside(content_path: &str) -> &str {
-    let stem = content_path.strip_suffix(".md").unwrap_or(content_path);
-    match stem.rsplit_once('/') {
-        Some((folder, "index")) => folder,
-        None if stem == "index" => "",
-        _ => stem,
-    }
+/// The files below `content/` that the text of the page whose file is
+/// `content_path` names by a relative or root URL (its images and links
+/// to files), read as the site reads them: what a commit of the page
+/// needs beside it. Not names that merely appear in its prose.
+pub fn files_named(config: &SiteConfig, content_path: &str, text: &str) -> Vec<String> {
+    let body = crate::frontmatter::body_despite_front_matter(text).map_or(text, |(body, _)| body);
+    crate::markdown::parse(body, config.allow_html)
+        .links
+        .iter()
+        .filter(|link| matches!(link.kind, LinkKind::Image | LinkKind::SiteAddress))
+        .flat_map(|link| crate::resolve::paths_named(config, content_path, &link.target))
+        .collect()
 }
 
 /// A safe name for `given`: its stem as a slug, its extension in lower
@@ -48,19 +52,6 @@ pub fn safe_name(given: &str) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn files_go_to_the_folder_the_pages_address_names() {
-        assert_eq!(folder_beside("werkplaats/riool.md"), "werkplaats/riool");
-        assert_eq!(folder_beside("werkplaats/reindex.md"), "werkplaats/reindex");
-        assert_eq!(folder_beside("regio/twente/index.md"), "regio/twente");
-        assert_eq!(
-            folder_beside("regio/twente/reindex.md"),
-            "regio/twente/reindex"
-        );
-        assert_eq!(folder_beside("index.md"), "");
-        assert_eq!(folder_beside("over.md"), "over");
-    }
 
     #[test]
     fn names_are_made_safe_and_only_images_and_pdfs_pass() {

@@ -49,12 +49,13 @@ impl Author {
     }
 }
 
-/// What a save commits: the page's file, and the folder beside it (both
-/// relative to the repository's folder given) with the page's text.
+/// What a save commits: the page's file, the folder beside it where its
+/// uploads go, and the files its text names (all relative to the folder
+/// git runs in).
 pub struct SavedPage<'a> {
     pub path: &'a str,
     pub folder: &'a str,
-    pub text: &'a str,
+    pub named: &'a [String],
 }
 
 /// Commits the page's file, with the files in its folder that git does not
@@ -104,8 +105,8 @@ pub fn commit_page(
         page.folder,
     ])?;
     let beside = |file: &&str| {
-        let (folder, name) = file.rsplit_once('/').unwrap_or(("", file));
-        folder == page.folder.trim_end_matches('/') && page.text.contains(name)
+        let folder = file.rsplit_once('/').map_or("", |(folder, _)| folder);
+        folder == page.folder.trim_end_matches('/') && page.named.iter().any(|named| named == file)
     };
     let mut paths = vec![page.path];
     paths.extend(
@@ -130,10 +131,33 @@ pub fn commit_page(
         .copied()
         .filter(|path| !staged_before.split('\0').any(|staged| staged == *path))
         .collect();
+    // The user's staged text of a path twn stages too (`git add -p`),
+    // as index entries: `<mode> <blob> <stage>\t<path>`.
+    let users_entries = match paths.len() - staged_by_twn.len() {
+        0 => String::new(),
+        _ => on_paths(&["ls-files", "--stage", "-z"]).unwrap_or_default(),
+    };
     let unstage = || {
-        let mut args = vec!["reset", "-q", "--"];
-        args.extend(&staged_by_twn);
-        let _ = git(&args);
+        if !staged_by_twn.is_empty() {
+            let mut args = vec!["reset", "-q", "--"];
+            args.extend(&staged_by_twn);
+            let _ = git(&args);
+        }
+        for entry in users_entries.split('\0').filter(|e| !e.is_empty()) {
+            let Some((info, path)) = entry.split_once('\t') else {
+                continue;
+            };
+            if staged_by_twn.contains(&path) {
+                continue;
+            }
+            if let [mode, blob, "0"] = info.split(' ').collect::<Vec<_>>()[..] {
+                let _ = git(&[
+                    "update-index",
+                    "--cacheinfo",
+                    &format!("{mode},{blob},{path}"),
+                ]);
+            }
+        }
     };
     on_paths(&["add"]).inspect_err(|_| unstage())?;
     if on_paths(&["status", "--porcelain"])?.is_empty() {

@@ -25,6 +25,9 @@ pub type FieldPath = Vec<Step>;
 
 /// The most items a list in a form may have.
 pub const MAX_ITEMS: usize = 10_000;
+/// The deepest a form's field may lie: far below what a schema nests,
+/// far above what would run the preview's stack out.
+pub const MAX_DEPTH: usize = 32;
 
 impl Draft {
     /// A value as the file has it.
@@ -210,6 +213,9 @@ pub fn parse_form_name(name: &str) -> Option<FieldPath> {
         } else {
             return None;
         }
+        if path.len() > MAX_DEPTH {
+            return None;
+        }
     }
     Some(path)
 }
@@ -249,6 +255,8 @@ mod tests {
         );
         assert_eq!(parse_form_name(&name), Some(in_html));
         assert_eq!(parse_form_name("token"), None);
+        let deep = format!("f.aliases{}", "[0]".repeat(MAX_DEPTH));
+        assert_eq!(parse_form_name(&deep), None, "deeper than any form");
         assert_eq!(parse_form_name("f[x]"), None);
     }
 

@@ -22,6 +22,9 @@ pub struct EditablePage {
     /// Where the page is in the preview, from the site's root; for a new
     /// page, its collection's index.
     pub url: String,
+    /// Its address below the site's base, as written (`thema/oud-huis/`):
+    /// the folder where the files beside it go.
+    pub url_path: String,
     /// Not yet saved: a new page of `collection`.
     pub is_new: bool,
 }
@@ -42,6 +45,7 @@ impl LiveSite {
             collection: page.collection.clone(),
             title: page.front.title.clone(),
             url: site.url(i),
+            url_path: page.url_path.clone(),
             is_new: false,
         })
     }
@@ -54,6 +58,7 @@ impl LiveSite {
             collection: Some(collection.to_owned()),
             title: settings.singular.clone(),
             url: format!("{}{collection}/", self.site().base_path),
+            url_path: format!("{collection}/"),
             is_new: true,
         })
     }

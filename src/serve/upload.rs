@@ -3,7 +3,7 @@
 //! there), with the Markdown that shows or links it.
 
 use super::editor::{Answer, EDIT_PREFIX, Editing, target, word};
-use crate::edit::attachment::{folder_beside, markdown_for, safe_name};
+use crate::edit::attachment::{markdown_for, safe_name};
 use crate::files::{create_new_file, lies_within};
 use crate::folders::CONTENT_DIR;
 use crate::live::LiveSite;
@@ -35,7 +35,9 @@ pub fn upload(
     let Some((stem, extension)) = safe_name(given).filter(|_| !bytes.is_empty()) else {
         return refuse(live, "edit_upload_refused");
     };
-    let folder = folder_beside(&page.content_path);
+    // Beside the page, in the folder its address names, where its
+    // Markdown finds `name` alone (`Oud Huis.md` is at `oud-huis/`).
+    let folder = page.url_path.trim_matches('/');
     let content = session.site_root.join(CONTENT_DIR);
     let mut name = format!("{stem}.{extension}");
     let mut number = 1;

@@ -299,7 +299,7 @@ pub fn scalar(text: &str) -> String {
         && !text.ends_with(':')
         && !text
             .chars()
-            .any(|c| c.is_control() || "{}[]&*!|>'\"%@`\\".contains(c))
+            .any(|c| c.is_control() || "{}[]&*!|>'\"%@`\\\u{2028}\u{2029}".contains(c))
         && !["true", "false", "null", "yes", "no", "on", "off", "y", "n"]
             .contains(&text.to_ascii_lowercase().as_str());
     if plain {
@@ -311,12 +311,14 @@ pub fn scalar(text: &str) -> String {
 
 /// `text` as a double-quoted YAML scalar. JSON's quoting is nearly that,
 /// but leaves DEL and the C1 controls (`\u{96}` from a Windows-1252
-/// paste) as they are, which no YAML reader accepts.
+/// paste) as they are, which no YAML reader accepts. NEL and the Unicode
+/// line and paragraph separators are escaped too: YAML 1.1 readers take
+/// them for line ends.
 fn double_quoted(text: &str) -> String {
     use std::fmt::Write;
     let printable = |c: char| {
-        matches!(c, '\u{20}'..='\u{7E}' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-            && c != '\u{FEFF}'
+        matches!(c, '\u{20}'..='\u{7E}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+            && !matches!(c, '\u{FEFF}' | '\u{2028}' | '\u{2029}')
     };
     let mut quoted = String::with_capacity(text.len() + 2);
     quoted.push('"');

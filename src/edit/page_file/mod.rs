@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 
 mod write;
 
-use write::write_field;
+use write::{comments_after, write_field};
 
 #[derive(Debug, Clone)]
 pub struct PageFile {
@@ -236,6 +236,9 @@ impl PageFile {
                         specs.get(key),
                         self.fields.get(key),
                     );
+                } else if let Some(cleared) = self.fields.get(key) {
+                    // The comments above the next field outlive this one.
+                    front.push_str(comments_after(&cleared.text));
                 }
             }
         } else {
@@ -305,11 +308,17 @@ mod tests {
             // Pasted from Windows-1252: DEL and C1 controls, which YAML
             // allows only escaped.
             "a\u{96}b\u{7f}c\u{85}d",
+            "regel\u{2028}scheiding\u{2029}alinea",
             "\u{feff}bom \u{fffe} \"quotes\" \\ \t tab",
         ] {
             let mut values = file.values();
             values.insert("title".into(), Draft::Text(value.into()));
             let text = file.with(&values, &["title"], &IndexMap::new(), "");
+            // As YAML 1.1 readers read it too: no raw line ends of theirs.
+            assert!(
+                !text.contains(['\u{85}', '\u{2028}', '\u{2029}']),
+                "{text:?}"
+            );
             let again = PageFile::read(&text).unwrap();
             assert_eq!(
                 again.values()["title"],
@@ -372,6 +381,41 @@ mod tests {
             again,
             "---\ntitle: T\nperiod: \"2018\"\n\n# LET OP: pas na een besluit\nstatus: gepland\ndescription: |-\n  # kop\n  anders\n# BRON: jaarverslag\nregio: twente\n---\nTekst\n"
         );
+        // Cleared: the field goes, the comment above the next one stays.
+        values.shift_remove("period");
+        let cleared = file.with(
+            &values,
+            &["title", "period", "status", "description", "regio"],
+            &IndexMap::new(),
+            &file.body(),
+        );
+        assert!(
+            cleared.starts_with("---\ntitle: T\n\n# LET OP: pas na een besluit\nstatus: gepland\n"),
+            "{cleared}"
+        );
+    }
+
+    #[test]
+    fn a_comment_after_a_group_stays_once_when_the_group_changes() {
+        let text = "---\ntitle: T\nlinks:\n  - title: Site\n    url: https://a.example\n# LET OP\nmotto: M\n---\n";
+        let mut file = PageFile::read(text).unwrap();
+        for round in 0..3 {
+            let mut values = file.values();
+            let Some(Draft::List(links)) = values.get_mut("links") else {
+                panic!("links is a list")
+            };
+            let Draft::Object(link) = &mut links[0] else {
+                panic!("a link is a group")
+            };
+            link.insert(
+                "url".into(),
+                Draft::Text(format!("https://{round}.example")),
+            );
+            let again = file.with(&values, &["title", "links", "motto"], &IndexMap::new(), "");
+            assert_eq!(again.matches("# LET OP").count(), 1, "{again}");
+            assert!(again.contains("# LET OP\nmotto: M\n"), "{again}");
+            file = PageFile::read(&again).unwrap();
+        }
     }
 
     #[test]

@@ -31,9 +31,11 @@ pub(super) fn write_field(
 }
 
 /// The comment lines, and blank lines among them, that end a field's old
-/// text: they stand above the next field. Not the field's own lines: a
-/// `#` inside a block of text is indented deeper than its key.
-fn comments_after(text: &str) -> &str {
+/// text: they stand above the next field at the same depth. Not the
+/// field's own lines (a `#` inside a block of text is indented deeper than
+/// its key), nor a comment of an outer group's, indented less: the group
+/// keeps that one.
+pub(super) fn comments_after(text: &str) -> &str {
     let indent_of = |line: &str| line.len() - line.trim_start_matches(' ').len();
     let key_indent = text
         .lines()
@@ -49,7 +51,7 @@ fn comments_after(text: &str) -> &str {
         .rev()
     {
         let blank = line.trim().is_empty();
-        let comment = line.trim_start().starts_with('#') && indent_of(line) <= key_indent;
+        let comment = line.trim_start().starts_with('#') && indent_of(line) == key_indent;
         if !blank && !comment {
             break;
         }

@@ -5,7 +5,7 @@
 //! never from a path the browser wrote.
 
 use crate::diagnostics::Diagnostic;
-use crate::edit::attachment::folder_beside;
+use crate::edit::attachment::files_named;
 use crate::edit::commit::{Author, SavedPage, commit_page, configured_author};
 use crate::edit::draft::{Draft, FieldPath, Step, element_id, parse_form_name};
 use crate::edit::form::{FormInput, common_specs, fields_html};
@@ -387,11 +387,15 @@ fn take_form(
     super::print_new_warnings(&live.saved(&file));
     if commit {
         let path = format!("{CONTENT_DIR}/{}", page.content_path);
-        let folder = format!("{CONTENT_DIR}/{}", folder_beside(&page.content_path));
+        let folder = format!("{CONTENT_DIR}/{}", page.url_path.trim_matches('/'));
+        let named: Vec<String> = files_named(live.config(), &page.content_path, &new_text)
+            .into_iter()
+            .map(|file| format!("{CONTENT_DIR}/{file}"))
+            .collect();
         let saved = SavedPage {
             path: &path,
             folder: &folder,
-            text: &new_text,
+            named: &named,
         };
         if let Err(why) = commit_page(site_root, &saved, &shown.summary, &shown.author) {
             shown.notice = format!("{} {why}", word(live, "edit_commit_failed"));
@@ -481,7 +485,13 @@ fn apply_list_action(
     specs: &IndexMap<String, FieldSpec>,
 ) {
     let mut root = Draft::Object(std::mem::take(values));
+    // Only lists the form has, as for posted names.
+    let reached = match action {
+        Action::Add(path) | Action::Remove(path) | Action::MoveUp(path) => root.reaches(path),
+        _ => false,
+    };
     match action {
+        _ if !reached => {}
         Action::Add(path) if spec_at(specs, path).is_some() => {
             let objects = spec_at(specs, path)
                 .and_then(|s| s.of.as_deref())
