@@ -216,3 +216,21 @@ fn a_commit_a_hook_refuses_leaves_the_index_as_the_user_had_it() {
         "as the user staged it"
     );
 }
+
+#[test]
+fn on_no_branch_the_editor_saves_but_does_not_commit() {
+    let site = TestSite::example_in_git();
+    git(&site, &["checkout", "-q", "--detach"]);
+    let head = git(&site, &["rev-parse", "HEAD"]);
+    let server = server::start(&site);
+    let mut edit = form(&server, EDIT);
+    edit.set("f.motto", "Los van een branch")
+        .set("samenvatting", "Motto")
+        .set("naam", "Els")
+        .set("email", "els@example.org");
+    let (status, page) = edit.submit(&server, "vastleggen");
+    assert_eq!(status, 200);
+    assert!(page.contains("git staat op geen branch"), "{page}");
+    assert!(site.read(PAGE).contains("motto: Los van een branch"));
+    assert_eq!(git(&site, &["rev-parse", "HEAD"]), head, "no commit");
+}

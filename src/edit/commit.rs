@@ -96,6 +96,11 @@ pub fn commit_page(
     if !author.is_valid() {
         return Err("naam of e-mailadres kan git niet vastleggen".to_owned());
     }
+    // On no branch (a detached HEAD, a rebase stopped midway) the commit
+    // would be left behind by the next checkout.
+    if git(&["symbolic-ref", "-q", "HEAD"]).is_err() {
+        return Err("git staat op geen branch (een losse HEAD, of een rebase die halverwege stopte), dus de commit zou zoekraken: zet git eerst op een branch, bijvoorbeeld met `git switch main`, of maak de rebase af; de pagina is wel opgeslagen".to_owned());
+    }
     let untracked = git(&[
         "ls-files",
         "-z",
