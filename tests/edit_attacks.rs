@@ -125,23 +125,40 @@ fn keys_names_and_uploads_from_an_attacker_do_no_harm() {
     let (status, _) = get(&server, EDIT);
     assert_eq!(status, 200, "the preview is still up");
 
-    // An upload from elsewhere is refused before its body is read: the
-    // answer comes while the body is still to be sent.
-    let mut stream = std::net::TcpStream::connect(&server.address).unwrap();
-    stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+    // An upload or a form from elsewhere is refused before its body is
+    // read: the answer comes while the body is still to be sent.
+    for (path, kind) in [
+        (
+            "/bewerken/_bestand/regio/twents-waternet/",
+            "multipart/form-data; boundary=x",
+        ),
+        (EDIT, "application/x-www-form-urlencoded"),
+    ] {
+        let mut stream = std::net::TcpStream::connect(&server.address).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        write!(
+            stream,
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nOrigin: http://elders.example\r\nContent-Type: {kind}\r\nContent-Length: 20000000\r\n\r\n",
+            server.address
+        )
         .unwrap();
-    write!(
-        stream,
-        "POST /bewerken/_bestand/regio/twents-waternet/ HTTP/1.1\r\nHost: {}\r\nOrigin: http://elders.example\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 20000000\r\n\r\n",
-        server.address
-    )
-    .unwrap();
-    let mut answer = [0u8; 12];
-    stream
-        .read_exact(&mut answer)
-        .expect("an answer before the body");
-    assert_eq!(&answer, b"HTTP/1.1 403");
+        let mut answer = [0u8; 12];
+        stream
+            .read_exact(&mut answer)
+            .expect("an answer before the body");
+        assert_eq!(&answer, b"HTTP/1.1 403", "{path}");
+    }
+    // A form too large to save is told so in Dutch.
+    let mut edit = form(&server, EDIT);
+    edit.set("tekst", &"Lange tekst. ".repeat(200_000));
+    let (status, answer) = edit.submit(&server, "opslaan");
+    assert_eq!(status, 413, "{answer}");
+    assert!(
+        answer.contains("te groot om vanuit de browser op te slaan"),
+        "{answer}"
+    );
 
     // The home page takes files too, in the top of content/.
     let token = form(&server, "/bewerken/").get("token").unwrap().to_owned();

@@ -20,6 +20,9 @@ const SESSION_COOKIE: &str = "twn_bewerken";
 const REFUSED: &str = "Dit verzoek komt niet van het bewerkformulier van deze voorvertoning. Open de pagina opnieuw vanuit de voorvertoning en probeer het nog eens.";
 /// The largest file the editor takes: a photo or a report, not a video.
 const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
+/// A form of a page: its text and fields, form-encoded (axum's default).
+const FORM_LIMIT: usize = 2 * 1024 * 1024;
+const FORM_TOO_LARGE: &str = "Deze pagina is te groot om vanuit de browser op te slaan (hoogstens 2 MB aan tekst en velden). Splits haar in meer pagina's, of bewerk het bestand in een editor.";
 const TOO_LARGE: &str = "Dit bestand is te groot (hoogstens 25 MB). Verklein de afbeelding of het document en probeer het opnieuw.";
 const UNAVAILABLE: &str = "De wiki kan nu niet gelezen worden; de fout staat in de terminal van twn serve. Los die op en probeer het opnieuw.";
 
@@ -145,22 +148,24 @@ async fn edit_post(
     State(preview): State<Arc<Preview>>,
     headers: HeaderMap,
     uri: Uri,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Response {
     if !preview.editing.enabled {
         return plain(StatusCode::FORBIDDEN, FORBIDDEN.into());
     }
-    if !logged_in(&preview.editing, &headers) {
+    // Before a byte of the body is read, as for uploads.
+    if !logged_in(&preview.editing, &headers) || !same_origin(&headers) {
         return plain(StatusCode::FORBIDDEN, REFUSED.into());
     }
+    let Ok(body) = axum::body::to_bytes(body, FORM_LIMIT).await else {
+        return plain(StatusCode::PAYLOAD_TOO_LARGE, FORM_TOO_LARGE.into());
+    };
     let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let token = pairs
         .iter()
         .find(|(k, _)| k == "token")
         .map(|(_, v)| v.as_str());
-    let from_here = same_origin(&headers);
-    let Some(path) =
-        page_path(&uri).filter(|_| from_here && token_matches(token, &preview.editing.token))
+    let Some(path) = page_path(&uri).filter(|_| token_matches(token, &preview.editing.token))
     else {
         return plain(StatusCode::FORBIDDEN, REFUSED.into());
     };
