@@ -466,6 +466,36 @@ fn on_another_address_editing_needs_the_password_from_the_environment() {
     let (status, _) = edit.submit(&server, "opslaan");
     assert_eq!(status, 403);
     assert!(!site.read(PAGE).contains("Zonder inloggen"));
+
+    // Each login its own cookie; logging out ends that one alone.
+    let (_, again) = try_login(password, &own);
+    let second = again
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    assert_ne!(second, cookie);
+    let form_with = |cookie: &str| {
+        server::raw(
+            &server,
+            &format!(
+                "GET {EDIT} HTTP/1.1\r\nHost: {}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n",
+                server.address
+            ),
+        )
+    };
+    let (_, page) = form_with(&cookie);
+    assert!(page.contains("action=\"/bewerken/_uitloggen\""), "{page}");
+    let logout = format!(
+        "POST /bewerken/_uitloggen HTTP/1.1\r\nHost: {0}\r\nOrigin: http://{0}\r\nCookie: {cookie}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        server.address
+    );
+    let (status, answer) = server::raw(&server, &logout);
+    assert_eq!(status, 303, "{answer}");
+    assert!(answer.contains("Max-Age=0"), "{answer}");
+    assert_eq!(form_with(&cookie).0, 401, "logged out");
+    assert_eq!(form_with(&second).0, 200, "the other login stays");
 }
 
 #[test]

@@ -95,6 +95,7 @@ pub fn routes() -> axum::Router<Arc<Preview>> {
     use axum::routing::get;
     axum::Router::new()
         .route(LOGIN_PATH, axum::routing::post(login_post))
+        .route(editor::LOGOUT_PATH, axum::routing::post(logout_post))
         .route("/bewerken", get(edit_form).post(edit_post))
         .route("/bewerken/", get(edit_form).post(edit_post))
         .route("/bewerken/{*page}", get(edit_form).post(edit_post))
@@ -187,7 +188,13 @@ fn logged_in(editing: &editor::Editing, headers: &HeaderMap) -> bool {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .any(|(name, value)| name == SESSION_COOKIE && token_matches(Some(value), &editing.session))
+        .filter(|(name, _)| *name == SESSION_COOKIE)
+        .any(|(_, value)| {
+            let sessions = editing.sessions.lock().unwrap_or_else(|e| e.into_inner());
+            sessions
+                .iter()
+                .any(|session| token_matches(Some(value), session))
+        })
 }
 
 /// The login page, with a message when a try failed.
@@ -249,13 +256,49 @@ async fn login_post(
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         return login_page(&back, true);
     }
-    let cookie = format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict",
-        editing.session
-    );
+    let Some(session) = editing.start_session() else {
+        return plain(StatusCode::FORBIDDEN, FORBIDDEN.into());
+    };
+    let cookie = format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict");
     (
         StatusCode::SEE_OTHER,
         [(header::LOCATION, back), (header::SET_COOKIE, cookie)],
+    )
+        .into_response()
+}
+
+/// Ends the login whose cookie the request carries: that cookie proves
+/// nothing after, whoever kept a copy.
+async fn logout_post(State(preview): State<Arc<Preview>>, headers: HeaderMap) -> Response {
+    if !same_origin(&headers) {
+        return plain(StatusCode::FORBIDDEN, REFUSED.into());
+    }
+    let ended: Vec<String> = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .collect();
+    preview
+        .editing
+        .sessions
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|session| {
+            !ended
+                .iter()
+                .any(|value| token_matches(Some(value), session))
+        });
+    let cleared = format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, "/".to_owned()),
+            (header::SET_COOKIE, cleared),
+        ],
     )
         .into_response()
 }

@@ -47,9 +47,17 @@ pub struct Editing {
     /// Set when others on the network can reach the preview: an editor
     /// logs in with it first.
     pub password: Option<String>,
-    /// The cookie a login gives, proving it on every request after.
-    pub session: String,
+    /// The cookies logins gave, newest last, each proving its login on
+    /// every request after, until it logs out or is the oldest of more
+    /// than [`MAX_SESSIONS`].
+    pub sessions: std::sync::Mutex<std::collections::VecDeque<String>>,
 }
+
+/// Logins kept at once: a browser that never logs out does not make the
+/// list grow.
+pub const MAX_SESSIONS: usize = 64;
+/// Where the form's logout button posts to, in login mode.
+pub const LOGOUT_PATH: &str = "/bewerken/_uitloggen";
 
 fn random_hex() -> Option<String> {
     let mut bytes = [0u8; 32];
@@ -63,15 +71,25 @@ impl Editing {
         let password = password.filter(|p| p.chars().count() >= MIN_PASSWORD_CHARS && !loopback);
         // Without the system's randomness no token can be trusted: editing
         // stays off.
-        let (token, session) = (random_hex(), random_hex());
-        let random = token.is_some() && session.is_some();
+        let token = random_hex();
         Editing {
+            enabled: token.is_some() && (loopback || password.is_some()),
             token: token.unwrap_or_default(),
-            enabled: random && (loopback || password.is_some()),
             site_root,
             password,
-            session: session.unwrap_or_default(),
+            sessions: Default::default(),
         }
+    }
+
+    /// A new login's cookie value, kept until it logs out.
+    pub fn start_session(&self) -> Option<String> {
+        let session = random_hex()?;
+        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        sessions.push_back(session.clone());
+        if sessions.len() > MAX_SESSIONS {
+            sessions.pop_front();
+        }
+        Some(session)
     }
 
     /// Whether a request must log in first.
@@ -137,6 +155,8 @@ struct Shown {
     author: Author,
     base: String,
     conflict: Option<(String, String)>,
+    /// In login mode: the form offers to log out.
+    logout: bool,
 }
 
 fn fingerprint(text: &str) -> String {
@@ -190,6 +210,7 @@ pub fn show(live: &LiveSite, session: &Editing, url_path: &str, uploaded: Option
     let mut shown = Shown {
         author: configured_author(site_root),
         base: fingerprint(&text),
+        logout: session.needs_login(),
         ..Shown::default()
     };
     match PageFile::read(&text) {
@@ -216,6 +237,7 @@ pub fn show_new(live: &LiveSite, session: &Editing, collection: &str) -> Answer 
     };
     let shown = Shown {
         author: configured_author(&session.site_root),
+        logout: session.needs_login(),
         ..Shown::default()
     };
     render(live, &page, &session.token, &shown, "")
@@ -276,6 +298,7 @@ fn take_form(
             email: field("email").trim().to_owned(),
         },
         base: field("basis"),
+        logout: session.needs_login(),
         ..Shown::default()
     };
     let file = if page.is_new {
@@ -573,6 +596,7 @@ fn render(live: &LiveSite, page: &EditablePage, token: &str, shown: &Shown, text
         "author_email": shown.author.email,
         "link_targets": live.link_targets().into_iter().map(|t| t.title).collect::<Vec<_>>(),
         "script": EDIT_SCRIPT_PATH,
+        "logout_url": shown.logout.then_some(LOGOUT_PATH),
         "upload_url": (!page.is_new).then(|| format!("{EDIT_PREFIX}{}{}", UPLOAD, page.url.trim_start_matches('/'))),
         "conflict": shown.conflict.as_ref().map(|(theirs, mine)| json!({"theirs": theirs, "mine": mine})),
     });
