@@ -115,6 +115,20 @@ fn impossible_date() {
 }
 
 #[test]
+fn control_character_written_as_an_escape() {
+    assert_rejected(
+        |s| {
+            s.write(
+                "content/organisatie/borne.md",
+                "---\ntitle: \"Borne\\u0001\\e[31m\"\ntype: gemeente\n---\n",
+            )
+        },
+        "content/organisatie/borne.md:2:8",
+        "deze tekst bevat een onzichtbaar stuurteken (U+0001)",
+    );
+}
+
+#[test]
 fn empty_file() {
     assert_rejected(
         |s| s.write("content/organisatie/borne.md", ""),
@@ -402,6 +416,36 @@ fn body_member_that_is_not_an_organisation() {
         "verwijzing naar een organisatie-pagina die niet bestaat: `enschede`",
     );
     assert!(stderr.contains("twn new organisatie"), "{stderr}");
+}
+
+#[test]
+fn a_body_without_an_id_or_a_visible_name() {
+    let stderr = assert_rejected(
+        |s| {
+            s.write_bodies(
+                "  - id: \"\"\n    name: Zonder id\n  - id: zonder-naam\n    name: \"\\u200b\\u202e \"\n",
+            )
+        },
+        "content/regio/twents-waternet.md:5:9",
+        "dit orgaan heeft een lege id",
+    );
+    assert!(
+        stderr.contains("twents-waternet.md:8:11")
+            && stderr.contains("de naam van dit orgaan is leeg"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_chart_too_large_to_draw() {
+    let bodies: String = (0..201)
+        .map(|n| format!("  - id: orgaan-{n}\n    name: Orgaan {n}\n"))
+        .collect();
+    assert_rejected(
+        |s| s.write_bodies(&bodies),
+        "content/regio/twents-waternet.md:5:3",
+        "dit organogram heeft 201 organen; meer dan 200",
+    );
 }
 
 #[test]

@@ -13,6 +13,7 @@ struct BodyNode<'a> {
     id: String,
     name: String,
     id_node: &'a Node,
+    name_node: Option<&'a Node>,
     relations: Vec<RelationNode<'a>>,
 }
 
@@ -24,6 +25,9 @@ struct RelationNode<'a> {
 
 /// (upper body, lower body, body the relation is written on, its index there).
 type HierarchyEdge = (usize, usize, usize, usize);
+
+/// The most bodies one chart may have.
+pub const MAX_BODIES: usize = 200;
 
 /// Checks the `bodies` list `node` of a page whose front matter is `front`.
 pub fn check_bodies(file: &SourceFile, node: &Node, front: &Node) -> Vec<Diagnostic> {
@@ -40,12 +44,46 @@ pub fn check_bodies(file: &SourceFile, node: &Node, front: &Node) -> Vec<Diagnos
         return problems;
     };
     let bodies: Vec<BodyNode> = items.iter().filter_map(body_node).collect();
+    // Laid out, a chart costs time that grows steeply with its size; one
+    // this large is no chart a reader can follow either.
+    if bodies.len() > MAX_BODIES {
+        error(
+            node,
+            1,
+            format!(
+                "dit organogram heeft {} organen; meer dan {MAX_BODIES} is niet te lezen en kost minuten om te tekenen",
+                bodies.len()
+            ),
+            "verdeel de organen over de pagina's van de regio's of werkplaatsen waar ze bij horen"
+                .into(),
+        );
+        return problems;
+    }
 
     let mut first_at: Vec<(&str, Position)> = Vec::new();
     for body in &bodies {
         let id = body.id.as_str();
         let slug = crate::slug::slugify(id);
-        if slug != id {
+        let invisible = |c: char| {
+            c.is_whitespace()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+        };
+        if let Some(name_node) = body.name_node.filter(|_| body.name.chars().all(invisible)) {
+            error(
+                name_node,
+                1,
+                "de naam van dit orgaan is leeg: in het organogram en voor schermlezers staat er niets".into(),
+                "geef het orgaan een naam, bijvoorbeeld `Ambtelijk platform`".into(),
+            );
+        }
+        if id.is_empty() {
+            error(
+                body.id_node,
+                1,
+                "dit orgaan heeft een lege id: links naar het orgaan leiden dan nergens heen".into(),
+                "geef het een id van kleine letters, cijfers en `-`, bijvoorbeeld `ambtelijk-platform`".into(),
+            );
+        } else if slug != id {
             error(
                 body.id_node,
                 id.chars().count(),
@@ -202,10 +240,8 @@ fn describe(kind: RelationKind, from: &str, to: &str) -> String {
 fn body_node(item: &Node) -> Option<BodyNode<'_>> {
     let id_node = item.get("id")?;
     let id = id_node.text()?;
-    let name = item
-        .get("name")
-        .and_then(Node::text)
-        .unwrap_or_else(|| id.clone());
+    let name_node = item.get("name");
+    let name = name_node.and_then(Node::text).unwrap_or_else(|| id.clone());
     let relations = match item.get("relations").map(|r| &r.value) {
         Some(Value::List(list)) => list
             .iter()
@@ -225,6 +261,7 @@ fn body_node(item: &Node) -> Option<BodyNode<'_>> {
         id,
         name,
         id_node,
+        name_node,
         relations,
     })
 }

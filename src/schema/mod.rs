@@ -50,6 +50,10 @@ pub fn validate(
         );
         return (front_matter, v.diagnostics);
     };
+    for (key, value) in entries {
+        refuse_control_characters(&mut v, key);
+        refuse_control_characters(&mut v, value);
+    }
     let known: Vec<&str> = COMMON_FIELDS
         .iter()
         .copied()
@@ -124,6 +128,38 @@ pub fn validate(
     }
     front_matter.fields = ordered;
     (front_matter, v.diagnostics)
+}
+
+/// Control characters (in quotes written as `\u0001`, `\x1b` or `\e`)
+/// mean nothing to a reader, and XML forbids them: the Atom feed and the
+/// organisation chart's drawing would not open.
+fn refuse_control_characters(v: &mut Validator, node: &Node) {
+    match &node.value {
+        Value::Str(text) => {
+            let control = text
+                .chars()
+                .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+            if let Some(control) = control {
+                v.error(
+                    node.position,
+                    1,
+                    format!(
+                        "deze tekst bevat een onzichtbaar stuurteken (U+{:04X}), dat lezers niet zien en waardoor de feed en het organogram niet meer openen",
+                        u32::from(control)
+                    ),
+                    "haal het teken weg; tussen aanhalingstekens staat het er vaak als `\\u0001`, `\\x1b` of `\\e`",
+                );
+            }
+        }
+        Value::List(items) => items
+            .iter()
+            .for_each(|item| refuse_control_characters(v, item)),
+        Value::Map(entries) => entries.iter().for_each(|(key, value)| {
+            refuse_control_characters(v, key);
+            refuse_control_characters(v, value);
+        }),
+        _ => {}
+    }
 }
 
 impl Validator<'_> {
