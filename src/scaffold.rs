@@ -75,9 +75,16 @@ pub fn new_page(
     if slug.is_empty() {
         return Err(usage("de titel moet letters of cijfers bevatten".into()));
     }
+    if title.chars().any(char::is_control) {
+        return Err(usage(
+            "de titel mag geen regeleinden, tabs of andere stuurtekens bevatten".into(),
+        ));
+    }
     let relative = format!("{CONTENT_DIR}/{collection}/{slug}.md");
     let path = site_root.join(&relative);
-    if path.exists()
+    // A link there (to anywhere, or to nothing yet) is taken too: the page
+    // is written in the site or not at all.
+    if path.symlink_metadata().is_ok()
         || site_root
             .join(format!("{CONTENT_DIR}/{collection}/{slug}/index.md"))
             .exists()
@@ -136,7 +143,8 @@ pub fn new_page(
         };
         match value {
             Some(value) => {
-                let _ = writeln!(text, "{name}: {}", crate::yaml::scalar(&value));
+                let written = crate::edit::page_file::typed_scalar(&value, Some(field));
+                let _ = writeln!(text, "{name}: {written}");
             }
             // A date of today is what a new page is written on.
             None if field.required && field.kind.value == FieldKind::Date => {
@@ -161,7 +169,13 @@ pub fn new_page(
     let _ = write!(text, "---\n\nSchrijf hier de tekst over {title}.\n");
     std::fs::create_dir_all(path.parent().unwrap_or(site_root))
         .map_err(|e| failed(format!("{relative}: {}", io_reason(&e))))?;
-    std::fs::write(&path, text).map_err(|e| failed(format!("{relative}: {}", io_reason(&e))))?;
+    if !crate::files::lies_within(&site_root.join(CONTENT_DIR), &path) {
+        return Err(failed(format!(
+            "{relative}: deze map is een koppeling naar een plek buiten content/; twn schrijft alleen in de site"
+        )));
+    }
+    crate::files::create_new_file(&path, text.as_bytes())
+        .map_err(|e| failed(format!("{relative}: {}", io_reason(&e))))?;
     let mut message = format!("nieuwe pagina: {relative}");
     if !to_fill.is_empty() {
         let _ = write!(message, "\nvul nog in: {}", to_fill.join(", "));

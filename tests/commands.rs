@@ -64,6 +64,51 @@ fn new_creates_a_page_with_the_required_fields() {
     );
 }
 
+/// What a hostile review of `twn new` found: a page written through a
+/// link to outside the site, a number field written as text, a title
+/// with line breaks pasted into the page.
+#[test]
+fn new_writes_only_in_the_site_and_as_the_schema_reads_it() {
+    let site = TestSite::example();
+    let outside = tempfile::tempdir().unwrap();
+    // A dangling link where the page would go, and a collection folder
+    // that leads outside.
+    std::os::unix::fs::symlink(
+        outside.path().join("gestolen.md"),
+        site.path("content/thema/nieuw-thema.md"),
+    )
+    .unwrap();
+    let run = site.twn(&["new", "thema", "Nieuw thema", "--veld", "order=5"]);
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains("bestaat al"), "{}", run.stderr);
+    std::fs::rename(site.path("content/nieuws"), outside.path().join("nieuws")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("nieuws"), site.path("content/nieuws")).unwrap();
+    let run = site.twn(&["new", "nieuws", "Buiten de site"]);
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains("buiten content/"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_dir(outside.path()).unwrap().count(),
+        1,
+        "nothing new outside"
+    );
+    assert!(!outside.path().join("nieuws/buiten-de-site.md").exists());
+    std::fs::remove_file(site.path("content/nieuws")).unwrap();
+    std::fs::rename(outside.path().join("nieuws"), site.path("content/nieuws")).unwrap();
+    std::fs::remove_file(site.path("content/thema/nieuw-thema.md")).unwrap();
+
+    let run = site.twn(&["new", "thema", "Vijfde thema", "--veld", "order=5"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        site.read("content/thema/vijfde-thema.md")
+            .contains("\norder: 5\n")
+    );
+    site.build_ok();
+
+    let run = site.twn(&["new", "thema", "x\n---\ntitle: kaping"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("geen regeleinden"), "{}", run.stderr);
+}
+
 #[test]
 fn new_never_guesses_a_required_choice() {
     let site = TestSite::new();

@@ -13,6 +13,7 @@ use indexmap::IndexMap;
 
 mod write;
 
+pub use write::typed_scalar;
 use write::{comments_after, write_field};
 
 #[derive(Debug, Clone)]

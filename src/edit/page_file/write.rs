@@ -259,7 +259,9 @@ fn is_plain_number(text: &str) -> bool {
 
 /// A number, yes/no or date plain when it is one, so YAML reads its type;
 /// anything else as text.
-fn typed_scalar(text: &str, spec: Option<&FieldSpec>) -> String {
+/// `text` as a YAML value of the field `spec` describes: a number, yes/no
+/// or date as such, other text quoted where YAML would misread it.
+pub fn typed_scalar(text: &str, spec: Option<&FieldSpec>) -> String {
     let typed = match spec.map(|s| s.kind.value) {
         Some(FieldKind::Number) => is_plain_number(text),
         Some(FieldKind::Boolean) => matches!(text, "true" | "false"),
