@@ -61,11 +61,10 @@ fn char_at(text: &str, at: usize) -> Option<(char, usize)> {
 /// Lower case, compatibility-decomposed, without diacritics: `Ideeën` and
 /// `ideeen` become the same, and so do `Ĳssel` and `IJssel`.
 pub fn fold(word: &str) -> String {
-    word.nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == '\u{2019}' { '\'' } else { c })
-        .collect()
+    let bare: String = word.nfkd().filter(|c| !is_combining_mark(*c)).collect();
+    // The whole word at once, as JavaScript's `toLowerCase` does it: a
+    // capital sigma at a word's end becomes `ς`, not `σ` (`ΟΔΟΣ`, `οδος`).
+    bare.to_lowercase().replace('\u{2019}', "'")
 }
 
 /// Folds and stems words in the site's language.
@@ -143,6 +142,12 @@ mod tests {
                 (41, "x'y'z")
             ]
         );
+    }
+
+    #[test]
+    fn a_final_capital_sigma_folds_as_the_browser_folds_it() {
+        assert_eq!(fold("ΟΔΟΣ"), "οδος");
+        assert_eq!(fold("ΣΟΦΙΑ"), "σοφια");
     }
 
     #[test]
