@@ -1,7 +1,7 @@
 //! Recording a save in git: one commit of the page's file, and of the new
 //! files beside it that its text names (what the editor uploaded for it),
-//! with the editor's summary as its message and the editor as its author. Nothing is
-//! pushed; that stays the editor's or CI's. Git itself makes the commit,
+//! with the editor's summary as its message and the editor as its author.
+//! Nothing is pushed; that stays the editor's or CI's. Git itself makes the commit,
 //! so the repository's hooks and settings apply as on the command line.
 
 use std::path::Path;

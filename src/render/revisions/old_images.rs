@@ -3,8 +3,8 @@
 //! page is kept in the cache and published whole, so it may need no file
 //! besides it. An image git does not have as a picture a browser shows
 //! inline (an SVG may hold a script), or one too large to repeat in every
-//! version, is shown as the theme's picture of a missing image; no old
-//! version points at a file that is not there.
+//! version, is shown as the theme's picture of a missing image: no image
+//! an old version's Markdown shows points at a file that is not there.
 
 use crate::config::SiteConfig;
 use crate::history::{FileAt, History, Revision};
