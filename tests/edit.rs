@@ -16,16 +16,6 @@ fn site() -> TestSite {
     TestSite::example_in_git()
 }
 
-fn form(server: &Server, path: &str) -> Form {
-    let (status, page) = get(server, path);
-    assert_eq!(status, 200, "{page}");
-    Form::read(&page)
-}
-
-fn git(site: &TestSite, args: &[&str]) -> String {
-    common::git(site.dir.path(), args)
-}
-
 /// The form after `button`, which posts it and comes back.
 fn again(server: &Server, form: &Form, button: &str) -> (Form, String) {
     let (status, page) = form.submit(server, button);
@@ -37,7 +27,7 @@ fn again(server: &Server, form: &Form, button: &str) -> (Form, String) {
 fn an_editor_changes_fields_the_body_and_the_chart_and_commits_without_javascript() {
     let site = site();
     let server = server::start(&site);
-    let edit = form(&server, EDIT);
+    let edit = Form::open(&server, EDIT);
     assert_eq!(edit.get("f.title"), Some("Twents Waternet"));
     assert_eq!(edit.get("f.partners[1]"), Some("vitens"));
 
@@ -101,17 +91,17 @@ fn an_editor_changes_fields_the_body_and_the_chart_and_commits_without_javascrip
         saved.contains("Daarbij werken de vier O's nauw samen"),
         "{saved}"
     );
-    let diff = git(&site, &["diff", "HEAD~1", "--stat"]);
+    let diff = site.git(&["diff", "HEAD~1", "--stat"]);
     assert!(
         diff.contains("1 file changed"),
         "only the page is committed: {diff}"
     );
     assert_eq!(
-        git(&site, &["log", "-1", "--format=%s|%an|%ae"]).trim(),
+        site.git(&["log", "-1", "--format=%s|%an|%ae"]).trim(),
         "Motto, partner en adviesgroep bijgewerkt|Els de Boer|els@example.org"
     );
     assert!(
-        git(&site, &["status", "--porcelain"]).trim().is_empty(),
+        site.git(&["status", "--porcelain"]).trim().is_empty(),
         "the work tree is clean"
     );
 
@@ -147,12 +137,12 @@ fn saving_an_unchanged_form_leaves_the_file_byte_for_byte_and_crlf_and_bom_stay(
     let crlf = format!("\u{feff}{}", text.replace('\n', "\r\n"));
     site.write(PAGE, &crlf);
     let server = server::start(&site);
-    let edit = form(&server, EDIT);
+    let edit = Form::open(&server, EDIT);
     let (status, answer) = edit.submit(&server, "opslaan");
     assert_eq!(status, 303, "{answer}");
     assert_eq!(site.read(PAGE), crlf, "nothing changed, nothing rewritten");
 
-    let mut edit = form(&server, EDIT);
+    let mut edit = Form::open(&server, EDIT);
     edit.set("f.motto", "Water verbindt");
     let (status, answer) = edit.submit(&server, "opslaan");
     assert_eq!(status, 303, "{answer}");
@@ -169,7 +159,7 @@ fn saving_an_unchanged_form_leaves_the_file_byte_for_byte_and_crlf_and_bom_stay(
 fn a_change_on_disk_since_the_form_was_opened_is_shown_and_the_editor_chooses() {
     let site = site();
     let server = server::start(&site);
-    let mut edit = form(&server, EDIT);
+    let mut edit = Form::open(&server, EDIT);
     edit.set("f.motto", "Mijn motto");
     let theirs = site
         .read(PAGE)
@@ -200,7 +190,7 @@ fn posts_without_the_token_or_from_another_origin_are_refused_and_write_nothing(
     let site = site();
     let server = server::start(&site);
     let before = site.read(PAGE);
-    let mut edit = form(&server, EDIT);
+    let mut edit = Form::open(&server, EDIT);
     edit.set("f.motto", "Gekaapt").set("actie", "opslaan");
     let own = format!("http://{}", server.address);
     let cases: [(&str, Option<&str>, &str); 4] = [
@@ -273,7 +263,7 @@ fn a_new_page_is_made_from_its_collections_form_and_its_file_named_after_its_tit
         index.contains("<a href=\"/bewerken/_nieuw/werkplaats/\">Nieuwe pagina in de browser</a>"),
         "{index}"
     );
-    let mut new = form(&server, "/bewerken/_nieuw/werkplaats/");
+    let mut new = Form::open(&server, "/bewerken/_nieuw/werkplaats/");
     assert_eq!(new.action, "/bewerken/_nieuw/werkplaats/");
     assert_eq!(new.get("f.title"), Some(""));
     // Without its required fields the page is not made.
@@ -312,7 +302,7 @@ fn a_new_page_is_made_from_its_collections_form_and_its_file_named_after_its_tit
 fn an_image_is_put_beside_the_page_under_a_safe_name_and_its_markdown_offered() {
     let site = site();
     let server = server::start(&site);
-    let edit = form(&server, EDIT);
+    let edit = Form::open(&server, EDIT);
     let token = edit.get("token").unwrap().to_owned();
     let png = b"\x89PNG\r\n\x1a\n-not-really-an-image";
     let (status, answer) = upload(
@@ -375,7 +365,7 @@ fn an_image_is_put_beside_the_page_under_a_safe_name_and_its_markdown_offered() 
     );
 
     // The Markdown offered shows the image on the page.
-    let mut edit = form(&server, EDIT);
+    let mut edit = Form::open(&server, EDIT);
     let body = format!(
         "{}\n![Kaart van Twente](kaart-van-twente.png)\n",
         edit.get("tekst").unwrap()
@@ -531,7 +521,7 @@ fn what_a_hostile_review_found_stays_fixed() {
     std::os::unix::fs::symlink(outside.path().join("nieuws"), site.path("content/nieuws")).unwrap();
     let server = server::start(&site);
 
-    let mut edit = form(&server, EDIT);
+    let mut edit = Form::open(&server, EDIT);
     assert_eq!(edit.get("f.bodies[0].notitie"), Some("geheim"));
     edit.set("f.bodies[0].name", "Bestuurlijk platform Twente");
     let (status, answer) = edit.submit(&server, "opslaan");
@@ -543,21 +533,18 @@ fn what_a_hostile_review_found_stays_fixed() {
     );
 
     // Nothing to commit is no failure.
-    let mut edit = form(&server, EDIT);
-    git(&site, &["add", "-A"]);
-    git(&site, &["commit", "-qm", "tussendoor"]);
+    let mut edit = Form::open(&server, EDIT);
+    site.git(&["add", "-A"]);
+    site.git(&["commit", "-qm", "tussendoor"]);
     edit.set("samenvatting", "Niets")
         .set("naam", "Els")
         .set("email", "els@example.org");
     let (status, answer) = edit.submit(&server, "vastleggen");
     assert_eq!(status, 303, "{answer}");
-    assert_eq!(
-        git(&site, &["log", "-1", "--format=%s"]).trim(),
-        "tussendoor"
-    );
+    assert_eq!(site.git(&["log", "-1", "--format=%s"]).trim(), "tussendoor");
 
     // An author git would read otherwise is refused before git sees it.
-    let mut edit = form(&server, EDIT);
+    let mut edit = Form::open(&server, EDIT);
     edit.set("f.motto", "Nieuw")
         .set("samenvatting", "Motto")
         .set("naam", "Eve <evil@x>")
@@ -565,20 +552,17 @@ fn what_a_hostile_review_found_stays_fixed() {
     let (status, page) = edit.submit(&server, "vastleggen");
     assert_eq!(status, 200);
     assert!(page.contains("een naam zonder &lt; en &gt;"), "{page}");
-    assert_eq!(
-        git(&site, &["log", "-1", "--format=%s"]).trim(),
-        "tussendoor"
-    );
+    assert_eq!(site.git(&["log", "-1", "--format=%s"]).trim(), "tussendoor");
 
     // A list index no form has is no field: no million-item form.
-    let mut edit = form(&server, EDIT);
+    let mut edit = Form::open(&server, EDIT);
     edit.set("f.members[1000000]", "x");
     let (status, page) = edit.submit(&server, "controleren");
     assert_eq!(status, 200);
     assert!(!page.contains("veld-members-1000000"));
 
     // A new page never lands outside content/ through a linked folder.
-    let mut new = form(&server, "/bewerken/_nieuw/nieuws/");
+    let mut new = Form::open(&server, "/bewerken/_nieuw/nieuws/");
     new.set("f.title", "Uitbraak")
         .set("f.date", "2024-01-01")
         .set("ondanks", "ja");

@@ -8,21 +8,11 @@ mod common;
 
 use common::TestSite;
 use common::form::{Form, upload};
-use common::server::{self, Server, get};
+use common::server::{self, get};
 use std::io::{Read, Write};
 
 const PAGE: &str = "content/regio/twents-waternet.md";
 const EDIT: &str = "/bewerken/regio/twents-waternet/";
-
-fn form(server: &Server, path: &str) -> Form {
-    let (status, page) = get(server, path);
-    assert_eq!(status, 200, "{page}");
-    Form::read(&page)
-}
-
-fn git(site: &TestSite, args: &[&str]) -> String {
-    common::git(site.dir.path(), args)
-}
 
 #[test]
 fn a_commit_takes_the_files_uploaded_for_the_page_and_a_clean_clone_builds() {
@@ -32,11 +22,11 @@ fn a_commit_takes_the_files_uploaded_for_the_page_and_a_clean_clone_builds() {
     site.write("content/regio/twents-waternet/aantekening.txt", "eigen");
     site.write("content/regio/twents-waternet/plan.pdf", "%PDF-1.4 concept");
     let server = server::start(&site);
-    let token = form(&server, EDIT).get("token").unwrap().to_owned();
+    let token = Form::open(&server, EDIT).get("token").unwrap().to_owned();
     let png = b"\x89PNG\r\n\x1a\n-kaart";
     let (status, answer) = upload(&server, "regio/twents-waternet/", &token, "Kaart.png", png);
     assert_eq!(status, 303, "{answer}");
-    let mut edit = form(&server, EDIT);
+    let mut edit = Form::open(&server, EDIT);
     let body = format!(
         "{}\n![Kaart](kaart.png)\n\nZie later het bestemmingsplan.pdf.\n",
         edit.get("tekst").unwrap()
@@ -48,12 +38,12 @@ fn a_commit_takes_the_files_uploaded_for_the_page_and_a_clean_clone_builds() {
     let (status, answer) = edit.submit(&server, "vastleggen");
     assert_eq!(status, 303, "{answer}");
     drop(server);
-    let committed = git(&site, &["show", "--name-only", "--format=", "HEAD"]);
+    let committed = site.git(&["show", "--name-only", "--format=", "HEAD"]);
     assert_eq!(
         committed.lines().collect::<Vec<_>>(),
         [PAGE, "content/regio/twents-waternet/kaart.png"]
     );
-    let status = git(&site, &["status", "--porcelain"]);
+    let status = site.git(&["status", "--porcelain"]);
     for own in ["aantekening.txt", "plan.pdf"] {
         assert!(
             status.contains(&format!("?? content/regio/twents-waternet/{own}")),
@@ -113,7 +103,7 @@ fn keys_names_and_uploads_from_an_attacker_do_no_harm() {
 
     // Names no form posts: an item far past its list's end, nested (which
     // grew every list on the way to its length), and a list at the top.
-    let mut edit = form(&server, EDIT);
+    let mut edit = Form::open(&server, EDIT);
     for body in 0..50 {
         edit.set(&format!("f.bodies[{body}].relations[9999].to"), "x");
     }
@@ -151,7 +141,7 @@ fn keys_names_and_uploads_from_an_attacker_do_no_harm() {
         assert_eq!(&answer, b"HTTP/1.1 403", "{path}");
     }
     // A form too large to save is told so in Dutch.
-    let mut edit = form(&server, EDIT);
+    let mut edit = Form::open(&server, EDIT);
     edit.set("tekst", &"Lange tekst. ".repeat(200_000));
     let (status, answer) = edit.submit(&server, "opslaan");
     assert_eq!(status, 413, "{answer}");
@@ -161,7 +151,10 @@ fn keys_names_and_uploads_from_an_attacker_do_no_harm() {
     );
 
     // The home page takes files too, in the top of content/.
-    let token = form(&server, "/bewerken/").get("token").unwrap().to_owned();
+    let token = Form::open(&server, "/bewerken/")
+        .get("token")
+        .unwrap()
+        .to_owned();
     let (status, answer) = upload(&server, "", &token, "Logo.png", b"\x89PNG\r\n\x1a\n");
     assert_eq!(status, 303, "{answer}");
     assert!(site.path("content/logo.png").is_file());
@@ -204,15 +197,15 @@ fn a_commit_a_hook_refuses_leaves_the_index_as_the_user_had_it() {
     // and a part of this one (as `git add -p` stages it).
     let other = "content/organisatie/almelo.md";
     site.write(other, &format!("{}\nEigen werk.\n", site.read(other)));
-    git(&site, &["add", other]);
+    site.git(&["add", other]);
     site.write(
         PAGE,
         &format!("{}\nEigen gestagede regel.\n", site.read(PAGE)),
     );
-    git(&site, &["add", PAGE]);
-    let users_blob = git(&site, &["rev-parse", &format!(":{PAGE}")]);
+    site.git(&["add", PAGE]);
+    let users_blob = site.git(&["rev-parse", &format!(":{PAGE}")]);
     let server = server::start(&site);
-    let mut edit = form(&server, EDIT);
+    let mut edit = Form::open(&server, EDIT);
     edit.set("f.motto", "Nieuw motto")
         .set("samenvatting", "Motto")
         .set("naam", "Els")
@@ -221,14 +214,14 @@ fn a_commit_a_hook_refuses_leaves_the_index_as_the_user_had_it() {
     assert_eq!(status, 200);
     assert!(page.contains("eerst de spelling nakijken"), "{page}");
     assert!(site.read(PAGE).contains("motto: Nieuw motto"), "saved");
-    let staged = git(&site, &["diff", "--cached", "--name-only"]);
+    let staged = site.git(&["diff", "--cached", "--name-only"]);
     assert_eq!(
         staged.lines().collect::<Vec<_>>(),
         [other, PAGE],
         "only what the user staged"
     );
     assert_eq!(
-        git(&site, &["rev-parse", &format!(":{PAGE}")]),
+        site.git(&["rev-parse", &format!(":{PAGE}")]),
         users_blob,
         "as the user staged it"
     );
@@ -237,10 +230,10 @@ fn a_commit_a_hook_refuses_leaves_the_index_as_the_user_had_it() {
 #[test]
 fn on_no_branch_the_editor_saves_but_does_not_commit() {
     let site = TestSite::example_in_git();
-    git(&site, &["checkout", "-q", "--detach"]);
-    let head = git(&site, &["rev-parse", "HEAD"]);
+    site.git(&["checkout", "-q", "--detach"]);
+    let head = site.git(&["rev-parse", "HEAD"]);
     let server = server::start(&site);
-    let mut edit = form(&server, EDIT);
+    let mut edit = Form::open(&server, EDIT);
     edit.set("f.motto", "Los van een branch")
         .set("samenvatting", "Motto")
         .set("naam", "Els")
@@ -249,5 +242,5 @@ fn on_no_branch_the_editor_saves_but_does_not_commit() {
     assert_eq!(status, 200);
     assert!(page.contains("git staat op geen branch"), "{page}");
     assert!(site.read(PAGE).contains("motto: Los van een branch"));
-    assert_eq!(git(&site, &["rev-parse", "HEAD"]), head, "no commit");
+    assert_eq!(site.git(&["rev-parse", "HEAD"]), head, "no commit");
 }

@@ -115,6 +115,13 @@ impl Form {
 
     /// Posts the form as a browser would when `button` (`actie=<value>`)
     /// is pressed; gives the status code and the whole response.
+    /// The form of the page at `path`, which must answer 200.
+    pub fn open(server: &Server, path: &str) -> Form {
+        let (status, page) = super::server::get(server, path);
+        assert_eq!(status, 200, "{page}");
+        Form::read(&page)
+    }
+
     pub fn submit(&self, server: &Server, button: &str) -> (u16, String) {
         let mut fields = self.fields.clone();
         fields.push(("actie".into(), button.into()));

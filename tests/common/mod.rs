@@ -306,6 +306,11 @@ impl TestSite {
         )
     }
 
+    /// Runs `git` in the site folder, as [`git`] does.
+    pub fn git(&self, args: &[&str]) -> String {
+        git(self.dir.path(), args)
+    }
+
     /// Makes the site folder a git repository (branch `main`).
     pub fn git_init(&self) {
         git(self.dir.path(), &["init", "-q", "-b", "main"]);
