@@ -46,12 +46,20 @@ pub fn lies_within_real(folder: &Path, file: &Path) -> bool {
 /// Writes a new file, never over one that is there, making its folders. A
 /// file that cannot be written whole is removed again.
 pub fn create_new_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    create_new_with_mode(path, contents, None)
+}
+
+/// [`create_new_file`], made with `mode` (under the umask) where given.
+fn create_new_with_mode(path: &Path, contents: &[u8], mode: Option<u32>) -> io::Result<()> {
     use io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
     let mut file = with_folder_made(path, |path| {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        if let Some(mode) = mode {
+            options.mode(mode);
+        }
+        options.open(path)
     })?;
     file.write_all(contents).inspect_err(|_| {
         let _ = std::fs::remove_file(path);
@@ -87,25 +95,16 @@ fn replace(path: &Path, contents: &[u8], keep_mode: bool) -> io::Result<()> {
     // save's file, or a link someone put there) is removed first. Made
     // with the kept mode, so a private page's text is never readable by
     // others on the way.
-    let create = || {
-        use io::Write;
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        if let Some(kept) = &kept {
-            options.mode(kept.mode() & 0o777);
-        }
-        let mut file = options.open(&temporary)?;
-        file.write_all(contents).inspect_err(|_| {
-            let _ = std::fs::remove_file(&temporary);
-        })
-    };
-    if let Err(e) = with_folder_made(&temporary, |_| create()) {
+    let mode = kept.as_ref().map(|kept| {
+        use std::os::unix::fs::PermissionsExt;
+        kept.mode() & 0o777
+    });
+    if let Err(e) = create_new_with_mode(&temporary, contents, mode) {
         if e.kind() != io::ErrorKind::AlreadyExists {
             return Err(e);
         }
         std::fs::remove_file(&temporary)?;
-        create()?;
+        create_new_with_mode(&temporary, contents, mode)?;
     }
     // Exactly as it was, past the umask.
     if let Some(kept) = kept {

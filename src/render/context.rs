@@ -5,8 +5,8 @@
 use crate::fields::FieldKind;
 use crate::ids::{PageId, PageTable};
 use crate::page::Page;
-use crate::resolve::Site;
-use crate::resolve::field_links::{GoneImages, old_field_html};
+use crate::resolve::field_links::old_field_html;
+use crate::resolve::{GoneImages, Site};
 use crate::schema::FieldValue;
 use serde_json::{Value, json};
 

@@ -4,10 +4,10 @@
 //! on other pages too (lists, charts), so every link it has is written
 //! from the site's base.
 
-use super::{Site, resolve_link, resolve_old_link};
+use super::{GoneImages, Site, resolve_link, resolve_old_link};
 use crate::diagnostics::{Diagnostic, Position, find_written};
 use crate::ids::PageId;
-use crate::markdown::{LinkKind, ResolvedLink, parse_fragment};
+use crate::markdown::{ResolvedLink, parse_fragment};
 use crate::page::Page;
 use crate::schema::FieldValue;
 use indexmap::IndexMap;
@@ -85,10 +85,6 @@ pub fn field_html(site: &Site, page: &Page, page_address: &str, markdown: &str) 
     old_field_html(site, page, page_address, markdown, None)
 }
 
-/// For an old version: where an image that the site no longer has leads,
-/// by its `src`.
-pub type GoneImages<'a> = &'a dyn Fn(&str) -> Option<String>;
-
 /// [`field_html`], where an image the site no longer has (of an old
 /// version) leads where `gone_images` says.
 pub fn old_field_html(
@@ -103,10 +99,7 @@ pub fn old_field_html(
         .links
         .iter()
         .map(|link| {
-            let Some(mut found) = resolve_old_link(site, page, link) else {
-                let gone = gone_images.filter(|_| link.kind == LinkKind::Image)?;
-                return gone(&link.target).map(|href| ResolvedLink { href, label: None });
-            };
+            let mut found = resolve_old_link(site, page, link, gone_images)?;
             // A heading of the page itself (`#kop`, `[[#kop]]`).
             if found.href.starts_with('#') {
                 found.href = format!("{page_address}{}", found.href);

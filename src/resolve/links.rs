@@ -32,20 +32,31 @@ pub(super) fn link_error(
 /// What is wrong with a link and how to fix it.
 pub(super) type LinkProblem = (String, String);
 
+/// For an old version: where an image that the site no longer has leads,
+/// by its `src`.
+pub type GoneImages<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 /// A link as an old version `old` has it, against the current site: to
 /// the page if it still exists (its heading if that does too), to the
 /// notice of a deleted page, or else to a search for what the link named,
-/// so that no old link leads nowhere. `None` for a heading of the old
-/// text that it lacks, shown as written.
-pub fn resolve_old_link(site: &Site, old: &Page, link: &LinkRef) -> Option<ResolvedLink> {
+/// so that no old link leads nowhere. An image the site no longer has goes
+/// where `gone_images` says. `None` for a heading of the old text that it
+/// lacks, or an image with nowhere to go, shown as written.
+pub fn resolve_old_link(
+    site: &Site,
+    old: &Page,
+    link: &LinkRef,
+    gone_images: Option<GoneImages>,
+) -> Option<ResolvedLink> {
     let found = match link.kind {
         LinkKind::SamePage => return heading_of_old(old, link),
         LinkKind::Wiki { .. } if link.target.is_empty() => return heading_of_old(old, link),
         LinkKind::Image => {
-            return site
+            let href = site
                 .find_image(old, &link.target)
                 .ok()
-                .map(|href| ResolvedLink { href, label: None });
+                .or_else(|| gone_images?(&link.target))?;
+            return Some(ResolvedLink { href, label: None });
         }
         LinkKind::SiteAddress => match site.relative_target(old, &link.target) {
             Ok(RelativeTarget::File(href)) => {

@@ -13,7 +13,7 @@ pub use index::{Draft, SiteIndex};
 
 pub use gone::GonePage;
 pub(crate) use links::resolve_link;
-pub use links::resolve_old_link;
+pub use links::{GoneImages, resolve_old_link};
 use links::{LinkProblem, link_error, normalise_relative, references_in};
 
 use crate::config::SiteConfig;

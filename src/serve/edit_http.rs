@@ -182,6 +182,16 @@ fn logged_in(editing: &editor::Editing, headers: &HeaderMap) -> bool {
     if !editing.needs_login() {
         return true;
     }
+    let sessions = editing.sessions.lock().unwrap_or_else(|e| e.into_inner());
+    session_cookies(headers).any(|value| {
+        sessions
+            .iter()
+            .any(|session| token_matches(Some(value), session))
+    })
+}
+
+/// The values of the login cookies a request carries.
+fn session_cookies(headers: &HeaderMap) -> impl Iterator<Item = &str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -189,12 +199,7 @@ fn logged_in(editing: &editor::Editing, headers: &HeaderMap) -> bool {
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
         .filter(|(name, _)| *name == SESSION_COOKIE)
-        .any(|(_, value)| {
-            let sessions = editing.sessions.lock().unwrap_or_else(|e| e.into_inner());
-            sessions
-                .iter()
-                .any(|session| token_matches(Some(value), session))
-        })
+        .map(|(_, value)| value)
 }
 
 /// The login page, with a message when a try failed.
@@ -273,15 +278,7 @@ async fn logout_post(State(preview): State<Arc<Preview>>, headers: HeaderMap) ->
     if !same_origin(&headers) {
         return plain(StatusCode::FORBIDDEN, REFUSED.into());
     }
-    let ended: Vec<String> = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .collect();
+    let ended: Vec<&str> = session_cookies(&headers).collect();
     preview
         .editing
         .sessions

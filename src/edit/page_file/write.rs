@@ -257,8 +257,6 @@ fn is_plain_number(text: &str) -> bool {
             .all(|b| b.is_ascii_digit())
 }
 
-/// A number, yes/no or date plain when it is one, so YAML reads its type;
-/// anything else as text.
 /// `text` as a YAML value of the field `spec` describes: a number, yes/no
 /// or date as such, other text quoted where YAML would misread it.
 pub fn typed_scalar(text: &str, spec: Option<&FieldSpec>) -> String {

@@ -23,7 +23,7 @@ const INLINE_PER_VERSION: usize = 1024 * 1024;
 
 /// The images one old version shows that the site no longer has, each
 /// read from git once, inline while the version's budget lasts.
-pub(super) struct GoneImages<'a> {
+pub(super) struct InlineImages<'a> {
     config: &'a SiteConfig,
     history: &'a History,
     repo: &'a gix::Repository,
@@ -33,7 +33,7 @@ pub(super) struct GoneImages<'a> {
     read: RefCell<HashMap<String, Option<Rc<str>>>>,
 }
 
-impl<'a> GoneImages<'a> {
+impl<'a> InlineImages<'a> {
     pub(super) fn new(
         config: &'a SiteConfig,
         history: &'a History,
@@ -41,7 +41,7 @@ impl<'a> GoneImages<'a> {
         revision: &'a Revision,
         old: &'a Page,
     ) -> Self {
-        GoneImages {
+        InlineImages {
             config,
             history,
             repo,

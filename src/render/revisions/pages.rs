@@ -1,10 +1,9 @@
 //! The three kinds of page a revision makes: a deleted page's notice, an
 //! old version in the current theme, and a diff.
 
-use super::old_images::{GoneImages, MISSING_IMAGE};
+use super::old_images::{InlineImages, MISSING_IMAGE};
 use super::{Blobs, PageJob, Subject, blob_before};
 use crate::history::Revision;
-use crate::markdown::{LinkKind, ResolvedLink};
 use crate::render::context::{Showing, breadcrumbs, page_context_showing};
 use crate::render::field_diff::{OldText, revision_diff};
 use crate::resolve::{GonePage, resolve_old_link};
@@ -80,19 +79,13 @@ impl PageJob<'_> {
             blobs.text(revision.blob).to_string(),
             Option::clone(&blobs.front(revision.blob)),
         );
-        let inline = GoneImages::new(&site.config, self.history, blobs.repo, revision, &old);
+        let inline = InlineImages::new(&site.config, self.history, blobs.repo, revision, &old);
         let gone_images = |src: &str| inline.inline(src).or_else(|| self.missing_image());
         let links: Vec<_> = old
             .body
             .links
             .iter()
-            .map(|link| {
-                resolve_old_link(site, &old, link).or_else(|| {
-                    let gone = (link.kind == LinkKind::Image).then(|| gone_images(&link.target));
-                    gone.flatten()
-                        .map(|href| ResolvedLink { href, label: None })
-                })
-            })
+            .map(|link| resolve_old_link(site, &old, link, Some(&gone_images)))
             .collect();
         let date = self.history.commits[revision.commit].date();
         let shown_url = self.shown_url(subject);

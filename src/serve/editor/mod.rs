@@ -155,8 +155,6 @@ struct Shown {
     author: Author,
     base: String,
     conflict: Option<(String, String)>,
-    /// In login mode: the form offers to log out.
-    logout: bool,
 }
 
 fn fingerprint(text: &str) -> String {
@@ -187,21 +185,20 @@ fn read_file(
     match String::from_utf8(std::fs::read(file).unwrap_or_default()) {
         Ok(text) => (text, None),
         Err(not_utf8) => {
+            let bytes = not_utf8.into_bytes();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
             let shown = format!("{CONTENT_DIR}/{}", page.content_path);
-            let problem = crate::source::decode_source(not_utf8.as_bytes().to_vec(), &shown)
+            let problem = crate::source::decode_source(bytes, &shown)
                 .err()
                 .map(|problem| problem.help(word(live, "edit_not_utf8")));
-            (
-                String::from_utf8_lossy(not_utf8.as_bytes()).into_owned(),
-                problem,
-            )
+            (text, problem)
         }
     }
 }
 
 /// The form of the page at `url_path` as its file is now.
 pub fn show(live: &LiveSite, session: &Editing, url_path: &str, uploaded: Option<&str>) -> Answer {
-    let (site_root, token) = (session.site_root.as_path(), session.token.as_str());
+    let site_root = session.site_root.as_path();
     let page = match target(live, url_path) {
         Ok(page) => page,
         Err(answer) => return answer,
@@ -210,7 +207,6 @@ pub fn show(live: &LiveSite, session: &Editing, url_path: &str, uploaded: Option
     let mut shown = Shown {
         author: configured_author(site_root),
         base: fingerprint(&text),
-        logout: session.needs_login(),
         ..Shown::default()
     };
     match PageFile::read(&text) {
@@ -227,7 +223,7 @@ pub fn show(live: &LiveSite, session: &Editing, url_path: &str, uploaded: Option
             .replace("{name}", name)
             .replace("{markdown}", &crate::edit::attachment::markdown_for(name));
     }
-    render(live, &page, token, &shown, &text)
+    render(live, &page, session, &shown, &text)
 }
 
 /// The form of a new page of `collection`: its fields, none filled in.
@@ -237,10 +233,9 @@ pub fn show_new(live: &LiveSite, session: &Editing, collection: &str) -> Answer 
     };
     let shown = Shown {
         author: configured_author(&session.site_root),
-        logout: session.needs_login(),
         ..Shown::default()
     };
-    render(live, &page, &session.token, &shown, "")
+    render(live, &page, session, &shown, "")
 }
 
 /// Takes a posted form for a new page of `collection`.
@@ -275,7 +270,7 @@ fn take_form(
     mut page: EditablePage,
     pairs: &[(String, String)],
 ) -> Answer {
-    let (site_root, token) = (session.site_root.as_path(), session.token.as_str());
+    let site_root = session.site_root.as_path();
     let field = |name: &str| {
         pairs
             .iter()
@@ -298,7 +293,6 @@ fn take_form(
             email: field("email").trim().to_owned(),
         },
         base: field("basis"),
-        logout: session.needs_login(),
         ..Shown::default()
     };
     let file = if page.is_new {
@@ -366,29 +360,29 @@ fn take_form(
     let commit = matches!(action, Action::SaveAndCommit);
     if !matches!(action, Action::Save | Action::SaveAndCommit) {
         shown.checked = matches!(action, Action::Check);
-        return render(live, &page, token, &shown, &new_text);
+        return render(live, &page, session, &shown, &new_text);
     }
     if taken {
         shown.notice = word(live, "edit_new_taken")
             .replace("{path}", &format!("{CONTENT_DIR}/{}", page.content_path));
-        return render(live, &page, token, &shown, &new_text);
+        return render(live, &page, session, &shown, &new_text);
     }
     if !page.is_new && fingerprint(&on_disk) != shown.base {
         shown.conflict = Some((on_disk.clone(), new_text.clone()));
         shown.base = fingerprint(&on_disk);
-        return render(live, &page, token, &shown, &new_text);
+        return render(live, &page, session, &shown, &new_text);
     }
     if has_errors && field("ondanks") != "ja" {
         shown.checked = true;
-        return render(live, &page, token, &shown, &new_text);
+        return render(live, &page, session, &shown, &new_text);
     }
     if commit && shown.summary.is_empty() {
         shown.notice = word(live, "edit_summary_missing");
-        return render(live, &page, token, &shown, &new_text);
+        return render(live, &page, session, &shown, &new_text);
     }
     if commit && !shown.author.is_valid() {
         shown.notice = word(live, "edit_author_missing");
-        return render(live, &page, token, &shown, &new_text);
+        return render(live, &page, session, &shown, &new_text);
     }
     let file = site_root.join(CONTENT_DIR).join(&page.content_path);
     let written = if !crate::files::lies_within(&site_root.join(CONTENT_DIR), &file) {
@@ -405,7 +399,7 @@ fn take_form(
     };
     if let Err(error) = written {
         shown.notice = crate::diagnostics::io_reason(&error);
-        return render(live, &page, token, &shown, &new_text);
+        return render(live, &page, session, &shown, &new_text);
     }
     super::print_new_warnings(&live.saved(&file));
     if commit {
@@ -423,7 +417,7 @@ fn take_form(
         if let Err(why) = commit_page(site_root, &saved, &shown.summary, &shown.author) {
             shown.notice = format!("{} {why}", word(live, "edit_commit_failed"));
             shown.base = fingerprint(&new_text);
-            return render(live, &page, token, &shown, &new_text);
+            return render(live, &page, session, &shown, &new_text);
         }
         super::print_new_warnings(&live.committed());
     }
@@ -548,7 +542,13 @@ fn apply_list_action(
     }
 }
 
-fn render(live: &LiveSite, page: &EditablePage, token: &str, shown: &Shown, text: &str) -> Answer {
+fn render(
+    live: &LiveSite,
+    page: &EditablePage,
+    session: &Editing,
+    shown: &Shown,
+    text: &str,
+) -> Answer {
     let specs = all_specs(live, page);
     let Placed {
         by_field,
@@ -580,7 +580,7 @@ fn render(live: &LiveSite, page: &EditablePage, token: &str, shown: &Shown, text
         "heading": heading,
         "url": page.url,
         "edit_url": edit_url,
-        "token": token,
+        "token": session.token,
         "base": shown.base,
         "fields": fields,
         // A text area drops the first line break after its tag.
@@ -596,7 +596,7 @@ fn render(live: &LiveSite, page: &EditablePage, token: &str, shown: &Shown, text
         "author_email": shown.author.email,
         "link_targets": live.link_targets().into_iter().map(|t| t.title).collect::<Vec<_>>(),
         "script": EDIT_SCRIPT_PATH,
-        "logout_url": shown.logout.then_some(LOGOUT_PATH),
+        "logout_url": session.needs_login().then_some(LOGOUT_PATH),
         "upload_url": (!page.is_new).then(|| format!("{EDIT_PREFIX}{}{}", UPLOAD, page.url.trim_start_matches('/'))),
         "conflict": shown.conflict.as_ref().map(|(theirs, mine)| json!({"theirs": theirs, "mine": mine})),
     });
